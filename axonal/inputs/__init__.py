@@ -1,0 +1,3 @@
+"""Inputs: TimedArray and PoissonInput."""
+
+__all__: list[str] = []

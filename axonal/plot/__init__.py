@@ -1,0 +1,3 @@
+"""Raster, trace and rate plots (matplotlib)."""
+
+__all__: list[str] = []

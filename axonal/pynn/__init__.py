@@ -1,0 +1,3 @@
+"""The PyNN backend: import axonal.pynn as sim."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Synapses: connectivity, pathways, delays and summed variables."""
+
+__all__: list[str] = []
