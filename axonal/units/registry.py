@@ -149,7 +149,8 @@ def _define_family(family: UnitFamily) -> None:
         for name in family.names:
             _register(prefix + name, unit, public)
         _register(prefix + family.symbol, unit, public)
-        if family.for_display and power % 3 == 0:
+        # Display and repr only use prefixes of the star import, so that a repr evaluates.
+        if family.for_display and public and power % 3 == 0:
             display_families[family.dim].append(unit)
 
 
@@ -166,7 +167,7 @@ def _define_powers_of_length() -> None:
             for name in (f"{prefix}metre{exponent}", f"{prefix}meter{exponent}"):
                 _register(name, unit, public)
             _register(f"{prefix}m{exponent}", unit, public and prefix != "")
-            if power % 3 == 0 or prefix == "c" and exponent == 2:
+            if public and (power % 3 == 0 or prefix == "c" and exponent == 2):
                 display_families.setdefault(dim, []).append(unit)
 
 
