@@ -13,6 +13,7 @@ def test_min_max_sum_round_abs_work_both_ways():
     assert min(3, 5) == 3 and max(2 * mV, 1 * mV) == 2 * mV and max([1, 7, 2]) == 7
     assert max(v, axis=0) == 3 * mV
     assert sum(v) == 4 * mV and sum(x for x in range(4)) == 6
+    assert sum([1 * mV, 2 * mV]) == 3 * mV and sum([1, 2]) == 3
     assert round(2.6) == 3 and isinstance(round(2.6), int)
     assert float(round(np.array([1.26]) * mV, 5)[0] / mV) == pytest.approx(1.26)
     assert abs(-3 * mV) == 3 * mV and list(abs([-1, 2])) == [1, 2]
