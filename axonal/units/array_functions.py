@@ -12,6 +12,7 @@ import numpy as np
 
 from axonal.units.dimension import DIMENSIONLESS, Dimension, DimensionMismatchError
 from axonal.units.quantity import (
+    HANDLED_FUNCTIONS,
     _describe,
     _is_neutral_number,
     _strip,
@@ -20,8 +21,6 @@ from axonal.units.quantity import (
 )
 
 __all__ = ["HANDLED_FUNCTIONS"]
-
-HANDLED_FUNCTIONS: dict[Callable, Callable] = {}
 
 
 def _same_dimension(values, what: str, allow_neutral: bool = False) -> Dimension:

@@ -58,6 +58,8 @@ def is_dimensionless(value: object) -> bool:
 
 def in_unit(value: object, unit: Quantity) -> np.ndarray | float:
     """The plain number(s) of ``value`` expressed in ``unit``, after checking the dimensions."""
+    if isinstance(value, (list, tuple)):
+        value = Quantity(value)
     value_dim = get_dimensions(value)
     unit_dim = get_dimensions(unit)
     if value_dim is not unit_dim:
@@ -299,25 +301,23 @@ def _strip(value):
     return value
 
 
-def _store_outputs(out, raw_result, dim: Dimension):
-    """Give ufunc ``out=`` arrays their dimension and return them as the result."""
-    target = out[0]
-    if isinstance(target, Quantity):
+def _check_outputs(out, dim: Dimension) -> None:
+    """Refuse ufunc ``out=`` arrays that cannot hold a result of ``dim``, before any write."""
+    for target in out:
+        target_dim = getattr(target, "dim", DIMENSIONLESS)
         if isinstance(target, Unit):
             raise TypeError(f"Units are constant; cannot write into {target.name}.")
-        if target.dim is not dim:
+        if target_dim is not dim:
             raise DimensionMismatchError(
-                f"Cannot store a result in {_describe(dim)} into an array in "
-                f"{_describe(target.dim)}",
+                f"Cannot store a result in {_describe_dim(dim)} into an array in "
+                f"{_describe_dim(target_dim)}",
                 dim,
-                target.dim,
+                target_dim,
             )
-        return target
-    if dim is not DIMENSIONLESS:
-        raise DimensionMismatchError(
-            "Cannot store a result with units into a plain array; remove the units first", dim
-        )
-    return raw_result
+
+
+# NumPy function -> handler; filled by axonal.units.array_functions.
+HANDLED_FUNCTIONS: dict = {}
 
 
 class Quantity(np.ndarray):
@@ -372,11 +372,11 @@ class Quantity(np.ndarray):
         else:
             dim = _ufunc_method_dimension(ufunc, method, inputs, dims, kwargs)
         if out is not None:
-            raw_out = tuple(_strip(target) for target in out)
-            raw_result = getattr(ufunc, method)(*raw_inputs, out=raw_out, **kwargs)
-            if method == "at":
-                return None
-            return _store_outputs(out, raw_result, dim)
+            _check_outputs(out, dim)
+            getattr(ufunc, method)(
+                *raw_inputs, out=tuple(_strip(target) for target in out), **kwargs
+            )
+            return out[0] if len(out) == 1 else out
         raw_result = getattr(ufunc, method)(*raw_inputs, **kwargs)
         if method == "at":
             return None
@@ -385,8 +385,6 @@ class Quantity(np.ndarray):
         return _wrap(raw_result, dim)
 
     def __array_function__(self, func, types, args, kwargs):
-        from axonal.units.array_functions import HANDLED_FUNCTIONS
-
         handler = HANDLED_FUNCTIONS.get(func)
         if handler is not None:
             return handler(*args, **kwargs)

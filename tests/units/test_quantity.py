@@ -96,8 +96,9 @@ def test_in_place_operations_check_units():
     assert list(v / mV) == [4.0, 6.0]
     with pytest.raises(DimensionMismatchError):
         v += 1 * ms
-    with pytest.raises(DimensionMismatchError):
+    with pytest.raises(DimensionMismatchError, match=r"Cannot store a result in V\^2"):
         v *= 2 * mV  # would change the unit of the array in place
+    assert list(v / mV) == [4.0, 6.0]  # refused before anything was written
     plain = np.zeros(2)
     with pytest.raises(DimensionMismatchError, match="units are 1 and V"):
         plain += 1 * mV
