@@ -157,7 +157,7 @@ def round(value, decimals: int | None = None, **kwargs):  # noqa: A001 - the nam
 def abs(value):  # noqa: A001 - the name model scripts use
     """Absolute value of numbers, arrays, lists and quantities (units kept)."""
     if isinstance(value, (list, tuple)):
-        return np.abs(array(value))
+        return np.abs(Quantity(value))
     return builtins.abs(value)
 
 

@@ -466,6 +466,8 @@ class Quantity(np.ndarray):
         return Quantity.with_dimensions(_ndarray.__getitem__(_view(self, _ndarray), key), self.dim)
 
     def __setitem__(self, key, value) -> None:
+        if isinstance(value, (list, tuple)):
+            value = Quantity(value)
         value_dim = getattr(value, "dim", DIMENSIONLESS)
         if value_dim is not self.dim and not (
             value_dim is DIMENSIONLESS and _is_neutral_number(value)

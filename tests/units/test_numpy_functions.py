@@ -17,6 +17,7 @@ def test_min_max_sum_round_abs_work_both_ways():
     assert round(2.6) == 3 and isinstance(round(2.6), int)
     assert float(round(np.array([1.26]) * mV, 5)[0] / mV) == pytest.approx(1.26)
     assert abs(-3 * mV) == 3 * mV and list(abs([-1, 2])) == [1, 2]
+    assert list(abs([-1 * mV, 2 * mV]) / mV) == [1.0, 2.0]
 
 
 def test_array_and_asarray_remove_units():

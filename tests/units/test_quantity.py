@@ -122,6 +122,8 @@ def test_indexing_and_slicing_keep_units():
     v[v > 3 * mV] = 0 * mV
     assert v[4] == 0 * mV
     v[0] = 0  # plain zero is allowed
+    v[:2] = [5 * mV, 6 * mV]
+    assert list(v[:2] / mV) == [5.0, 6.0]
     with pytest.raises(DimensionMismatchError, match="Cannot assign 3. ms"):
         v[0] = 3 * ms
     assert [element / mV for element in np.array([1.0, 2.0]) * mV] == [1.0, 2.0]
