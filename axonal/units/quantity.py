@@ -163,8 +163,10 @@ _OPERATOR_SYMBOLS = {
 }
 
 # Binary ufuncs whose operands must share a dimension, which the result keeps.
+# (np.divmod keeps it for the remainder; its quotient is plain.)
 _SAME_KEEP = {
     np.add,
+    np.divmod,
     np.subtract,
     np.maximum,
     np.minimum,
@@ -380,6 +382,9 @@ class Quantity(np.ndarray):
         raw_result = getattr(ufunc, method)(*raw_inputs, **kwargs)
         if method == "at":
             return None
+        if ufunc is np.divmod:
+            quotient, remainder = raw_result
+            return quotient, _wrap(remainder, dim)
         if ufunc.nout > 1:
             return tuple(_wrap(part, dim) for part in raw_result)
         return _wrap(raw_result, dim)
@@ -500,37 +505,34 @@ class Quantity(np.ndarray):
     def fill(self, value) -> None:
         self[...] = value
 
-    # --- Reductions that keep (or transform) the unit ------------------------------------------
-
-    def _reduce(self, method: str, dim: Dimension, *args, **kwargs):
-        return _wrap(getattr(_view(self, _ndarray), method)(*args, **kwargs), dim)
+    # --- Methods that keep (or transform) the unit: the NumPy functions' handlers do the work --
 
     def sum(self, *args, **kwargs):
-        return self._reduce("sum", self.dim, *args, **kwargs)
+        return np.sum(self, *args, **kwargs)
 
     def mean(self, *args, **kwargs):
-        return self._reduce("mean", self.dim, *args, **kwargs)
+        return np.mean(self, *args, **kwargs)
 
     def std(self, *args, **kwargs):
-        return self._reduce("std", self.dim, *args, **kwargs)
+        return np.std(self, *args, **kwargs)
 
     def var(self, *args, **kwargs):
-        return self._reduce("var", self.dim**2, *args, **kwargs)
+        return np.var(self, *args, **kwargs)
 
     def min(self, *args, **kwargs):
-        return self._reduce("min", self.dim, *args, **kwargs)
+        return np.min(self, *args, **kwargs)
 
     def max(self, *args, **kwargs):
-        return self._reduce("max", self.dim, *args, **kwargs)
+        return np.max(self, *args, **kwargs)
 
     def ptp(self, *args, **kwargs):
-        return _wrap(np.ptp(_view(self, _ndarray), *args, **kwargs), self.dim)
+        return np.ptp(self, *args, **kwargs)
 
     def cumsum(self, *args, **kwargs):
-        return self._reduce("cumsum", self.dim, *args, **kwargs)
+        return np.cumsum(self, *args, **kwargs)
 
     def round(self, *args, **kwargs):
-        return self._reduce("round", self.dim, *args, **kwargs)
+        return np.round(self, *args, **kwargs)
 
     def prod(self, *args, **kwargs):
         self._require_dimensionless("a product of its elements")

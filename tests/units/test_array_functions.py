@@ -98,3 +98,15 @@ def test_prod_with_units_is_refused():
     with pytest.raises(DimensionMismatchError, match="np.prod"):
         np.prod(V)
     assert np.prod(V / mV) == 6.0
+
+
+def test_norm_initial_and_out():
+    assert in_mV(np.linalg.norm(np.array([3.0, 4.0]) * mV)) == pytest.approx(5.0)
+    assert in_mV(np.max(V, initial=10 * mV)) == pytest.approx(10.0)
+    assert in_mV(V.max(initial=0)) == pytest.approx(3.0)
+    with pytest.raises(DimensionMismatchError):
+        np.max(V, initial=1 * ms)
+    out = np.zeros(3) * mV
+    assert np.cumsum(V, out=out) is out and in_mV(out) == pytest.approx([3.0, 4.0, 6.0])
+    with pytest.raises(DimensionMismatchError, match="other units"):
+        np.cumsum(V, out=np.zeros(3) * ms)

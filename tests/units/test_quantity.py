@@ -152,6 +152,8 @@ def test_ufuncs():
         exp(v)
     with pytest.raises(DimensionMismatchError):
         np.sin(3 * second)
+    quotient, remainder = divmod(7 * ms, 2 * ms)
+    assert quotient == 3.0 and float(remainder / ms) == pytest.approx(1.0)
     out = np.zeros(2) * mV
     np.add(v, v, out=out)
     assert list(out / mV) == [-2.0, 4.0]
