@@ -1,0 +1,724 @@
+"""Quantity and Unit: NumPy arrays that carry a Dimension through arithmetic and NumPy functions.
+
+Convention: any operation whose result is dimensionless returns a plain NumPy value (an ndarray
+or a NumPy scalar, which is a Python float), so ``exp(-t/tau)`` and ``x/mV`` give plain numbers.
+Constructors (``Quantity(...)``, ``Quantity.with_dimensions``) always return a Quantity.
+"""
+
+from __future__ import annotations
+
+from numbers import Number
+
+import numpy as np
+
+from axonal.units.dimension import DIMENSIONLESS, Dimension, DimensionMismatchError
+
+__all__ = [
+    "Quantity",
+    "Unit",
+    "get_dimensions",
+    "have_same_dimensions",
+    "in_unit",
+    "is_dimensionless",
+]
+
+_ndarray = np.ndarray
+_view = np.ndarray.view
+
+
+def get_dimensions(value: object) -> Dimension:
+    """The Dimension of a quantity, unit or Dimension; plain numbers are dimensionless."""
+    dim = getattr(value, "dim", None)
+    if dim is not None:
+        return dim
+    if isinstance(value, Dimension):
+        return value
+    if isinstance(value, (list, tuple)) and value:
+        return _common_dimension(value, "a list")
+    return DIMENSIONLESS
+
+
+def _common_dimension(values, what: str) -> Dimension:
+    dims = {get_dimensions(value) for value in values}
+    if len(dims) > 1:
+        raise DimensionMismatchError(f"The elements of {what} have different units", *dims)
+    return dims.pop()
+
+
+def have_same_dimensions(first: object, second: object) -> bool:
+    """Whether two values (quantities, units, numbers or Dimensions) have the same dimension."""
+    return get_dimensions(first) is get_dimensions(second)
+
+
+def is_dimensionless(value: object) -> bool:
+    """Whether a value (quantity, unit, number or Dimension) is dimensionless."""
+    return get_dimensions(value) is DIMENSIONLESS
+
+
+def in_unit(value: object, unit: Quantity) -> np.ndarray | float:
+    """The plain number(s) of ``value`` expressed in ``unit``, after checking the dimensions."""
+    value_dim = get_dimensions(value)
+    unit_dim = get_dimensions(unit)
+    if value_dim is not unit_dim:
+        raise DimensionMismatchError(
+            f"Cannot express {_describe(value)} in {_describe(unit)}", value_dim, unit_dim
+        )
+    return np.asarray(value) / np.asarray(unit)
+
+
+def _wrap(raw, dim: Dimension):
+    """The result of an operation: a plain value when dimensionless, else a Quantity view."""
+    if dim is DIMENSIONLESS:
+        return raw
+    if type(raw) is not _ndarray:
+        if isinstance(raw, _ndarray):
+            raw = _view(raw, _ndarray)
+        else:
+            raw = np.asarray(raw)
+    result = _view(raw, Quantity)
+    result.dim = dim
+    return result
+
+
+def _describe(value: object) -> str:
+    """A short text naming a value in an error message."""
+    if isinstance(value, Unit):
+        return value.dispname
+    if isinstance(value, Quantity):
+        if value.size <= 6:
+            return str(value)
+        from axonal.units.display import dimension_display_name
+
+        return f"an array of shape {value.shape} in {dimension_display_name(value.dim)}"
+    if isinstance(value, np.ndarray) and value.size > 6:
+        return f"a plain array of shape {value.shape}"
+    return repr(value) if not isinstance(value, np.ndarray) else np.array2string(value)
+
+
+def _is_neutral_number(value: object) -> bool:
+    """Plain zeros and infinities compare with any unit (``v > 0``, ``clip(v, 0, inf)``)."""
+    if isinstance(value, Quantity):
+        return False
+    try:
+        values = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.all((values == 0) | np.isinf(values) | np.isnan(values)))
+
+
+# --- How each ufunc treats dimensions ----------------------------------------------------------
+
+_OPERATOR_SYMBOLS = {
+    np.add: "+",
+    np.subtract: "-",
+    np.multiply: "*",
+    np.true_divide: "/",
+    np.floor_divide: "//",
+    np.remainder: "%",
+    np.power: "**",
+    np.less: "<",
+    np.less_equal: "<=",
+    np.greater: ">",
+    np.greater_equal: ">=",
+    np.equal: "==",
+    np.not_equal: "!=",
+}
+
+# Binary ufuncs whose operands must share a dimension, which the result keeps.
+_SAME_KEEP = {
+    np.add,
+    np.subtract,
+    np.maximum,
+    np.minimum,
+    np.fmax,
+    np.fmin,
+    np.remainder,
+    np.fmod,
+    np.hypot,
+    np.nextafter,
+    np.copysign,
+}
+# Binary ufuncs whose operands must share a dimension; the result is plain.
+_SAME_PLAIN = {
+    np.less,
+    np.less_equal,
+    np.greater,
+    np.greater_equal,
+    np.equal,
+    np.not_equal,
+    np.arctan2,
+    np.logaddexp,
+    np.logaddexp2,
+}
+# Of those, the ones where a plain 0 or inf may stand for any unit.
+_NEUTRAL_ALLOWED = {
+    np.less,
+    np.less_equal,
+    np.greater,
+    np.greater_equal,
+    np.equal,
+    np.not_equal,
+    np.maximum,
+    np.minimum,
+    np.fmax,
+    np.fmin,
+}
+# Unary ufuncs that keep the dimension.
+_UNARY_KEEP = {
+    np.negative,
+    np.positive,
+    np.absolute,
+    np.fabs,
+    np.conjugate,
+    np.rint,
+    np.floor,
+    np.ceil,
+    np.trunc,
+    np.spacing,
+}
+# Ufuncs that accept any dimension and give a plain result.
+_ANY_PLAIN = {np.isnan, np.isinf, np.isfinite, np.signbit, np.sign}
+_POWER_OF = {np.sqrt: 0.5, np.square: 2, np.cbrt: 1 / 3, np.reciprocal: -1}
+
+
+def _mismatch(ufunc, inputs, dims) -> DimensionMismatchError:
+    symbol = _OPERATOR_SYMBOLS.get(ufunc)
+    if symbol is not None and len(inputs) == 2:
+        text = f"{_describe(inputs[0])} {symbol} {_describe(inputs[1])}"
+    else:
+        text = f"{ufunc.__name__}({', '.join(_describe(x) for x in inputs)})"
+    return DimensionMismatchError(f"Cannot calculate {text}, units do not match", *dims)
+
+
+def _same_dimension(ufunc, inputs, dims) -> Dimension:
+    first, second = dims
+    if first is second:
+        return first
+    if ufunc in _NEUTRAL_ALLOWED:
+        if first is DIMENSIONLESS and _is_neutral_number(inputs[0]):
+            return second
+        if second is DIMENSIONLESS and _is_neutral_number(inputs[1]):
+            return first
+    raise _mismatch(ufunc, inputs, dims)
+
+
+def _power_dimension(inputs, dims) -> Dimension:
+    base_dim, exponent_dim = dims
+    if exponent_dim is not DIMENSIONLESS:
+        raise DimensionMismatchError(
+            f"Cannot calculate {_describe(inputs[0])} ** {_describe(inputs[1])}: "
+            "the exponent must be dimensionless",
+            exponent_dim,
+        )
+    if base_dim is DIMENSIONLESS:
+        return DIMENSIONLESS
+    exponent = np.asarray(inputs[1])
+    if exponent.size != 1:
+        if exponent.size and np.all(exponent == exponent.flat[0]):
+            return base_dim ** exponent.flat[0].item()
+        raise TypeError(
+            f"Cannot raise {_describe(inputs[0])} to an array of different exponents: the result "
+            "would have several units."
+        )
+    return base_dim ** exponent.item()
+
+
+def _ufunc_result_dimension(ufunc, inputs, dims) -> Dimension:
+    if len(dims) == 2:
+        if ufunc is np.multiply or ufunc is np.matmul:
+            return dims[0] * dims[1]
+        if ufunc is np.true_divide or ufunc is np.floor_divide:
+            return dims[0] / dims[1]
+        if ufunc in _SAME_KEEP:
+            return _same_dimension(ufunc, inputs, dims)
+        if ufunc in _SAME_PLAIN:
+            _same_dimension(ufunc, inputs, dims)
+            return DIMENSIONLESS
+        if ufunc is np.power or ufunc is np.float_power:
+            return _power_dimension(inputs, dims)
+        if ufunc is np.ldexp:
+            return dims[0]
+    elif len(dims) == 1:
+        if ufunc in _UNARY_KEEP:
+            return dims[0]
+        exponent = _POWER_OF.get(ufunc)
+        if exponent is not None:
+            return dims[0] ** exponent
+    if ufunc in _ANY_PLAIN:
+        return DIMENSIONLESS
+    # Everything else (exp, log, sin, logical and bit operations, ...) needs plain numbers.
+    if any(dim is not DIMENSIONLESS for dim in dims):
+        raise DimensionMismatchError(
+            f"{ufunc.__name__} needs dimensionless arguments, got "
+            f"{', '.join(_describe(x) for x in inputs)}",
+            *dims,
+        )
+    return DIMENSIONLESS
+
+
+def _strip(value):
+    """The plain ndarray behind a Quantity (a view, no copy); anything else unchanged."""
+    if isinstance(value, Quantity):
+        return _view(value, _ndarray)
+    return value
+
+
+def _store_outputs(out, raw_result, dim: Dimension):
+    """Give ufunc ``out=`` arrays their dimension and return them as the result."""
+    target = out[0]
+    if isinstance(target, Quantity):
+        if isinstance(target, Unit):
+            raise TypeError(f"Units are constant; cannot write into {target.name}.")
+        if target.dim is not dim:
+            raise DimensionMismatchError(
+                f"Cannot store a result in {_describe(dim)} into an array in "
+                f"{_describe(target.dim)}",
+                dim,
+                target.dim,
+            )
+        return target
+    if dim is not DIMENSIONLESS:
+        raise DimensionMismatchError(
+            "Cannot store a result with units into a plain array; remove the units first", dim
+        )
+    return raw_result
+
+
+class Quantity(np.ndarray):
+    """A NumPy array with a physical dimension (``.dim``); values are stored in SI base units."""
+
+    __slots__ = ("dim",)
+    dim: Dimension
+    __array_priority__ = 1000
+
+    def __new__(
+        cls,
+        value: object,
+        dim: Dimension | None = None,
+        dtype: object = None,
+        copy: bool = False,
+    ) -> Quantity:
+        if dim is None:
+            dim = get_dimensions(value)
+        elif not isinstance(dim, Dimension):
+            raise TypeError(f"dim must be a Dimension, got {dim!r}.")
+        if isinstance(value, (list, tuple)):
+            value = [_strip(element) for element in value]
+        raw = np.array(_strip(value), dtype=dtype, copy=True if copy else None)
+        if dtype is None and raw.dtype.kind in "biu":
+            raw = raw.astype(float)
+        result = _view(raw, cls)
+        result.dim = dim
+        return result
+
+    @classmethod
+    def with_dimensions(cls, value: object, dim: Dimension) -> Quantity:
+        """A Quantity viewing ``value`` (no copy when it is already an array) with dimension dim."""
+        if type(value) is not _ndarray:
+            value = np.asarray(_strip(value))
+        result = _view(value, cls)
+        result.dim = dim
+        return result
+
+    def __array_finalize__(self, obj) -> None:
+        self.dim = getattr(obj, "dim", DIMENSIONLESS)
+
+    def __reduce__(self):
+        return (_rebuild_quantity, (np.asarray(self), self.dim))
+
+    # --- NumPy protocol ------------------------------------------------------------------------
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        dims = [getattr(x, "dim", DIMENSIONLESS) for x in inputs]
+        raw_inputs = [_view(x, _ndarray) if isinstance(x, Quantity) else x for x in inputs]
+        if method == "__call__":
+            dim = _ufunc_result_dimension(ufunc, inputs, dims)
+        else:
+            dim = _ufunc_method_dimension(ufunc, method, inputs, dims, kwargs)
+        if out is not None:
+            raw_out = tuple(_strip(target) for target in out)
+            raw_result = getattr(ufunc, method)(*raw_inputs, out=raw_out, **kwargs)
+            if method == "at":
+                return None
+            return _store_outputs(out, raw_result, dim)
+        raw_result = getattr(ufunc, method)(*raw_inputs, **kwargs)
+        if method == "at":
+            return None
+        if ufunc.nout > 1:
+            return tuple(_wrap(part, dim) for part in raw_result)
+        return _wrap(raw_result, dim)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from axonal.units.array_functions import HANDLED_FUNCTIONS
+
+        handler = HANDLED_FUNCTIONS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        return super().__array_function__(func, types, args, kwargs)
+
+    # --- Fast paths for the arithmetic operators (skip the generic ufunc dispatch) ------------
+
+    def __mul__(self, other):
+        if isinstance(other, Quantity):
+            return _wrap(
+                np.multiply(_view(self, _ndarray), _view(other, _ndarray)), self.dim * other.dim
+            )
+        if isinstance(other, (float, int)):
+            return _wrap(np.multiply(_view(self, _ndarray), other), self.dim)
+        return NotImplemented if _defer(other) else np.multiply(self, other)
+
+    def __rmul__(self, other):
+        if isinstance(other, (float, int)):
+            return _wrap(np.multiply(other, _view(self, _ndarray)), self.dim)
+        return NotImplemented if _defer(other) else np.multiply(other, self)
+
+    def __truediv__(self, other):
+        if isinstance(other, Quantity):
+            return _wrap(
+                np.true_divide(_view(self, _ndarray), _view(other, _ndarray)), self.dim / other.dim
+            )
+        if isinstance(other, (float, int)):
+            return _wrap(np.true_divide(_view(self, _ndarray), other), self.dim)
+        return NotImplemented if _defer(other) else np.true_divide(self, other)
+
+    def __rtruediv__(self, other):
+        if isinstance(other, (float, int)):
+            return _wrap(np.true_divide(other, _view(self, _ndarray)), DIMENSIONLESS / self.dim)
+        return NotImplemented if _defer(other) else np.true_divide(other, self)
+
+    def __add__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return _wrap(np.add(_view(self, _ndarray), _view(other, _ndarray)), self.dim)
+        return NotImplemented if _defer(other) else np.add(self, other)
+
+    def __sub__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return _wrap(np.subtract(_view(self, _ndarray), _view(other, _ndarray)), self.dim)
+        return NotImplemented if _defer(other) else np.subtract(self, other)
+
+    def __lt__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.less(_view(self, _ndarray), _view(other, _ndarray))
+        return NotImplemented if _defer(other) else np.less(self, other)
+
+    def __le__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.less_equal(_view(self, _ndarray), _view(other, _ndarray))
+        return NotImplemented if _defer(other) else np.less_equal(self, other)
+
+    def __gt__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.greater(_view(self, _ndarray), _view(other, _ndarray))
+        return NotImplemented if _defer(other) else np.greater(self, other)
+
+    def __ge__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.greater_equal(_view(self, _ndarray), _view(other, _ndarray))
+        return NotImplemented if _defer(other) else np.greater_equal(self, other)
+
+    def __eq__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.equal(_view(self, _ndarray), _view(other, _ndarray))
+        if other is None or isinstance(other, (str, Dimension)):
+            return False
+        return NotImplemented if _defer(other) else np.equal(self, other)
+
+    def __ne__(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            return np.not_equal(_view(self, _ndarray), _view(other, _ndarray))
+        if other is None or isinstance(other, (str, Dimension)):
+            return True
+        return NotImplemented if _defer(other) else np.not_equal(self, other)
+
+    __hash__ = None
+
+    # --- Conversions ---------------------------------------------------------------------------
+
+    def _require_dimensionless(self, what: str) -> None:
+        if self.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot convert {_describe(self)} to {what}; divide by a unit first", self.dim
+            )
+
+    def __float__(self) -> float:
+        self._require_dimensionless("a plain float")
+        return float(_view(self, _ndarray))
+
+    def __int__(self) -> int:
+        self._require_dimensionless("a plain int")
+        return int(_view(self, _ndarray))
+
+    def __index__(self) -> int:
+        self._require_dimensionless("an index")
+        return _view(self, _ndarray).__index__()
+
+    def __getitem__(self, key):
+        return Quantity.with_dimensions(_ndarray.__getitem__(_view(self, _ndarray), key), self.dim)
+
+    def __setitem__(self, key, value) -> None:
+        value_dim = getattr(value, "dim", DIMENSIONLESS)
+        if value_dim is not self.dim and not (
+            value_dim is DIMENSIONLESS and _is_neutral_number(value)
+        ):
+            raise DimensionMismatchError(
+                f"Cannot assign {_describe(value)} to an array in {_describe_dim(self.dim)}",
+                value_dim,
+                self.dim,
+            )
+        _ndarray.__setitem__(_view(self, _ndarray), key, _strip(value))
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d quantity")
+        dim = self.dim
+        for element in _view(self, _ndarray):
+            yield Quantity.with_dimensions(element, dim)
+
+    def item(self, *args):
+        return Quantity(_view(self, _ndarray).item(*args), dim=self.dim)
+
+    def tolist(self):
+        def convert(value):
+            if isinstance(value, list):
+                return [convert(element) for element in value]
+            return Quantity(value, dim=self.dim)
+
+        return convert(_view(self, _ndarray).tolist())
+
+    def fill(self, value) -> None:
+        self[...] = value
+
+    # --- Reductions that keep (or transform) the unit ------------------------------------------
+
+    def _reduce(self, method: str, dim: Dimension, *args, **kwargs):
+        return _wrap(getattr(_view(self, _ndarray), method)(*args, **kwargs), dim)
+
+    def sum(self, *args, **kwargs):
+        return self._reduce("sum", self.dim, *args, **kwargs)
+
+    def mean(self, *args, **kwargs):
+        return self._reduce("mean", self.dim, *args, **kwargs)
+
+    def std(self, *args, **kwargs):
+        return self._reduce("std", self.dim, *args, **kwargs)
+
+    def var(self, *args, **kwargs):
+        return self._reduce("var", self.dim**2, *args, **kwargs)
+
+    def min(self, *args, **kwargs):
+        return self._reduce("min", self.dim, *args, **kwargs)
+
+    def max(self, *args, **kwargs):
+        return self._reduce("max", self.dim, *args, **kwargs)
+
+    def ptp(self, *args, **kwargs):
+        return _wrap(np.ptp(_view(self, _ndarray), *args, **kwargs), self.dim)
+
+    def cumsum(self, *args, **kwargs):
+        return self._reduce("cumsum", self.dim, *args, **kwargs)
+
+    def round(self, *args, **kwargs):
+        return self._reduce("round", self.dim, *args, **kwargs)
+
+    def prod(self, *args, **kwargs):
+        self._require_dimensionless("a product of its elements")
+        return _view(self, _ndarray).prod(*args, **kwargs)
+
+    def cumprod(self, *args, **kwargs):
+        self._require_dimensionless("a cumulative product")
+        return _view(self, _ndarray).cumprod(*args, **kwargs)
+
+    def clip(self, min=None, max=None, **kwargs):  # noqa: A002 - NumPy's names
+        return np.clip(self, min, max, **kwargs)
+
+    def dot(self, other, *args, **kwargs):
+        return np.dot(self, other, *args, **kwargs)
+
+    # --- Display ------------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        from axonal.units.display import format_quantity
+
+        return format_quantity(self)
+
+    def __repr__(self) -> str:
+        from axonal.units.display import quantity_repr
+
+        return quantity_repr(self)
+
+    def __format__(self, format_spec: str) -> str:
+        if not format_spec:
+            return str(self)
+        from axonal.units.display import format_quantity
+
+        return format_quantity(self, format_spec)
+
+
+def _defer(other) -> bool:
+    """Whether an operand of an unknown type should get the chance to handle the operation."""
+    return not isinstance(other, (np.ndarray, Number, list, tuple)) and not hasattr(
+        other, "__array__"
+    )
+
+
+def _describe_dim(dim: Dimension) -> str:
+    from axonal.units.display import dimension_display_name
+
+    return dimension_display_name(dim)
+
+
+def _rebuild_quantity(raw: np.ndarray, dim: Dimension) -> Quantity:
+    return Quantity.with_dimensions(raw, dim)
+
+
+def _ufunc_method_dimension(ufunc, method, inputs, dims, kwargs) -> Dimension:
+    """Dimension of ``reduce``, ``accumulate``, ``reduceat``, ``outer`` and ``at`` results."""
+    if method == "outer" or method == "at":
+        return _ufunc_result_dimension(ufunc, inputs, dims)
+    dim = dims[0]
+    if dim is DIMENSIONLESS:
+        return DIMENSIONLESS
+    if ufunc in _SAME_KEEP:
+        return dim
+    if ufunc in _SAME_PLAIN:
+        return DIMENSIONLESS
+    raise DimensionMismatchError(
+        f"np.{ufunc.__name__}.{method} is not defined for {_describe(inputs[0])}", dim
+    )
+
+
+class Unit(Quantity):
+    """A named scalar quantity such as ``mV`` or ``siemens/cm**2``; Units combine into Units.
+
+    ``name`` evaluates back to the unit with ``from axonal import *`` (``mvolt``); ``dispname``
+    is the short symbol used in display (``mV``).
+    """
+
+    __slots__ = ("name", "dispname", "is_compound")
+
+    def __new__(
+        cls,
+        scale: float,
+        dim: Dimension = DIMENSIONLESS,
+        name: str | None = None,
+        dispname: str | None = None,
+        is_compound: bool = False,
+    ) -> Unit:
+        result = _view(np.array(float(scale)), cls)
+        result.dim = dim
+        result.name = name if name is not None else repr(float(scale))
+        result.dispname = dispname if dispname is not None else result.name
+        result.is_compound = is_compound
+        result.flags.writeable = False
+        return result
+
+    def __array_finalize__(self, obj) -> None:
+        self.dim = getattr(obj, "dim", DIMENSIONLESS)
+        self.name = getattr(obj, "name", "")
+        self.dispname = getattr(obj, "dispname", "")
+        self.is_compound = getattr(obj, "is_compound", False)
+
+    @property
+    def scale(self) -> float:
+        """The size of the unit in SI base units (``mV.scale == 0.001``)."""
+        return float(_view(self, _ndarray))
+
+    def __reduce__(self):
+        return (_rebuild_unit, (self.scale, self.dim, self.name, self.dispname, self.is_compound))
+
+    def __hash__(self) -> int:
+        return hash((self.scale, self.dim))
+
+    def __str__(self) -> str:
+        return self.dispname
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def _as_factor(self) -> tuple[str, str]:
+        if self.is_compound:
+            return f"({self.name})", f"({self.dispname})"
+        return self.name, self.dispname
+
+    def __mul__(self, other):
+        if isinstance(other, Unit):
+            return _combine_units(self, other, "*")
+        return Quantity.__mul__(self, other)
+
+    def __truediv__(self, other):
+        if isinstance(other, Unit):
+            return _combine_units(self, other, "/")
+        return Quantity.__truediv__(self, other)
+
+    def __rtruediv__(self, other):
+        if isinstance(other, (int, float)) and other == 1 and not isinstance(other, bool):
+            return self**-1
+        return Quantity.__rtruediv__(self, other)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+            return _power_unit(self, exponent)
+        return np.power(self, exponent)
+
+    # Units are constants: in-place operators rebind the name to a new Quantity instead.
+    def __iadd__(self, other):
+        return self + other
+
+    def __isub__(self, other):
+        return self - other
+
+    def __imul__(self, other):
+        return self * other
+
+    def __itruediv__(self, other):
+        return self / other
+
+
+def _rebuild_unit(scale, dim, name, dispname, is_compound) -> Unit:
+    from axonal.units.registry import registry
+
+    registered = registry.get(name)
+    if registered is not None and registered.dim is dim and registered.scale == scale:
+        return registered
+    return Unit(scale, dim, name, dispname, is_compound)
+
+
+def _combine_units(first: Unit, second: Unit, operator: str, keep_dimensionless: bool = False):
+    """``first * second`` or ``first / second`` as a Unit (a plain number when dimensionless)."""
+    raw_first = first.scale
+    raw_second = second.scale
+    if operator == "*":
+        dim = first.dim * second.dim
+        scale = raw_first * raw_second
+    else:
+        dim = first.dim / second.dim
+        scale = raw_first / raw_second
+    if dim is DIMENSIONLESS and not keep_dimensionless:
+        return np.float64(scale)
+    first_name, first_disp = (first.name, first.dispname)
+    if operator == "/" and first.is_compound and "/" in first.name:
+        first_name, first_disp = first._as_factor()
+    second_name, second_disp = second._as_factor()
+    if operator == "*":
+        name = f"{first_name} * {second_name}"
+        dispname = f"{first_disp} {second_disp}"
+    else:
+        name = f"{first_name} / {second_name}"
+        dispname = f"{first_disp}/{second_disp}"
+    return Unit(scale, dim, name, dispname, is_compound=True)
+
+
+def _power_unit(unit: Unit, exponent: float, keep_dimensionless: bool = False):
+    """``unit ** exponent`` as a Unit (a plain number when dimensionless)."""
+    dim = unit.dim**exponent
+    scale = unit.scale**exponent
+    if dim is DIMENSIONLESS and not keep_dimensionless:
+        return np.float64(scale)
+    if exponent == 1:
+        return unit
+    shown = int(exponent) if float(exponent).is_integer() else exponent
+    name, dispname = unit.name, unit.dispname
+    if unit.is_compound or "**" in name:
+        name, dispname = f"({name})", f"({dispname})"
+    # A power binds tighter than * and /, so it needs no parentheses when combined further.
+    return Unit(scale, dim, f"{name} ** {shown}", f"{dispname}^{shown}", is_compound=False)
