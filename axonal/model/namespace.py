@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from axonal.model.errors import AmbiguousNameWarning, EquationError, UnknownNameError
-from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, Function
+from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, Function, declares_units
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions
 
 __all__ = [
@@ -94,7 +94,7 @@ def _as_function(value: object) -> Function | None:
     if isinstance(value, Function):
         return value
     # A Python function decorated with check_units says what it takes: usable as it is.
-    if callable(value) and hasattr(value, "_arg_units") and hasattr(value, "_return_unit"):
+    if declares_units(value):
         return Function(value)
     return None
 
@@ -220,7 +220,15 @@ def _from_namespace(
                 owner,
                 line,
             )
-        return None  # a plain Python or NumPy function: fall back to the default functions
+        if name not in DEFAULT_FUNCTIONS and callable(value) and not isinstance(value, type):
+            raise EquationError(
+                f"{name!r} is a Python function that does not declare its units; decorate it "
+                "with @check_units(arg=unit, ..., result=unit) or wrap it in "
+                "Function(f, arg_units=[...], return_unit=...).",
+                owner,
+                line,
+            )
+        return None  # e.g. numpy's exp from 'from numpy import *': the default function is meant
     if _usable_constant(value):
         return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, "namespace")
     if function is not None:
