@@ -6,7 +6,7 @@ from axonal.model import EquationError, Equations
 from axonal.model.equations import RESERVED_NAMES, SingleEquation, check_variable_name
 from axonal.model.errors import ShadowedUnitWarning
 from axonal.model.ir import Expression
-from axonal.units import DIMENSIONLESS, Dimension, amp, mV, ms, nS, siemens, volt
+from axonal.units import DIMENSIONLESS, Dimension, amp, ms, mV, nS, siemens, volt
 
 VOLT = volt.dim
 SECOND = Dimension(s=1)
