@@ -137,7 +137,9 @@ def resolve_names(
     resolved: dict[str, ResolvedName] = {}
     unknown: list[str] = []
     for name in sorted(set(names) | called):
-        found = _resolve_one(name, name in called, own_variables, external, units, owner, line)
+        found = _resolve_one(
+            name, name in called, own_variables, (external, external_source), units, owner, line
+        )
         if found is None:
             unknown.append(name)
         else:
@@ -151,9 +153,12 @@ def resolve_names(
                     stacklevel=2,
                 )
     if unknown:
-        candidates = set(own_variables) | set(external) | set(units)
-        candidates |= set(DEFAULT_CONSTANTS) | set(DEFAULT_FUNCTIONS)
-        raise _unknown_names_error(unknown, candidates, external_source, owner, line)
+        # The model's own names and the namespace's are likelier meant than one of 1400 units.
+        first_choice = set(own_variables) | set(external)
+        second_choice = set(units) | set(DEFAULT_CONSTANTS) | set(DEFAULT_FUNCTIONS)
+        raise _unknown_names_error(
+            unknown, (first_choice, second_choice), external_source, owner, line
+        )
     return resolved
 
 
@@ -161,11 +166,12 @@ def _resolve_one(
     name: str,
     is_called: bool,
     own_variables: Mapping[str, object],
-    external: Mapping[str, object],
+    external_and_source: tuple[Mapping[str, object], str],
     units: Mapping[str, Unit],
     owner: str,
     line: str | None,
 ) -> ResolvedName | None:
+    external, source = external_and_source
     if name in own_variables:
         if is_called:
             raise EquationError(
@@ -179,7 +185,7 @@ def _resolve_one(
         return ResolvedName(name, NameKind.NOISE, NOISE_DIMENSIONS, None, "white noise")
     if name in external:
         value = external[name]
-        found = _from_namespace(name, value, is_called, owner, line)
+        found = _from_namespace(name, value, is_called, source, owner, line)
         if found is not None:
             _warn_if_default_differs(name, value, is_called, units, owner)
             return found
@@ -207,12 +213,12 @@ def _resolve_one(
 
 
 def _from_namespace(
-    name: str, value: object, is_called: bool, owner: str, line: str | None
+    name: str, value: object, is_called: bool, source: str, owner: str, line: str | None
 ) -> ResolvedName | None:
     function = _as_function(value)
     if is_called:
         if function is not None:
-            return ResolvedName(name, NameKind.FUNCTION, None, function, "namespace")
+            return ResolvedName(name, NameKind.FUNCTION, None, function, source)
         if _usable_constant(value):
             raise EquationError(
                 f"{name!r} is a constant in the namespace ({value!r}), not a function: "
@@ -230,7 +236,7 @@ def _from_namespace(
             )
         return None  # e.g. numpy's exp from 'from numpy import *': the default function is meant
     if _usable_constant(value):
-        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, "namespace")
+        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, source)
     if function is not None:
         raise EquationError(
             f"{name!r} is a function; call it with parentheses, e.g. {name}(...).", owner, line
@@ -261,14 +267,16 @@ def _warn_if_default_differs(
 
 def _unknown_names_error(
     unknown: list[str],
-    candidates: set[str],
+    candidates: tuple[set[str], ...],
     source: str,
     owner: str,
     line: str | None,
 ) -> UnknownNameError:
     hints = []
     for name in unknown:
-        close = difflib.get_close_matches(name, sorted(candidates), n=3)
+        close = []
+        for group in candidates:
+            close = close or difflib.get_close_matches(name, sorted(group), n=3)
         if close:
             hints.append(f"for {name!r} did you mean {' or '.join(map(repr, close))}?")
     listed = ", ".join(map(repr, unknown))

@@ -9,7 +9,6 @@ from axonal.model.ir import Expression
 from axonal.units import DIMENSIONLESS, Dimension, amp, ms, mV, nS, siemens, volt
 
 VOLT = volt.dim
-SECOND = Dimension(s=1)
 
 
 def test_each_kind_of_line():
