@@ -15,7 +15,7 @@ from axonal.model.errors import EquationError, ShadowedUnitWarning
 from axonal.model.expressions import parse_expression
 from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS
 from axonal.model.ir import Expression
-from axonal.model.namespace import is_noise_name, unit_namespace
+from axonal.model.namespace import common_unit_names, is_noise_name, unit_namespace
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions, get_unit
 
 __all__ = [
@@ -70,7 +70,7 @@ def check_variable_name(name: str, owner: str | None = None, line: str | None = 
         problem = f"{name!r} is the name of a constant and cannot name a variable"
     if problem is not None:
         raise EquationError(problem + ".", owner, line)
-    if name in unit_namespace():
+    if name in common_unit_names():
         where = f" in {owner!r}" if owner else ""
         warnings.warn(
             f"The variable {name!r}{where} has the name of a unit; inside the model's code "

@@ -21,6 +21,7 @@ __all__ = [
     "NameKind",
     "ResolvedName",
     "is_noise_name",
+    "resolve_equation_names",
     "resolve_names",
     "unit_namespace",
 ]
@@ -69,6 +70,13 @@ def unit_namespace() -> Mapping[str, Unit]:
     from axonal.units.registry import registry
 
     return registry
+
+
+def common_unit_names() -> frozenset[str]:
+    """The unit names a script gets from ``from axonal import *``; only hiding these warns."""
+    from axonal.units import public_names
+
+    return frozenset(public_names)
 
 
 def _dimensions_of_record(name: str, record: object) -> Dimension:
@@ -251,7 +259,8 @@ def _warn_if_default_differs(
         default = DEFAULT_FUNCTIONS.get(name)
         differs = default is not None and value is not default
     elif name in units:
-        differs = not _same_value(value, units[name])
+        # Shadowing a rare prefixed unit (El is an exalitre, EK an exakelvin) is no surprise.
+        differs = name in common_unit_names() and not _same_value(value, units[name])
     elif name in DEFAULT_CONSTANTS:
         differs = not _same_value(value, DEFAULT_CONSTANTS[name])
     else:
@@ -288,3 +297,31 @@ def _unknown_names_error(
     if hints:
         message += " " + "; ".join(hints)[0].upper() + "; ".join(hints)[1:]
     return UnknownNameError(message, owner, line, name=unknown[0])
+
+
+def resolve_equation_names(
+    equations: Mapping,
+    own_variables: Mapping[str, object],
+    namespace: Mapping[str, object] | None,
+    caller_namespace: Mapping[str, object] | None,
+    owner: str,
+) -> dict[str, ResolvedName]:
+    """resolve_names for every line of ``equations`` (their own variables included), so that
+    an unknown name is reported with the line that uses it."""
+    own = {**{name: eq.dimensions for name, eq in equations.items()}, **own_variables}
+    resolved: dict[str, ResolvedName] = {}
+    for equation in equations.values():
+        if equation.expr is None:
+            continue
+        resolved.update(
+            resolve_names(
+                equation.expr.names,
+                own,
+                namespace,
+                caller_namespace,
+                owner,
+                called=equation.expr.functions,
+                line=equation.line,
+            )
+        )
+    return resolved

@@ -140,3 +140,12 @@ def test_misuse_of_names_is_an_error(names, called, caller, message):
 def test_modules_and_strings_in_the_namespace_are_not_constants():
     with pytest.raises(UnknownNameError, match="'np'"):
         resolve({"np"}, caller={"np": np})
+
+
+def test_hiding_a_common_unit_warns_but_a_rare_prefixed_one_does_not():
+    with pytest.warns(AmbiguousNameWarning, match="'mV'"):
+        resolve({"mV"}, caller={"mV": 3.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = resolve({"El"}, caller={"El": -60 * mV})  # El is also an exalitre
+    assert result["El"].dimensions is VOLT
