@@ -1,9 +1,16 @@
 """The equation language: line kinds, units, flags, combination, substitution and errors."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from axonal.model import EquationError, Equations
-from axonal.model.equations import RESERVED_NAMES, SingleEquation, check_variable_name
+from axonal.model.equations import (
+    FLAGS_BY_KIND,
+    RESERVED_NAMES,
+    SingleEquation,
+    check_variable_name,
+)
 from axonal.model.errors import ShadowedUnitWarning
 from axonal.model.ir import Expression
 from axonal.units import DIMENSIONLESS, Dimension, amp, ms, mV, nS, siemens, volt
@@ -293,3 +300,56 @@ def test_error_owner_can_be_added_later():
     error = info.value.with_owner("neurongroup_1")
     assert str(error).startswith("In 'neurongroup_1', line 'v : volts':")
     assert type(error) is type(info.value)
+
+
+# --- property tests: random equation texts round-trip ----------------------------------------
+
+_VARIABLES = ["v", "w", "ge", "I_syn", "v0", "alpha_m", "x1", "Vm"]
+_UNITS = ["1", "volt", "siemens", "amp/metre**2", "second**-0.5", "boolean", "integer"]
+_terms = st.recursive(
+    st.sampled_from(["a", "b", "tau", "2", "0.5"]),
+    lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+        lambda p: f"({p[0]} {p[1]} {p[2]})"
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def equation_lines(draw):
+    names = draw(st.lists(st.sampled_from(_VARIABLES), min_size=1, max_size=6, unique=True))
+    lines = []
+    for name in names:
+        kind = draw(st.sampled_from(["differential", "subexpression", "parameter"]))
+        units = _UNITS[:5] if kind == "differential" else _UNITS
+        unit = draw(st.sampled_from(units))
+        allowed = sorted(FLAGS_BY_KIND[kind] - {"clock-driven"})
+        flags = draw(st.lists(st.sampled_from(allowed), unique=True, max_size=2))
+        spacing = draw(st.sampled_from(["", " ", "   "]))
+        expr = draw(_terms)
+        if kind == "differential":
+            text = f"d{name}/dt{spacing}={spacing}{expr}"
+        elif kind == "subexpression":
+            if unit == "boolean":
+                expr = f"{expr} > a"
+            text = f"{name}{spacing}={spacing}{expr}"
+        else:
+            text = name
+        text += f"{spacing}:{spacing}{unit}"
+        if flags:
+            text += f" ({', '.join(flags)})"
+        if draw(st.booleans()):
+            text += "  # a comment: with (parentheses)"
+        lines.append((name, kind, unit, frozenset(flags), text))
+    return lines
+
+
+@settings(max_examples=80, deadline=None)
+@given(equation_lines(), st.sampled_from(["\n", "\n\n", "\n   \n# only a comment\n"]))
+def test_random_equations_parse_and_round_trip(lines, separator):
+    eqs = Equations(separator.join(line[-1] for line in lines))
+    assert eqs.names == tuple(line[0] for line in lines)
+    for name, kind, unit, flags, _ in lines:
+        assert (eqs[name].kind, eqs[name].flags, eqs[name].unit_text) == (kind, flags, unit)
+        assert eqs[name].dtype == {"boolean": "bool", "integer": "int32"}.get(unit, "float64")
+    assert Equations(str(eqs)) == eqs

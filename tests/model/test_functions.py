@@ -118,6 +118,7 @@ def test_random_implementations_draw_the_requested_number():
     assert uniform.min() >= 0 and uniform.max() < 1 and abs(uniform.mean() - 0.5) < 0.05
 
 
+@pytest.mark.slow
 def test_numba_compiles_every_default_function():
     numba = pytest.importorskip("numba")
     scope = {}
