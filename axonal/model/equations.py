@@ -15,7 +15,12 @@ from axonal.model.errors import EquationError, ShadowedUnitWarning
 from axonal.model.expressions import parse_expression
 from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS
 from axonal.model.ir import Expression
-from axonal.model.namespace import common_unit_names, is_noise_name, unit_namespace
+from axonal.model.namespace import (
+    RESERVED_NAMES,
+    common_unit_names,
+    is_noise_name,
+    unit_namespace,
+)
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions, get_unit
 
 __all__ = [
@@ -41,9 +46,6 @@ FLAGS_BY_KIND: Mapping[str, frozenset[str]] = {
 """The flags each kind of equation may carry (a group narrows this further: check_flags)."""
 
 ALL_FLAGS = frozenset().union(*FLAGS_BY_KIND.values())
-
-RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "j", "N", "lastspike", "not_refractory"})
-"""Names with a meaning of their own in model code; no variable may take them."""
 
 _DTYPES = {"boolean": "bool", "integer": "int32"}
 

@@ -18,6 +18,7 @@ from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimension
 
 __all__ = [
     "NOISE_DIMENSIONS",
+    "RESERVED_NAMES",
     "NameKind",
     "ResolvedName",
     "is_noise_name",
@@ -25,6 +26,9 @@ __all__ = [
     "resolve_names",
     "unit_namespace",
 ]
+
+RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "j", "N", "lastspike", "not_refractory"})
+"""Names with a meaning of their own in model code; no variable may take them."""
 
 NOISE_DIMENSIONS = Dimension(s=-0.5)
 """The dimensions of the white-noise terms ``xi`` and ``xi_*``: second**-0.5."""
@@ -152,7 +156,10 @@ def resolve_names(
             unknown.append(name)
         else:
             resolved[name] = found
+        # Scripts often hold N or dt themselves (N = 1000): only user variables are worth a word.
         if found is not None and found.kind is NameKind.VARIABLE and name in external:
+            if name in RESERVED_NAMES:
+                continue
             if _usable_constant(external[name]) or _as_function(external[name]) is not None:
                 warnings.warn(
                     f"In {owner!r}: {name!r} is a variable of {owner!r} and also defined in the "

@@ -149,3 +149,10 @@ def test_hiding_a_common_unit_warns_but_a_rare_prefixed_one_does_not():
         warnings.simplefilter("error")
         result = resolve({"El"}, caller={"El": -60 * mV})  # El is also an exalitre
     assert result["El"].dimensions is VOLT
+
+
+def test_no_warning_when_the_script_holds_n_or_dt_itself():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = resolve({"i", "t"}, caller={"i": 3, "t": 5 * ms})
+    assert result["i"].kind is result["t"].kind is NameKind.VARIABLE
