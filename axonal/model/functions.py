@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from axonal.units import DIMENSIONLESS, Dimension, get_dimensions, get_unit
+from axonal.units import DIMENSIONLESS, Dimension, Quantity, get_dimensions, get_unit
 
 __all__ = ["DEFAULT_CONSTANTS", "DEFAULT_FUNCTIONS", "Function", "implementation"]
 
@@ -243,13 +243,13 @@ class Function:
             raise LookupError(f"Function {self.name!r} has no NumPy implementation.") from None
         if not self.unit_aware or self.arg_dimensions is None:
             return code
-        units = [get_unit(dim) if dim is not None else None for dim in self.arg_dimensions]
+        dims = self.arg_dimensions
 
         def raw_call(*raw_args):
             # The user's function expects quantities (and may check their units): give it them.
             args = [
-                arg if unit is None else arg * unit
-                for arg, unit in zip(raw_args, units, strict=True)
+                arg if dim is None or dim is DIMENSIONLESS else Quantity.with_dimensions(arg, dim)
+                for arg, dim in zip(raw_args, dims, strict=True)
             ]
             return np.asarray(code(*args))
 

@@ -217,3 +217,15 @@ def test_implementation_of_a_function_without_units_needs_units():
 def test_implementation_for_an_unknown_target_is_an_error():
     with pytest.raises(ValueError, match="unknown target 'cython'"):
         implementation("cython", lambda v: v)(Function(None, [volt], volt, name="f"))
+
+
+def test_check_units_with_boolean_and_dimensionless_arguments():
+    @check_units(flag=bool, x=1, v=volt, result=volt)
+    def scaled(flag, x, v):
+        return v * (x + flag)
+
+    function = Function(scaled)
+    args = [Argument("f", ONE), Argument("x", ONE), Argument("v", VOLT)]
+    assert function.result_dimensions(args) is VOLT
+    raw = function.numpy_function()(np.array([True, False]), np.array([2.0, 2.0]), 0.5)
+    np.testing.assert_allclose(raw, [1.5, 1.0])
