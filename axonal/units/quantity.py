@@ -448,23 +448,15 @@ class Quantity(np.ndarray):
     __hash__ = None
 
     # --- Conversions ---------------------------------------------------------------------------
-
-    def _require_dimensionless(self, what: str) -> None:
-        if self.dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(
-                f"Cannot convert {_describe(self)} to {what}; divide by a unit first", self.dim
-            )
-
-    def __float__(self) -> float:
-        self._require_dimensionless("a plain float")
-        return float(_view(self, _ndarray))
-
-    def __int__(self) -> int:
-        self._require_dimensionless("a plain int")
-        return int(_view(self, _ndarray))
+    # float() and int() give the value in SI base units, as np.asarray does: NumPy (building an
+    # array from a list of quantities) and Matplotlib (plotting quantities) rely on them. To get
+    # a number in a chosen unit, divide by the unit or use in_unit().
 
     def __index__(self) -> int:
-        self._require_dimensionless("an index")
+        if self.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot use {_describe(self)} as an index; it has units", self.dim
+            )
         return _view(self, _ndarray).__index__()
 
     def __getitem__(self, key):
@@ -535,12 +527,10 @@ class Quantity(np.ndarray):
         return np.round(self, *args, **kwargs)
 
     def prod(self, *args, **kwargs):
-        self._require_dimensionless("a product of its elements")
-        return _view(self, _ndarray).prod(*args, **kwargs)
+        return np.prod(self, *args, **kwargs)
 
     def cumprod(self, *args, **kwargs):
-        self._require_dimensionless("a cumulative product")
-        return _view(self, _ndarray).cumprod(*args, **kwargs)
+        return np.cumprod(self, *args, **kwargs)
 
     def clip(self, min=None, max=None, **kwargs):  # noqa: A002 - NumPy's names
         return np.clip(self, min, max, **kwargs)
@@ -655,6 +645,8 @@ class Unit(Quantity):
         return self.name, self.dispname
 
     def __mul__(self, other):
+        if other is self:
+            return _power_unit(self, 2)
         if isinstance(other, Unit):
             return _combine_units(self, other, "*")
         return Quantity.__mul__(self, other)
