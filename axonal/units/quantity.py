@@ -342,6 +342,8 @@ class Quantity(np.ndarray):
             raise TypeError(f"dim must be a Dimension, got {dim!r}.")
         if isinstance(value, (list, tuple)):
             value = [_strip(element) for element in value]
+        # A Unit's storage is read-only; a quantity made from it gets its own.
+        copy = copy or isinstance(value, Unit)
         raw = np.array(_strip(value), dtype=dtype, copy=True if copy else None)
         if dtype is None and raw.dtype.kind in "biu":
             raw = raw.astype(float)

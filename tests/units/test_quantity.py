@@ -48,6 +48,9 @@ def test_constructors_always_give_quantities():
     assert q.dim is VOLT and q[2] == 2 * volt
     assert Quantity([1 * mV, 2 * mV]).dim is VOLT
     assert Quantity(3 * mV).dim is VOLT
+    from_unit = Quantity(mV)
+    from_unit[()] = 2 * mV
+    assert type(from_unit) is Quantity and mV.scale == 1e-3
     with pytest.raises(DimensionMismatchError):
         Quantity([1 * mV, 2 * ms])
 
