@@ -8,7 +8,7 @@ Constructors (``Quantity(...)``, ``Quantity.with_dimensions``) always return a Q
 from __future__ import annotations
 
 import operator
-from numbers import Number
+from numbers import Number, Real
 
 import numpy as np
 
@@ -664,7 +664,7 @@ class Unit(Quantity):
         return Quantity.__rtruediv__(self, other)
 
     def __pow__(self, exponent):
-        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        if isinstance(exponent, Real) and not isinstance(exponent, bool):
             return _power_unit(self, exponent)
         return np.power(self, exponent)
 
@@ -704,9 +704,7 @@ def _combine_units(first: Unit, second: Unit, operation: str, keep_dimensionless
     if dim is DIMENSIONLESS and not keep_dimensionless:
         return np.float64(scale)
     first_name, first_disp = first.name, first.dispname
-    if first is ONE:
-        first_disp = "1"
-    elif operation == "/" and first.is_compound and "/" in first.name:
+    if operation == "/" and first.is_compound and "/" in first.name:
         first_name, first_disp = first._as_factor()
     second_name, second_disp = second._as_factor()
     if operation == "*":
