@@ -144,11 +144,11 @@ class NeuronGroup(Group):
         return self._method_used
 
     # -- building kernels ----------------------------------------------------------------
-    def _state_update_statements(self) -> list[Statement]:
+    def _state_update_statements(self, namespace) -> list[Statement]:
         rhs = differential_right_hand_sides(self.equations)
         statements: list[Statement] = []
         if self.refractory is not False and self.refractory is not None:
-            statements.append(self._refractoriness_statement())
+            statements.append(self._refractoriness_statement(namespace))
         if not rhs:
             return statements
         constant = frozenset(
@@ -166,14 +166,14 @@ class NeuronGroup(Group):
             statements.append(statement)
         return statements
 
-    def _refractoriness_statement(self) -> Statement:
+    def _refractoriness_statement(self, namespace) -> Statement:
         refractory = self.refractory
         if isinstance(refractory, Quantity):
             seconds_of(refractory, f"the refractory period of {self.name}")
             period = Expression(repr(float(np.asarray(refractory))))
         elif isinstance(refractory, str):
             expression = parse_expression(refractory, owner=self.name)
-            dims = self._expression_dimensions(expression, refractory, depth=0)
+            dims = self._expression_dimensions(expression, refractory, 0, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
                 return Statement("not_refractory", "=", Expression(f"not ({expression})"))
             if dims is not get_dimensions(second):
@@ -209,7 +209,8 @@ class NeuronGroup(Group):
         """The kernels of one step of this group, in the intermediate form."""
         kernels = []
         self._check_equations(context)
-        update = self._state_update_statements()
+        namespace = context.namespace if self.namespace is None else self.namespace
+        update = self._state_update_statements(namespace)
         if update:
             kernels.append(
                 self.make_kernel(
@@ -219,12 +220,12 @@ class NeuronGroup(Group):
         for event, condition in self.event_conditions.items():
             text = condition.code
             if not self._is_condition(condition):
-                dims = self._expression_dimensions(condition, text, depth=0)
+                dims = self._expression_dimensions(condition, text, 0, namespace)
                 raise GroupError(
                     f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
                     f"in {dims}); write a comparison such as 'v > -50*mV'"
                 )
-            self._expression_dimensions(condition, text, depth=0)
+            self._expression_dimensions(condition, text, 0, namespace)
             if event == "spike" and "not_refractory" in self.variables:
                 condition = Expression(f"({condition}) and not_refractory")
             kernels.append(
