@@ -237,7 +237,11 @@ def test_renaming_onto_an_existing_variable_is_a_duplicate():
     [
         ("dv/dt = -v/tau", "dv/dt = -v/tau", "no ':' followed by its unit"),
         ("v :", "v :", "unit of 'v' is missing"),
-        ("v : volts", "v : volts", "Cannot understand the unit 'volts'"),
+        (
+            "v : volts",
+            "v : volts",
+            "Cannot read the unit 'volts': 'volts' is not a known unit name. The unit of 'v'",
+        ),
         ("v : volt (refractory)", "v : volt (refractory)", "Unknown flag 'refractory'"),
         ("v : volt (unless refractory)", "v : volt (unless refractory)", "does not apply"),
         ("dv/dt = 1/ms : 1 (constant)", "dv/dt = 1/ms : 1 (constant)", "does not apply"),
