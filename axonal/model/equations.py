@@ -308,7 +308,7 @@ class Equations(Mapping[str, SingleEquation]):
     ``tau_e`` and replaces ``E`` by the value 0 mV. ``+`` combines two sets of equations.
     """
 
-    def __init__(self, eqs: str | Equations | Iterable[SingleEquation] = "", **substitutions):
+    def __init__(self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions):
         equations = list(_equations_from(eqs))
         if substitutions:
             equations = _substitute(equations, substitutions)

@@ -357,3 +357,7 @@ def test_random_equations_parse_and_round_trip(lines, separator):
         assert (eqs[name].kind, eqs[name].flags, eqs[name].unit_text) == (kind, flags, unit)
         assert eqs[name].dtype == {"boolean": "bool", "integer": "int32"}.get(unit, "float64")
     assert Equations(str(eqs)) == eqs
+
+
+def test_any_name_can_be_substituted_even_eqs():
+    assert Equations("dv/dt = -v/eqs : 1", eqs="tau")["v"].expr == Expression("-v / tau")
