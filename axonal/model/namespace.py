@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import enum
 import numbers
 import re
@@ -76,6 +77,7 @@ def unit_namespace() -> Mapping[str, Unit]:
     return registry
 
 
+@functools.cache
 def common_unit_names() -> frozenset[str]:
     """The unit names a script gets from ``from axonal import *``; only hiding these warns."""
     from axonal.units import public_names

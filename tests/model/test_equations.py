@@ -361,3 +361,14 @@ def test_random_equations_parse_and_round_trip(lines, separator):
 
 def test_any_name_can_be_substituted_even_eqs():
     assert Equations("dv/dt = -v/eqs : 1", eqs="tau")["v"].expr == Expression("-v / tau")
+
+
+def test_equations_and_errors_survive_pickling():
+    import pickle
+
+    eqs = Equations("dv/dt = -v/tau : volt (unless refractory)\nI = v/R : amp")
+    assert pickle.loads(pickle.dumps(eqs)) == eqs
+    with pytest.raises(EquationError) as info:
+        Equations("v : volts")
+    restored = pickle.loads(pickle.dumps(info.value.with_owner("g")))
+    assert str(restored) == str(info.value.with_owner("g"))
