@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import enum
+import functools
 import numbers
 import re
 import warnings
