@@ -115,7 +115,11 @@ class _DimensionChecker:
         return method(node)
 
     def _Constant(self, node: ast.Constant) -> _Term:
-        return _Term(DIMENSIONLESS, float(node.value), literal=True)
+        try:
+            value = float(node.value)
+        except OverflowError:  # an integer literal beyond float range
+            value = math.inf
+        return _Term(DIMENSIONLESS, value, literal=True)
 
     def _Name(self, node: ast.Name) -> _Term:
         if node.id in ("True", "False"):
