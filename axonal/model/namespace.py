@@ -253,7 +253,8 @@ def _from_namespace(
             )
         return None  # e.g. numpy's exp from 'from numpy import *': the default function is meant
     if _usable_constant(value):
-        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, source)
+        kind = NameKind.UNIT if isinstance(value, Unit) else NameKind.CONSTANT
+        return ResolvedName(name, kind, get_dimensions(value), value, source)
     if function is not None:
         raise EquationError(
             f"{name!r} is a function; call it with parentheses, e.g. {name}(...).", owner, line
