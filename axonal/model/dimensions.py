@@ -122,8 +122,6 @@ class _DimensionChecker:
         return _Term(DIMENSIONLESS, value, literal=True)
 
     def _Name(self, node: ast.Name) -> _Term:
-        if node.id in ("True", "False"):
-            return _Term(DIMENSIONLESS, float(node.id == "True"))
         try:
             dims = self.dims[node.id]
         except KeyError:
