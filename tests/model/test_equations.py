@@ -1,5 +1,7 @@
 """The equation language: line kinds, units, flags, combination, substitution and errors."""
 
+import warnings
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -372,3 +374,20 @@ def test_equations_and_errors_survive_pickling():
         Equations("v : volts")
     restored = pickle.loads(pickle.dumps(info.value.with_owner("g")))
     assert str(restored) == str(info.value.with_owner("g"))
+
+
+_garbage = st.lists(
+    st.sampled_from(list("dvt/=:()+-*# \n,.xi_12\\<>!'[]") + ["volt", "unless refractory"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_garbage)
+def test_any_text_gives_equations_or_an_equation_error(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShadowedUnitWarning)
+        try:
+            Equations(text)
+        except EquationError:
+            pass
