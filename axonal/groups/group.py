@@ -235,7 +235,8 @@ class Group(SimulationObject):
         values = {
             name: self._raw_name(name, positions, resolved, namespace) for name in expression.names
         }
-        return evaluate_expression(expression, values, len(positions), _user_functions(resolved))
+        functions = {n: f.numpy_function() for n, f in _user_functions(resolved).items()}
+        return evaluate_expression(expression, values, len(positions), functions)
 
     def _raw_name(self, name, positions, resolved, namespace):
         if name in self.variables:
@@ -416,10 +417,10 @@ class Group(SimulationObject):
         return {**super().summary(), "N": self.N}
 
 
-def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, Callable]:
-    """NumPy implementations of the functions in ``resolved`` that kernels do not know."""
+def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, object]:
+    """The Function objects in ``resolved`` that kernels do not know by themselves."""
     return {
-        name: found.value.numpy_function()
+        name: found.value
         for name, found in resolved.items()
         if found.kind is NameKind.FUNCTION and name not in NUMPY_FUNCTIONS
     }

@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from axonal import integrate
-from axonal.codegen.numpy_target import compile_numpy_kernel
+from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
@@ -265,10 +265,8 @@ class NeuronGroup(Group):
 
     def before_run(self, context: RunContext) -> None:
         self._compiled = []
-        if context.target != "numpy":
-            return
         for kernel, functions in self.build_kernels(context):
-            self._compiled.append((kernel, compile_numpy_kernel(kernel, functions)))
+            self._compiled.append((kernel, compile_kernel(kernel, functions, context.target)))
         self._state = context.state
 
     def operations(self) -> list[Operation]:
@@ -389,7 +387,7 @@ class RegularOperation(SimulationObject):
         )
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
-        self._compiled = compile_numpy_kernel(kernel_for_clock, functions)
+        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
         self._state = context.state
 
     def operations(self) -> list[Operation]:

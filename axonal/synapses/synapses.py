@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from axonal import integrate
-from axonal.codegen.numpy_target import compile_numpy_kernel
+from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations, is_boolean_expression
@@ -502,8 +502,6 @@ class Synapses(Group):
 
     def before_run(self, context: RunContext) -> None:
         self._operations: list[Operation] = []
-        if context.target != "numpy":
-            return
         state = context.state
         self._check_model(context)
         clock_driven = self._clock_driven_statements()
@@ -511,7 +509,7 @@ class Synapses(Group):
             kernel, functions = self.make_kernel(
                 "state_update", KernelRole.STATE_UPDATE, clock_driven, context, when="groups"
             )
-            compiled = compile_numpy_kernel(kernel, functions)
+            compiled = compile_kernel(kernel, functions, context.target)
             self._operations.append(
                 Operation(self, "groups", self.order, lambda: compiled(state), kernel.name)
             )
@@ -528,7 +526,7 @@ class Synapses(Group):
                 context,
                 when="synapses",
             )
-            compiled = compile_numpy_kernel(kernel, functions)
+            compiled = compile_kernel(kernel, functions, context.target)
             self._operations.append(
                 Operation(
                     self,
