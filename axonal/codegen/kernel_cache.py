@@ -85,6 +85,12 @@ def load_module(
         raise ImportError(f"cannot import the generated module {path}")
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(injected or {})
-    spec.loader.exec_module(module)
+    # Numba finds a function's module (for its cache) through sys.modules.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     _loaded[digest] = module
     return module

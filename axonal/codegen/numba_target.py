@@ -101,6 +101,11 @@ class _Arguments:
         return [*self.arrays.values(), *self.values.values(), *(i for i, _, _ in self.invariants)]
 
 
+def _scalar(value):
+    """A value argument: 0-d arrays become NumPy scalars (Numba types them differently)."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 def _value_key(ref: VariableRef) -> str:
     return ref.array or ref.name
 
@@ -634,7 +639,7 @@ class NumbaKernel:
             n, use_indices = len(indices), True
         events = np.empty(n if self.kernel.role == KernelRole.THRESHOLD else 0, np.int64)
         arguments = [namespace[key] for key in self.array_keys]
-        arguments += [namespace[key] for key in self.value_keys]
+        arguments += [_scalar(namespace[key]) for key in self.value_keys]
         arguments += self.invariants(namespace)
         count = self.function(n, use_indices, indices, events, *arguments)
         if self.kernel.role == KernelRole.THRESHOLD:
@@ -694,3 +699,379 @@ def seed_numba(value: int | None = None) -> None:
     if value is None:
         value = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
     _seed_numba_generator(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step B: the whole network's time loop as one compiled function
+#
+# A schedule is a list of ScheduledItem records, run in list order on every time step. Each
+# item pairs a kernel with the rule that selects its elements:
+#
+#   'all'                        every element of kernel.owner (size: state[f'{owner}.N'])
+#   OnEvents(owner, event)       the elements of `owner` found by its THRESHOLD kernel for
+#                                `event` earlier in the same time step (resets)
+#   SynapsesOfEvents(pathway)    the synapses (CSR rows) of the source elements whose events
+#                                arrive now through `pathway`, after its delay
+#   SpikeRecording(monitor, ...) no kernel: append (index, t) of this step's events of
+#                                `source` to the monitor's buffers
+#
+# A THRESHOLD kernel (selection 'all') writes its events to state[f'{owner}._events_{event}']
+# (int64, length N) and their number to state[f'{owner}._n_events_{event}'] (int64, shape (1,)),
+# where Python can read the last step's events after a run.
+
+
+@dataclass(frozen=True)
+class OnEvents:
+    """Select the elements of ``owner`` that had ``event`` in this time step."""
+
+    owner: str
+    event: str = "spike"
+
+
+@dataclass(frozen=True)
+class SynapticPathway:
+    """Events of ``source`` reaching synapses through CSR connectivity, now or after a delay.
+
+    ``indptr`` is the state key of the CSR row pointers (length N_source + 1): the synapses of
+    source element i are at positions ``indptr[i]:indptr[i+1]``. ``synapse_ids`` is the key of
+    the synapse indices in that order, or None when synapses are stored sorted by source (the
+    position is the synapse index). ``delay`` is None (events arrive in the step they happen),
+    or the key of the delay in time steps: one int value for all synapses, or with
+    ``heterogeneous_delays`` an int array with one delay per synapse. Delayed events wait in a
+    ring buffer kept in the state under ``f'{name}._queue'`` (see ``NetworkLoop.prepare``).
+    """
+
+    name: str
+    source: str
+    indptr: str
+    synapse_ids: str | None = None
+    event: str = "spike"
+    delay: str | None = None
+    heterogeneous_delays: bool = False
+
+
+@dataclass(frozen=True)
+class SynapsesOfEvents:
+    """Select the synapses that the events arriving through ``pathway`` reach in this step."""
+
+    pathway: SynapticPathway
+
+
+@dataclass(frozen=True)
+class SpikeRecording:
+    """A spike monitor: append (index, t) of this step's ``event``s of ``source``.
+
+    Buffers: ``f'{monitor}.i'`` (int64), ``f'{monitor}.t'`` (float64), and the number of
+    entries used in ``f'{monitor}.n'`` (int64, shape (1,)). When a buffer is full, the compiled
+    loop returns to Python, which grows both buffers (new arrays in the state mapping) and
+    resumes at the same item of the same step.
+    """
+
+    monitor: str
+    source: str
+    event: str = "spike"
+
+
+Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    """One entry of a time step's schedule: a kernel and the elements it runs on."""
+
+    kernel: Kernel | None
+    selection: Selection = "all"
+
+    def __post_init__(self) -> None:
+        kernel, selection = self.kernel, self.selection
+        if isinstance(selection, SpikeRecording):
+            if kernel is not None:
+                raise NumbaTargetError(
+                    f"a spike recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
+                )
+            return
+        if kernel is None:
+            raise NumbaTargetError(f"the scheduled selection {selection!r} needs a kernel")
+        expected = {
+            KernelRole.THRESHOLD: "'all'",
+            KernelRole.RESET: "OnEvents",
+            KernelRole.SYNAPTIC_EVENT: "SynapsesOfEvents",
+        }.get(kernel.role)
+        kind = "'all'" if selection == "all" else type(selection).__name__
+        if selection != "all" and not isinstance(selection, OnEvents | SynapsesOfEvents):
+            raise NumbaTargetError(
+                f"kernel {kernel.name!r} is scheduled on {selection!r}; expected 'all', "
+                "OnEvents, SynapsesOfEvents or SpikeRecording"
+            )
+        if expected is not None and kind != expected:
+            raise NumbaTargetError(
+                f"{kernel.role.value} kernel {kernel.name!r} is scheduled on {kind}; "
+                f"it runs on {expected}"
+            )
+
+
+def event_keys(owner: str, event: str = "spike") -> tuple[str, str]:
+    """State keys of an owner's event buffer and of its event count."""
+    return f"{owner}._events_{event}", f"{owner}._n_events_{event}"
+
+
+# Why run_loop returned: the run is complete, or Python must grow a buffer and resume.
+LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
+
+
+class _LoopPrinter:
+    """Prints ``run_loop`` for a schedule."""
+
+    def __init__(self, items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None):
+        self.items = list(items)
+        self.arguments = _Arguments()
+        forms = _function_forms(functions)
+        self.codes = [
+            None
+            if item.kernel is None
+            else _KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
+            for number, item in enumerate(self.items)
+        ]
+        self.thresholds = {}  # (owner, event) -> item number
+        for number, item in enumerate(self.items):
+            if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
+                key = (item.kernel.owner, item.kernel.event)
+                if key in self.thresholds:
+                    raise NumbaTargetError(
+                        f"two threshold kernels detect {item.kernel.event!r} of {key[0]!r}"
+                    )
+                self.thresholds[key] = number
+
+    def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
+        if (owner, event) not in self.thresholds:
+            raise NumbaTargetError(
+                f"{user} needs the {event!r} events of {owner!r}, but no threshold kernel in "
+                "the schedule detects them"
+            )
+        buffer, count = event_keys(owner, event)
+        return self.arguments.array(buffer), self.arguments.array(count)
+
+    def item_lines(self, number: int, indent: str) -> list[str]:
+        item, code = self.items[number], self.codes[number]
+        selection = item.selection
+        if isinstance(selection, SpikeRecording):
+            return self._recording_lines(number, selection, indent)
+        if isinstance(selection, SynapsesOfEvents):
+            return self._pathway_lines(number, code, selection.pathway, indent)
+        if isinstance(selection, OnEvents):
+            events, count = self._events(selection.owner, selection.event, item.kernel.name)
+            return code.lines(_FlatSelection(f"{count}[0]", events), None, indent)
+        size = self.arguments.value(f"{item.kernel.owner}.N")
+        if item.kernel.role != KernelRole.THRESHOLD:
+            return code.lines(_FlatSelection(size), None, indent)
+        events, count = event_keys(item.kernel.owner, item.kernel.event)
+        events, count = self.arguments.array(events), self.arguments.array(count)
+        lines = [f"{indent}_count = 0"]
+        lines += code.lines(_FlatSelection(size), (events, "_count"), indent)
+        return [*lines, f"{indent}{count}[0] = _count"]
+
+    def _recording_lines(self, number: int, recording: SpikeRecording, indent: str):
+        events, count = self._events(
+            recording.source, recording.event, f"spike monitor {recording.monitor!r}"
+        )
+        indices = self.arguments.array(f"{recording.monitor}.i")
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        return [
+            f"{indent}# {recording.monitor} (spike recording of {recording.source!r})",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used + {count}[0] > {indices}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}for _q in range({count}[0]):",
+            f"{indent}    {indices}[_used + _q] = {events}[_q]",
+            f"{indent}    {times}[_used + _q] = t",
+            f"{indent}{used}[0] = _used + {count}[0]",
+        ]
+
+    def _pathway_lines(self, number: int, code, pathway: SynapticPathway, indent: str):
+        events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
+        indptr = self.arguments.array(pathway.indptr)
+        ids = None if pathway.synapse_ids is None else self.arguments.array(pathway.synapse_ids)
+        if pathway.delay is None:
+            selection = _SourceSynapses(events, f"{count}[0]", indptr, ids)
+            return code.lines(selection, None, indent)
+        queue = self.arguments.array(f"{pathway.name}._queue")
+        queued = self.arguments.array(f"{pathway.name}._queue_n")
+        cursor = self.arguments.array(f"{pathway.name}._queue_cursor")
+        lines = [
+            f"{indent}# {pathway.name}: queue this step's events, take those arriving now",
+            f"{indent}_slots = {queue}.shape[0]",
+            f"{indent}_now = {cursor}[0]",
+        ]
+        if not pathway.heterogeneous_delays:
+            delay = self.arguments.value(pathway.delay)
+            lines += [
+                f"{indent}_slot = (_now + {delay}) % _slots",
+                f"{indent}for _q in range({count}[0]):",
+                f"{indent}    {queue}[_slot, {queued}[_slot] + _q] = {events}[_q]",
+                f"{indent}{queued}[_slot] += {count}[0]",
+                f"{indent}_arrived = {queue}[_now]",
+            ]
+            selection = _SourceSynapses("_arrived", f"{queued}[_now]", indptr, ids)
+        else:
+            delays = self.arguments.array(pathway.delay)
+            pushing, inner = _open_loop(_SourceSynapses(events, f"{count}[0]", indptr, ids), indent)
+            lines += [
+                f"{indent}_needed = 0",
+                f"{indent}for _q in range({count}[0]):",
+                f"{indent}    _needed += {indptr}[{events}[_q] + 1] - {indptr}[{events}[_q]]",
+                f"{indent}if _needed > 0 and {queued}.max() + _needed > {queue}.shape[1]:",
+                f"{indent}    return {LOOP_QUEUE_FULL}, _step, {number}",
+                *pushing,
+                f"{inner}_slot = (_now + {delays}[_e]) % _slots",
+                f"{inner}{queue}[_slot, {queued}[_slot]] = _e",
+                f"{inner}{queued}[_slot] += 1",
+                f"{indent}_arrived = {queue}[_now]",
+            ]
+            selection = _FlatSelection(f"{queued}[_now]", "_arrived")
+        lines += code.lines(selection, None, indent)
+        return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
+
+    def source(self, functions: Mapping[str, Callable] | None) -> str:
+        body = ["    for _step in range(start_step, n_steps):", "        t = t0 + _step * dt"]
+        body.append("        _first = start_item if _step == start_step else 0")
+        for number in range(len(self.items)):
+            body.append(f"        if _first <= {number}:")
+            body += self.item_lines(number, "            ")
+        body.append(f"    return {LOOP_DONE}, n_steps, 0")
+        parameters = ["n_steps", "t0", "dt", "start_step", "start_item"]
+        parameters += self.arguments.parameters()
+        names = ", ".join(
+            repr(i.kernel.name if i.kernel else i.selection.monitor) for i in self.items
+        )
+        header = [
+            f'"""Generated by axonal: the time loop of the schedule {names}; do not edit."""',
+            *_function_fingerprints(functions),
+            PRINTED_CODE_IMPORTS,
+            "",
+            "@njit(cache=True, error_model='numpy')",
+            f"def run_loop({', '.join(parameters)}):",
+        ]
+        return "\n".join(header + body) + "\n"
+
+
+@dataclass(frozen=True)
+class NetworkLoop:
+    """A compiled time loop: ``loop.run(state, n_steps, t0, dt)`` advances the state.
+
+    ``state`` maps keys to arrays and values as for kernels (plus ``f'{owner}.N'`` sizes);
+    ``prepare`` adds the buffers the loop needs (events, queues, monitor buffers) if missing.
+    """
+
+    items: tuple[ScheduledItem, ...]
+    source: str
+    function: Callable
+    array_keys: tuple[str, ...]
+    value_keys: tuple[str, ...]
+    invariants: Callable[[Mapping[str, object]], tuple]
+
+    def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
+        """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
+        for item in self.items:
+            kernel, selection = item.kernel, item.selection
+            if kernel is not None and kernel.role == KernelRole.THRESHOLD:
+                events, count = event_keys(kernel.owner, kernel.event)
+                state.setdefault(events, np.zeros(state[f"{kernel.owner}.N"], np.int64))
+                state.setdefault(count, np.zeros(1, np.int64))
+            elif isinstance(selection, SpikeRecording):
+                state.setdefault(f"{selection.monitor}.i", np.zeros(monitor_capacity, np.int64))
+                state.setdefault(f"{selection.monitor}.t", np.zeros(monitor_capacity))
+                state.setdefault(f"{selection.monitor}.n", np.zeros(1, np.int64))
+            elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
+                _prepare_queue(state, selection.pathway)
+
+    def run(self, state: dict, n_steps: int, t0: float, dt: float) -> None:
+        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks."""
+        self.prepare(state)
+        invariants = tuple(self.invariants({**state, "dt": dt, "t": t0}))
+        step, item = 0, 0
+        while True:
+            arguments = [state[key] for key in self.array_keys]
+            arguments += [_scalar(state[key]) for key in self.value_keys]
+            status, step, item = self.function(n_steps, t0, dt, step, item, *arguments, *invariants)
+            if status == LOOP_DONE:
+                return
+            selection = self.items[item].selection
+            if status == LOOP_MONITOR_FULL:
+                _grow_monitor(state, selection)
+            else:
+                _grow_queue(state, selection.pathway)
+
+
+def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
+    shape = list(array.shape)
+    shape[axis] = capacity
+    grown = np.zeros(shape, array.dtype)
+    grown[tuple(slice(0, n) for n in array.shape)] = array
+    return grown
+
+
+def _grow_monitor(state: dict, recording: SpikeRecording) -> None:
+    _, count = event_keys(recording.source, recording.event)
+    needed = int(state[f"{recording.monitor}.n"][0] + state[count][0])
+    for suffix in (".i", ".t"):
+        key = recording.monitor + suffix
+        state[key] = _grow(state[key], max(2 * len(state[key]), needed))
+
+
+def _prepare_queue(state: dict, pathway: SynapticPathway) -> None:
+    delay = np.asarray(state[pathway.delay])
+    slots = int(delay.max(initial=0)) + 1
+    queue_key = f"{pathway.name}._queue"
+    queue = state.get(queue_key)
+    if queue is not None and queue.shape[0] >= slots:
+        return
+    if queue is not None and state[f"{pathway.name}._queue_n"].any():
+        raise NumbaTargetError(
+            f"pathway {pathway.name!r}: the delay grew to {slots - 1} steps while spikes are "
+            f"still queued for the old maximum of {queue.shape[0] - 1} steps"
+        )
+    if pathway.heterogeneous_delays:
+        width = 1024 if queue is None else queue.shape[1]
+    else:
+        width = len(state[pathway.indptr]) - 1  # each source queues at most once per step
+    state[queue_key] = np.zeros((slots, width), np.int64)
+    state[f"{pathway.name}._queue_n"] = np.zeros(slots, np.int64)
+    state[f"{pathway.name}._queue_cursor"] = np.zeros(1, np.int64)
+
+
+def _grow_queue(state: dict, pathway: SynapticPathway) -> None:
+    events, count = event_keys(pathway.source, pathway.event)
+    sources = state[events][: state[count][0]]
+    indptr = state[pathway.indptr]
+    needed = int((indptr[sources + 1] - indptr[sources]).sum())
+    queue_key = f"{pathway.name}._queue"
+    queue = state[queue_key]
+    capacity = max(2 * queue.shape[1], int(state[f"{pathway.name}._queue_n"].max()) + needed)
+    state[queue_key] = _grow(queue, capacity, axis=1)
+
+
+def generate_network_loop(
+    items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None = None
+) -> NetworkLoop:
+    """Compile one function that runs the whole time loop of the schedule ``items``.
+
+    The function is ``run_loop(n_steps, t0, dt, start_step, start_item, <arrays>, <values>,
+    <invariants>)``; on step ``k`` the time is ``t0 + k*dt``. It returns ``(status, step,
+    item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
+    ``NetworkLoop.run`` does).
+    """
+    printer = _LoopPrinter(items, functions)
+    source = printer.source(functions)
+    module = kernel_cache.load_module(
+        source, tag="loop", injected=_compiled_user_functions(functions)
+    )
+    arguments = printer.arguments
+    return NetworkLoop(
+        items=tuple(items),
+        source=source,
+        function=module.run_loop,
+        array_keys=tuple(arguments.arrays),
+        value_keys=tuple(arguments.values),
+        invariants=_invariants_function(arguments.invariants, functions or {}),
+    )
