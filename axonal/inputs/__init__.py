@@ -1,3 +1,5 @@
 """Inputs: TimedArray and PoissonInput."""
 
-__all__: list[str] = []
+from axonal.inputs.timedarray import TimedArray
+
+__all__ = ["TimedArray"]
