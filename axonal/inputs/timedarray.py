@@ -39,7 +39,8 @@ class TimedArray(Function):
     def __init__(self, values, dt, name: str | None = None) -> None:
         name = name or "timedarray"
         dimensions = get_dimensions(values)
-        raw = np.array(np.asarray(values), copy=True)
+        plain = values if dimensions is DIMENSIONLESS else Quantity(values)
+        raw = np.array(np.asarray(plain), copy=True)
         if raw.dtype == object or raw.dtype.kind not in "biuf":
             raise TimedArrayError(
                 f"TimedArray {name!r}: values must be numbers (with or without units), "
