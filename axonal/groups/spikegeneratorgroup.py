@@ -123,6 +123,7 @@ class SpikeGeneratorGroup(Group):
                 f"{self.name}: spike {bad} has index {indices[bad]}, outside the group; indices "
                 f"must lie in 0..{self.N - 1}"
             )
+        self._check_period_against_step(period_s, self.clock.dt_)
         if len(times_s) and period_s > 0:
             dt = self.clock.dt_
             if time_bins(times_s.max(), dt) >= np.round(period_s / dt):
@@ -132,15 +133,18 @@ class SpikeGeneratorGroup(Group):
                 )
         return indices, times_s, period_s
 
+    def _check_period_against_step(self, period_s: float, dt: float) -> None:
+        if 0 < period_s < dt:
+            raise SpikeGeneratorError(
+                f"{self.name}: the period ({period_s * 1e3:g} ms) is shorter than the time step "
+                f"({self.clock.dt})"
+            )
+
     # -- running -----------------------------------------------------------------------------
     def _prepare(self, dt: float) -> None:
         """Bin the spikes for time step ``dt``, check them, and order them by bin then index."""
         period_s = self._period
-        if period_s > 0 and period_s < dt:
-            raise SpikeGeneratorError(
-                f"{self.name}: the period ({self.period}) is shorter than the time step "
-                f"({self.clock.dt})"
-            )
+        self._check_period_against_step(period_s, dt)
         period_bins = int(np.round(period_s / dt))
         if period_s > 0 and abs(period_bins * dt - period_s) > period_s * np.finfo(float).eps:
             raise SpikeGeneratorError(
