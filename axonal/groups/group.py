@@ -17,8 +17,11 @@ from axonal.network.base import RunContext, SimulationObject
 from axonal.network.network import _caller_namespace
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
-_KIND_OF_STORED = {"array": VariableKind.ARRAY, "shared": VariableKind.SHARED,
-                   "index": VariableKind.ARRAY}  # fmt: skip
+_KIND_OF_STORED = {
+    "array": VariableKind.ARRAY,
+    "shared": VariableKind.SHARED,
+    "index": VariableKind.ARRAY,
+}
 
 
 class GroupError(ValueError):
@@ -44,18 +47,36 @@ class Group(SimulationObject):
         return self.N
 
     # -- variables -------------------------------------------------------------------------
-    def add_variable(self, name: str, *, dimensions=DIMENSIONLESS, dtype="float64",
-                     kind="array", size=None, read_only=False, expression=None,
-                     flags=frozenset(), initial=0) -> Variable:  # fmt: skip
+    def add_variable(
+        self,
+        name: str,
+        *,
+        dimensions=DIMENSIONLESS,
+        dtype="float64",
+        kind="array",
+        size=None,
+        read_only=False,
+        expression=None,
+        flags=frozenset(),
+        initial=0,
+    ) -> Variable:
         if kind in ("array", "index"):
             values = np.full(self.N if size is None else size, initial, dtype=dtype)
         elif kind == "shared":
             values = np.full(1, initial, dtype=dtype)
         else:
             values = None
-        variable = Variable(name=name, owner=self.name, dimensions=dimensions, dtype=dtype,
-                            kind=kind, values=values, read_only=read_only,
-                            expression=expression, flags=frozenset(flags))  # fmt: skip
+        variable = Variable(
+            name=name,
+            owner=self.name,
+            dimensions=dimensions,
+            dtype=dtype,
+            kind=kind,
+            values=values,
+            read_only=read_only,
+            expression=expression,
+            flags=frozenset(flags),
+        )
         self.variables[name] = variable
         return variable
 
@@ -65,8 +86,10 @@ class Group(SimulationObject):
             return VariableView(self, name)
         if name.endswith("_") and name[:-1] in variables:
             return self.get_raw(name[:-1])
-        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('name', '')!r} has no "
-                             f"attribute or variable {name!r}")  # fmt: skip
+        raise AttributeError(
+            f"{type(self).__name__} {self.__dict__.get('name', '')!r} has no "
+            f"attribute or variable {name!r}"
+        )
 
     def __setattr__(self, name: str, value) -> None:
         variables = self.__dict__.get("variables", {})
@@ -157,7 +180,11 @@ class Group(SimulationObject):
                     variable.dimensions,
                 )
             raw = np.asarray(value)
+        self.validate_values(name, raw)
         variable.values[indices] = raw
+
+    def validate_values(self, name: str, raw) -> None:
+        """Refuse values a variable cannot take (e.g. negative delays) before any is written."""
 
     def _check_assignment(self, name: str, expression: Expression, text: str, depth: int) -> None:
         dims = self._expression_dimensions(expression, text, depth=depth + 1)
@@ -180,18 +207,24 @@ class Group(SimulationObject):
 
     def resolve(self, names, namespace, called=(), line=None) -> dict[str, ResolvedName]:
         """What each name means for this group: own variables first, then ``namespace``."""
-        return resolve_names(names, own_variables=self.dimensions_of(), namespace=self.namespace,
-                             caller_namespace=namespace, owner=self.name, called=called,
-                             line=line)  # fmt: skip
+        return resolve_names(
+            names,
+            own_variables=self.dimensions_of(),
+            namespace=self.namespace,
+            caller_namespace=namespace,
+            owner=self.name,
+            called=called,
+            line=line,
+        )
 
-    def _expression_dimensions(self, expression: Expression, text: str, depth: int,
-                               namespace=None):  # fmt: skip
+    def _expression_dimensions(self, expression: Expression, text: str, depth: int, namespace=None):
         namespace = self._namespace_for(depth + 1, namespace)
         resolved = self.resolve(expression.names, namespace, expression.functions, text)
         return expression_dimensions(expression, resolved, owner=self.name, line=text)
 
-    def evaluate(self, expression: Expression, positions: np.ndarray, depth: int = 0,
-                 namespace=None):  # fmt: skip
+    def evaluate(
+        self, expression: Expression, positions: np.ndarray, depth: int = 0, namespace=None
+    ):
         """Raw values of ``expression`` for the elements at storage ``positions``.
 
         External names are looked up in ``namespace``, else in the group's own namespace, else
@@ -199,9 +232,11 @@ class Group(SimulationObject):
         """
         namespace = self._namespace_for(depth + 1, namespace)
         resolved = self.resolve(expression.names, namespace, expression.functions)
-        values = {name: self._raw_name(name, positions, resolved, namespace)
-                  for name in expression.names}  # fmt: skip
-        return evaluate_expression(expression, values, len(positions), _user_functions(resolved))
+        values = {
+            name: self._raw_name(name, positions, resolved, namespace) for name in expression.names
+        }
+        functions = {n: f.numpy_function() for n, f in _user_functions(resolved).items()}
+        return evaluate_expression(expression, values, len(positions), functions)
 
     def _raw_name(self, name, positions, resolved, namespace):
         if name in self.variables:
@@ -222,11 +257,19 @@ class Group(SimulationObject):
         return resolved[name].raw_value
 
     # -- kernels for a run ---------------------------------------------------------------
-    def make_kernel(self, name: str, role: KernelRole, statements: Sequence[Statement],
-                    context: RunContext, *, condition: Expression | None = None,
-                    when: str = "groups", order: int | None = None, event: str = "spike",
-                    extra: Mapping[str, VariableRef] | None = None,
-                    ) -> tuple[Kernel, dict[str, Callable]]:  # fmt: skip
+    def make_kernel(
+        self,
+        name: str,
+        role: KernelRole,
+        statements: Sequence[Statement],
+        context: RunContext,
+        *,
+        condition: Expression | None = None,
+        when: str = "groups",
+        order: int | None = None,
+        event: str = "spike",
+        extra: Mapping[str, VariableRef] | None = None,
+    ) -> tuple[Kernel, dict[str, Callable]]:
         """A kernel over this group's variables; returns it with the user functions it calls.
 
         Names are resolved here: own variables become array references, subexpressions become
@@ -245,8 +288,7 @@ class Group(SimulationObject):
         if condition is not None:
             names |= condition.names
         namespace = context.namespace if self.namespace is None else self.namespace
-        self._add_references(sorted(names - defined), refs, prelude, functions, context,
-                             namespace)  # fmt: skip
+        self._add_references(sorted(names - defined), refs, prelude, functions, context, namespace)
         all_functions = set()
         for statement in [*prelude, *statements]:
             all_functions |= statement.expr.functions
@@ -254,10 +296,17 @@ class Group(SimulationObject):
             all_functions |= condition.functions
         self._add_functions(all_functions, functions, namespace)
         context.state[f"{self.name}.N"] = self.N
-        kernel = Kernel(name=f"{self.name}.{name}", owner=self.name, role=role,
-                        statements=(*prelude, *statements), variables=refs,
-                        condition=condition, when=when,
-                        order=self.order if order is None else order, event=event)  # fmt: skip
+        kernel = Kernel(
+            name=f"{self.name}.{name}",
+            owner=self.name,
+            role=role,
+            statements=(*prelude, *statements),
+            variables=refs,
+            condition=condition,
+            when=when,
+            order=self.order if order is None else order,
+            event=event,
+        )
         return kernel, functions
 
     def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
@@ -268,8 +317,9 @@ class Group(SimulationObject):
                 continue
             variable = self.variables.get(name)
             if variable is not None and variable.kind == "subexpression":
-                self._add_references(sorted(variable.expression.names), refs, prelude,
-                                     functions, context, namespace)  # fmt: skip
+                self._add_references(
+                    sorted(variable.expression.names), refs, prelude, functions, context, namespace
+                )
                 functions.update(
                     _user_functions(
                         self.resolve([], namespace, called=variable.expression.functions)
@@ -294,8 +344,9 @@ class Group(SimulationObject):
                 context.state.setdefault(f"{self.clock.name}.t", self.clock.t_)
             elif name == "N":
                 key = f"{self.name}.N"
-                refs[name] = VariableRef(name, VariableKind.CONSTANT, dtype="int64", array=key,
-                                         read_only=True)  # fmt: skip
+                refs[name] = VariableRef(
+                    name, VariableKind.CONSTANT, dtype="int64", array=key, read_only=True
+                )
                 context.state[key] = self.N
             elif name == "i":
                 raise GroupError(f"{self.name}: the index i is not available here")
@@ -307,16 +358,26 @@ class Group(SimulationObject):
                         "value in this code"
                     )
                 key = f"{self.name}.{name}"
-                refs[name] = VariableRef(name, VariableKind.CONSTANT, array=key, read_only=True,
-                                         dimensions=found.dimensions)  # fmt: skip
+                refs[name] = VariableRef(
+                    name,
+                    VariableKind.CONSTANT,
+                    array=key,
+                    read_only=True,
+                    dimensions=found.dimensions,
+                )
                 context.state[key] = found.raw_value
 
     def _add_functions(self, names, functions, namespace) -> None:
         if names:
             functions.update(_user_functions(self.resolve([], namespace, called=names)))
 
-    def check_statements(self, statements: Sequence[Statement], text: str, context: RunContext,
-                         extra_dims: Mapping[str, object] | None = None) -> None:  # fmt: skip
+    def check_statements(
+        self,
+        statements: Sequence[Statement],
+        text: str,
+        context: RunContext,
+        extra_dims: Mapping[str, object] | None = None,
+    ) -> None:
         """Check the units of user statements (a reset, on_pre code) before the run."""
         namespace = context.namespace if self.namespace is None else self.namespace
         known = {**self.dimensions_of(), **(extra_dims or {})}
@@ -330,9 +391,15 @@ class Group(SimulationObject):
             names |= statement.expr.names | {statement.target}
             called |= statement.expr.functions
         temporaries = {s.target for s in statements if s.temporary}
-        resolved = resolve_names(sorted(names - temporaries), own_variables=known,
-                                 namespace=self.namespace, caller_namespace=namespace,
-                                 owner=self.name, called=called, line=text)  # fmt: skip
+        resolved = resolve_names(
+            sorted(names - temporaries),
+            own_variables=known,
+            namespace=self.namespace,
+            caller_namespace=namespace,
+            owner=self.name,
+            called=called,
+            line=text,
+        )
         for statement in statements:
             if statement.target in ("i", "N", "t", "dt") or (
                 statement.target in self.variables and self.variables[statement.target].read_only
@@ -350,10 +417,10 @@ class Group(SimulationObject):
         return {**super().summary(), "N": self.N}
 
 
-def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, Callable]:
-    """NumPy implementations of the functions in ``resolved`` that kernels do not know."""
+def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, object]:
+    """The Function objects in ``resolved`` that kernels do not know by themselves."""
     return {
-        name: found.value.numpy_function()
+        name: found.value
         for name, found in resolved.items()
         if found.kind is NameKind.FUNCTION and name not in NUMPY_FUNCTIONS
     }

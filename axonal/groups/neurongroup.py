@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from axonal import integrate
-from axonal.codegen.numpy_target import compile_numpy_kernel
+from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
@@ -26,8 +26,9 @@ NEVER = -1e4
 
 
 @lru_cache(maxsize=256)
-def _cached_state_update(rhs: tuple[tuple[str, Expression], ...], method, owner: str,
-                         constant_over_dt: frozenset[str]):  # fmt: skip
+def _cached_state_update(
+    rhs: tuple[tuple[str, Expression], ...], method, owner: str, constant_over_dt: frozenset[str]
+):
     # Symbolic integration is the slow part of building a group: do it once per model.
     return integrate.state_update(dict(rhs), method, owner=owner, constant_over_dt=constant_over_dt)
 
@@ -35,13 +36,28 @@ def _cached_state_update(rhs: tuple[tuple[str, Expression], ...], method, owner:
 class NeuronGroup(Group):
     """A population of ``N`` neurons whose state follows ``model`` (equations with units)."""
 
-    def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
-                 events=None, namespace=None, dtype=None, dt=None, clock=None, order=0,
-                 name=None, method_options=None):  # fmt: skip
+    def __init__(
+        self,
+        N,
+        model,
+        method=None,
+        threshold=None,
+        reset=None,
+        refractory=False,
+        events=None,
+        namespace=None,
+        dtype=None,
+        dt=None,
+        clock=None,
+        order=0,
+        name=None,
+        method_options=None,
+    ):
         if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 1:
             raise GroupError(f"a NeuronGroup needs a whole number of neurons N >= 1, not {N!r}")
-        super().__init__(int(N), namespace=namespace, name=name, clock=clock, dt=dt,
-                         when="groups", order=order)  # fmt: skip
+        super().__init__(
+            int(N), namespace=namespace, name=name, clock=clock, dt=dt, when="groups", order=order
+        )
         equations = model if isinstance(model, Equations) else Equations(model)
         self.equations = equations
         self.method = method
@@ -80,13 +96,23 @@ class NeuronGroup(Group):
         if equation.name in self.variables:
             raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
         if equation.kind == "subexpression":
-            self.add_variable(equation.name, dimensions=equation.dimensions,
-                              dtype=equation.dtype, kind="subexpression",
-                              expression=equation.expr, flags=equation.flags)  # fmt: skip
+            self.add_variable(
+                equation.name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind="subexpression",
+                expression=equation.expr,
+                flags=equation.flags,
+            )
         else:
             kind = "shared" if "shared" in equation.flags else "array"
-            self.add_variable(equation.name, dimensions=equation.dimensions,
-                              dtype=equation.dtype, kind=kind, flags=equation.flags)  # fmt: skip
+            self.add_variable(
+                equation.name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind=kind,
+                flags=equation.flags,
+            )
 
     # -- user API ----------------------------------------------------------------------------
     def run_on_event(self, event: str, code: str, when: str = "resets", order=None) -> None:
@@ -96,8 +122,9 @@ class NeuronGroup(Group):
         statements = parse_statements(code, owner=self.name)
         self.event_code[event] = (code, statements, when)
 
-    def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0,
-                      name: str | None = None) -> RegularOperation:  # fmt: skip
+    def run_regularly(
+        self, code: str, dt=None, when: str = "start", order: int = 0, name: str | None = None
+    ) -> RegularOperation:
         """Run ``code`` on all neurons every ``dt`` (default: every step of the group)."""
         operation = RegularOperation(self, code, dt=dt, when=when, order=order, name=name)
         self.contained_objects.append(operation)
@@ -117,34 +144,36 @@ class NeuronGroup(Group):
         return self._method_used
 
     # -- building kernels ----------------------------------------------------------------
-    def _state_update_statements(self) -> list[Statement]:
+    def _state_update_statements(self, namespace) -> list[Statement]:
         rhs = differential_right_hand_sides(self.equations)
         statements: list[Statement] = []
         if self.refractory is not False and self.refractory is not None:
-            statements.append(self._refractoriness_statement())
+            statements.append(self._refractoriness_statement(namespace))
         if not rhs:
             return statements
-        constant = frozenset(eq.name for eq in self.equations.values()
-                             if "constant over dt" in eq.flags)  # fmt: skip
+        constant = frozenset(
+            eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
+        )
         update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
         self._method_used = update.method
         not_refractory = Expression("not_refractory")
         for statement in update.statements:
             equation = self.equations[statement.target] if not statement.temporary else None
             if equation is not None and "unless refractory" in equation.flags:
-                statement = Statement(statement.target, statement.op, statement.expr,
-                                      condition=not_refractory)  # fmt: skip
+                statement = Statement(
+                    statement.target, statement.op, statement.expr, condition=not_refractory
+                )
             statements.append(statement)
         return statements
 
-    def _refractoriness_statement(self) -> Statement:
+    def _refractoriness_statement(self, namespace) -> Statement:
         refractory = self.refractory
         if isinstance(refractory, Quantity):
             seconds_of(refractory, f"the refractory period of {self.name}")
             period = Expression(repr(float(np.asarray(refractory))))
         elif isinstance(refractory, str):
             expression = parse_expression(refractory, owner=self.name)
-            dims = self._expression_dimensions(expression, refractory, depth=0)
+            dims = self._expression_dimensions(expression, refractory, 0, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
                 return Statement("not_refractory", "=", Expression(f"not ({expression})"))
             if dims is not get_dimensions(second):
@@ -157,8 +186,9 @@ class NeuronGroup(Group):
                 f"{self.name}: refractory must be a time, a string, or False, not {refractory!r}"
             )
         # A neuron that spiked at step s is refractory until the step after s + period.
-        return Statement("not_refractory", "=",
-                         Expression(f"t - lastspike > ({period}) + 0.5 * dt"))  # fmt: skip
+        return Statement(
+            "not_refractory", "=", Expression(f"t - lastspike > ({period}) + 0.5 * dt")
+        )
 
     def _is_condition(self, expression: Expression) -> bool:
         booleans = {name for name, var in self.variables.items() if var.dtype == "bool"}
@@ -179,44 +209,64 @@ class NeuronGroup(Group):
         """The kernels of one step of this group, in the intermediate form."""
         kernels = []
         self._check_equations(context)
-        update = self._state_update_statements()
+        namespace = context.namespace if self.namespace is None else self.namespace
+        update = self._state_update_statements(namespace)
         if update:
-            kernels.append(self.make_kernel("state_update", KernelRole.STATE_UPDATE, update,
-                                            context, when="groups"))  # fmt: skip
+            kernels.append(
+                self.make_kernel(
+                    "state_update", KernelRole.STATE_UPDATE, update, context, when="groups"
+                )
+            )
         for event, condition in self.event_conditions.items():
             text = condition.code
             if not self._is_condition(condition):
-                dims = self._expression_dimensions(condition, text, depth=0)
+                dims = self._expression_dimensions(condition, text, 0, namespace)
                 raise GroupError(
                     f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
                     f"in {dims}); write a comparison such as 'v > -50*mV'"
                 )
-            self._expression_dimensions(condition, text, depth=0)
+            self._expression_dimensions(condition, text, 0, namespace)
             if event == "spike" and "not_refractory" in self.variables:
                 condition = Expression(f"({condition}) and not_refractory")
-            kernels.append(self.make_kernel(f"{event}_threshold", KernelRole.THRESHOLD, (),
-                                            context, condition=condition, when="thresholds",
-                                            event=event))  # fmt: skip
+            kernels.append(
+                self.make_kernel(
+                    f"{event}_threshold",
+                    KernelRole.THRESHOLD,
+                    (),
+                    context,
+                    condition=condition,
+                    when="thresholds",
+                    event=event,
+                )
+            )
             if event == "spike" and "lastspike" in self.variables:
                 bookkeeping = (
                     Statement("lastspike", "=", Expression("t")),
                     Statement("not_refractory", "=", Expression("False")),
                 )
-                kernels.append(self.make_kernel("spike_bookkeeping", KernelRole.RESET,
-                                                bookkeeping, context, when="thresholds",
-                                                event=event))  # fmt: skip
+                kernels.append(
+                    self.make_kernel(
+                        "spike_bookkeeping",
+                        KernelRole.RESET,
+                        bookkeeping,
+                        context,
+                        when="thresholds",
+                        event=event,
+                    )
+                )
         for event, (code, statements, when) in self.event_code.items():
             self.check_statements(statements, code, context)
-            kernels.append(self.make_kernel(f"{event}_reset", KernelRole.RESET, statements,
-                                            context, when=when, event=event))  # fmt: skip
+            kernels.append(
+                self.make_kernel(
+                    f"{event}_reset", KernelRole.RESET, statements, context, when=when, event=event
+                )
+            )
         return kernels
 
     def before_run(self, context: RunContext) -> None:
         self._compiled = []
-        if context.target != "numpy":
-            return
         for kernel, functions in self.build_kernels(context):
-            self._compiled.append((kernel, compile_numpy_kernel(kernel, functions)))
+            self._compiled.append((kernel, compile_kernel(kernel, functions, context.target)))
         self._state = context.state
 
     def operations(self) -> list[Operation]:
@@ -225,7 +275,7 @@ class NeuronGroup(Group):
             operations.append(
                 Operation(
                     self, kernel.when, kernel.order, self._numpy_step(kernel, compiled), kernel.name
-                )  # fmt: skip
+                )
             )
         return operations
 
@@ -305,9 +355,13 @@ class RegularOperation(SimulationObject):
     add_to_magic_network = False
 
     def __init__(self, group: NeuronGroup, code: str, dt=None, when="start", order=0, name=None):
-        super().__init__(name=name or f"{group.name}_run_regularly", dt=dt,
-                         clock=None if dt is not None else group.clock,
-                         when=when, order=order)  # fmt: skip
+        super().__init__(
+            name=name or f"{group.name}_run_regularly",
+            dt=dt,
+            clock=None if dt is not None else group.clock,
+            when=when,
+            order=order,
+        )
         self.group = group
         self.code = code
         self.statements = parse_statements(code, owner=group.name)
@@ -315,17 +369,25 @@ class RegularOperation(SimulationObject):
     def before_run(self, context: RunContext) -> None:
         self.group.check_statements(self.statements, self.code, context)
         kernel, functions = self.group.make_kernel(
-            "run_regularly", KernelRole.RUN_REGULARLY, self.statements, context,
-            when=self.when, order=self.order,
-        )  # fmt: skip
-        kernel_for_clock = Kernel(
-            name=f"{self.name}", owner=kernel.owner, role=kernel.role,
-            statements=kernel.statements, variables=kernel.variables, when=self.when,
+            "run_regularly",
+            KernelRole.RUN_REGULARLY,
+            self.statements,
+            context,
+            when=self.when,
             order=self.order,
-        )  # fmt: skip
+        )
+        kernel_for_clock = Kernel(
+            name=f"{self.name}",
+            owner=kernel.owner,
+            role=kernel.role,
+            statements=kernel.statements,
+            variables=kernel.variables,
+            when=self.when,
+            order=self.order,
+        )
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
-        self._compiled = compile_numpy_kernel(kernel_for_clock, functions)
+        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
         self._state = context.state
 
     def operations(self) -> list[Operation]:

@@ -66,16 +66,24 @@ def _binary(op, reflected: bool = False):
 
 
 for _name, _op in {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul,
-    "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
     "pow": operator.pow,
-}.items():  # fmt: skip
+}.items():
     setattr(VariableView, f"__{_name}__", _binary(_op))
     setattr(VariableView, f"__r{_name}__", _binary(_op, reflected=True))
 for _name, _op in {
-    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-    "eq": operator.eq, "ne": operator.ne,
-}.items():  # fmt: skip
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}.items():
     setattr(VariableView, f"__{_name}__", _binary(_op))
 VariableView.__neg__ = lambda self: -self[:]
 VariableView.__pos__ = lambda self: +self[:]

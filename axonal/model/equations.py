@@ -15,7 +15,12 @@ from axonal.model.errors import EquationError, ShadowedUnitWarning
 from axonal.model.expressions import parse_expression
 from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS
 from axonal.model.ir import Expression
-from axonal.model.namespace import is_noise_name, unit_namespace
+from axonal.model.namespace import (
+    RESERVED_NAMES,
+    common_unit_names,
+    is_noise_name,
+    unit_namespace,
+)
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions, get_unit
 
 __all__ = [
@@ -42,9 +47,6 @@ FLAGS_BY_KIND: Mapping[str, frozenset[str]] = {
 
 ALL_FLAGS = frozenset().union(*FLAGS_BY_KIND.values())
 
-RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "j", "N", "lastspike", "not_refractory"})
-"""Names with a meaning of their own in model code; no variable may take them."""
-
 _DTYPES = {"boolean": "bool", "integer": "int32"}
 
 _IDENTIFIER = r"[A-Za-z_]\w*"
@@ -70,7 +72,7 @@ def check_variable_name(name: str, owner: str | None = None, line: str | None = 
         problem = f"{name!r} is the name of a constant and cannot name a variable"
     if problem is not None:
         raise EquationError(problem + ".", owner, line)
-    if name in unit_namespace():
+    if name in common_unit_names():
         where = f" in {owner!r}" if owner else ""
         warnings.warn(
             f"The variable {name!r}{where} has the name of a unit; inside the model's code "

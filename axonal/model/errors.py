@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from axonal.units import DimensionMismatchError
 
 
@@ -27,8 +29,19 @@ class EquationError(ValueError):
         self.message = message
         super().__init__(where(owner, line) + message)
 
+    def __str__(self) -> str:
+        return where(self.owner, self.line) + self.message
+
     def __reduce__(self):
         return (type(self), (self.message, self.owner, self.line))
+
+    def with_owner(self, owner: str) -> EquationError:
+        """The same error, naming ``owner`` if it named no owner yet (for callers that know it)."""
+        if self.owner is not None:
+            return self
+        named = copy.copy(self)
+        named.owner = owner
+        return named
 
 
 class ExpressionError(EquationError):
@@ -57,11 +70,11 @@ class EquationDimensionError(EquationError, DimensionMismatchError):
 
     def __init__(self, message: str, owner: str | None = None, line: str | None = None) -> None:
         EquationError.__init__(self, message, owner, line)
-        self.description = str(self)
+        self.description = message
         self.dims = ()
 
     def __str__(self) -> str:
-        return where(self.owner, self.line) + self.message
+        return EquationError.__str__(self)
 
 
 class AmbiguousNameWarning(UserWarning):

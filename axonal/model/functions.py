@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from axonal.units import DIMENSIONLESS, Dimension, get_dimensions, get_unit
+from axonal.units import DIMENSIONLESS, Dimension, Quantity, get_dimensions, get_unit
 
 __all__ = ["DEFAULT_CONSTANTS", "DEFAULT_FUNCTIONS", "Function", "implementation"]
 
@@ -107,10 +108,46 @@ def _unit_dimensions(unit: object, what: str, name: str) -> Dimension | None:
 
 
 def _units_from_check_units(pyfunc: Callable) -> tuple[list | None, object]:
-    """``arg_units`` and ``return_unit`` recorded by ``check_units`` on the function, if any."""
+    """``arg_units`` and ``return_unit`` declared with ``check_units`` on the function, if any."""
     arg_units = getattr(pyfunc, "_arg_units", None)
     return_unit = getattr(pyfunc, "_return_unit", None)
-    return (list(arg_units) if arg_units is not None else None), return_unit
+    if arg_units is not None:
+        return list(arg_units), return_unit
+    specs = _check_units_specs(pyfunc)
+    if specs is None:
+        return None, None
+    parameters = list(inspect.signature(pyfunc.__wrapped__).parameters)
+
+    def unit_of(spec: object) -> object:
+        if spec is bool:
+            return "boolean"
+        if isinstance(spec, str):  # "the same units as argument <spec>"
+            return unit_of(specs.get(spec))
+        if isinstance(spec, (int, float)) and spec == 1:
+            return "1"
+        return spec
+
+    return [unit_of(specs.get(name)) for name in parameters], unit_of(specs.get("result"))
+
+
+def _check_units_specs(pyfunc: Callable) -> dict | None:
+    # The units room's check_units does not (yet) record its specs as attributes; they are
+    # the ``specs`` its wrapper closes over. Remove this once it sets _arg_units/_return_unit.
+    if not hasattr(pyfunc, "__wrapped__") or getattr(pyfunc, "__closure__", None) is None:
+        return None
+    try:
+        specs = inspect.getclosurevars(pyfunc).nonlocals.get("specs")
+    except (TypeError, ValueError):
+        return None
+    return specs if isinstance(specs, dict) and "result" in specs else None
+
+
+def declares_units(pyfunc: object) -> bool:
+    """True for a Python function that says which units it takes and returns (check_units)."""
+    if not callable(pyfunc) or isinstance(pyfunc, Function):
+        return False
+    arg_units, return_unit = _units_from_check_units(pyfunc)
+    return arg_units is not None and return_unit is not None
 
 
 class Function:
@@ -206,13 +243,13 @@ class Function:
             raise LookupError(f"Function {self.name!r} has no NumPy implementation.") from None
         if not self.unit_aware or self.arg_dimensions is None:
             return code
-        units = [get_unit(dim) if dim is not None else None for dim in self.arg_dimensions]
+        dims = self.arg_dimensions
 
         def raw_call(*raw_args):
             # The user's function expects quantities (and may check their units): give it them.
             args = [
-                arg if unit is None else arg * unit
-                for arg, unit in zip(raw_args, units, strict=True)
+                arg if dim is None or dim is DIMENSIONLESS else Quantity.with_dimensions(arg, dim)
+                for arg, dim in zip(raw_args, dims, strict=True)
             ]
             return np.asarray(code(*args))
 

@@ -13,17 +13,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from axonal.model.errors import AmbiguousNameWarning, EquationError, UnknownNameError
-from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, Function
+from axonal.model.functions import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, Function, declares_units
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions
 
 __all__ = [
     "NOISE_DIMENSIONS",
+    "RESERVED_NAMES",
     "NameKind",
     "ResolvedName",
     "is_noise_name",
+    "resolve_equation_names",
     "resolve_names",
     "unit_namespace",
 ]
+
+RESERVED_NAMES = frozenset({"t", "dt", "xi", "i", "j", "N", "lastspike", "not_refractory"})
+"""Names with a meaning of their own in model code; no variable may take them."""
 
 NOISE_DIMENSIONS = Dimension(s=-0.5)
 """The dimensions of the white-noise terms ``xi`` and ``xi_*``: second**-0.5."""
@@ -71,6 +76,13 @@ def unit_namespace() -> Mapping[str, Unit]:
     return registry
 
 
+def common_unit_names() -> frozenset[str]:
+    """The unit names a script gets from ``from axonal import *``; only hiding these warns."""
+    from axonal.units import public_names
+
+    return frozenset(public_names)
+
+
 def _dimensions_of_record(name: str, record: object) -> Dimension:
     if isinstance(record, Dimension):
         return record
@@ -94,7 +106,7 @@ def _as_function(value: object) -> Function | None:
     if isinstance(value, Function):
         return value
     # A Python function decorated with check_units says what it takes: usable as it is.
-    if callable(value) and hasattr(value, "_arg_units") and hasattr(value, "_return_unit"):
+    if declares_units(value):
         return Function(value)
     return None
 
@@ -137,12 +149,17 @@ def resolve_names(
     resolved: dict[str, ResolvedName] = {}
     unknown: list[str] = []
     for name in sorted(set(names) | called):
-        found = _resolve_one(name, name in called, own_variables, external, units, owner, line)
+        found = _resolve_one(
+            name, name in called, own_variables, (external, external_source), units, owner, line
+        )
         if found is None:
             unknown.append(name)
         else:
             resolved[name] = found
+        # Scripts often hold N or dt themselves (N = 1000): only user variables are worth a word.
         if found is not None and found.kind is NameKind.VARIABLE and name in external:
+            if name in RESERVED_NAMES:
+                continue
             if _usable_constant(external[name]) or _as_function(external[name]) is not None:
                 warnings.warn(
                     f"In {owner!r}: {name!r} is a variable of {owner!r} and also defined in the "
@@ -151,9 +168,12 @@ def resolve_names(
                     stacklevel=2,
                 )
     if unknown:
-        candidates = set(own_variables) | set(external) | set(units)
-        candidates |= set(DEFAULT_CONSTANTS) | set(DEFAULT_FUNCTIONS)
-        raise _unknown_names_error(unknown, candidates, external_source, owner, line)
+        # The model's own names and the namespace's are likelier meant than one of 1400 units.
+        first_choice = set(own_variables) | set(external)
+        second_choice = set(units) | set(DEFAULT_CONSTANTS) | set(DEFAULT_FUNCTIONS)
+        raise _unknown_names_error(
+            unknown, (first_choice, second_choice), external_source, owner, line
+        )
     return resolved
 
 
@@ -161,11 +181,12 @@ def _resolve_one(
     name: str,
     is_called: bool,
     own_variables: Mapping[str, object],
-    external: Mapping[str, object],
+    external_and_source: tuple[Mapping[str, object], str],
     units: Mapping[str, Unit],
     owner: str,
     line: str | None,
 ) -> ResolvedName | None:
+    external, source = external_and_source
     if name in own_variables:
         if is_called:
             raise EquationError(
@@ -179,7 +200,7 @@ def _resolve_one(
         return ResolvedName(name, NameKind.NOISE, NOISE_DIMENSIONS, None, "white noise")
     if name in external:
         value = external[name]
-        found = _from_namespace(name, value, is_called, owner, line)
+        found = _from_namespace(name, value, is_called, source, owner, line)
         if found is not None:
             _warn_if_default_differs(name, value, is_called, units, owner)
             return found
@@ -207,12 +228,12 @@ def _resolve_one(
 
 
 def _from_namespace(
-    name: str, value: object, is_called: bool, owner: str, line: str | None
+    name: str, value: object, is_called: bool, source: str, owner: str, line: str | None
 ) -> ResolvedName | None:
     function = _as_function(value)
     if is_called:
         if function is not None:
-            return ResolvedName(name, NameKind.FUNCTION, None, function, "namespace")
+            return ResolvedName(name, NameKind.FUNCTION, None, function, source)
         if _usable_constant(value):
             raise EquationError(
                 f"{name!r} is a constant in the namespace ({value!r}), not a function: "
@@ -220,9 +241,17 @@ def _from_namespace(
                 owner,
                 line,
             )
-        return None  # a plain Python or NumPy function: fall back to the default functions
+        if name not in DEFAULT_FUNCTIONS and callable(value) and not isinstance(value, type):
+            raise EquationError(
+                f"{name!r} is a Python function that does not declare its units; decorate it "
+                "with @check_units(arg=unit, ..., result=unit) or wrap it in "
+                "Function(f, arg_units=[...], return_unit=...).",
+                owner,
+                line,
+            )
+        return None  # e.g. numpy's exp from 'from numpy import *': the default function is meant
     if _usable_constant(value):
-        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, "namespace")
+        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, source)
     if function is not None:
         raise EquationError(
             f"{name!r} is a function; call it with parentheses, e.g. {name}(...).", owner, line
@@ -237,7 +266,8 @@ def _warn_if_default_differs(
         default = DEFAULT_FUNCTIONS.get(name)
         differs = default is not None and value is not default
     elif name in units:
-        differs = not _same_value(value, units[name])
+        # Shadowing a rare prefixed unit (El is an exalitre, EK an exakelvin) is no surprise.
+        differs = name in common_unit_names() and not _same_value(value, units[name])
     elif name in DEFAULT_CONSTANTS:
         differs = not _same_value(value, DEFAULT_CONSTANTS[name])
     else:
@@ -253,14 +283,16 @@ def _warn_if_default_differs(
 
 def _unknown_names_error(
     unknown: list[str],
-    candidates: set[str],
+    candidates: tuple[set[str], ...],
     source: str,
     owner: str,
     line: str | None,
 ) -> UnknownNameError:
     hints = []
     for name in unknown:
-        close = difflib.get_close_matches(name, sorted(candidates), n=3)
+        close = []
+        for group in candidates:
+            close = close or difflib.get_close_matches(name, sorted(group), n=3)
         if close:
             hints.append(f"for {name!r} did you mean {' or '.join(map(repr, close))}?")
     listed = ", ".join(map(repr, unknown))
@@ -272,3 +304,31 @@ def _unknown_names_error(
     if hints:
         message += " " + "; ".join(hints)[0].upper() + "; ".join(hints)[1:]
     return UnknownNameError(message, owner, line, name=unknown[0])
+
+
+def resolve_equation_names(
+    equations: Mapping,
+    own_variables: Mapping[str, object],
+    namespace: Mapping[str, object] | None,
+    caller_namespace: Mapping[str, object] | None,
+    owner: str,
+) -> dict[str, ResolvedName]:
+    """resolve_names for every line of ``equations`` (their own variables included), so that
+    an unknown name is reported with the line that uses it."""
+    own = {**{name: eq.dimensions for name, eq in equations.items()}, **own_variables}
+    resolved: dict[str, ResolvedName] = {}
+    for equation in equations.values():
+        if equation.expr is None:
+            continue
+        resolved.update(
+            resolve_names(
+                equation.expr.names,
+                own,
+                namespace,
+                caller_namespace,
+                owner,
+                called=equation.expr.functions,
+                line=equation.line,
+            )
+        )
+    return resolved

@@ -20,8 +20,16 @@ class EventMonitor(MonitorExport, SimulationObject):
 
     default_when = "thresholds"
 
-    def __init__(self, source, event: str, variables=None, record: bool = True, when=None,
-                 order: int = 1, name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        source,
+        event: str,
+        variables=None,
+        record: bool = True,
+        when=None,
+        order: int = 1,
+        name: str | None = None,
+    ):
         super().__init__(name=name, clock=source.clock, when=when, order=order)
         self.source, self.event, self.record = source, event, bool(record)
         conditions = getattr(getattr(source, "parent", source), "event_conditions", None)
@@ -108,8 +116,9 @@ class EventMonitor(MonitorExport, SimulationObject):
         if base in self.__dict__.get("record_variables", ()):
             values = self._values[base].data.copy()
             return values if raw else self.source.variables[base].with_units(values)
-        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('name')!r} has no "
-                             f"attribute {name!r}")  # fmt: skip
+        raise AttributeError(
+            f"{type(self).__name__} {self.__dict__.get('name')!r} has no attribute {name!r}"
+        )
 
     def _trains(self, values: np.ndarray, variable=None) -> dict[int, object]:
         order = np.argsort(self._indices.data, kind="stable")
@@ -154,18 +163,30 @@ class EventMonitor(MonitorExport, SimulationObject):
             buffer.replace(state[f"_values.{name}"].data)
 
     def summary(self) -> dict:
-        return {**super().summary(), "source": self.source.name, "event": self.event,
-                "events": self.num_events,
-                "spike_digest": spike_digest(self._indices.data, self._times.data)}  # fmt: skip
+        return {
+            **super().summary(),
+            "source": self.source.name,
+            "event": self.event,
+            "events": self.num_events,
+            "spike_digest": spike_digest(self._indices.data, self._times.data),
+        }
 
 
 class SpikeMonitor(EventMonitor):
     """Records the spikes of ``source``: ``M.t``, ``M.i``, ``M.count``, ``M.spike_trains()``."""
 
-    def __init__(self, source, variables=None, record: bool = True, when=None, order: int = 1,
-                 name: str | None = None):  # fmt: skip
-        super().__init__(source, "spike", variables=variables, record=record, when=when,
-                         order=order, name=name)  # fmt: skip
+    def __init__(
+        self,
+        source,
+        variables=None,
+        record: bool = True,
+        when=None,
+        order: int = 1,
+        name: str | None = None,
+    ):
+        super().__init__(
+            source, "spike", variables=variables, record=record, when=when, order=order, name=name
+        )
 
     @property
     def num_spikes(self) -> int:

@@ -20,8 +20,17 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     default_when = "start"
 
-    def __init__(self, source, variables, record, dt=None, clock=None, when="start",
-                 order: int = 0, name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        source,
+        variables,
+        record,
+        dt=None,
+        clock=None,
+        when="start",
+        order: int = 0,
+        name: str | None = None,
+    ):
         if clock is None and dt is None:
             clock = source.clock
         super().__init__(name=name, clock=clock, dt=dt, when=when, order=order)
@@ -43,8 +52,10 @@ class StateMonitor(MonitorExport, SimulationObject):
             record = np.zeros(0, dtype=np.int64)
         self.record = np.atleast_1d(np.asarray(record, dtype=np.int64))
         if self.record.size and (self.record.min() < 0 or self.record.max() >= source.N):
-            raise MonitorError(f"{self.name}: record={record!r} is out of range for {source.N} "
-                               f"elements of {source.name}")  # fmt: skip
+            raise MonitorError(
+                f"{self.name}: record={record!r} is out of range for {source.N} "
+                f"elements of {source.name}"
+            )
         self._positions = self.record + getattr(source, "start", 0)
         self._times = GrowingArray(np.float64)
         self._values = {
@@ -66,8 +77,9 @@ class StateMonitor(MonitorExport, SimulationObject):
             self._times.append(clock.t_)
             for buffer, variable in readers:
                 if variable.kind == "subexpression":
-                    values = source.evaluate(variable.expression, positions,
-                                             namespace=self._namespace)  # fmt: skip
+                    values = source.evaluate(
+                        variable.expression, positions, namespace=self._namespace
+                    )
                     buffer.append(np.broadcast_to(values, positions.shape))
                 elif variable.kind == "shared":
                     buffer.append(np.full(len(positions), variable.values[0]))
@@ -93,8 +105,9 @@ class StateMonitor(MonitorExport, SimulationObject):
         if base in self.__dict__.get("record_variables", ()):
             values = self._values[base].data.T.copy()
             return values if raw else self.source.variables[base].with_units(values)
-        raise AttributeError(f"StateMonitor {self.__dict__.get('name')!r} has no attribute "
-                             f"{name!r}")  # fmt: skip
+        raise AttributeError(
+            f"StateMonitor {self.__dict__.get('name')!r} has no attribute {name!r}"
+        )
 
     def __getitem__(self, index: int) -> _RecordedElement:
         matches = np.flatnonzero(self.record == index)
@@ -119,9 +132,13 @@ class StateMonitor(MonitorExport, SimulationObject):
             buffer.replace(state[f"_values.{name}"].data)
 
     def summary(self) -> dict:
-        return {**super().summary(), "source": self.source.name,
-                "variables": self.record_variables, "recorded": len(self.record),
-                "samples": len(self._times)}  # fmt: skip
+        return {
+            **super().summary(),
+            "source": self.source.name,
+            "variables": self.record_variables,
+            "recorded": len(self.record),
+            "samples": len(self._times),
+        }
 
 
 class _RecordedElement:
@@ -189,8 +206,10 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
                 half = int(round(width_s / (2 * dt)))
                 kernel = np.ones(2 * half + 1)
             else:
-                raise ValueError(f"{self.name}.smooth_rate: window must be 'gaussian', 'flat' or "
-                                 f"an array, not {window!r}")  # fmt: skip
+                raise ValueError(
+                    f"{self.name}.smooth_rate: window must be 'gaussian', 'flat' or "
+                    f"an array, not {window!r}"
+                )
         else:
             kernel = np.asarray(window, dtype=float)
             if kernel.ndim != 1 or len(kernel) % 2 == 0:

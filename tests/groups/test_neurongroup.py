@@ -70,8 +70,9 @@ def test_refractoriness_blocks_spikes_for_the_period():
 
 def test_custom_events_run_their_own_code_and_are_monitored():
     start_scope()
-    G = NeuronGroup(2, "v : 1\nn_high : 1", threshold="v > 10", reset="v = 0",
-                    events={"high": "v > 2"})  # fmt: skip
+    G = NeuronGroup(
+        2, "v : 1\nn_high : 1", threshold="v > 10", reset="v = 0", events={"high": "v > 2"}
+    )
     G.run_on_event("high", "n_high += 1")
     G.run_regularly("v += 1 + i")
     high = EventMonitor(G, "high", variables="v")
