@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from axonal.codegen.numpy_target import compile_numpy_kernel
+from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
 from axonal.model.expressions import parse_expression
@@ -24,12 +24,22 @@ class PoissonGroup(Group):
     ``'stim(t)'`` for a TimedArray ``stim``.
     """
 
-    def __init__(self, N, rates, dt=None, clock=None, when: str = "thresholds", order: int = 0,
-                 namespace=None, name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        N,
+        rates,
+        dt=None,
+        clock=None,
+        when: str = "thresholds",
+        order: int = 0,
+        namespace=None,
+        name: str | None = None,
+    ):
         if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 1:
             raise GroupError(f"a PoissonGroup needs a whole number of neurons N >= 1, not {N!r}")
-        super().__init__(int(N), namespace=namespace, name=name, clock=clock, dt=dt, when=when,
-                         order=order)  # fmt: skip
+        super().__init__(
+            int(N), namespace=namespace, name=name, clock=clock, dt=dt, when=when, order=order
+        )
         self.add_variable("i", kind="index", dtype="int64", read_only=True)
         self.variables["i"].values[:] = np.arange(self.N)
         self.events["spike"] = np.zeros(0, dtype=np.int64)
@@ -37,8 +47,12 @@ class PoissonGroup(Group):
         rate_dims = get_dimensions(Hz)
         if isinstance(rates, str):
             self._rates_text = rates
-            self.add_variable("rates", dimensions=rate_dims, kind="subexpression",
-                              expression=parse_expression(rates, owner=self.name))  # fmt: skip
+            self.add_variable(
+                "rates",
+                dimensions=rate_dims,
+                kind="subexpression",
+                expression=parse_expression(rates, owner=self.name),
+            )
             return
         self._rates_text = None
         if get_dimensions(rates) is not rate_dims:
@@ -66,8 +80,9 @@ class PoissonGroup(Group):
         if self._rates_text is not None:
             expression = self.variables["rates"].expression
             namespace = self.namespace if self.namespace is not None else context.namespace
-            dims = self._expression_dimensions(expression, self._rates_text, depth=0,
-                                               namespace=namespace)  # fmt: skip
+            dims = self._expression_dimensions(
+                expression, self._rates_text, depth=0, namespace=namespace
+            )
             if dims is not get_dimensions(Hz):
                 raise DimensionMismatchError(
                     f"{self.name}: rates={self._rates_text!r} gives values in {get_unit(dims)}, "
@@ -75,27 +90,32 @@ class PoissonGroup(Group):
                     dims,
                     get_dimensions(Hz),
                 )
-        kernel = self.make_kernel("spike_threshold", KernelRole.THRESHOLD, (), context,
-                                  condition=SPIKE_CONDITION, when=self.when,
-                                  order=self.order)  # fmt: skip
+        kernel = self.make_kernel(
+            "spike_threshold",
+            KernelRole.THRESHOLD,
+            (),
+            context,
+            condition=SPIKE_CONDITION,
+            when=self.when,
+            order=self.order,
+        )
         return [kernel]
 
     def before_run(self, context: RunContext) -> None:
-        self._compiled = []
-        if context.target != "numpy":
-            return
-        self._compiled = [compile_numpy_kernel(kernel, functions)
-                          for kernel, functions in self.build_kernels(context)]  # fmt: skip
+        self._compiled = [
+            (kernel, compile_kernel(kernel, functions, context.target))
+            for kernel, functions in self.build_kernels(context)
+        ]
         self._state = context.state
 
     def operations(self) -> list[Operation]:
         operations = []
-        for compiled in self._compiled:
+        for kernel, compiled in self._compiled:
 
             def detect(compiled=compiled, state=self._state, events=self.events):
                 events["spike"] = compiled(state)
 
-            operations.append(Operation(self, self.when, self.order, detect, compiled.kernel.name))
+            operations.append(Operation(self, kernel.when, kernel.order, detect, kernel.name))
         return operations
 
     def summary(self) -> dict:

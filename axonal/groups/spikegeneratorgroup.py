@@ -37,9 +37,19 @@ class SpikeGeneratorGroup(Group):
     each step emits the spikes of its time bin. ``set_spikes`` replaces them between runs.
     """
 
-    def __init__(self, N, indices, times, dt=None, clock=None, period=0 * second,
-                 when: str = "thresholds", order: int = 0, sorted: bool = False,
-                 name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        N,
+        indices,
+        times,
+        dt=None,
+        clock=None,
+        period=0 * second,
+        when: str = "thresholds",
+        order: int = 0,
+        sorted: bool = False,
+        name: str | None = None,
+    ):
         if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 1:
             raise SpikeGeneratorError(
                 f"a SpikeGeneratorGroup needs a whole number of neurons N >= 1, not {N!r}"
@@ -216,14 +226,17 @@ class SpikeGeneratorGroup(Group):
                 self._spike_time,
                 self._period,
                 self._spikes_changed,
-            ),  # fmt: skip
+            ),
         }
 
     def restore_arrays(self, state) -> None:
         state = dict(state)
         indices, times, period, changed = state.pop("_spikes")
-        if not (np.array_equal(indices, self._neuron_index) and
-                np.array_equal(times, self._spike_time) and period == self._period):  # fmt: skip
+        if not (
+            np.array_equal(indices, self._neuron_index)
+            and np.array_equal(times, self._spike_time)
+            and period == self._period
+        ):
             self._neuron_index, self._spike_time, self._period = indices, times, period
             self._prepared_for = None
         self._spikes_changed = changed
@@ -233,8 +246,9 @@ class SpikeGeneratorGroup(Group):
         return {**super().summary(), "spikes": len(self._spike_time), "period": self._period}
 
     def __repr__(self) -> str:
-        return (f"<SpikeGeneratorGroup {self.name!r}: {self.N} neurons, "
-                f"{len(self._spike_time)} spikes>")  # fmt: skip
+        return (
+            f"<SpikeGeneratorGroup {self.name!r}: {self.N} neurons, {len(self._spike_time)} spikes>"
+        )
 
 
 __all__ = ["SpikeGeneratorGroup"]

@@ -26,9 +26,13 @@ def binomial_table(n: int, p: float) -> tuple[int, np.ndarray]:
     last = min(n, math.ceil(mean + _WIDTH_IN_SD * sd + _MARGIN))
     k = np.arange(first, last + 1, dtype=float)
     log_gamma = np.frompyfunc(math.lgamma, 1, 1)
-    log_pmf = (math.lgamma(n + 1) - log_gamma(k + 1).astype(float)
-               - log_gamma(n - k + 1).astype(float)
-               + k * math.log(p) + (n - k) * math.log1p(-p))  # fmt: skip
+    log_pmf = (
+        math.lgamma(n + 1)
+        - log_gamma(k + 1).astype(float)
+        - log_gamma(n - k + 1).astype(float)
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
+    )
     cdf = np.cumsum(np.exp(log_pmf))
     cdf /= cdf[-1]  # the mass outside the window is negligible; make the last entry exactly 1
     cdf[-1] = 1.0
@@ -67,9 +71,16 @@ def binomial_function(n: int, p: float, name: str) -> Function:
                 high = middle
         return first + low
 
-    return Function(None, name=name, n_args=1, dimension_rule=_uniform_argument_rule,
-                    return_type="int", numpy_implementation=binomial_numpy,
-                    numba_implementation=binomial_scalar, unit_aware=False)  # fmt: skip
+    return Function(
+        None,
+        name=name,
+        n_args=1,
+        dimension_rule=_uniform_argument_rule,
+        return_type="int",
+        numpy_implementation=binomial_numpy,
+        numba_implementation=binomial_scalar,
+        unit_aware=False,
+    )
 
 
 __all__: list[str] = []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from axonal.codegen.numpy_target import ALL_ELEMENTS, compile_numpy_kernel
+from axonal.codegen.numpy_target import ALL_ELEMENTS
+from axonal.codegen.targets import compile_kernel
 from axonal.inputs.binomial import binomial_function
 from axonal.model.dimensions import expression_dimensions
 from axonal.model.expressions import parse_expression
@@ -35,8 +36,17 @@ class PoissonInput(SimulationObject):
 
     default_when = "synapses"
 
-    def __init__(self, target, target_var: str, N: int, rate, weight, when: str = "synapses",
-                 order: int = 0, name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        target,
+        target_var: str,
+        N: int,
+        rate,
+        weight,
+        when: str = "synapses",
+        order: int = 0,
+        name: str | None = None,
+    ):
         super().__init__(name=name, clock=target.clock, when=when, order=order)
         variable = target.variables.get(target_var)
         if variable is None:
@@ -100,8 +110,9 @@ class PoissonInput(SimulationObject):
     # -- building kernels -------------------------------------------------------------------
     def _check_weight(self, namespace) -> None:
         target, expression = self.target, self._weight_expression
-        resolved = target.resolve(expression.names, namespace, expression.functions,
-                                  line=self._weight)  # fmt: skip
+        resolved = target.resolve(
+            expression.names, namespace, expression.functions, line=self._weight
+        )
         dims = expression_dimensions(expression, resolved, owner=self.name, line=self._weight)
         target_dims = target.variables[self._target_var].dimensions
         if dims is not target_dims:
@@ -124,8 +135,7 @@ class PoissonInput(SimulationObject):
         extra = {_COUNT: VariableRef(_COUNT, VariableKind.TEMPORARY, dtype="int64")}
         if self._weight_expression is None:
             key = f"{self.name}.weight"
-            extra[_WEIGHT] = VariableRef(_WEIGHT, VariableKind.CONSTANT, array=key,
-                                         read_only=True)  # fmt: skip
+            extra[_WEIGHT] = VariableRef(_WEIGHT, VariableKind.CONSTANT, array=key, read_only=True)
             context.state[key] = float(np.asarray(self._weight))
             weight = Expression(_WEIGHT)
         else:
@@ -133,45 +143,62 @@ class PoissonInput(SimulationObject):
             self._check_weight(namespace)
             weight = self._weight_expression
         increment = Statement(self._target_var, "+=", Expression(f"{_COUNT} * ({weight})"))
-        kernel, functions = target.make_kernel("poisson_input", KernelRole.STATE_UPDATE,
-                                               [increment], context, when=self.when,
-                                               order=self.order, extra=extra)  # fmt: skip
+        kernel, functions = target.make_kernel(
+            "poisson_input",
+            KernelRole.STATE_UPDATE,
+            [increment],
+            context,
+            when=self.when,
+            order=self.order,
+            extra=extra,
+        )
         sampler_name = f"_binomial_{self.name}"
         self.binomial = binomial_function(self._N, probability, sampler_name)
         draw = Statement(_COUNT, "=", Expression(f"{sampler_name}(rand())"), temporary=True)
-        kernel = Kernel(name=f"{self.name}.poisson_input", owner=kernel.owner, role=kernel.role,
-                        statements=(draw, *kernel.statements), variables=kernel.variables,
-                        when=self.when, order=self.order)  # fmt: skip
-        return [(kernel, {**functions, sampler_name: self.binomial.numpy_function()})]
+        kernel = Kernel(
+            name=f"{self.name}.poisson_input",
+            owner=kernel.owner,
+            role=kernel.role,
+            statements=(draw, *kernel.statements),
+            variables=kernel.variables,
+            when=self.when,
+            order=self.order,
+        )
+        return [(kernel, {**functions, sampler_name: self.binomial})]
 
     def before_run(self, context: RunContext) -> None:
-        self._compiled = []
-        if context.target != "numpy":
-            return
-        self._compiled = [compile_numpy_kernel(kernel, functions)
-                          for kernel, functions in self.build_kernels(context)]  # fmt: skip
+        self._compiled = [
+            (kernel, compile_kernel(kernel, functions, context.target))
+            for kernel, functions in self.build_kernels(context)
+        ]
         self._state = context.state
         # A subgroup target works on its slice of the parent's arrays.
         start = getattr(self.target, "start", None)
-        self._selection = (ALL_ELEMENTS if start is None
-                           else np.arange(start, start + self.target.N))  # fmt: skip
+        self._selection = ALL_ELEMENTS if start is None else np.arange(start, start + self.target.N)
 
     def operations(self) -> list[Operation]:
         operations = []
-        for compiled in self._compiled:
+        for kernel, compiled in self._compiled:
 
             def add_input(compiled=compiled, state=self._state, selection=self._selection):
                 compiled(state, selection)
 
-            operations.append(Operation(self, self.when, self.order, add_input,
-                                        compiled.kernel.name))  # fmt: skip
+            operations.append(Operation(self, kernel.when, kernel.order, add_input, kernel.name))
         return operations
 
     def summary(self) -> dict:
         weight = self._weight if isinstance(self._weight, str) else float(np.asarray(self._weight))
-        return {**super().summary(), "target": self.target.name, "target_var": self._target_var,
-                "N": self._N, "rate": float(np.asarray(self._rate)), "weight": weight}  # fmt: skip
+        return {
+            **super().summary(),
+            "target": self.target.name,
+            "target_var": self._target_var,
+            "N": self._N,
+            "rate": float(np.asarray(self._rate)),
+            "weight": weight,
+        }
 
     def __repr__(self) -> str:
-        return (f"<PoissonInput {self.name!r}: {self._N} sources at {self._rate} onto "
-                f"{self.target.name}.{self._target_var}>")  # fmt: skip
+        return (
+            f"<PoissonInput {self.name!r}: {self._N} sources at {self._rate} onto "
+            f"{self.target.name}.{self._target_var}>"
+        )

@@ -62,9 +62,14 @@ class TimedArray(Function):
         self.dimensions = dimensions
         arg_units = [get_dimensions(second)] + ([DIMENSIONLESS] if raw.ndim == 2 else [])
         return_type = {"b": "bool", "i": "int", "u": "int"}.get(raw.dtype.kind, "float")
-        super().__init__(self._call_with_units, arg_units=arg_units,
-                         return_unit=dimensions, name=name, return_type=return_type,
-                         unit_aware=False)  # fmt: skip
+        super().__init__(
+            self._call_with_units,
+            arg_units=arg_units,
+            return_unit=dimensions,
+            name=name,
+            return_type=return_type,
+            unit_aware=False,
+        )
 
     # -- what users see -------------------------------------------------------------------
     @property
@@ -93,8 +98,10 @@ class TimedArray(Function):
         return self._with_units(raw)
 
     def __repr__(self) -> str:
-        return (f"TimedArray({self.name!r}, shape={self.values_.shape}, "
-                f"dt={self.dt_!r} s, unit={get_unit(self.dimensions)})")  # fmt: skip
+        return (
+            f"TimedArray({self.name!r}, shape={self.values_.shape}, "
+            f"dt={self.dt_!r} s, unit={get_unit(self.dimensions)})"
+        )
 
     # -- implementations for the targets -----------------------------------------------------
     def _rounding(self) -> tuple[float, int]:

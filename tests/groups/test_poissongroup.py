@@ -18,8 +18,9 @@ def test_constant_rate_gives_poisson_counts():
     assert counts.mean() == pytest.approx(20, abs=0.5)
     assert counts.var(ddof=1) / counts.mean() == pytest.approx(1.0, abs=0.15)
     # Inter-spike intervals of a Poisson process have a coefficient of variation of 1.
-    intervals = np.concatenate([np.diff(np.asarray(train)) for train in
-                                spikes.spike_trains().values()])  # fmt: skip
+    intervals = np.concatenate(
+        [np.diff(np.asarray(train)) for train in spikes.spike_trains().values()]
+    )
     assert intervals.std() / intervals.mean() == pytest.approx(1.0, abs=0.05)
 
 

@@ -58,8 +58,7 @@ def test_a_coarser_array_in_a_threshold_and_a_reset():
     start_scope()
     gate = TimedArray([0, 1, 0, 1], dt=1 * ms)
     level = TimedArray([10, 20, 30, 40] * mV, dt=1 * ms)
-    G = NeuronGroup(1, "v : volt", threshold="gate(t) > 0.5", reset="v = level(t)",
-                    namespace={"gate": gate, "level": level})  # fmt: skip
+    G = NeuronGroup(1, "v : volt", threshold="gate(t) > 0.5", reset="v = level(t)")
     spikes = SpikeMonitor(G)
     run(4 * ms)
     # gate is open during [1, 2) ms and [3, 4) ms: 10 steps each
