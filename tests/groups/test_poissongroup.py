@@ -106,3 +106,15 @@ def test_a_rate_expression_in_the_wrong_units_is_an_error_at_run_time():
     with pytest.raises(EquationError, match="rate_not_defined"):
         run(1 * ms)
     assert P.N == 10
+
+
+def test_a_subgroup_drives_synapses_spike_for_spike():
+    start_scope()
+    seed(16)
+    P = PoissonGroup(100, 200 * Hz)
+    H = NeuronGroup(1, "v : 1")
+    S = Synapses(P[:50], H, on_pre="v += 1")
+    S.connect()
+    spikes = SpikeMonitor(P[:50])
+    run(20 * ms)
+    assert spikes.num_spikes > 0 and H.v[0] == spikes.num_spikes

@@ -186,3 +186,15 @@ def test_a_period_that_is_not_a_whole_number_of_steps_is_an_error():
     G.clock.dt = 0.5 * ms
     with pytest.raises(SpikeGeneratorError, match="period \\(0.2 ms\\) is shorter"):
         run(1 * ms)
+
+
+def test_drives_synapses_with_a_delay():
+    start_scope()
+    G = SpikeGeneratorGroup(3, [0, 1, 2, 0], [1, 2, 3, 4] * ms)
+    H = NeuronGroup(2, "v : 1\nlast : second")
+    S = Synapses(G, H, on_pre="v += 1\nlast = t", delay=0.5 * ms)
+    S.connect(i=[0, 0, 1, 2], j=[0, 1, 1, 1])
+    run(10 * ms)
+    # neuron 0 spikes twice (to both targets), neurons 1 and 2 once each (to target 1)
+    assert H.v[:].tolist() == [2, 4]
+    assert H.last[0] == 4.5 * ms
