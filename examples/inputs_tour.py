@@ -19,7 +19,8 @@ duration = float(sys.argv[1]) * ms if len(sys.argv) > 1 else 500 * ms
 seed(2024)
 
 # A repeating pattern of five spikes, every 100 ms.
-pattern = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4], [10, 30, 50, 70, 90] * ms, period=100 * ms)
+pattern_times = [10, 30, 50, 70, 90] * ms
+pattern = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4], pattern_times, period=100 * ms)
 pattern_spikes = SpikeMonitor(pattern)
 
 # Poisson trains whose rate steps through a TimedArray: 10 Hz, 40 Hz, 10 Hz, 80 Hz, ...
@@ -36,7 +37,9 @@ run(duration)
 
 steps = int(round(float(duration / defaultclock.dt)))
 expected_rate = rate_profile(np.arange(steps) * defaultclock.dt)
-expected_pattern = 5 * int(np.ceil(float(duration / (100 * ms))))
+expected_pattern = sum(
+    max(0, int(np.ceil(float((duration - t) / (100 * ms))))) for t in pattern_times
+)
 print(f"SpikeGeneratorGroup: {pattern_spikes.num_spikes} spikes ({expected_pattern} expected)")
 print(
     f"PoissonGroup: {train_spikes.num_spikes / 200:.2f} spikes per neuron "
