@@ -13,8 +13,10 @@ from axonal.groups.group import Group, GroupError
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
+from axonal.model.errors import EquationError
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement
+from axonal.model.namespace import resolve_equation_names
 from axonal.network.base import Operation, RunContext, SimulationObject
 from axonal.network.clock import seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
@@ -58,7 +60,10 @@ class NeuronGroup(Group):
         super().__init__(
             int(N), namespace=namespace, name=name, clock=clock, dt=dt, when="groups", order=order
         )
-        equations = model if isinstance(model, Equations) else Equations(model)
+        try:
+            equations = model if isinstance(model, Equations) else Equations(model)
+        except EquationError as error:
+            raise error.with_owner(self.name) from None
         self.equations = equations
         self.method = method
         self._method_used: str | None = None
@@ -195,14 +200,9 @@ class NeuronGroup(Group):
         return is_boolean_expression(expression, booleans)
 
     def _check_equations(self, context: RunContext) -> None:
-        names, called = set(), set()
-        for equation in self.equations.values():
-            if equation.expr is not None:
-                names |= equation.expr.names
-                called |= equation.expr.functions
-        names = {n for n in names if not (n == "xi" or n.startswith("xi_"))}
-        namespace = context.namespace if self.namespace is None else self.namespace
-        resolved = self.resolve(sorted(names), namespace, called=called)
+        resolved = resolve_equation_names(
+            self.equations, self.dimensions_of(), self.namespace, context.namespace, self.name
+        )
         check_equations(self.equations, resolved, owner=self.name)
 
     def build_kernels(self, context: RunContext) -> list[tuple[Kernel, dict]]:

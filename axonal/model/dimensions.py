@@ -115,11 +115,13 @@ class _DimensionChecker:
         return method(node)
 
     def _Constant(self, node: ast.Constant) -> _Term:
-        return _Term(DIMENSIONLESS, float(node.value), literal=True)
+        try:
+            value = float(node.value)
+        except OverflowError:  # an integer literal beyond float range
+            value = math.inf
+        return _Term(DIMENSIONLESS, value, literal=True)
 
     def _Name(self, node: ast.Name) -> _Term:
-        if node.id in ("True", "False"):
-            return _Term(DIMENSIONLESS, float(node.id == "True"))
         try:
             dims = self.dims[node.id]
         except KeyError:

@@ -21,7 +21,16 @@ from axonal.model.namespace import (
     is_noise_name,
     unit_namespace,
 )
-from axonal.units import DIMENSIONLESS, Dimension, Quantity, Unit, get_dimensions, get_unit
+from axonal.units import (
+    DIMENSIONLESS,
+    Dimension,
+    Quantity,
+    Unit,
+    UnitParseError,
+    get_dimensions,
+    get_unit,
+    parse_unit,
+)
 
 __all__ = [
     "DIFFERENTIAL",
@@ -179,8 +188,6 @@ def _split_unit_and_flags(text: str, line: str) -> tuple[str, frozenset[str]]:
 
 def _parse_unit(unit_text: str, name: str, line: str) -> tuple[Unit, Dimension, str]:
     """The unit, its dimensions and the dtype a unit specification declares."""
-    from axonal.units import parse_unit
-
     text = " ".join(unit_text.split())
     if not text:
         raise EquationError(f"The unit of {name!r} is missing after ':'.", None, line)
@@ -188,10 +195,10 @@ def _parse_unit(unit_text: str, name: str, line: str) -> tuple[Unit, Dimension, 
         return get_unit(DIMENSIONLESS), DIMENSIONLESS, _DTYPES.get(text, "float64")
     try:
         unit = parse_unit(text)
-    except Exception as error:  # noqa: BLE001 - the units room's own message is kept below
+    except (UnitParseError, ValueError, TypeError) as error:
         raise EquationError(
-            f"Cannot understand the unit {text!r} of {name!r} ({error}); use a unit "
-            "expression such as volt, siemens/metre**2 or 1, or 'boolean' or 'integer'.",
+            f"{str(error).rstrip('.')}. The unit of {name!r} must be a unit expression such as "
+            "volt, siemens/metre**2 or 1, or one of 'boolean' and 'integer'.",
             None,
             line,
         ) from None
@@ -301,7 +308,7 @@ class Equations(Mapping[str, SingleEquation]):
     ``tau_e`` and replaces ``E`` by the value 0 mV. ``+`` combines two sets of equations.
     """
 
-    def __init__(self, eqs: str | Equations | Iterable[SingleEquation] = "", **substitutions):
+    def __init__(self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions):
         equations = list(_equations_from(eqs))
         if substitutions:
             equations = _substitute(equations, substitutions)

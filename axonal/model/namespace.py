@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import numbers
 import re
 import warnings
@@ -76,6 +77,7 @@ def unit_namespace() -> Mapping[str, Unit]:
     return registry
 
 
+@functools.cache
 def common_unit_names() -> frozenset[str]:
     """The unit names a script gets from ``from axonal import *``; only hiding these warns."""
     from axonal.units import public_names
@@ -251,7 +253,8 @@ def _from_namespace(
             )
         return None  # e.g. numpy's exp from 'from numpy import *': the default function is meant
     if _usable_constant(value):
-        return ResolvedName(name, NameKind.CONSTANT, get_dimensions(value), value, source)
+        kind = NameKind.UNIT if isinstance(value, Unit) else NameKind.CONSTANT
+        return ResolvedName(name, kind, get_dimensions(value), value, source)
     if function is not None:
         raise EquationError(
             f"{name!r} is a function; call it with parentheses, e.g. {name}(...).", owner, line

@@ -257,14 +257,25 @@ def _interp(x, xp, fp, left=None, right=None, period=None):
     return _wrap(result, fp_dim)
 
 
-@_register(np.prod)
-def _prod(array, *args, **kwargs):
-    dim = get_dimensions(array)
-    if dim is not DIMENSIONLESS:
-        raise DimensionMismatchError(
-            f"np.prod of {_describe(array)} would have a unit that depends on its length", dim
-        )
-    return np.prod(_strip(array), *args, **kwargs)
+def _dimensionless_only(function: Callable) -> None:
+    """Register a product-like function: with units, its unit would depend on the length."""
+
+    def handler(array, *args, **kwargs):
+        dim = get_dimensions(array)
+        if dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"np.{function.__name__} of {_describe(array)} would have a unit that depends "
+                "on its length; divide by a unit first",
+                dim,
+            )
+        return function(_strip(array), *args, **kwargs)
+
+    HANDLED_FUNCTIONS[function] = handler
+
+
+for _function in (np.prod, np.cumprod, np.nanprod, np.nancumprod):
+    _dimensionless_only(_function)
+del _function
 
 
 @_register(np.histogram)

@@ -8,7 +8,7 @@ Constructors (``Quantity(...)``, ``Quantity.with_dimensions``) always return a Q
 from __future__ import annotations
 
 import operator
-from numbers import Number
+from numbers import Number, Real
 
 import numpy as np
 
@@ -342,6 +342,8 @@ class Quantity(np.ndarray):
             raise TypeError(f"dim must be a Dimension, got {dim!r}.")
         if isinstance(value, (list, tuple)):
             value = [_strip(element) for element in value]
+        # A Unit's storage is read-only; a quantity made from it gets its own.
+        copy = copy or isinstance(value, Unit)
         raw = np.array(_strip(value), dtype=dtype, copy=True if copy else None)
         if dtype is None and raw.dtype.kind in "biu":
             raw = raw.astype(float)
@@ -448,23 +450,15 @@ class Quantity(np.ndarray):
     __hash__ = None
 
     # --- Conversions ---------------------------------------------------------------------------
-
-    def _require_dimensionless(self, what: str) -> None:
-        if self.dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(
-                f"Cannot convert {_describe(self)} to {what}; divide by a unit first", self.dim
-            )
-
-    def __float__(self) -> float:
-        self._require_dimensionless("a plain float")
-        return float(_view(self, _ndarray))
-
-    def __int__(self) -> int:
-        self._require_dimensionless("a plain int")
-        return int(_view(self, _ndarray))
+    # float() and int() give the value in SI base units, as np.asarray does: NumPy (building an
+    # array from a list of quantities) and Matplotlib (plotting quantities) rely on them. To get
+    # a number in a chosen unit, divide by the unit or use in_unit().
 
     def __index__(self) -> int:
-        self._require_dimensionless("an index")
+        if self.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot use {_describe(self)} as an index; it has units", self.dim
+            )
         return _view(self, _ndarray).__index__()
 
     def __getitem__(self, key):
@@ -535,12 +529,10 @@ class Quantity(np.ndarray):
         return np.round(self, *args, **kwargs)
 
     def prod(self, *args, **kwargs):
-        self._require_dimensionless("a product of its elements")
-        return _view(self, _ndarray).prod(*args, **kwargs)
+        return np.prod(self, *args, **kwargs)
 
     def cumprod(self, *args, **kwargs):
-        self._require_dimensionless("a cumulative product")
-        return _view(self, _ndarray).cumprod(*args, **kwargs)
+        return np.cumprod(self, *args, **kwargs)
 
     def clip(self, min=None, max=None, **kwargs):  # noqa: A002 - NumPy's names
         return np.clip(self, min, max, **kwargs)
@@ -655,6 +647,8 @@ class Unit(Quantity):
         return self.name, self.dispname
 
     def __mul__(self, other):
+        if other is self:
+            return _power_unit(self, 2)
         if isinstance(other, Unit):
             return _combine_units(self, other, "*")
         return Quantity.__mul__(self, other)
@@ -670,7 +664,7 @@ class Unit(Quantity):
         return Quantity.__rtruediv__(self, other)
 
     def __pow__(self, exponent):
-        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        if isinstance(exponent, Real) and not isinstance(exponent, bool):
             return _power_unit(self, exponent)
         return np.power(self, exponent)
 
@@ -710,9 +704,7 @@ def _combine_units(first: Unit, second: Unit, operation: str, keep_dimensionless
     if dim is DIMENSIONLESS and not keep_dimensionless:
         return np.float64(scale)
     first_name, first_disp = first.name, first.dispname
-    if first is ONE:
-        first_disp = "1"
-    elif operation == "/" and first.is_compound and "/" in first.name:
+    if operation == "/" and first.is_compound and "/" in first.name:
         first_name, first_disp = first._as_factor()
     second_name, second_disp = second._as_factor()
     if operation == "*":

@@ -1,6 +1,9 @@
 """Dimension checks of expressions, statements and equations, and their error messages."""
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from axonal.model import EquationError, Equations
 from axonal.model.dimensions import (
@@ -12,7 +15,16 @@ from axonal.model.dimensions import (
 from axonal.model.errors import EquationDimensionError, UnknownNameError
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.namespace import resolve_names
-from axonal.units import DIMENSIONLESS, Dimension, DimensionMismatchError, amp, ms, mV, volt
+from axonal.units import (
+    DIMENSIONLESS,
+    Dimension,
+    DimensionMismatchError,
+    amp,
+    get_dimensions,
+    ms,
+    mV,
+    volt,
+)
 
 VOLT = volt.dim
 SECOND = Dimension(s=1)
@@ -197,3 +209,37 @@ def test_noise_has_units_of_second_to_the_minus_half():
 def test_amp_and_volt_subexpressions_check():
     eqs = Equations("dv/dt = I/C : volt\nI = g*(E - v) : amp")
     check_equations(eqs, {"C": (amp * ms / mV).dim, "g": (amp / mV).dim, "E": VOLT})
+
+
+# --- property test: the checker agrees with arithmetic on quantities ------------------------
+
+_QUANTITIES = {"a": 2 * volt, "b": 3 * volt, "c": 5 * ms, "d": 7.0}
+_leaves = st.sampled_from(["a", "b", "c", "d", "2", "0.5", "3"])
+
+
+def _grow(children):
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/"]), children).map(
+        lambda p: f"({p[0]} {p[1]} {p[2]})"
+    )
+    square = children.map(lambda c: f"({c}) ** 2")
+    calls = st.tuples(st.sampled_from(["sqrt", "abs", "exp", "-"]), children).map(
+        lambda p: f"{p[0]}({p[1]})"
+    )
+    return binary | square | calls
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(_leaves, _grow, max_leaves=8))
+def test_checker_agrees_with_quantity_arithmetic(code):
+    functions = {"sqrt": np.sqrt, "abs": np.abs, "exp": np.exp}
+    try:
+        with np.errstate(all="ignore"):
+            value = eval(code, {"__builtins__": {}}, {**_QUANTITIES, **functions})  # noqa: S307
+    except DimensionMismatchError:
+        value = None
+    dims = {name: get_dimensions(quantity) for name, quantity in _QUANTITIES.items()}
+    if value is None:
+        with pytest.raises(EquationDimensionError):
+            expression_dimensions(parse_expression(code), dims)
+    else:
+        assert expression_dimensions(parse_expression(code), dims) is get_dimensions(value)

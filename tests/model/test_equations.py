@@ -1,5 +1,7 @@
 """The equation language: line kinds, units, flags, combination, substitution and errors."""
 
+import warnings
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -237,7 +239,11 @@ def test_renaming_onto_an_existing_variable_is_a_duplicate():
     [
         ("dv/dt = -v/tau", "dv/dt = -v/tau", "no ':' followed by its unit"),
         ("v :", "v :", "unit of 'v' is missing"),
-        ("v : volts", "v : volts", "Cannot understand the unit 'volts'"),
+        (
+            "v : volts",
+            "v : volts",
+            "Cannot read the unit 'volts': 'volts' is not a known unit name. The unit of 'v'",
+        ),
         ("v : volt (refractory)", "v : volt (refractory)", "Unknown flag 'refractory'"),
         ("v : volt (unless refractory)", "v : volt (unless refractory)", "does not apply"),
         ("dv/dt = 1/ms : 1 (constant)", "dv/dt = 1/ms : 1 (constant)", "does not apply"),
@@ -353,3 +359,35 @@ def test_random_equations_parse_and_round_trip(lines, separator):
         assert (eqs[name].kind, eqs[name].flags, eqs[name].unit_text) == (kind, flags, unit)
         assert eqs[name].dtype == {"boolean": "bool", "integer": "int32"}.get(unit, "float64")
     assert Equations(str(eqs)) == eqs
+
+
+def test_any_name_can_be_substituted_even_eqs():
+    assert Equations("dv/dt = -v/eqs : 1", eqs="tau")["v"].expr == Expression("-v / tau")
+
+
+def test_equations_and_errors_survive_pickling():
+    import pickle
+
+    eqs = Equations("dv/dt = -v/tau : volt (unless refractory)\nI = v/R : amp")
+    assert pickle.loads(pickle.dumps(eqs)) == eqs
+    with pytest.raises(EquationError) as info:
+        Equations("v : volts")
+    restored = pickle.loads(pickle.dumps(info.value.with_owner("g")))
+    assert str(restored) == str(info.value.with_owner("g"))
+
+
+_garbage = st.lists(
+    st.sampled_from(list("dvt/=:()+-*# \n,.xi_12\\<>!'[]") + ["volt", "unless refractory"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_garbage)
+def test_any_text_gives_equations_or_an_equation_error(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShadowedUnitWarning)
+        try:
+            Equations(text)
+        except EquationError:
+            pass

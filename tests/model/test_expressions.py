@@ -225,3 +225,19 @@ def test_statement_lists_round_trip(lines):
     assert [(s.target, s.op) for s in statements] == [(t, op) for t, op, _ in lines]
     assert [s.expr for s in statements] == [Expression(expr) for _, _, expr in lines]
     assert parse_statements("\n".join(map(str, statements))) == statements
+
+
+_garbage = st.lists(
+    st.sampled_from(list("vt/=:()+-*# \n,.x_12eE\\<>!&|'\"[]{}@~^%") + ["lambda", "import"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_garbage)
+def test_any_text_parses_or_raises_an_expression_error(text):
+    for parse in (parse_expression, parse_statements):
+        try:
+            parse(text, owner="g")
+        except ExpressionError as error:
+            assert str(error).startswith("In 'g'")

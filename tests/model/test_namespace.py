@@ -156,3 +156,15 @@ def test_no_warning_when_the_script_holds_n_or_dt_itself():
         warnings.simplefilter("error")
         result = resolve({"i", "t"}, caller={"i": 3, "t": 5 * ms})
     assert result["i"].kind is result["t"].kind is NameKind.VARIABLE
+
+
+def test_a_script_namespace_after_the_star_import_resolves_without_warnings():
+    script = {}
+    exec("from axonal import *\ntau = 10*ms", script)  # noqa: S102 - a model script's globals
+    called = {"exp", "sqrt", "clip", "abs", "rand", "randn", "int", "floor", "sign", "log"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = resolve({"v", "mV", "pi", "e", "inf", "tau"}, caller=script, called=called)
+    assert all(result[name].value is DEFAULT_FUNCTIONS[name] for name in called)
+    assert result["mV"].kind is NameKind.UNIT and result["tau"].kind is NameKind.CONSTANT
+    assert result["pi"].raw_value == math.pi

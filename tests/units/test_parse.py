@@ -72,3 +72,30 @@ def test_parse_agrees_with_python_arithmetic(first, second, operation, exponent)
     expected = eval(text, vars(u))
     assert unit.dim is u.get_dimensions(expected)
     assert unit.scale == pytest.approx(float(u.asarray(expected)), rel=1e-12)
+
+
+units_strategy = st.sampled_from([u.mV, u.nS, u.ms, u.um2, u.kHz, u.mmolar, u.siemens, u.cm])
+
+
+@st.composite
+def unit_expressions(draw):
+    unit = draw(units_strategy)
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        other = draw(units_strategy)
+        step = draw(st.sampled_from(["*", "/", "**"]))
+        if step == "*":
+            unit = unit * other
+        elif step == "/":
+            unit = unit / other
+        else:
+            unit = unit ** draw(st.sampled_from([2, -1, 0.5]))
+        if not isinstance(unit, u.Unit):  # the units cancelled: a plain number
+            unit = draw(units_strategy)
+    return unit
+
+
+@given(unit_expressions())
+def test_the_name_of_a_combined_unit_parses_back(unit):
+    parsed = parse_unit(unit.name)
+    assert parsed.dim is unit.dim
+    assert parsed.scale == pytest.approx(unit.scale, rel=1e-12)

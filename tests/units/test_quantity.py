@@ -48,6 +48,9 @@ def test_constructors_always_give_quantities():
     assert q.dim is VOLT and q[2] == 2 * volt
     assert Quantity([1 * mV, 2 * mV]).dim is VOLT
     assert Quantity(3 * mV).dim is VOLT
+    from_unit = Quantity(mV)
+    from_unit[()] = 2 * mV
+    assert type(from_unit) is Quantity and mV.scale == 1e-3
     with pytest.raises(DimensionMismatchError):
         Quantity([1 * mV, 2 * ms])
 
@@ -171,8 +174,10 @@ def test_reductions_keep_units():
 
 def test_conversion_to_plain_numbers():
     assert float(3 * mV / mV) == 3.0
-    with pytest.raises(DimensionMismatchError, match="divide by a unit first"):
-        float(3 * mV)
+    assert float(3 * mV) == pytest.approx(3e-3)  # SI base units, like np.asarray
+    assert np.array([1 * mV, 2 * mV]).tolist() == pytest.approx([1e-3, 2e-3])
+    with pytest.raises(DimensionMismatchError, match="as an index"):
+        [1, 2, 3][1 * ms]
     assert type(np.asarray(np.ones(2) * mV)) is np.ndarray
     assert list(in_unit(np.array([1.0, 2.0]) * mV, uV)) == pytest.approx([1000.0, 2000.0])
     with pytest.raises(DimensionMismatchError, match="Cannot express"):

@@ -99,3 +99,16 @@ def test_get_unit_names_the_si_unit():
     assert eval(composite.name, vars(u)) == composite
     assert get_unit(u.mV**2).dispname == "V^2"
     assert get_unit(u.amp / u.metre**2).dispname == "A/m^2"
+
+
+def test_unit_names_shadow_no_function_or_module():
+    import axonal.units.numpy_functions as functions
+
+    clashes = set(registry) & (set(functions.__all__) | {"constants", "registry", "display"})
+    assert not clashes
+    assert len(units.__all__) == len(set(units.__all__))
+
+
+def test_every_registered_name_is_a_module_attribute():
+    for name, unit in registry.items():
+        assert getattr(units, name) is unit
