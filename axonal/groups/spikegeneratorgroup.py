@@ -30,6 +30,24 @@ def time_bins(times: np.ndarray, dt: float) -> np.ndarray:
     return np.asarray((times + 1e-3 * dt) / dt, dtype=np.int64)
 
 
+def spikes_of_step(bins: np.ndarray, period_bins: int, pointer: np.ndarray, timestep: int):
+    """``(start, stop)``: the spikes of step ``timestep`` in the bin-sorted arrays.
+
+    ``pointer[0]`` is the position of the next spike to emit; it moves past the emitted ones.
+    With a period (in steps), a step whose phase is not after the last emitted bin starts a
+    new period. Plain array code, so that the compiled target can compile it as it is.
+    """
+    start = pointer[0]
+    step = timestep
+    if period_bins > 0:
+        step = timestep % period_bins
+        if start > 0 and bins[start - 1] >= step:
+            start = 0  # a new period begins
+    stop = start + np.searchsorted(bins[start:], step, side="right")
+    pointer[0] = stop
+    return start, stop
+
+
 class SpikeGeneratorGroup(Group):
     """``N`` neurons spiking at the given ``times`` (with ``indices``), repeated every ``period``.
 
@@ -92,6 +110,11 @@ class SpikeGeneratorGroup(Group):
     def spike_time(self) -> Quantity:
         """The times of the spikes, in increasing order."""
         return Quantity.with_dimensions(self._spike_time.copy(), get_dimensions(second))
+
+    @property
+    def spikes(self) -> np.ndarray:
+        """The indices that spiked in the most recent step."""
+        return self.events["spike"].copy()
 
     @property
     def period(self) -> Quantity:
@@ -198,15 +221,8 @@ class SpikeGeneratorGroup(Group):
 
     def emit(self, timestep: int) -> np.ndarray:
         """The indices that spike in step ``timestep``; moves the pointer past them."""
-        bins, pointer = self._bins, int(self._next_spike[0])
-        step = timestep
-        if self._period_bins:
-            step = timestep % self._period_bins
-            if pointer > 0 and bins[pointer - 1] >= step:
-                pointer = 0  # a new period begins
-        count = int(np.searchsorted(bins[pointer:], step, side="right"))
-        self._next_spike[0] = pointer + count
-        return self._bin_indices[pointer : pointer + count]
+        start, stop = spikes_of_step(self._bins, self._period_bins, self._next_spike, timestep)
+        return self._bin_indices[start:stop]
 
     def operations(self) -> list[Operation]:
         clock, events, emit = self.clock, self.events, self.emit

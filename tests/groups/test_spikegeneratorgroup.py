@@ -113,7 +113,9 @@ def test_subgroups_see_their_own_spikes_indexed_from_zero():
     start_scope()
     G = SpikeGeneratorGroup(4, [0, 1, 2, 3], [0, 0.1, 0.2, 0.3] * ms)
     monitor = SpikeMonitor(G[2:4])
-    run(1 * ms)
+    run(0.2 * ms)
+    assert G.spikes.tolist() == [1]
+    run(0.8 * ms)
     assert monitor.i.tolist() == [0, 1]
     np.testing.assert_allclose(monitor.t / ms, [0.2, 0.3])
 
@@ -198,3 +200,20 @@ def test_drives_synapses_with_a_delay():
     # neuron 0 spikes twice (to both targets), neurons 1 and 2 once each (to target 1)
     assert H.v[:].tolist() == [2, 4]
     assert H.last[0] == 4.5 * ms
+
+
+def test_the_emission_step_compiles_with_numba_and_agrees():
+    numba = pytest.importorskip("numba")
+    from axonal.groups.spikegeneratorgroup import spikes_of_step
+
+    compiled = numba.njit(spikes_of_step)
+    bins = np.array([0, 0, 3, 7, 7, 9], dtype=np.int64)
+    # Once: all 6 spikes; every 10 steps over 25 steps: 6 + 6 + the 3 with bins below 5.
+    for period, total in ((0, 6), (10, 15)):
+        plain_pointer, compiled_pointer = np.zeros(1, np.int64), np.zeros(1, np.int64)
+        emitted = []
+        for step in range(25):
+            expected = spikes_of_step(bins, period, plain_pointer, step)
+            assert compiled(bins, period, compiled_pointer, step) == expected
+            emitted.append(int(expected[1] - expected[0]))
+        assert sum(emitted) == total
