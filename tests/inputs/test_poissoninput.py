@@ -112,3 +112,32 @@ def test_errors_at_run_time():
     with pytest.raises(DimensionMismatchError, match="wrong_units: the weight '2 \\* nA' is in A"):
         run(1 * ms)
     assert G.v[0] == 0 * mV
+
+
+@pytest.fixture
+def numba_target():
+    pytest.importorskip("numba")
+    from axonal.codegen.targets import current_target, set_target
+
+    previous = current_target()
+    set_target("numba")
+    yield
+    set_target(previous)
+
+
+@pytest.mark.slow  # compiles three kernels when the cache is cold (~6 s)
+def test_the_compiled_target_draws_the_same_distribution(numba_target):
+    start_scope()
+    seed(25)
+    G = NeuronGroup(1000, "v : volt")
+    source = PoissonInput(G, "v", N=1000, rate=20 * Hz, weight=0.5 * mV)
+    P = PoissonGroup(1000, "rate_of(t)")
+    rate_of = TimedArray([0, 100] * Hz, dt=5 * ms)
+    spikes = SpikeMonitor(P)
+    run(10 * ms)
+    # 100 steps: mean 100 mV, standard deviation 7 mV per neuron, 0.22 mV for the mean
+    assert G.v_.mean() / 1e-3 == pytest.approx(100, abs=1.5)
+    assert G.v_.std() / 1e-3 == pytest.approx(np.sqrt(100 * 0.499), rel=0.1)
+    # 1000 neurons x 50 steps x p = 0.01: 500 spikes, all in the second half
+    assert spikes.num_spikes == pytest.approx(500, abs=100)
+    assert spikes.t.min() >= 5 * ms
