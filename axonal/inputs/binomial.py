@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from axonal.inputs.generated import function_with_data
 from axonal.model.functions import Function, FunctionDimensionError, show_dimensions
 from axonal.units import DIMENSIONLESS
 
@@ -61,7 +62,8 @@ def binomial_function(n: int, p: float, name: str) -> Function:
     def binomial_numpy(u):
         return first + np.searchsorted(cdf, u, side="right")
 
-    def binomial_scalar(u):
+    # A binary search over the same table, as plain code numba compiles.
+    search = """
         low, high = 0, last
         while low < high:
             middle = (low + high) // 2
@@ -70,6 +72,10 @@ def binomial_function(n: int, p: float, name: str) -> Function:
             else:
                 high = middle
         return first + low
+    """
+    binomial_scalar = function_with_data(
+        "binomial", "u", search, {"cdf": cdf, "first": first, "last": last}
+    )
 
     return Function(
         None,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 
+from axonal.inputs.generated import function_with_data
 from axonal.model.functions import Function
 from axonal.network.clock import defaultclock, seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, get_unit, second
@@ -141,22 +143,21 @@ class TimedArray(Function):
 
     def numba_function(self):
         """A scalar function of raw floats that ``numba.njit`` compiles (values are frozen in)."""
-        values, last_row = self.values_, len(self.values_) - 1
         epsilon, factor = self._rounding()
-        if values.ndim == 1:
-
-            def timed_array(t):
-                row = int(math.floor(t / epsilon + 0.5) // factor)
-                return values[min(max(row, 0), last_row)]
-        else:
-            columns = values.shape[1]
-
-            def timed_array(t, i):
-                column = int(i)
-                if column < 0 or column >= columns:
-                    raise IndexError("TimedArray called with a column index i out of range")
-                row = int(math.floor(t / epsilon + 0.5) // factor)
-                return values[min(max(row, 0), last_row), column]
-
-        timed_array.__name__ = self.name
-        return timed_array
+        data = {"values": self.values_, "last_row": len(self.values_) - 1}
+        data.update(epsilon=epsilon, factor=factor)
+        # int() truncates where floor() would round down: both clip to row 0 below zero.
+        row = textwrap.dedent("""
+            row = int(t / epsilon + 0.5) // factor
+            row = min(max(row, 0), last_row)
+        """)
+        if self.values_.ndim == 1:
+            return function_with_data("timed_array", "t", row + "return values[row]", data)
+        data["columns"] = self.values_.shape[1]
+        check = """
+            column = int(i)
+            if column < 0 or column >= columns:
+                raise IndexError("TimedArray called with a column index i out of range")
+        """
+        body = textwrap.dedent(check) + row + "return values[row, column]"
+        return function_with_data("timed_array", "t, i", body, data)

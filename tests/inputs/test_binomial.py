@@ -54,3 +54,9 @@ def test_the_argument_must_be_dimensionless():
     assert function.result_dimensions([Argument("rand()", DIMENSIONLESS)]) is DIMENSIONLESS
     with pytest.raises(FunctionDimensionError, match="dimensionless uniform"):
         function.result_dimensions([Argument("v", get_dimensions(mV))])
+
+
+def test_other_tables_give_other_compiled_code():
+    # The compiled target caches kernels by the code of the functions they call.
+    code = [binomial_function(10, p, "draw").numba_function().__code__ for p in (0.1, 0.1, 0.2)]
+    assert code[0].co_consts == code[1].co_consts != code[2].co_consts

@@ -121,3 +121,13 @@ def test_numba_implementation_agrees_with_numpy():
             assert compiled_two(t, column) == numpy_two(t, column)
     with pytest.raises(IndexError):
         compiled_two(0.0, 3)
+
+
+def test_arrays_with_other_values_give_other_compiled_code():
+    # The compiled target caches kernels by the code of the functions they call.
+    first = TimedArray([1, 2] * mV, dt=1 * ms).numba_function()
+    same = TimedArray([1, 2] * mV, dt=1 * ms).numba_function()
+    other = TimedArray([1, 3] * mV, dt=1 * ms).numba_function()
+    assert first.__code__.co_consts == same.__code__.co_consts
+    assert first.__code__.co_consts != other.__code__.co_consts
+    assert (first(1.5e-3), other(1.5e-3)) == (0.002, 0.003)
