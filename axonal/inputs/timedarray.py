@@ -99,6 +99,15 @@ class TimedArray(Function):
         raw = self.numpy_function()(t_raw) if i is None else self.numpy_function()(t_raw, i)
         return self._with_units(raw)
 
+    def is_locally_constant(self, dt: float) -> bool:
+        """Whether the values stay constant within every step of ``dt`` (seconds).
+
+        True when ``dt`` divides the array's own step: exact integration may then treat a call
+        as a constant over one step.
+        """
+        ratio = self.dt_ / dt
+        return dt <= self.dt_ and abs(ratio - round(ratio)) < 1e-9 * ratio
+
     def __repr__(self) -> str:
         return (
             f"TimedArray({self.name!r}, shape={self.values_.shape}, "

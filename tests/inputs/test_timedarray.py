@@ -131,3 +131,43 @@ def test_arrays_with_other_values_give_other_compiled_code():
     assert first.__code__.co_consts == same.__code__.co_consts
     assert first.__code__.co_consts != other.__code__.co_consts
     assert (first(1.5e-3), other(1.5e-3)) == (0.002, 0.003)
+
+
+def test_locally_constant_when_the_step_divides_the_arrays_step():
+    stim = TimedArray([1, 2], dt=1 * ms)
+    assert stim.is_locally_constant(1e-4) and stim.is_locally_constant(1e-3)
+    assert not stim.is_locally_constant(0.3e-3) and not stim.is_locally_constant(2e-3)
+
+
+needs_integration = pytest.mark.skipif(
+    not hasattr(__import__("axonal.integrate").integrate, "state_update"),
+    reason="the state updaters (axonal.integrate) have not landed yet",
+)
+
+
+@needs_integration
+def test_a_step_input_in_a_differential_equation_euler():
+    start_scope()
+    stim = TimedArray([0, 1], dt=1 * ms)  # a step from 0 to 1 at t = 1 ms
+    tau = 2 * ms
+    G = NeuronGroup(1, "dv/dt = (stim(t) - v) / tau : 1", method="euler")
+    run(5 * ms)
+    # Euler: v(k+1) = v(k) + dt/tau * (stim(k*dt) - v(k)); the input is on from step 10.
+    assert G.v[0] == pytest.approx(1 - (1 - 0.1 / 2) ** 40, rel=1e-12)
+    # ... which is the analytic response 1 - exp(-(t - 1 ms)/tau) up to Euler's error.
+    assert G.v[0] == pytest.approx(1 - np.exp(-2), abs=0.01)
+
+
+@needs_integration
+def test_a_step_input_per_neuron_in_a_differential_equation_exact():
+    start_scope()
+    # Neuron i sees a step of height i + 1 at t = 1 ms.
+    stim = TimedArray([[0, 0, 0], [1, 2, 3]], dt=1 * ms)
+    tau = 2 * ms
+    G = NeuronGroup(3, "dv/dt = (stim(t, i) - v) / tau : 1", method="exact")
+    monitor = StateMonitor(G, "v", record=True)
+    run(5 * ms)
+    response = 1 - np.exp(-(np.asarray(monitor.t_)[10:] - 1e-3) / 2e-3)
+    for i in range(3):
+        np.testing.assert_allclose(monitor.v[i][10:], (i + 1) * response, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(monitor.v[i][:11], 0, atol=1e-12)
