@@ -219,6 +219,21 @@ class SpikeGeneratorGroup(Group):
             self._next_spike[0] = first
             self._spikes_changed = False
 
+    def emission_arrays(self) -> dict[str, object]:
+        """What a compiled loop needs to emit the spikes (valid after ``before_run``).
+
+        ``bins`` (time step of each spike, sorted) and ``indices`` (its neuron), ``period_bins``
+        (0: no repeat) and ``pointer`` (a 1-element array, updated in place): each step, the
+        spikes ``indices[start:stop]`` with ``(start, stop) = spikes_of_step(bins,
+        period_bins, pointer, timestep)`` are the group's events.
+        """
+        return {
+            "bins": self._bins,
+            "indices": self._bin_indices,
+            "period_bins": self._period_bins,
+            "pointer": self._next_spike,
+        }
+
     def emit(self, timestep: int) -> np.ndarray:
         """The indices that spike in step ``timestep``; moves the pointer past them."""
         start, stop = spikes_of_step(self._bins, self._period_bins, self._next_spike, timestep)

@@ -217,3 +217,21 @@ def test_the_emission_step_compiles_with_numba_and_agrees():
             assert compiled(bins, period, compiled_pointer, step) == expected
             emitted.append(int(expected[1] - expected[0]))
         assert sum(emitted) == total
+
+
+def test_emission_arrays_replay_a_group_in_a_compiled_loop():
+    numba = pytest.importorskip("numba")
+    from axonal.groups.spikegeneratorgroup import spikes_of_step
+
+    start_scope()
+    G = SpikeGeneratorGroup(3, [2, 0, 1, 0], [0.3, 0.1, 0.1, 0.4] * ms, period=0.5 * ms)
+    monitor = SpikeMonitor(G)
+    run(1.2 * ms)
+    arrays = G.emission_arrays()
+    arrays["pointer"][0] = 0
+    step = numba.njit(spikes_of_step)
+    replayed = []
+    for timestep in range(12):
+        start, stop = step(arrays["bins"], arrays["period_bins"], arrays["pointer"], timestep)
+        replayed += [(int(i), timestep) for i in arrays["indices"][start:stop]]
+    assert sorted(replayed) == recorded(monitor)
