@@ -13,6 +13,18 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024.0  # ru_maxrss is in kB on Linux
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (compiler, binary)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def load_average() -> float:
+    """One-minute load average: how contended the (shared, 2-core) machine was."""
+    return os.getloadavg()[0]
+
+
 def seconds_since_start() -> float:
     """Wall-clock age of this process (from /proc, 10 ms resolution), interpreter start included."""
     with open("/proc/self/stat") as stat:
@@ -28,6 +40,8 @@ def emit(result: dict) -> None:
     result = dict(result)
     result.setdefault("total_s", seconds_since_start())
     result.setdefault("peak_rss_mb", peak_rss_mb())
+    result.setdefault("cpu_s", cpu_seconds())
+    result.setdefault("load_avg_1min", load_average())
     for key, value in result.items():
         if isinstance(value, float):
             result[key] = round(value, 6)

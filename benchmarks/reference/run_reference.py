@@ -30,7 +30,17 @@ SETS = {
     "scaling": {"models": ["cuba"], "sizes": [4000, 16000, 64000, 256000]},
 }
 SINGLE_RUN_FROM = 64000  # sizes at or above this run once (they take long)
-TIMED_FIELDS = ["build_s", "compile_s", "run_s", "total_s", "wall_s", "peak_rss_mb"]
+TIMED_FIELDS = [
+    "build_s",
+    "compile_s",
+    "run_s",
+    "run_cpu_s",
+    "total_s",
+    "cpu_s",
+    "wall_s",
+    "peak_rss_mb",
+    "load_avg_1min",
+]
 
 
 def run_once(
