@@ -71,8 +71,8 @@ OVERHEAD_EQUATIONS = "dv/dt = -v / (10*ms) : 1"
 def _ei_synapses(group, n_neurons, on_pre_e, on_pre_i, p, namespace):
     """Excitatory (first 80 %) and inhibitory (last 20 %) random synapses onto the whole group."""
     n_exc = int(N_EXCITATORY_FRACTION * n_neurons)
-    exc = b2.Synapses(group[:n_exc], group, on_pre=on_pre_e, namespace=namespace, name="exc")
-    inh = b2.Synapses(group[n_exc:], group, on_pre=on_pre_i, namespace=namespace, name="inh")
+    exc = b2.Synapses(group[:n_exc], group, on_pre=on_pre_e, namespace=namespace)
+    inh = b2.Synapses(group[n_exc:], group, on_pre=on_pre_i, namespace=namespace)
     exc.connect(p=p)
     inh.connect(p=p)
     return exc, inh
@@ -88,13 +88,12 @@ def cuba(n_neurons: int = 4000, p: float = 0.02) -> dict:
         refractory=5 * ms,
         method="exact",
         namespace=CUBA_PARAMETERS,
-        name="neurons",
     )
     group.v = "Vr + rand() * (Vt - Vr)"
     group.ge = 0 * mV
     group.gi = 0 * mV
     exc, inh = _ei_synapses(group, n_neurons, "ge += we", "gi += wi", p, CUBA_PARAMETERS)
-    spikes = b2.SpikeMonitor(group, name="spikes")
+    spikes = b2.SpikeMonitor(group)
     return {
         "objects": [group, exc, inh, spikes],
         "group": group,
@@ -113,13 +112,12 @@ def coba(n_neurons: int = 4000, p: float = 0.02) -> dict:
         refractory=5 * ms,
         method="euler",
         namespace=COBA_PARAMETERS,
-        name="neurons",
     )
     group.v = "El + (randn() * 5 - 5) * mV"
     group.ge = "(randn() * 1.5 + 4) * 10 * nS"
     group.gi = "(randn() * 12 + 20) * 10 * nS"
     exc, inh = _ei_synapses(group, n_neurons, "ge += we", "gi += wi", p, COBA_PARAMETERS)
-    spikes = b2.SpikeMonitor(group, name="spikes")
+    spikes = b2.SpikeMonitor(group)
     return {
         "objects": [group, exc, inh, spikes],
         "group": group,
@@ -137,13 +135,12 @@ def cobahh(n_neurons: int = 4000, p: float = 0.02) -> dict:
         refractory=3 * ms,
         method="exponential_euler",
         namespace=COBAHH_PARAMETERS,
-        name="neurons",
     )
     group.v = "El + (randn() * 5 - 5) * mV"
     group.ge = "(randn() * 1.5 + 4) * 10 * nS"
     group.gi = "(randn() * 12 + 20) * 10 * nS"
     exc, inh = _ei_synapses(group, n_neurons, "ge += we", "gi += wi", p, COBAHH_PARAMETERS)
-    spikes = b2.SpikeMonitor(group, name="spikes")
+    spikes = b2.SpikeMonitor(group)
     return {
         "objects": [group, exc, inh, spikes],
         "group": group,
@@ -154,7 +151,7 @@ def cobahh(n_neurons: int = 4000, p: float = 0.02) -> dict:
 
 def overhead(n_neurons: int = 1, p: float = 0.0) -> dict:
     """One neuron, dv/dt = -v/(10 ms): measures the fixed cost of a time step."""
-    group = b2.NeuronGroup(n_neurons, OVERHEAD_EQUATIONS, method="exact", name="neurons")
+    group = b2.NeuronGroup(n_neurons, OVERHEAD_EQUATIONS, method="exact")
     group.v = 1
     return {"objects": [group], "group": group, "spikes": None, "synapses": []}
 
