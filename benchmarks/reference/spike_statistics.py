@@ -29,16 +29,39 @@ def oscillation_frequency(
     n_neurons: int,
     start_s: float,
     stop_s: float,
+    segment_s: float = 0.2,
     bin_s: float = 0.0001,
     min_hz: float = 10.0,
 ) -> dict:
-    """Peak of the power spectrum of the population rate (bins of bin_s) in [start_s, stop_s)."""
+    """Peak of the population rate's power spectrum in [start_s, stop_s) (Welch: half-overlapping
+    segments of segment_s, Hann window; resolution 1/segment_s)."""
     times = np.asarray(spike_times_s)
     n_bins = int(round((stop_s - start_s) / bin_s))
     counts, _ = np.histogram(times, bins=n_bins, range=(start_s, stop_s))
     rate = counts / (n_neurons * bin_s)
-    power = np.abs(np.fft.rfft(rate - rate.mean())) ** 2
-    frequencies = np.fft.rfftfreq(n_bins, d=bin_s)
+    segment = int(round(segment_s / bin_s))
+    window = np.hanning(segment)
+    starts = range(0, n_bins - segment + 1, segment // 2)
+    power = np.mean(
+        [
+            np.abs(np.fft.rfft((rate[s : s + segment] - rate[s : s + segment].mean()) * window))
+            ** 2
+            for s in starts
+        ],
+        axis=0,
+    )
+    frequencies = np.fft.rfftfreq(segment, d=bin_s)
     usable = frequencies >= min_hz
-    peak = np.argmax(power[usable])
-    return {"peak_hz": float(frequencies[usable][peak]), "resolution_hz": float(frequencies[1])}
+    peak = int(np.argmax(power[usable]))
+    # Parabolic interpolation of the log power around the peak refines the estimate.
+    log_power = np.log(power[usable] + 1e-30)
+    offset = 0.0
+    if 0 < peak < len(log_power) - 1:
+        left, centre, right = log_power[peak - 1 : peak + 2]
+        offset = 0.5 * (left - right) / (left - 2 * centre + right)
+    step = frequencies[1]
+    return {
+        "peak_hz": float(frequencies[usable][peak] + offset * step),
+        "resolution_hz": float(step),
+        "segments": len(starts),
+    }
