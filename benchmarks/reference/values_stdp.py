@@ -24,7 +24,7 @@ NEAR = 0.1  # "near 0" is w < 0.1*gmax, "near gmax" is w > 0.9*gmax
 
 
 def build_model():
-    """The example's objects (call after choosing the device); returns (network, synapses, spikes)."""
+    """Build the example (after choosing the device); return (network, synapses, spikes)."""
     import brian2 as b2
     from brian2 import Hz, ms, mV
 
