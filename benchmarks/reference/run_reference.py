@@ -93,43 +93,46 @@ def summarise(runs: list[dict]) -> dict:
     return summary
 
 
+def median_of(summary: dict, field: str):
+    """Median of a field over a summary's runs (None when no run reported it)."""
+    values = [run[field] for run in summary["runs"] if run.get(field) is not None]
+    return statistics.median(values) if values else None
+
+
 def print_table(summaries: list[dict]) -> None:
-    header = [
-        "simulator",
-        "mode",
-        "model",
-        "N",
-        "synapses",
-        "spikes",
-        "rate Hz",
-        "build s",
-        "compile s",
-        "loop s",
-        "process s",
-        "peak MB",
-        "us/step",
-        "n",
+    """Markdown table of medians: wall-clock seconds, and CPU seconds where measured."""
+    columns = [
+        ("simulator", None),
+        ("mode", None),
+        ("model", None),
+        ("N", None),
+        ("synapses", None),
+        ("spikes", None),
+        ("rate Hz", "mean_rate_hz"),
+        ("build s", "build_s"),
+        ("compile s", "compile_s"),
+        ("loop s", "run_s"),
+        ("loop CPU s", "run_cpu_s"),
+        ("process s", "total_s"),
+        ("process CPU s", "cpu_s"),
+        ("peak MB", "peak_rss_mb"),
+        ("us/step", "per_step_us"),
+        ("CPU us/step", "per_step_cpu_us"),
+        ("load", "load_avg_1min"),
+        ("n", None),
     ]
-    print("| " + " | ".join(header) + " |")
-    print("|" + " --- |" * len(header))
-    for s in summaries:
-        cells = [
-            s["simulator"],
-            s["mode"],
-            s["model"],
-            s["N"],
-            s["synapses"],
-            s["spikes"],
-            f"{s['mean_rate_hz']:.2f}",
-            f"{s['build_s']:.3f}",
-            f"{s['compile_s']:.3f}",
-            f"{s['run_s']:.4f}",
-            f"{s['total_s']:.2f}",
-            f"{s['peak_rss_mb']:.0f}",
-            f"{s['per_step_us']:.3f}" if "per_step_us" in s else "",
-            s["repeats"],
-        ]
-        print("| " + " | ".join(str(c) for c in cells) + " |")
+    print("| " + " | ".join(title for title, _ in columns) + " |")
+    print("|" + " --- |" * len(columns))
+    for summary in summaries:
+        cells = []
+        for title, field in columns:
+            if field is None:
+                key = "repeats" if title == "n" else title
+                cells.append(str(summary[key]))
+                continue
+            value = median_of(summary, field)
+            cells.append("" if value is None else f"{value:.4g}")
+        print("| " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -149,7 +152,13 @@ def main() -> None:
         "--skip", nargs="*", default=[], help="SIMULATOR:MODEL:N combinations to leave out"
     )
     parser.add_argument("--output", type=Path, help="write all results as JSON here")
+    parser.add_argument(
+        "--table-from", nargs="+", type=Path, help="only print the table of earlier --output files"
+    )
     args = parser.parse_args()
+    if args.table_from:
+        print_table([s for path in args.table_from for s in json.loads(path.read_text())])
+        return
     chosen = SETS.get(args.set, {})
     models = args.models or chosen.get("models") or ["cuba"]
     sizes = args.sizes or chosen.get("sizes") or [4000]

@@ -262,11 +262,23 @@ def adaptive_threshold(seeds: list[int]) -> None:
         first_burst_ms.append(float(np.flatnonzero(histogram >= 100)[0]))  # >= 10 % of cells
         peak_ms.append(float(np.argmax(histogram[:20])))
         second_peak_ms.append(float(20 + np.argmax(histogram[20:50])))
+    histograms = np.array(histograms)
+    path = save_data(
+        "tutorial1_adaptive_threshold_histogram.json",
+        {
+            "bin_edges_ms": list(range(101)),
+            "seeds": seeds,
+            "counts": histograms.tolist(),
+            "mean": histograms.mean(axis=0).tolist(),
+            "std": histograms.std(axis=0, ddof=1).tolist(),
+        },
+    )
     record(
         "tutorial1",
         "adaptive_threshold_total_spikes",
         dict(
             spread(totals),
+            data_file=path,
             description=("closing cell: N = 1000, 100 ms, euler, refractory 5 ms: total spikes"),
         ),
         SCRIPT,
