@@ -89,6 +89,50 @@ def _largest_cycle(group: list[str], matrix) -> int:
     return max(1 + sum(1 for y in reach[x] if x in reach[y] and y != x) for x in group)
 
 
+def _upper_triangular_order(group: list[str], matrix) -> list[str] | None:
+    """An order in which every variable comes before those it reads; None if there is a loop."""
+    order, placed = [], set()
+    remaining = list(group)
+    while remaining:
+        # Place a variable that no remaining variable reads (it has no readers left).
+        for x in remaining:
+            if not any(x in matrix[y] for y in remaining if y != x):
+                break
+        else:
+            return None
+        order.append(x)
+        placed.add(x)
+        remaining.remove(x)
+    return order
+
+
+def _triangular_exponential(upper: sympy.Matrix) -> sympy.Matrix | None:
+    """``exp(upper)`` by Parlett's recurrence; None if two diagonal entries coincide.
+
+    For the usual synaptic-current models this is pure algebra, where SymPy's Jordan-form
+    route spends seconds proving what the triangular structure already says.
+    """
+    n = upper.rows
+    diagonal = [upper[i, i] for i in range(n)]
+    gaps = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            gaps[i, j] = sympy.cancel(diagonal[j] - diagonal[i])
+            if gaps[i, j] == 0:
+                return None
+    result = sympy.zeros(n, n)
+    for i in range(n):
+        result[i, i] = sympy.exp(diagonal[i])
+    for distance in range(1, n):
+        for i in range(n - distance):
+            j = i + distance
+            total = upper[i, j] * (result[j, j] - result[i, i])
+            for k in range(i + 1, j):
+                total += result[i, k] * upper[k, j] - upper[i, k] * result[k, j]
+            result[i, j] = total / gaps[i, j]
+    return result
+
+
 def _real_form(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite complex exponentials (oscillating solutions) with sin and cos."""
     if not expr.has(sympy.I):
@@ -117,16 +161,21 @@ def exact(system: EquationSystem) -> tuple[Statement, ...]:
                 f"{enumerate_names(group)} are coupled in a loop of more than {LARGEST_CYCLE} "
                 "variables, which has no compact closed-form solution"
             )
+        group = _upper_triangular_order(group, matrix) or group
         n = len(group)
         augmented = sympy.zeros(n + 1, n + 1)
         for i, x in enumerate(group):
             for j, y in enumerate(group):
                 augmented[i, j] = matrix[x].get(y, 0)
             augmented[i, n] = constant[x]
-        try:
-            propagator = (augmented * DT).exp()
-        except (NotImplementedError, ValueError, sympy.matrices.MatrixError) as error:
-            raise NotApplicable(f"SymPy found no matrix exponential ({error})") from error
+        propagator = None
+        if augmented.is_upper:
+            propagator = _triangular_exponential(augmented * DT)
+        if propagator is None:
+            try:
+                propagator = (augmented * DT).exp()
+            except (NotImplementedError, ValueError, sympy.matrices.MatrixError) as error:
+                raise NotApplicable(f"SymPy found no matrix exponential ({error})") from error
         for i, x in enumerate(group):
             new_value = sympy.S.Zero
             for j, y in enumerate(group):
