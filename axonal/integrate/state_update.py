@@ -55,9 +55,9 @@ def _apply(system: EquationSystem, method: str) -> StateUpdate:
     try:
         return StateUpdate(method, _UPDATERS[method](system))
     except NotApplicable as failure:
+        whose = f"the equations of '{system.owner}'" if system.owner else "the equations"
         raise IntegrationError(
-            f"Cannot integrate the equations of {_label(system.owner)} with method "
-            f"'{method}': {failure.reason}."
+            f"Cannot integrate {whose} with method '{method}': {failure.reason}."
         ) from None
 
 

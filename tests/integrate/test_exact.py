@@ -45,6 +45,27 @@ def test_harmonic_oscillator_is_written_with_sin_and_cos(run):
     assert final["y"][0] == pytest.approx(-2.0 * np.sin(6.0), abs=1e-13)
 
 
+def test_forced_oscillator_relaxes_around_its_fixed_point(run):
+    """x'' = -x / tau**2 + F: x = F tau**2 + (x0 - F tau**2) cos(t / tau) from rest."""
+    update = _update({"x": "y", "y": "-x / tau**2 + F"})
+    final = run(update, {"x": 0.0, "y": 0.0}, {"tau": 0.5, "F": 3.0}, dt=0.05, steps=40)
+    assert final["x"][0] == pytest.approx(0.75 * (1 - np.cos(4.0)), rel=1e-12)
+
+
+def test_unstable_pair_uses_hyperbolic_functions(run):
+    update = _update({"x": "y", "y": "x / tau**2"})
+    final = run(update, {"x": 1.0, "y": 0.0}, {"tau": 2.0}, dt=0.1, steps=10)
+    assert final["x"][0] == pytest.approx(np.cosh(0.5), rel=1e-13)
+
+
+def test_rate_that_may_vanish_goes_through_exprel(run):
+    update = _update({"x": "a * x + b"})
+    assert "exprel(" in update.statements[-1].expr.code
+    for a, expected in [(0.0, 1.0 + 2.0 * 1.0), (-1.0, 2.0 - 1.0 * np.exp(-1.0))]:
+        final = run(update, {"x": 1.0}, {"a": a, "b": 2.0}, dt=0.1, steps=10)
+        assert final["x"][0] == pytest.approx(expected, rel=1e-13)
+
+
 def test_pure_integration_has_no_division_by_zero(run):
     update = _update({"q": "I0 / C"})
     final = run(update, {"q": 1.0}, {"I0": 2.0, "C": 4.0}, dt=0.01, steps=100)
@@ -75,6 +96,11 @@ def test_state_dependent_terms_are_not_precomputed_but_exponentials_are_shared()
         ({"v": "(sin(t) - v) / tau"}, {}, "the equation for v depends on t"),
         ({"v": "-v / tau + s * xi"}, {}, "the equation for v is stochastic (xi)"),
         ({"a": "b", "b": "c", "c": "a"}, {}, "a, b and c are coupled in a loop"),
+        (
+            {"x": "y", "y": "-k * x - c * y"},
+            {},
+            "whether x and y oscillate depends on the sign of -(c**2 - 4*k)/4",
+        ),
     ],
 )
 def test_rejections_name_the_owner_method_and_reason(equations, options, reason):
