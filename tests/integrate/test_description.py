@@ -72,3 +72,25 @@ def test_deterministic_description_refuses_noise():
         "Cannot integrate the equations of 'n' with the method description: the equations "
         "are stochastic, and the description has no dW term."
     )
+
+
+def test_euler_maruyama_description_has_strong_order_one_half_on_ito_gbm(run, order):
+    """The built-in euler refuses multiplicative noise; written out, Euler-Maruyama reads the
+    equation in the Ito sense: dX = mu X dt + sigma X dW, X(T) = exp((mu - sigma**2/2) T +
+    sigma W(T)), reached with strong order 1/2."""
+    mu, sigma, paths, fine_steps = 0.5, 1.0, 400, 1024
+    rng = np.random.default_rng(3)
+    fine = rng.standard_normal((fine_steps, paths)) * np.sqrt(1.0 / fine_steps)
+    exact = np.exp(mu - sigma**2 / 2 + sigma * fine.sum(axis=0))
+    update = state_update(
+        {"X": Expression("mu * X + sigma * X * xi")}, "x_new = x + dt * f(x, t) + g(x, t) * dW"
+    )
+    dts, errors = [], []
+    for factor in (256, 64, 16, 4):
+        dt = factor / fine_steps
+        increments = fine.reshape(fine_steps // factor, factor, paths).sum(axis=1) / np.sqrt(dt)
+        final = run(update, {"X": 1.0}, {"mu": mu, "sigma": sigma}, dt=dt,
+                    steps=fine_steps // factor, size=paths, normals=iter(increments))  # fmt: skip
+        dts.append(dt)
+        errors.append(np.mean(np.abs(final["X"] - exact)))
+    assert order(dts, errors) == pytest.approx(0.5, abs=0.15)
