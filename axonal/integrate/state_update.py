@@ -75,9 +75,13 @@ def state_update(
     ``equations`` maps each state variable to its right-hand side (subexpressions already
     substituted). Names other than the state variables, ``t`` and ``dt`` are constant during a
     step; ``constant_over_dt`` may add ``t`` itself (explicit time dependence frozen over the
-    step). ``xi`` and ``xi_<suffix>`` are noise. ``method=None`` tries ``exact``, ``euler``
-    and ``heun`` in turn and logs the choice at INFO level. ``method`` may also be an explicit
-    scheme in Brian 2's notation, such as ``'x_new = x + dt * f(x, t)'``.
+    step) and names of functions whose value does not change within a step, such as
+    TimedArrays: ``t`` inside their calls then stays at the step's start and does not keep
+    ``exact`` from applying. ``xi`` and ``xi_<suffix>`` are noise.
+
+    ``method=None`` tries ``exact``, ``euler`` and ``heun`` in turn and logs the choice at INFO
+    level. ``method`` may also be an explicit scheme in Brian 2's notation, such as
+    ``'x_new = x + dt * f(x, t)'``.
     """
     if method is not None and method not in _UPDATERS and not is_description(method):
         raise IntegrationError(

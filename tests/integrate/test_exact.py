@@ -111,3 +111,15 @@ def test_rejections_name_the_owner_method_and_reason(equations, options, reason)
     message = str(caught.value)
     assert "'cells'" in message and "'exact'" in message
     assert reason in message
+
+
+def test_time_inside_a_function_constant_over_the_step_is_allowed(run):
+    """A TimedArray-like input stim(t): exact applies, and t in stim is the step's start."""
+    equations = {"v": Expression("(stim(t) - v) / tau")}
+    with pytest.raises(IntegrationError, match="depends on t"):
+        state_update(equations, "exact")
+    update = state_update(equations, "exact", constant_over_dt=("stim",))
+    assert any("stim(t)" in s.expr.code for s in update.statements)
+    stim = lambda t: np.where(t >= 0.001, 2.0, 0.0)  # noqa: E731
+    final = run(update, {"v": 0.0}, {"tau": 0.002, "stim": stim}, dt=1e-4, steps=50)
+    assert final["v"][0] == pytest.approx(2.0 * (1 - np.exp(-2.0)), rel=1e-12)
