@@ -1,8 +1,11 @@
-"""Exact integration of linear equations ``x' = A x + b`` whose coefficients are constant
-over a time step: ``x(t + dt) = exp(A dt) x(t) + integral_0^dt exp(A s) ds b``.
+"""Exact integration of linear equations ``x' = A x + b`` with coefficients constant over a step.
 
-Both parts come from one matrix exponential of the augmented matrix ``[[A, b], [0, 0]] dt``,
-computed by SymPy separately for each group of variables that are coupled to each other.
+``x(t + dt) = exp(A dt) x(t) + integral_0^dt exp(A s) ds b``, worked out separately for each
+group of variables coupled to each other: a single equation in closed form; two variables
+that read each other through the trace and determinant of their 2x2 matrix (sin/cos or
+sinh/cosh); chains without loops (synaptic currents feeding a membrane) by Parlett's recurrence
+on the triangular augmented matrix ``[[A, b], [0, 0]] dt``; anything else by SymPy's matrix
+exponential. Loops of three or more variables are refused.
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ def _largest_cycle(group: list[str], matrix) -> int:
 
 def _upper_triangular_order(group: list[str], matrix) -> list[str] | None:
     """An order in which every variable comes before those it reads; None if there is a loop."""
-    order, placed = [], set()
+    order = []
     remaining = list(group)
     while remaining:
         # Place a variable that no remaining variable reads (it has no readers left).
@@ -102,7 +105,6 @@ def _upper_triangular_order(group: list[str], matrix) -> list[str] | None:
         else:
             return None
         order.append(x)
-        placed.add(x)
         remaining.remove(x)
     return order
 

@@ -123,3 +123,10 @@ def test_time_inside_a_function_constant_over_the_step_is_allowed(run):
     stim = lambda t: np.where(t >= 0.001, 2.0, 0.0)  # noqa: E731
     final = run(update, {"v": 0.0}, {"tau": 0.002, "stim": stim}, dt=1e-4, steps=50)
     assert final["v"][0] == pytest.approx(2.0 * (1 - np.exp(-2.0)), rel=1e-12)
+
+
+def test_equal_time_constants_give_the_resonant_solution(run):
+    """v' = (ge - v)/tau, ge' = -ge/tau from v=0, ge=1: v = t/tau exp(-t/tau)."""
+    update = _update({"v": "(ge - v) / tau", "ge": "-ge / tau"})
+    final = run(update, {"v": 0.0, "ge": 1.0}, {"tau": 0.01}, dt=1e-3, steps=30)
+    assert final["v"][0] == pytest.approx(3.0 * np.exp(-3.0), rel=1e-12)
