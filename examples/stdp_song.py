@@ -1,8 +1,9 @@
 """Song, Miller & Abbott (2000): spike-timing-dependent plasticity makes weights bimodal.
 
-1000 Poisson inputs at 15 Hz drive one integrate-and-fire neuron (synaptic drive at the fixed distance Ee - vr from reversal) through
-plastic synapses (pair-based STDP with slightly stronger depression). Competition between
-the inputs pushes the weights towards 0 or towards gmax.
+1000 Poisson inputs at 15 Hz drive one integrate-and-fire neuron (as in Brian 2's example,
+the synaptic drive uses the fixed distance Ee - vr from reversal) through plastic synapses
+(pair-based STDP, depression slightly stronger). Competition between the inputs pushes the
+weights towards 0 or towards gmax.
 Usage: python stdp_song.py [duration_ms]
 """
 

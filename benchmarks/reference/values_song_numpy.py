@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-from brian2 import *  # noqa: F403
+from brian2 import *
 
-prefs.codegen.target = "numpy"  # noqa: F405
-seed(1)  # noqa: F405
+prefs.codegen.target = "numpy"
+seed(1)
 N = 1000
 taum = 10 * ms
 taupre = 20 * ms
