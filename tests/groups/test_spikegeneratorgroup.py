@@ -262,3 +262,17 @@ def test_any_spikes_round_trip_with_or_without_a_period(cells, period_steps, off
         if int(step) + k * period_steps < 80
     )
     assert recorded(monitor) == expected
+
+
+def test_no_spike_is_lost_or_doubled_with_several_clocks():
+    # Brian 1.1.4 fixed lost and extra spikes of a SpikeGeneratorGroup with several clocks.
+    start_scope()
+    times = np.arange(1, 60) * 0.3 * ms
+    G = SpikeGeneratorGroup(2, np.arange(59) % 2, times, dt=0.3 * ms)
+    H = NeuronGroup(2, "v : 1")  # on the default clock, 0.1 ms
+    S = Synapses(G, H, on_pre="v += 1")
+    S.connect(j="i")
+    monitor = SpikeMonitor(G)
+    run(20 * ms)
+    assert monitor.num_spikes == 59 and H.v[:].tolist() == [30, 29]
+    np.testing.assert_allclose(np.sort(monitor.t_), times / second, rtol=1e-12)
