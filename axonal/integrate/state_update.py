@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from axonal.integrate.description import explicit_description, is_description
 from axonal.integrate.exact import exact
 from axonal.integrate.explicit import euler, heun, milstein, rk2, rk4
 from axonal.integrate.exponential_euler import exponential_euler
@@ -53,12 +54,13 @@ def _label(owner: str) -> str:
 
 def _apply(system: EquationSystem, method: str) -> StateUpdate:
     try:
+        if is_description(method):
+            return StateUpdate(method.strip(), explicit_description(system, method))
         return StateUpdate(method, _UPDATERS[method](system))
     except NotApplicable as failure:
-        raise IntegrationError(
-            f"Cannot integrate the equations of {_label(system.owner)} with method "
-            f"'{method}': {failure.reason}."
-        ) from None
+        whose = f"the equations of '{system.owner}'" if system.owner else "the equations"
+        how = "the method description" if is_description(method) else f"method '{method}'"
+        raise IntegrationError(f"Cannot integrate {whose} with {how}: {failure.reason}.") from None
 
 
 def state_update(
@@ -73,10 +75,15 @@ def state_update(
     ``equations`` maps each state variable to its right-hand side (subexpressions already
     substituted). Names other than the state variables, ``t`` and ``dt`` are constant during a
     step; ``constant_over_dt`` may add ``t`` itself (explicit time dependence frozen over the
-    step). ``xi`` and ``xi_<suffix>`` are noise. ``method=None`` tries ``exact``, ``euler``
-    and ``heun`` in turn and logs the choice at INFO level.
+    step) and names of functions whose value does not change within a step, such as
+    TimedArrays: ``t`` inside their calls then stays at the step's start and does not keep
+    ``exact`` from applying. ``xi`` and ``xi_<suffix>`` are noise.
+
+    ``method=None`` tries ``exact``, ``euler`` and ``heun`` in turn and logs the choice at INFO
+    level. ``method`` may also be an explicit scheme in Brian 2's notation, such as
+    ``'x_new = x + dt * f(x, t)'``.
     """
-    if method is not None and method not in _UPDATERS:
+    if method is not None and method not in _UPDATERS and not is_description(method):
         raise IntegrationError(
             f"Unknown integration method {method!r} for {_label(owner)}; "
             f"choose one of {', '.join(METHODS)}."

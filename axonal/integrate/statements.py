@@ -31,17 +31,26 @@ def noise_increments(system: EquationSystem) -> dict[str, sympy.Symbol]:
 
 
 class _Namer:
-    """Fresh names for common subexpressions, unique within one state update."""
+    """Fresh names for common subexpressions, unique within one state update.
+
+    SymPy's cse draws provisional names from it; the ones that survive are renamed in order
+    (``_sub1``, ``_sub2``, ...) by :meth:`keep`.
+    """
 
     def __init__(self) -> None:
-        self.count = 0
+        self.provisional = 0
+        self.kept = 0
 
     def __iter__(self):
         return self
 
     def __next__(self) -> sympy.Symbol:
-        self.count += 1
-        return symbol(f"_sub{self.count}")
+        self.provisional += 1
+        return sympy.Dummy(f"cse{self.provisional}", real=True)
+
+    def keep(self) -> sympy.Symbol:
+        self.kept += 1
+        return symbol(f"_sub{self.kept}")
 
 
 def _print(system: EquationSystem, expr: sympy.Expr, target: str) -> Expression:
@@ -68,7 +77,8 @@ def _eliminate_common(
         if expr.is_Atom or (expr.count_ops() <= 1 and not expr.atoms(sympy.Function)):
             inline[name] = expr
         else:
-            kept.append((name, expr))
+            inline[name] = namer.keep()
+            kept.append((inline[name], expr))
     reduced = [expr.xreplace(inline) for expr in reduced]
     return kept, dict(zip(names, reduced, strict=True))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from axonal.model.ir import Expression
 from axonal.model.sympy_conversion import SympyConversionError, str_to_sympy, symbol
@@ -22,6 +23,9 @@ __all__: list[str] = []  # internal room
 NOISE_NAME = re.compile(r"^xi(_\w+)?$")
 TIME = symbol("t")
 DT = symbol("dt")
+# ``t`` inside a call of a function declared constant over a step (a TimedArray): printed
+# as ``t`` but invisible to the time-dependence checks and to the shifts t -> t + dt/2.
+STEP_START_TIME = sympy.Dummy("t", real=True)
 
 
 class IntegrationError(ValueError):
@@ -120,6 +124,14 @@ def plural(word: str, items: Collection) -> str:
     return word if len(items) == 1 else word + "s"
 
 
+def _freeze_calls(expr: sympy.Expr, frozen: frozenset[str]) -> sympy.Expr:
+    """Time inside calls of functions named in ``frozen`` stays at the start of the step."""
+    return expr.replace(
+        lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in frozen,
+        lambda e: e.xreplace({TIME: STEP_START_TIME}),
+    )
+
+
 def analyse(
     equations: Mapping[str, Expression],
     owner: str = "",
@@ -161,8 +173,10 @@ def analyse(
             coefficients[noise.name] = coefficient
             all_noise.add(noise.name)
         deterministic = expr.subs({noise: 0 for noise in noise_symbols})
-        drift[variable] = deterministic
-        diffusion[variable] = MappingProxyType(coefficients)
+        drift[variable] = _freeze_calls(deterministic, frozen)
+        diffusion[variable] = MappingProxyType(
+            {noise: _freeze_calls(g, frozen) for noise, g in coefficients.items()}
+        )
     return EquationSystem(
         owner=owner,
         variables=tuple(equations),

@@ -321,6 +321,10 @@ class _LanguagePrinter(StrPrinter):
     def _print_Symbol(self, expr):
         return expr.name
 
+    # A Dummy stands for a name that must not be confused with its namesake during the algebra
+    # (the state updaters' step-start time), but it is written as that name.
+    _print_Dummy = _print_Symbol
+
     def _print_Function(self, expr):
         name = _PRINTED_NAMES.get(type(expr), type(expr).__name__)
         return f"{name}({self.stringify(expr.args, ', ')})"

@@ -133,3 +133,11 @@ def test_euler_maruyama_strong_order_with_additive_noise(run, order):
         dts.append(dt)
         errors.append(np.mean(np.abs(final["x"] - reference)))
     assert order(dts, errors) == pytest.approx(1.0, abs=0.25)
+
+
+def test_time_in_a_function_constant_over_the_step_is_not_shifted():
+    update = state_update(
+        {"v": Expression("stim(t) + sin(t) - v")}, "rk4", constant_over_dt=("stim",)
+    )
+    code = " ".join(s.expr.code for s in update.statements)
+    assert "sin(t + dt / 2)" in code and "stim(t)" in code and "stim(t + " not in code
