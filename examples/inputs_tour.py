@@ -1,4 +1,4 @@
-"""The four inputs side by side: given spikes, Poisson trains, a timed rate, and binomial input.
+"""The four inputs side by side: given spikes, Poisson trains, a timed rate, binomial input.
 
 Run: ``python examples/inputs_tour.py [duration_ms]``. Prints what each input produced next to
 what it should produce, and saves a figure to output/inputs_tour.png.
@@ -29,9 +29,11 @@ trains = PoissonGroup(200, "rate_profile(t)")
 train_spikes = SpikeMonitor(trains)
 population = PopulationRateMonitor(trains)
 
-# Binomial input from 1000 sources at 5 Hz onto a variable without dynamics: it counts.
-counter = NeuronGroup(100, "v : volt")
-background = PoissonInput(counter, "v", N=1000, rate=5 * Hz, weight=0.1 * mV)
+# Binomial input from 1000 sources at 5 Hz onto leaky membranes: shot noise.
+tau = 10 * ms
+membranes = NeuronGroup(100, "dv/dt = -v / tau : volt", method="exact")
+background = PoissonInput(membranes, "v", N=1000, rate=5 * Hz, weight=0.1 * mV)
+membrane_trace = StateMonitor(membranes, "v", record=True)
 
 run(duration)
 
@@ -45,12 +47,16 @@ print(
     f"PoissonGroup: {train_spikes.num_spikes / 200:.2f} spikes per neuron "
     f"(expected {float(np.sum(expected_rate) * defaultclock.dt):.2f})"
 )
-expected_v = 1000 * 5 * float(duration / second) * 0.1
-print(f"PoissonInput: mean v {np.mean(counter.v_) * 1e3:.2f} mV (expected {expected_v:.2f} mV)")
+# Campbell's theorem: mean N*rate*w*tau, variance N*rate*w^2*tau/2 (once tau has passed).
+settled = membrane_trace.t > 5 * tau
+print(
+    f"PoissonInput: v has mean {np.mean(membrane_trace.v[:, settled] / mV):.2f} mV and standard "
+    f"deviation {np.std(membrane_trace.v[:, settled] / mV):.2f} mV (expected 5.00 and 0.50)"
+)
 
 output = Path(__file__).resolve().parent.parent / "output"
 output.mkdir(exist_ok=True)
-figure, (top, middle, bottom) = plt.subplots(3, 1, figsize=(7, 7), sharex=True)
+figure, (top, middle, bottom, membrane) = plt.subplots(4, 1, figsize=(7, 9), sharex=True)
 top.plot(pattern_spikes.t / ms, pattern_spikes.i, "|", markersize=10)
 top.set_ylabel("pattern neuron")
 middle.plot(train_spikes.t / ms, train_spikes.i, ",k")
@@ -59,8 +65,10 @@ smooth = population.smooth_rate(window="flat", width=10 * ms)
 bottom.plot(population.t / ms, smooth / Hz, label="measured (10 ms window)")
 bottom.plot(np.arange(steps) * float(defaultclock.dt / ms), expected_rate / Hz, label="rate(t)")
 bottom.set_ylabel("rate (Hz)")
-bottom.set_xlabel("time (ms)")
 bottom.legend(loc="upper left")
+membrane.plot(membrane_trace.t / ms, membrane_trace.v[0] / mV)
+membrane.set_ylabel("v (mV)")
+membrane.set_xlabel("time (ms)")
 figure.tight_layout()
 figure.savefig(output / "inputs_tour.png")
 print(f"figure in {output / 'inputs_tour.png'}")

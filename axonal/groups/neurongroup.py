@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 from functools import lru_cache
 
@@ -159,6 +160,9 @@ class NeuronGroup(Group):
         constant = frozenset(
             eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
         )
+        rhs, sampled = self._sample_locally_constant_calls(rhs, namespace)
+        statements.extend(sampled)
+        constant |= {statement.target for statement in sampled}
         update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
         self._method_used = update.method
         not_refractory = Expression("not_refractory")
@@ -170,6 +174,45 @@ class NeuronGroup(Group):
                 )
             statements.append(statement)
         return statements
+
+    def _sample_locally_constant_calls(self, rhs: dict[str, Expression], namespace):
+        """Calls such as ``stim(t)`` of a TimedArray whose values stay constant within a step
+        become names computed once before the update, so exact integration still applies."""
+        called = set().union(*(expr.functions for expr in rhs.values()))
+        if not called:
+            return rhs, []
+        resolved = self.resolve([], namespace, called=called)
+        constant_functions = {
+            name
+            for name, found in resolved.items()
+            if hasattr(found.value, "is_locally_constant")
+            and found.value.is_locally_constant(self.clock.dt_)
+        }
+        if not constant_functions:
+            return rhs, []
+        states = set(rhs)
+        samples: dict[str, str] = {}
+
+        class _Sampler(ast.NodeTransformer):
+            def visit_Call(self, node: ast.Call) -> ast.AST:
+                self.generic_visit(node)
+                arguments = {
+                    n.id for a in node.args for n in ast.walk(a) if isinstance(n, ast.Name)
+                }
+                if node.func.id in constant_functions and not arguments & states:
+                    code = ast.unparse(node)
+                    name = samples.setdefault(code, f"_{node.func.id}_sample_{len(samples)}")
+                    return ast.Name(id=name, ctx=ast.Load())
+                return node
+
+        rewritten = {
+            var: Expression(ast.unparse(_Sampler().visit(ast.parse(expr.code, mode="eval"))))
+            for var, expr in rhs.items()
+        }
+        sampled = [
+            Statement(name, "=", Expression(code), temporary=True) for code, name in samples.items()
+        ]
+        return rewritten, sampled
 
     def _refractoriness_statement(self, namespace) -> Statement:
         refractory = self.refractory
@@ -190,9 +233,10 @@ class NeuronGroup(Group):
             raise GroupError(
                 f"{self.name}: refractory must be a time, a string, or False, not {refractory!r}"
             )
-        # A neuron that spiked at step s is refractory until the step after s + period.
+        # Whole steps, as Brian 2.9 counts them: a neuron that spiked at step s may spike again
+        # at step s + period/dt (refractory=15*ms after a spike at 8 ms: again from 23 ms on).
         return Statement(
-            "not_refractory", "=", Expression(f"t - lastspike > ({period}) + 0.5 * dt")
+            "not_refractory", "=", Expression(f"t - lastspike > ({period}) - 0.5 * dt")
         )
 
     def _is_condition(self, expression: Expression) -> bool:

@@ -141,3 +141,23 @@ def test_the_compiled_target_draws_the_same_distribution(numba_target):
     # 1000 neurons x 50 steps x p = 0.01: 500 spikes, all in the second half
     assert spikes.num_spikes == pytest.approx(500, abs=100)
     assert spikes.t.min() >= 5 * ms
+
+
+def test_shot_noise_on_a_leaky_membrane_has_campbells_mean_and_variance():
+    start_scope()
+    seed(26)
+    tau = 10 * ms
+    G = NeuronGroup(1000, "dv/dt = -v / tau : volt", method="exact")
+    source = PoissonInput(G, "v", N=1000, rate=10 * Hz, weight=0.1 * mV)
+    run(100 * ms)  # ten time constants: the start is forgotten
+    monitor = StateMonitor(G, "v", record=True, dt=5 * ms)
+    run(100 * ms)
+    # Per step a binomial increment (mean mu, variance s2), then decay by a = exp(-dt/tau):
+    # stationary mean mu / (1 - a) and variance s2 / (1 - a^2) -- Campbell's theorem,
+    # N*rate*w*tau = 10 mV and N*rate*w^2*tau/2 = 0.5 mV^2, in discrete time.
+    a, p = np.exp(-0.01), 10 * 1e-4
+    mean = 1000 * p * 0.1 / (1 - a)
+    variance = 1000 * p * (1 - p) * 0.1**2 / (1 - a**2)
+    values = monitor.v_ / 1e-3
+    assert values.mean() == pytest.approx(mean, abs=0.05)  # 10.05 mV; standard error 0.01
+    assert values.var() == pytest.approx(variance, rel=0.05)  # 0.502 mV^2
