@@ -129,9 +129,11 @@ def _triangular_exponential(upper: sympy.Matrix) -> sympy.Matrix | None:
     for distance in range(1, n):
         for i in range(n - distance):
             j = i + distance
+            # F T = T F gives F_ij (T_jj - T_ii) = T_ij (F_jj - F_ii)
+            #                                     + sum_k (T_ik F_kj - F_ik T_kj)
             total = upper[i, j] * (result[j, j] - result[i, i])
             for k in range(i + 1, j):
-                total += result[i, k] * upper[k, j] - upper[i, k] * result[k, j]
+                total += upper[i, k] * result[k, j] - result[i, k] * upper[k, j]
             result[i, j] = total / gaps[i, j]
     return result
 
