@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from conftest import simulate
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -151,7 +150,7 @@ def _matrix_exponential(matrix):
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=7, max_size=7), st.floats(0.01, 1.0))
-def test_triangular_chain_matches_the_matrix_exponential(chain_update, values, dt):
+def test_triangular_chain_matches_the_matrix_exponential(run, chain_update, values, dt):
     a, c, d, e, f, h, k = values
     assume(min(abs(a - f), abs(a - h), abs(f - h), abs(a), abs(f), abs(h)) > 0.1)
     # The augmented matrix of (v, ge, gi, 1).
@@ -160,7 +159,7 @@ def test_triangular_chain_matches_the_matrix_exponential(chain_update, values, d
     expected = _matrix_exponential(augmented * dt) @ start
     parameters = dict(a=a, c=c, d=d, e=e, f=f, h=h, k=k)
     initial = {"v": start[0], "ge": start[1], "gi": start[2]}
-    final = simulate(chain_update, initial, parameters, dt=dt, steps=1)
+    final = run(chain_update, initial, parameters, dt=dt, steps=1)
     for index, name in enumerate(["v", "ge", "gi"]):
         assert final[name][0] == pytest.approx(expected[index], rel=1e-9, abs=1e-9)
 
@@ -172,13 +171,13 @@ def rotation_update():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=4, max_size=4), st.floats(0.01, 1.0))
-def test_damped_rotation_matches_the_matrix_exponential(rotation_update, values, dt):
+def test_damped_rotation_matches_the_matrix_exponential(run, rotation_update, values, dt):
     g, w, p, q = values
     assume(abs(w) > 0.05 and g**2 + w**2 > 0.05)
     augmented = np.array([[-g, w, p], [-w, -g, q], [0, 0, 0]], dtype=float)
     start = np.array([0.4, -0.9, 1.0])
     expected = _matrix_exponential(augmented * dt) @ start
-    final = simulate(rotation_update, {"x": 0.4, "y": -0.9}, dict(g=g, w=w, p=p, q=q),
+    final = run(rotation_update, {"x": 0.4, "y": -0.9}, dict(g=g, w=w, p=p, q=q),
                      dt=dt, steps=1)  # fmt: skip
     assert final["x"][0] == pytest.approx(expected[0], rel=1e-9, abs=1e-9)
     assert final["y"][0] == pytest.approx(expected[1], rel=1e-9, abs=1e-9)
