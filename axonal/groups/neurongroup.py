@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 from functools import lru_cache
 
@@ -160,9 +159,7 @@ class NeuronGroup(Group):
         constant = frozenset(
             eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
         )
-        rhs, sampled = self._sample_locally_constant_calls(rhs, namespace)
-        statements.extend(sampled)
-        constant |= {statement.target for statement in sampled}
+        constant |= self._locally_constant_functions(rhs, namespace)
         update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
         self._method_used = update.method
         not_refractory = Expression("not_refractory")
@@ -175,44 +172,19 @@ class NeuronGroup(Group):
             statements.append(statement)
         return statements
 
-    def _sample_locally_constant_calls(self, rhs: dict[str, Expression], namespace):
-        """Calls such as ``stim(t)`` of a TimedArray whose values stay constant within a step
-        become names computed once before the update, so exact integration still applies."""
+    def _locally_constant_functions(self, rhs: dict[str, Expression], namespace) -> set[str]:
+        """Functions (TimedArrays) whose values stay constant within a step of this group:
+        the state updater evaluates them once at the step's start, so exact still applies."""
         called = set().union(*(expr.functions for expr in rhs.values()))
         if not called:
-            return rhs, []
+            return set()
         resolved = self.resolve([], namespace, called=called)
-        constant_functions = {
+        return {
             name
             for name, found in resolved.items()
             if hasattr(found.value, "is_locally_constant")
             and found.value.is_locally_constant(self.clock.dt_)
         }
-        if not constant_functions:
-            return rhs, []
-        states = set(rhs)
-        samples: dict[str, str] = {}
-
-        class _Sampler(ast.NodeTransformer):
-            def visit_Call(self, node: ast.Call) -> ast.AST:
-                self.generic_visit(node)
-                arguments = {
-                    n.id for a in node.args for n in ast.walk(a) if isinstance(n, ast.Name)
-                }
-                if node.func.id in constant_functions and not arguments & states:
-                    code = ast.unparse(node)
-                    name = samples.setdefault(code, f"_{node.func.id}_sample_{len(samples)}")
-                    return ast.Name(id=name, ctx=ast.Load())
-                return node
-
-        rewritten = {
-            var: Expression(ast.unparse(_Sampler().visit(ast.parse(expr.code, mode="eval"))))
-            for var, expr in rhs.items()
-        }
-        sampled = [
-            Statement(name, "=", Expression(code), temporary=True) for code, name in samples.items()
-        ]
-        return rewritten, sampled
 
     def _refractoriness_statement(self, namespace) -> Statement:
         refractory = self.refractory
