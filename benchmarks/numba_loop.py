@@ -131,6 +131,77 @@ def cuba_state(n=4000, p=0.02, seed=1):
     return state
 
 
+def hand_written_loop():
+    """CUBA written by hand as one Numba loop (the reference figure of BENCHMARKS.md)."""
+    from numba import njit
+
+    @njit(cache=True, error_model="numpy")
+    def cuba_loop(n_steps, dt, v, ge, gi, lastspike, exc_indptr, exc_post, inh_indptr,
+                  inh_post, spikes_i, spikes_t, El, Vt, Vr, we, wi, refractory_edge,
+                  decay_m, factor_e, factor_i, decay_e, decay_i):  # fmt: skip
+        n = v.shape[0]
+        spiking = np.empty(n, np.int64)
+        recorded = 0
+        for step in range(n_steps):
+            t = step * dt
+            for i in range(n):
+                if t - lastspike[i] >= refractory_edge:
+                    v[i] = El + (v[i] - El) * decay_m + ge[i] * factor_e + gi[i] * factor_i
+                ge[i] = ge[i] * decay_e
+                gi[i] = gi[i] * decay_i
+            count = 0
+            for i in range(n):
+                if v[i] > Vt and t - lastspike[i] >= refractory_edge:
+                    spiking[count] = i
+                    count += 1
+            for k in range(count):
+                source = spiking[k]
+                for s in range(exc_indptr[source], exc_indptr[source + 1]):
+                    ge[exc_post[s]] += we
+                for s in range(inh_indptr[source], inh_indptr[source + 1]):
+                    gi[inh_post[s]] += wi
+                v[source] = Vr
+                lastspike[source] = t
+                if recorded < spikes_i.shape[0]:
+                    spikes_i[recorded] = source
+                    spikes_t[recorded] = t
+                recorded += 1
+        return recorded
+
+    def run(state, n_steps):
+        c = {key: state[key] for key in CUBA_CONSTANTS}
+        dt = state["dt"]
+        capacity = 4 * n_steps + 1000
+        state["hand.i"], state["hand.t"] = np.zeros(capacity, np.int64), np.zeros(capacity)
+        decay_m, decay_e, decay_i = (np.exp(-dt / c[k]) for k in ("taum", "taue", "taui"))
+        factor_e = c["taue"] / (c["taue"] - c["taum"]) * (decay_e - decay_m)
+        factor_i = c["taui"] / (c["taui"] - c["taum"]) * (decay_i - decay_m)
+        return cuba_loop(
+            n_steps, dt, state["P.v"], state["P.ge"], state["P.gi"], state["P.lastspike"],
+            state["Ce._indptr"], state["Ce._post_idx"], state["Ci._indptr"],
+            state["Ci._post_idx"], state["hand.i"], state["hand.t"], c["El"], c["Vt"], c["Vr"],
+            c["we"], c["wi"], c["refractory"] - 0.5 * dt, decay_m, factor_e, factor_i,
+            decay_e, decay_i,
+        )  # fmt: skip
+
+    return run
+
+
+def _fresh(state):
+    return {key: np.copy(v) if isinstance(v, np.ndarray) else v for key, v in state.items()}
+
+
+def _timed(function, repeats):
+    """Median wall and CPU seconds of ``function()`` (CPU time is robust on a busy machine)."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        started_wall, started_cpu = time.perf_counter(), time.process_time()
+        function()
+        wall.append(time.perf_counter() - started_wall)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
 def measure(duration: float, neurons: int, repeats: int) -> dict:
     """Compile (timed by the first call) and run CUBA in this process."""
     from axonal.codegen.numba_target import generate_network_loop
@@ -144,18 +215,38 @@ def measure(duration: float, neurons: int, repeats: int) -> dict:
     loop.run(dict(state), 0, 0.0, DT)  # no steps: compiles (or loads from the cache)
     compile_seconds = time.perf_counter() - started
     n_steps = int(round(duration / DT))
-    run_seconds = []
-    for _ in range(repeats):
-        fresh = {key: np.copy(v) if isinstance(v, np.ndarray) else v for key, v in state.items()}
-        started = time.perf_counter()
-        loop.run(fresh, n_steps, 0.0, DT)
-        run_seconds.append(time.perf_counter() - started)
-    spikes = int(fresh["spikes.n"][0])
+    runs = []
+
+    def generated():
+        runs.append(_fresh(state))
+        loop.run(runs[-1], n_steps, 0.0, DT)
+
+    run_wall, run_cpu = _timed(generated, repeats)
+    spikes = int(runs[-1]["spikes.n"][0])
+    hand = hand_written_loop()
+    started = time.perf_counter()
+    hand(_fresh(state), 0)
+    hand_compile = time.perf_counter() - started
+    hand_runs = []
+
+    def hand_written():
+        hand_runs.append(_fresh(state))
+        hand_runs[-1]["hand.n"] = hand(hand_runs[-1], n_steps)
+
+    hand_wall, hand_cpu = _timed(hand_written, repeats)
+    same = bool(
+        hand_runs[-1]["hand.n"] == spikes
+        and np.array_equal(hand_runs[-1]["hand.i"][:spikes], runs[-1]["spikes.i"][:spikes])
+    )
     return {
         "build_seconds": round(build, 4),
         "compile_seconds": round(compile_seconds, 4),
-        "run_seconds": round(statistics.median(run_seconds), 4),
-        "run_seconds_all": [round(s, 4) for s in run_seconds],
+        "run_seconds": round(run_wall, 4),
+        "run_cpu_seconds": round(run_cpu, 4),
+        "hand_written_compile_seconds": round(hand_compile, 4),
+        "hand_written_run_seconds": round(hand_wall, 4),
+        "hand_written_run_cpu_seconds": round(hand_cpu, 4),
+        "hand_written_same_spikes": same,
         "spikes": spikes,
         "rate_hz": round(spikes / neurons / duration, 3),
         "synapses": int(state["Ce.N"] + state["Ci.N"]),
@@ -193,7 +284,14 @@ def main() -> None:
         "build_seconds": cold["build_seconds"],
         "compile_seconds_cold": cold["compile_seconds"],
         "compile_seconds_cached": warm["compile_seconds"],
-        "run_seconds": warm["run_seconds"], "run_seconds_cold_process": cold["run_seconds"],
+        "run_seconds": warm["run_seconds"], "run_cpu_seconds": warm["run_cpu_seconds"],
+        "hand_written_run_seconds": warm["hand_written_run_seconds"],
+        "hand_written_run_cpu_seconds": warm["hand_written_run_cpu_seconds"],
+        "generated_over_hand_written_cpu": round(
+            warm["run_cpu_seconds"] / warm["hand_written_run_cpu_seconds"], 2
+        ),
+        "hand_written_same_spikes": warm["hand_written_same_spikes"],
+        "hand_written_compile_seconds_cold": cold["hand_written_compile_seconds"],
         "process_seconds_cold": round(cold["process_seconds"], 3),
         "process_seconds_cached": round(warm["process_seconds"], 3),
         "spikes": warm["spikes"], "rate_hz": warm["rate_hz"],

@@ -405,28 +405,35 @@ class _KernelCode:
         return numba_code(expression, forms, self.function_forms, self.where)
 
     def _fused_lines(self, selection, events, indent: str) -> list[str]:
+        """All statements in one element loop (no element sees another's writes here)."""
+        written = {s.target for s in self.statements}
         forms = self._scalar_forms()
-        for name in self._per_element_names():
-            forms[name] = self._local(name)
         lines, inner = _open_loop(selection, indent)
         index_locals: dict[str, str] = {}
         for name in self._per_element_names():
+            ref = self.kernel.variables.get(name)
             if name in self.temporaries:
-                continue
-            ref = self.kernel.variables[name]
-            if ref.index is not None and ref.index not in index_locals:
-                index_locals[ref.index] = self._index_local(ref.index)
-                index_array = self.arguments.array(ref.index)
-                lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
-            if ref.index is not None:
-                load = f"{self.arguments.array(ref.array)}[{index_locals[ref.index]}]"
+                forms[name] = self._local(name)
+            elif name not in written:
+                # Read where used: a short-circuit condition may never need it.
+                forms[name] = self._load_code(name)
+            elif ref.index is not None:
+                # Written through the index in place; never read back in a fused loop.
+                forms[name] = self._local(name)
+                if ref.index not in index_locals:
+                    index_locals[ref.index] = self._index_local(ref.index)
+                    index_array = self.arguments.array(ref.index)
+                    lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
             else:
-                load = self._load_code(name)
-            lines.append(f"{inner}{forms[name]} = {load}")
+                forms[name] = self._local(name)
+                lines.append(f"{inner}{forms[name]} = {self._load_code(name)}")
         stored: list[str] = []
         for statement in self.statements:
-            lines += self._statement_lines(statement, forms, index_locals, inner)
+            statement_lines = self._statement_lines(statement, forms, index_locals, inner)
             ref = self.kernel.variables.get(statement.target)
+            if not statement.temporary and ref.index is not None:
+                statement_lines = statement_lines[:-1]  # the re-read is for statement-wise loops
+            lines += statement_lines
             if not statement.temporary and ref.index is None and statement.target not in stored:
                 stored.append(statement.target)
         for name in stored:
