@@ -788,9 +788,15 @@ class ScheduledItem:
 
     kernel: Kernel | None
     selection: Selection = "all"
+    every: int = 1  # run on time steps whose absolute index is a multiple of this
 
     def __post_init__(self) -> None:
         kernel, selection = self.kernel, self.selection
+        if not isinstance(self.every, int) or self.every < 1:
+            raise NumbaTargetError(
+                f"scheduled item {kernel.name if kernel else selection!r}: every={self.every!r} "
+                "must be a whole number of time steps, at least 1"
+            )
         if isinstance(selection, SpikeRecording):
             if kernel is not None:
                 raise NumbaTargetError(
@@ -942,11 +948,12 @@ class _LoopPrinter:
     def source(self, functions: Mapping[str, Callable] | None) -> str:
         body = ["    for _step in range(start_step, n_steps):", "        t = t0 + _step * dt"]
         body.append("        _first = start_item if _step == start_step else 0")
-        for number in range(len(self.items)):
-            body.append(f"        if _first <= {number}:")
+        for number, item in enumerate(self.items):
+            due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
+            body.append(f"        if _first <= {number}{due}:")
             body += self.item_lines(number, "            ")
         body.append(f"    return {LOOP_DONE}, n_steps, 0")
-        parameters = ["n_steps", "t0", "dt", "start_step", "start_item"]
+        parameters = ["n_steps", "t0", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
         names = ", ".join(
             repr(i.kernel.name if i.kernel else i.selection.monitor) for i in self.items
@@ -992,15 +999,25 @@ class NetworkLoop:
             elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
                 _prepare_queue(state, selection.pathway)
 
-    def run(self, state: dict, n_steps: int, t0: float, dt: float) -> None:
-        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks."""
+    def run(
+        self, state: dict, n_steps: int, t0: float, dt: float, step0: int | None = None
+    ) -> None:
+        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks.
+
+        ``step0`` is the absolute index of the first step (default ``round(t0/dt)``): items
+        scheduled ``every`` k steps run when the absolute index is a multiple of k.
+        """
+        if step0 is None:
+            step0 = int(round(t0 / dt))
         self.prepare(state)
         invariants = tuple(self.invariants({**state, "dt": dt, "t": t0}))
         step, item = 0, 0
         while True:
             arguments = [state[key] for key in self.array_keys]
             arguments += [_scalar(state[key]) for key in self.value_keys]
-            status, step, item = self.function(n_steps, t0, dt, step, item, *arguments, *invariants)
+            status, step, item = self.function(
+                n_steps, t0, dt, step0, step, item, *arguments, *invariants
+            )
             if status == LOOP_DONE:
                 return
             selection = self.items[item].selection
@@ -1063,8 +1080,9 @@ def generate_network_loop(
 ) -> NetworkLoop:
     """Compile one function that runs the whole time loop of the schedule ``items``.
 
-    The function is ``run_loop(n_steps, t0, dt, start_step, start_item, <arrays>, <values>,
-    <invariants>)``; on step ``k`` the time is ``t0 + k*dt``. It returns ``(status, step,
+    The function is ``run_loop(n_steps, t0, dt, step0, start_step, start_item, <arrays>,
+    <values>, <invariants>)``; on step ``k`` the time is ``t0 + k*dt`` and the absolute step
+    index ``step0 + k`` (for items scheduled ``every`` k steps). It returns ``(status, step,
     item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
     ``NetworkLoop.run`` does).
     """

@@ -15,6 +15,7 @@ from axonal.codegen.numba_target import (
     SynapticPathway,
     event_keys,
     generate_network_loop,
+    seed_numba,
 )
 from axonal.codegen.numpy_target import compile_numpy_kernel
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
@@ -48,6 +49,8 @@ def run_numpy_reference(items, state, n_steps, t0, dt):
         state["t"], state["dt"] = t0 + step * dt, dt
         for item, kernel in zip(items, compiled, strict=True):
             selection = item.selection
+            if step % item.every:
+                continue
             if isinstance(selection, SpikeRecording):
                 indices = events[(selection.source, selection.event)]
                 found = recorded.setdefault(selection.monitor, ([], []))
@@ -110,7 +113,7 @@ def test_cuba_network_spikes_identically_to_numpy_kernels():
     assert numba_state["P.lastspike"].max() == times[-1]
 
 
-def _driven_network(delay=None, heterogeneous=False, n=60, seed=0):
+def _driven_network(delay=None, heterogeneous=False, n=60, seed=0, on_pre=None):
     """Neurons driven to fire regularly, exciting each other through a delayed pathway."""
     rng = np.random.default_rng(seed)
     variables = {
@@ -131,7 +134,9 @@ def _driven_network(delay=None, heterogeneous=False, n=60, seed=0):
     )
     on_pre = Kernel(
         "S.on_pre", "S", KernelRole.SYNAPTIC_EVENT,
-        (Statement("v_post", "+=", Expression("w")), Statement("hits", "+=", Expression("1"))),
+        on_pre or (
+            Statement("v_post", "+=", Expression("w")), Statement("hits", "+=", Expression("1"))
+        ),
         {
             "v_post": VariableRef("v_post", VariableKind.ARRAY, array="G.v", index="S._post"),
             "w": VariableRef("w", VariableKind.ARRAY, array="S.w"),
@@ -217,3 +222,65 @@ def test_schedule_mistakes_are_reported_with_the_kernel_name():
     with pytest.raises(NumbaTargetError, match="no threshold kernel in the schedule"):
         generate_network_loop([items[0], items[2]])
     assert event_keys("G") == ("G._events_spike", "G._n_events_spike")
+
+
+def test_synapses_reading_targets_after_accumulating_them_match_statement_by_statement():
+    # w reads v_post after all synapses of the step added to it (statement-wise loops).
+    on_pre = (
+        Statement("v_post", "+=", Expression("w")),
+        Statement("w", "=", Expression("clip(w + 0.01*v_post, 0, 0.3)")),
+        Statement("hits", "+=", Expression("1"), condition=Expression("v_post > 0.5")),
+    )
+    items, state = _driven_network(delay=4, heterogeneous=True, on_pre=on_pre)
+    loop, numba_state, _ = _assert_same_run(items, state, n_steps=500, dt=1e-4)
+    assert "_flat = np.empty(_m, np.int64)" not in loop.source  # heterogeneous: flat already
+    assert not np.array_equal(numba_state["S.w"], state["S.w"])
+    items, state = _driven_network(on_pre=on_pre)
+    loop, _, _ = _assert_same_run(items, state, n_steps=300, dt=1e-4)
+    assert "_flat = np.empty(_m, np.int64)" in loop.source
+
+
+def test_items_scheduled_every_k_steps_run_on_multiples_of_k():
+    variables = {
+        "calls": VariableRef("calls", VariableKind.ARRAY, dtype="int64", array="G.calls"),
+        "last": VariableRef("last", VariableKind.ARRAY, array="G.last"),
+        "t": VariableRef("t", VariableKind.CLOCK),
+    }
+    counter = Kernel(
+        "G.regularly", "G", KernelRole.RUN_REGULARLY,
+        (Statement("calls", "+=", Expression("1")), Statement("last", "=", Expression("t"))),
+        variables,
+    )  # fmt: skip
+    loop = generate_network_loop([ScheduledItem(counter, every=10)])
+    state = {"G.N": 3, "G.calls": np.zeros(3, np.int64), "G.last": np.zeros(3)}
+    loop.run(state, 25, 0.0, 1e-3)
+    assert list(state["G.calls"]) == [3, 3, 3]  # steps 0, 10, 20
+    loop.run(state, 10, 25e-3, 1e-3)  # absolute steps 25..34: only 30
+    assert list(state["G.calls"]) == [4, 4, 4]
+    assert state["G.last"][0] == pytest.approx(30e-3)
+    with pytest.raises(NumbaTargetError, match="every=0 must be a whole number"):
+        ScheduledItem(counter, every=0)
+
+
+def test_random_threshold_fires_at_the_expected_rate_and_is_reproducible_with_a_seed():
+    variables = {
+        "rates": VariableRef("rates", VariableKind.ARRAY, array="Q.rates"),
+        "dt": VariableRef("dt", VariableKind.CLOCK),
+    }
+    poisson = Kernel(
+        "Q.threshold", "Q", KernelRole.THRESHOLD, (), variables,
+        condition=Expression("rand() < rates*dt"),
+    )  # fmt: skip
+    items = [ScheduledItem(poisson), ScheduledItem(None, SpikeRecording("M", "Q"))]
+    loop = generate_network_loop(items)
+
+    def spikes(seed):
+        seed_numba(seed)
+        state = {"Q.N": 200, "Q.rates": np.full(200, 50.0)}
+        loop.run(state, 2000, 0.0, 1e-4)  # 0.2 s at 50 Hz: 10 spikes per neuron expected
+        return state["M.i"][: state["M.n"][0]].copy()
+
+    first = spikes(11)
+    assert len(first) == pytest.approx(200 * 10, rel=0.1)
+    np.testing.assert_array_equal(spikes(11), first)
+    assert not np.array_equal(spikes(12)[:100], first[:100])
