@@ -2,7 +2,8 @@
 
 Prints JSON: compile seconds with an empty cache and with a warm cache (a second process),
 run seconds, spikes and mean rate. Usage: ``python benchmarks/numba_loop.py [--duration 1]
-[--neurons 4000] [--repeats 3]``; ``AXONAL_CACHE_DIR`` is set to a fresh folder for the run.
+[--neurons 4000] [--repeats 3] [--parallel]``; ``AXONAL_CACHE_DIR`` is set to a fresh
+folder for the run. Also measures a hand-written Numba CUBA loop on the same state, side by side.
 """
 
 from __future__ import annotations
@@ -202,14 +203,14 @@ def _timed(function, repeats):
     return statistics.median(wall), statistics.median(cpu)
 
 
-def measure(duration: float, neurons: int, repeats: int) -> dict:
+def measure(duration: float, neurons: int, repeats: int, parallel: bool = False) -> dict:
     """Compile (timed by the first call) and run CUBA in this process."""
     from axonal.codegen.numba_target import generate_network_loop
 
     started = time.perf_counter()
     items = cuba_kernels()
-    loop = generate_network_loop(items)
-    state = cuba_state(neurons)
+    loop = generate_network_loop(items, parallel=parallel)
+    state = cuba_state(neurons, p=min(0.02, 80 / neurons))
     build = time.perf_counter() - started
     started = time.perf_counter()
     loop.run(dict(state), 0, 0.0, DT)  # no steps: compiles (or loads from the cache)
@@ -258,10 +259,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=1.0)
     parser.add_argument("--neurons", type=int, default=4000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parallel", action="store_true", help="prange in state updates")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        print(json.dumps(measure(options.duration, options.neurons, options.repeats)))
+        measured = measure(options.duration, options.neurons, options.repeats, options.parallel)
+        print(json.dumps(measured))
         return
     environment = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="axonal-bench-cache-") as cache:
@@ -278,7 +281,8 @@ def main() -> None:
     import numba
 
     print(json.dumps({
-        "model": "CUBA", "target": "numba (generated single loop, 1 thread)",
+        "model": "CUBA",
+        "target": "numba, generated loop, " + ("prange" if options.parallel else "1 thread"),
         "neurons": options.neurons, "duration_s": options.duration, "dt_s": DT,
         "synapses": cold["synapses"],
         "build_seconds": cold["build_seconds"],

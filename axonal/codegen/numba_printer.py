@@ -39,7 +39,7 @@ NUMBER_NAMES = {"pi": "np.pi", "e": "np.e", "inf": "np.inf"}
 PRINTED_CODE_IMPORTS = (
     "import math\n"
     "import numpy as np\n"
-    "from numba import njit\n"
+    "from numba import njit, prange\n"
     "from axonal.codegen.numba_printer import numba_clip, numba_exprel\n"
 )
 

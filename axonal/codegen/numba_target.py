@@ -143,6 +143,7 @@ class _FlatSelection:
 
     n: str
     indices: str | None = None
+    parallel: bool = False  # elements independent: prange may split them between threads
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def _open_loop(selection, indent: str) -> tuple[list[str], str]:
     """Loop header lines that define ``_e`` (the element) for each selected element."""
     if isinstance(selection, _FlatSelection):
         if selection.indices is None:
-            return [f"{indent}for _e in range({selection.n}):"], indent + "    "
+            loop = "prange" if selection.parallel else "range"
+            return [f"{indent}for _e in {loop}({selection.n}):"], indent + "    "
         inner = indent + "    "
         return [
             f"{indent}for _k in range({selection.n}):",
@@ -382,6 +384,19 @@ class _KernelCode:
         if ref.index is None:
             return f"{array}[_e]"
         return f"{array}[{self.arguments.array(ref.index)}[_e]]"
+
+    def parallelisable(self) -> bool:
+        """Whether elements may run on different threads with unchanged results."""
+        calls: set[str] = set()
+        for statement in self.statements:
+            calls |= statement.expr.functions
+            if statement.condition is not None:
+                calls |= statement.condition.functions
+        indexed_writes = any(
+            not s.temporary and self.kernel.variables[s.target].index is not None
+            for s in self.statements
+        )
+        return not (self.statement_wise or indexed_writes or calls & set(RANDOM_FUNCTIONS))
 
     # -- code -------------------------------------------------------------------------------
 
@@ -835,8 +850,14 @@ LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
 class _LoopPrinter:
     """Prints ``run_loop`` for a schedule."""
 
-    def __init__(self, items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None):
+    def __init__(
+        self,
+        items: Sequence[ScheduledItem],
+        functions: Mapping[str, Callable] | None,
+        parallel: bool = False,
+    ):
         self.items = list(items)
+        self.parallel = parallel
         self.arguments = _Arguments()
         forms = _function_forms(functions)
         self.codes = [
@@ -876,7 +897,8 @@ class _LoopPrinter:
             return code.lines(_FlatSelection(f"{count}[0]", events), None, indent)
         size = self.arguments.value(f"{item.kernel.owner}.N")
         if item.kernel.role != KernelRole.THRESHOLD:
-            return code.lines(_FlatSelection(size), None, indent)
+            parallel = self.parallel and code.parallelisable()
+            return code.lines(_FlatSelection(size, parallel=parallel), None, indent)
         events, count = event_keys(item.kernel.owner, item.kernel.event)
         events, count = self.arguments.array(events), self.arguments.array(count)
         lines = [f"{indent}_count = 0"]
@@ -963,7 +985,7 @@ class _LoopPrinter:
             *_function_fingerprints(functions),
             PRINTED_CODE_IMPORTS,
             "",
-            "@njit(cache=True, error_model='numpy')",
+            f"@njit(cache=True, error_model='numpy', parallel={self.parallel})",
             f"def run_loop({', '.join(parameters)}):",
         ]
         return "\n".join(header + body) + "\n"
@@ -1076,7 +1098,9 @@ def _grow_queue(state: dict, pathway: SynapticPathway) -> None:
 
 
 def generate_network_loop(
-    items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None = None
+    items: Sequence[ScheduledItem],
+    functions: Mapping[str, Callable] | None = None,
+    parallel: bool = False,
 ) -> NetworkLoop:
     """Compile one function that runs the whole time loop of the schedule ``items``.
 
@@ -1085,8 +1109,12 @@ def generate_network_loop(
     index ``step0 + k`` (for items scheduled ``every`` k steps). It returns ``(status, step,
     item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
     ``NetworkLoop.run`` does).
+
+    With ``parallel``, kernels over all elements whose elements are independent (one fused
+    loop, no random numbers) are split between threads (``prange``); the results do not
+    depend on the number of threads.
     """
-    printer = _LoopPrinter(items, functions)
+    printer = _LoopPrinter(items, functions, parallel)
     source = printer.source(functions)
     module = kernel_cache.load_module(
         source, tag="loop", injected=_compiled_user_functions(functions)

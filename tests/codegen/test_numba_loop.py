@@ -86,10 +86,10 @@ def _arriving_synapses(pathway, state, events, arrivals, step):
     return np.concatenate([np.empty(0, np.int64), *rows]).astype(np.int64)
 
 
-def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024):
+def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024, parallel=False):
     reference_state, numba_state = _copy(state), _copy(state)
     recorded = run_numpy_reference(items, reference_state, n_steps, 0.0, dt)
-    loop = generate_network_loop(items)
+    loop = generate_network_loop(items, parallel=parallel)
     loop.prepare(numba_state, monitor_capacity=monitor_capacity)
     loop.run(numba_state, n_steps, 0.0, dt)
     for name, (indices, times) in recorded.items():
@@ -102,11 +102,15 @@ def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024):
     return loop, numba_state, recorded
 
 
-def test_cuba_network_spikes_identically_to_numpy_kernels():
+@pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_cuba_network_spikes_identically_to_numpy_kernels(parallel):
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
     state = cuba.cuba_state(n=1000, p=0.08, seed=4)
-    _, numba_state, recorded = _assert_same_run(items, state, n_steps=1500, dt=cuba.DT)
+    loop, numba_state, recorded = _assert_same_run(
+        items, state, n_steps=1500, dt=cuba.DT, parallel=parallel
+    )
+    assert ("prange(c_P_N)" in loop.source) == parallel
     indices, times = recorded["spikes"]
     assert len(indices) > 500  # the network is active: the comparison means something
     assert np.all(np.diff(times) >= 0)
@@ -224,6 +228,7 @@ def test_schedule_mistakes_are_reported_with_the_kernel_name():
     assert event_keys("G") == ("G._events_spike", "G._n_events_spike")
 
 
+@pytest.mark.slow
 def test_synapses_reading_targets_after_accumulating_them_match_statement_by_statement():
     # w reads v_post after all synapses of the step added to it (statement-wise loops).
     on_pre = (
