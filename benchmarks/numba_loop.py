@@ -100,13 +100,22 @@ def cuba_kernels():
 
 
 def random_csr(sources, n_source, n_target, p, rng):
-    """CSR rows for source elements ``sources`` (others get empty rows), targets with prob p."""
-    indptr = np.zeros(n_source + 1, np.int64)
+    """CSR rows for source elements ``sources`` (others get empty rows), targets with prob p.
+
+    Each row draws its number of targets from the binomial distribution, then that many
+    distinct targets (sorted), as connect(p=...) does without building an N x N matrix.
+    """
+    counts = np.zeros(n_source, np.int64)
+    chosen = np.fromiter(sources, np.int64)
+    counts[chosen] = rng.binomial(n_target, p, len(chosen))
     rows = []
     for i in range(n_source):
-        targets = np.flatnonzero(rng.random(n_target) < p) if i in sources else np.empty(0, int)
+        targets = np.unique(rng.integers(0, n_target, counts[i]))
+        while len(targets) < counts[i]:  # rare: a repeated draw
+            extra = rng.integers(0, n_target, counts[i] - len(targets))
+            targets = np.unique(np.concatenate([targets, extra]))
         rows.append(targets)
-        indptr[i + 1] = indptr[i] + len(targets)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
     return indptr, np.concatenate(rows).astype(np.int64)
 
 
@@ -125,7 +134,7 @@ def cuba_state(n=4000, p=0.02, seed=1):
         **CUBA_CONSTANTS,
     }
     for synapses, sources in (("Ce", range(n_exc)), ("Ci", range(n_exc, n))):
-        indptr, post = random_csr(set(sources), n, n, p, rng)
+        indptr, post = random_csr(sources, n, n, p, rng)
         state[f"{synapses}._indptr"] = indptr
         state[f"{synapses}._post_idx"] = post
         state[f"{synapses}.N"] = len(post)
@@ -203,7 +212,9 @@ def _timed(function, repeats):
     return statistics.median(wall), statistics.median(cpu)
 
 
-def measure(duration: float, neurons: int, repeats: int, parallel: bool = False) -> dict:
+def measure(
+    duration: float, neurons: int, repeats: int, parallel: bool, hand_written: bool
+) -> dict:
     """Compile (timed by the first call) and run CUBA in this process."""
     from axonal.codegen.numba_target import generate_network_loop
 
@@ -224,34 +235,48 @@ def measure(duration: float, neurons: int, repeats: int, parallel: bool = False)
 
     run_wall, run_cpu = _timed(generated, repeats)
     spikes = int(runs[-1]["spikes.n"][0])
+    result = {
+        "build_seconds": round(build, 4),
+        "compile_seconds": round(compile_seconds, 4),
+        "run_seconds": round(run_wall, 4),
+        "run_cpu_seconds": round(run_cpu, 4),
+        "spikes": spikes,
+        "rate_hz": round(spikes / neurons / duration, 3),
+        "synapses": int(state["Ce.N"] + state["Ci.N"]),
+    }
+    if not hand_written:
+        return result
     hand = hand_written_loop()
     started = time.perf_counter()
     hand(_fresh(state), 0)
     hand_compile = time.perf_counter() - started
     hand_runs = []
 
-    def hand_written():
+    def run_hand_written():
         hand_runs.append(_fresh(state))
         hand_runs[-1]["hand.n"] = hand(hand_runs[-1], n_steps)
 
-    hand_wall, hand_cpu = _timed(hand_written, repeats)
+    hand_wall, hand_cpu = _timed(run_hand_written, repeats)
     same = bool(
         hand_runs[-1]["hand.n"] == spikes
         and np.array_equal(hand_runs[-1]["hand.i"][:spikes], runs[-1]["spikes.i"][:spikes])
     )
     return {
-        "build_seconds": round(build, 4),
-        "compile_seconds": round(compile_seconds, 4),
-        "run_seconds": round(run_wall, 4),
-        "run_cpu_seconds": round(run_cpu, 4),
+        **result,
         "hand_written_compile_seconds": round(hand_compile, 4),
         "hand_written_run_seconds": round(hand_wall, 4),
         "hand_written_run_cpu_seconds": round(hand_cpu, 4),
         "hand_written_same_spikes": same,
-        "spikes": spikes,
-        "rate_hz": round(spikes / neurons / duration, 3),
-        "synapses": int(state["Ce.N"] + state["Ci.N"]),
     }
+
+
+def _child(arguments: list[str], environment: dict) -> dict:
+    started = time.perf_counter()
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *arguments],
+        env=environment, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return {**json.loads(output), "process_seconds": round(time.perf_counter() - started, 3)}
 
 
 def main() -> None:
@@ -261,23 +286,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parallel", action="store_true", help="prange in state updates")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--hand-written", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        measured = measure(options.duration, options.neurons, options.repeats, options.parallel)
+        measured = measure(
+            options.duration, options.neurons, options.repeats, options.parallel,
+            options.hand_written,
+        )  # fmt: skip
         print(json.dumps(measured))
         return
     environment = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="axonal-bench-cache-") as cache:
         environment["AXONAL_CACHE_DIR"] = cache
-        results = []
-        for _ in ("cold", "warm"):
-            started = time.perf_counter()
-            output = subprocess.run(
-                [sys.executable, __file__, "--child", *sys.argv[1:]],
-                env=environment, capture_output=True, text=True, check=True,
-            ).stdout  # fmt: skip
-            results.append({**json.loads(output), "process_seconds": time.perf_counter() - started})
-    cold, warm = results
+        # End to end, one run each: empty cache, then warm cache; then the timed comparison.
+        single = [*sys.argv[1:], "--repeats", "1"]
+        cold = _child(single, environment)
+        warm = _child(single, environment)
+        timed = _child([*sys.argv[1:], "--hand-written"], environment)
     import numba
 
     print(json.dumps({
@@ -288,17 +313,17 @@ def main() -> None:
         "build_seconds": cold["build_seconds"],
         "compile_seconds_cold": cold["compile_seconds"],
         "compile_seconds_cached": warm["compile_seconds"],
-        "run_seconds": warm["run_seconds"], "run_cpu_seconds": warm["run_cpu_seconds"],
-        "hand_written_run_seconds": warm["hand_written_run_seconds"],
-        "hand_written_run_cpu_seconds": warm["hand_written_run_cpu_seconds"],
+        "process_seconds_cold": cold["process_seconds"],
+        "process_seconds_cached": warm["process_seconds"],
+        "run_seconds": timed["run_seconds"], "run_cpu_seconds": timed["run_cpu_seconds"],
+        "hand_written_run_seconds": timed["hand_written_run_seconds"],
+        "hand_written_run_cpu_seconds": timed["hand_written_run_cpu_seconds"],
         "generated_over_hand_written_cpu": round(
-            warm["run_cpu_seconds"] / warm["hand_written_run_cpu_seconds"], 2
+            timed["run_cpu_seconds"] / timed["hand_written_run_cpu_seconds"], 2
         ),
-        "hand_written_same_spikes": warm["hand_written_same_spikes"],
-        "hand_written_compile_seconds_cold": cold["hand_written_compile_seconds"],
-        "process_seconds_cold": round(cold["process_seconds"], 3),
-        "process_seconds_cached": round(warm["process_seconds"], 3),
-        "spikes": warm["spikes"], "rate_hz": warm["rate_hz"],
+        "hand_written_same_spikes": timed["hand_written_same_spikes"],
+        "hand_written_compile_seconds_cold": timed["hand_written_compile_seconds"],
+        "spikes": timed["spikes"], "rate_hz": timed["rate_hz"],
         "numba": numba.__version__, "numpy": np.__version__,
     }, indent=1))  # fmt: skip
 
