@@ -68,6 +68,7 @@ class _Arguments:
     def __init__(self) -> None:
         self.arrays: dict[str, str] = {}  # state key -> identifier
         self.values: dict[str, str] = {}  # state key -> identifier
+        self.value_dtypes: dict[str, str] = {}  # state key -> dtype the value is passed as
         self.invariants: list[tuple[str, Expression, Kernel]] = []  # identifier, expr, kernel
         self._taken: set[str] = set()
 
@@ -84,16 +85,22 @@ class _Arguments:
             self.arrays[key] = self._identifier("a_", key)
         return self.arrays[key]
 
-    def value(self, key: str) -> str:
+    def value(self, key: str, dtype: str) -> str:
+        """A scalar parameter, always passed as ``dtype`` (so its type, and the compiled
+        code, stays the same whether the user wrote 3 or 3.0)."""
         if key not in self.values:
             self.values[key] = self._identifier("c_", key)
+            self.value_dtypes[key] = dtype
         return self.values[key]
 
     def invariant(self, expression: Expression, kernel: Kernel) -> str:
         for identifier, known, owner in self.invariants:
             if known == expression and owner is kernel:
                 return identifier
-        identifier = f"_inv{len(self.invariants)}"
+        number = len(self.invariants)
+        while f"_inv{number}" in kernel.variables:  # never shadow one of the kernel's names
+            number += 1
+        identifier = f"_inv{number}"
         self.invariants.append((identifier, expression, kernel))
         return identifier
 
@@ -101,9 +108,15 @@ class _Arguments:
         return [*self.arrays.values(), *self.values.values(), *(i for i, _, _ in self.invariants)]
 
 
-def _scalar(value):
-    """A value argument: 0-d arrays become NumPy scalars (Numba types them differently)."""
-    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+def _value_arguments(state: Mapping[str, object], dtypes: Mapping[str, str]) -> list:
+    """Scalar arguments in their declared dtypes (arrays given as constants pass unchanged)."""
+    values = []
+    for key, dtype in dtypes.items():
+        value = state[key]
+        if np.ndim(value) == 0:
+            value = np.dtype(dtype).type(value[()] if isinstance(value, np.ndarray) else value)
+        values.append(value)
+    return values
 
 
 def _value_key(ref: VariableRef) -> str:
@@ -348,7 +361,7 @@ class _KernelCode:
             if ref is None or name in self.temporaries:
                 continue
             if ref.kind == VariableKind.CONSTANT:
-                forms[name] = self.arguments.value(_value_key(ref))
+                forms[name] = self.arguments.value(_value_key(ref), ref.dtype)
             elif ref.kind == VariableKind.CLOCK:
                 forms[name] = self._clock_form(ref)
             elif ref.kind == VariableKind.SHARED:
@@ -358,7 +371,7 @@ class _KernelCode:
     def _clock_form(self, ref: VariableRef) -> str:
         key = _value_key(ref)
         if not self.in_time_loop:
-            return self.arguments.value(key)
+            return self.arguments.value(key, ref.dtype)
         if key in ("t", "dt"):
             return key
         raise NumbaTargetError(
@@ -643,7 +656,7 @@ class NumbaKernel:
     source: str
     function: Callable
     array_keys: tuple[str, ...]
-    value_keys: tuple[str, ...]
+    value_dtypes: Mapping[str, str]
     invariants: Callable[[Mapping[str, object]], tuple]
 
     def __call__(self, namespace: Mapping[str, object], selection=ALL_ELEMENTS):
@@ -661,7 +674,7 @@ class NumbaKernel:
             n, use_indices = len(indices), True
         events = np.empty(n if self.kernel.role == KernelRole.THRESHOLD else 0, np.int64)
         arguments = [namespace[key] for key in self.array_keys]
-        arguments += [_scalar(namespace[key]) for key in self.value_keys]
+        arguments += _value_arguments(namespace, self.value_dtypes)
         arguments += self.invariants(namespace)
         count = self.function(n, use_indices, indices, events, *arguments)
         if self.kernel.role == KernelRole.THRESHOLD:
@@ -703,7 +716,7 @@ def compile_numba_kernel(
         source=source,
         function=module.kernel,
         array_keys=tuple(arguments.arrays),
-        value_keys=tuple(arguments.values),
+        value_dtypes=dict(arguments.value_dtypes),
         invariants=_invariants_function(arguments.invariants, functions or {}),
     )
 
@@ -895,7 +908,7 @@ class _LoopPrinter:
         if isinstance(selection, OnEvents):
             events, count = self._events(selection.owner, selection.event, item.kernel.name)
             return code.lines(_FlatSelection(f"{count}[0]", events), None, indent)
-        size = self.arguments.value(f"{item.kernel.owner}.N")
+        size = self.arguments.value(f"{item.kernel.owner}.N", "int64")
         if item.kernel.role != KernelRole.THRESHOLD:
             parallel = self.parallel and code.parallelisable()
             return code.lines(_FlatSelection(size, parallel=parallel), None, indent)
@@ -939,7 +952,7 @@ class _LoopPrinter:
             f"{indent}_now = {cursor}[0]",
         ]
         if not pathway.heterogeneous_delays:
-            delay = self.arguments.value(pathway.delay)
+            delay = self.arguments.value(pathway.delay, "int64")
             lines += [
                 f"{indent}_slot = (_now + {delay}) % _slots",
                 f"{indent}for _q in range({count}[0]):",
@@ -1003,7 +1016,7 @@ class NetworkLoop:
     source: str
     function: Callable
     array_keys: tuple[str, ...]
-    value_keys: tuple[str, ...]
+    value_dtypes: Mapping[str, str]
     invariants: Callable[[Mapping[str, object]], tuple]
 
     def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
@@ -1036,7 +1049,7 @@ class NetworkLoop:
         step, item = 0, 0
         while True:
             arguments = [state[key] for key in self.array_keys]
-            arguments += [_scalar(state[key]) for key in self.value_keys]
+            arguments += _value_arguments(state, self.value_dtypes)
             status, step, item = self.function(
                 n_steps, t0, dt, step0, step, item, *arguments, *invariants
             )
@@ -1067,6 +1080,15 @@ def _grow_monitor(state: dict, recording: SpikeRecording) -> None:
 
 def _prepare_queue(state: dict, pathway: SynapticPathway) -> None:
     delay = np.asarray(state[pathway.delay])
+    expected_shape = (state[pathway.indptr][-1],) if pathway.heterogeneous_delays else ()
+    if delay.shape != expected_shape or not np.all(np.mod(delay, 1) == 0) or np.any(delay < 0):
+        kind = "one per synapse" if pathway.heterogeneous_delays else "one value"
+        raise NumbaTargetError(
+            f"pathway {pathway.name!r}: the delay {pathway.delay!r} must be whole numbers of "
+            f"time steps, at least 0, {kind}; got {delay!r}"
+        )
+    if pathway.heterogeneous_delays and delay.dtype != np.int64:
+        state[pathway.delay] = delay = delay.astype(np.int64)
     slots = int(delay.max(initial=0)) + 1
     queue_key = f"{pathway.name}._queue"
     queue = state.get(queue_key)
@@ -1125,6 +1147,6 @@ def generate_network_loop(
         source=source,
         function=module.run_loop,
         array_keys=tuple(arguments.arrays),
-        value_keys=tuple(arguments.values),
+        value_dtypes=dict(arguments.value_dtypes),
         invariants=_invariants_function(arguments.invariants, functions or {}),
     )

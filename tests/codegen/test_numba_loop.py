@@ -289,3 +289,24 @@ def test_random_threshold_fires_at_the_expected_rate_and_is_reproducible_with_a_
     assert len(first) == pytest.approx(200 * 10, rel=0.1)
     np.testing.assert_array_equal(spikes(11), first)
     assert not np.array_equal(spikes(12)[:100], first[:100])
+
+
+def test_delays_must_be_whole_non_negative_steps():
+    items, state = _driven_network(delay=3)
+    loop = generate_network_loop(items)
+    state["S.delay"] = 2.5
+    with pytest.raises(NumbaTargetError, match="'S.pre': the delay 'S.delay' must be whole"):
+        loop.run(state, 1, 0.0, 1e-4)
+    items, state = _driven_network(delay=3, heterogeneous=True)
+    state["S.delay"] = -state["S.delay"] - 1
+    with pytest.raises(NumbaTargetError, match="at least 0, one per synapse"):
+        generate_network_loop(items).run(state, 1, 0.0, 1e-4)
+
+
+def test_integer_or_float_constant_values_share_one_compiled_loop():
+    items, state = _driven_network()
+    loop = generate_network_loop(items)
+    loop.run(state, 5, 0.0, 1e-4)
+    state["tau"] = 1  # an int now: passed as float64 all the same
+    loop.run(state, 5, 5e-4, 1e-4)
+    assert len(loop.function.signatures) == 1
