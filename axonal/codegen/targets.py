@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from axonal.model.ir import Kernel
+
 TARGETS = ("numpy", "numba")
 _current = {"target": "numpy"}
 
@@ -15,3 +19,20 @@ def set_target(name: str) -> None:
 
 def current_target() -> str:
     return _current["target"]
+
+
+def compile_kernel(kernel: Kernel, functions: Mapping[str, object], target: str) -> Callable:
+    """A callable ``(state, selection=all)`` running ``kernel`` on ``target``.
+
+    ``functions`` maps names to the user's Function objects; each target takes its own
+    implementation of them.
+    """
+    if target == "numba":
+        from axonal.codegen.numba_target import compile_numba_kernel
+
+        implementations = {name: f.numba_function() for name, f in functions.items()}
+        return compile_numba_kernel(kernel, implementations)
+    from axonal.codegen.numpy_target import compile_numpy_kernel
+
+    implementations = {name: f.numpy_function() for name, f in functions.items()}
+    return compile_numpy_kernel(kernel, implementations)

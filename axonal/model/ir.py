@@ -52,16 +52,16 @@ class Expression:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """Identifiers read by the expression, function names excluded."""
+        """Identifiers read by the expression as values (names in call position excluded)."""
         called = {
-            node.func.id
+            id(node.func)
             for node in ast.walk(self.tree)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         }
         return frozenset(
             node.id
             for node in ast.walk(self.tree)
-            if isinstance(node, ast.Name) and node.id not in called
+            if isinstance(node, ast.Name) and id(node) not in called
         )
 
     @cached_property

@@ -79,8 +79,14 @@ class SimulationObject:
     default_when = "groups"
     add_to_magic_network = True
 
-    def __init__(self, name: str | None = None, clock: Clock | None = None, dt=None,
-                 when: str | None = None, order: int = 0):  # fmt: skip
+    def __init__(
+        self,
+        name: str | None = None,
+        clock: Clock | None = None,
+        dt=None,
+        when: str | None = None,
+        order: int = 0,
+    ):
         if name is None:
             name = _default_name(type(self).__name__.lower())
         elif name in _names_in_use:

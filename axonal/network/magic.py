@@ -34,8 +34,12 @@ def run(duration, report=None, report_period=10 * second, namespace=None) -> Non
             "run() found no objects to simulate: create a NeuronGroup (or other object) and keep "
             "it in a variable of the script, or use a Network"
         )
-    magic_network.run(duration, report=report, report_period=report_period,
-                      namespace=caller if namespace is None else namespace)  # fmt: skip
+    magic_network.run(
+        duration,
+        report=report,
+        report_period=report_period,
+        namespace=caller if namespace is None else namespace,
+    )
 
 
 def store(name: str = "default") -> None:

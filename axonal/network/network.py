@@ -117,8 +117,9 @@ class Network:
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
     # -- running ------------------------------------------------------------------------
-    def run(self, duration, report=None, report_period=10 * second, namespace=None,
-            _depth: int = 0) -> None:  # fmt: skip
+    def run(
+        self, duration, report=None, report_period=10 * second, namespace=None, _depth: int = 0
+    ) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
         from axonal.codegen.targets import current_target
 
@@ -136,8 +137,9 @@ class Network:
             clock.timestep = int(round(start / clock.dt_))
 
         state: dict[str, object] = {}
-        context = RunContext(namespace=namespace, explicit_namespace=explicit,
-                             target=current_target(), state=state)  # fmt: skip
+        context = RunContext(
+            namespace=namespace, explicit_namespace=explicit, target=current_target(), state=state
+        )
         for obj in active:
             obj.before_run(context)
         operations = sorted(
@@ -155,8 +157,14 @@ class Network:
             _run_summaries.append(self._summary(active, start, context))
 
     @staticmethod
-    def _loop(operations: list[Operation], clocks: list[Clock], state: dict, end: float,
-              reporter, report_every: float) -> None:  # fmt: skip
+    def _loop(
+        operations: list[Operation],
+        clocks: list[Clock],
+        state: dict,
+        end: float,
+        reporter,
+        report_every: float,
+    ) -> None:
         wall_start = last_report = time.perf_counter()
         if len(clocks) == 1:
             # The common case: one clock, so every operation runs every step.

@@ -6,7 +6,7 @@ Other rooms use: ``Dimension``, ``DIMENSIONLESS``, ``Quantity`` (``.dim``,
 ``parse_unit`` / ``UnitParseError`` and ``registry`` (every unit name -> Unit).
 """
 
-from axonal.units import numpy_functions
+from axonal.units import array_functions, constants, numpy_functions
 from axonal.units.checking import check_units
 from axonal.units.dimension import DIMENSIONLESS, Dimension, DimensionMismatchError
 from axonal.units.numpy_functions import *  # noqa: F403 - listed in numpy_functions.__all__
@@ -40,4 +40,4 @@ __all__ = [
 ]
 
 # Not in the star import, but part of the room's interface for other rooms.
-_ROOM_INTERFACE = (Dimension, UnitParseError, parse_unit)
+_ROOM_INTERFACE = (Dimension, UnitParseError, array_functions, constants, parse_unit)

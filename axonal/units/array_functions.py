@@ -12,6 +12,7 @@ import numpy as np
 
 from axonal.units.dimension import DIMENSIONLESS, Dimension, DimensionMismatchError
 from axonal.units.quantity import (
+    HANDLED_FUNCTIONS,
     _describe,
     _is_neutral_number,
     _strip,
@@ -20,8 +21,6 @@ from axonal.units.quantity import (
 )
 
 __all__ = ["HANDLED_FUNCTIONS"]
-
-HANDLED_FUNCTIONS: dict[Callable, Callable] = {}
 
 
 def _same_dimension(values, what: str, allow_neutral: bool = False) -> Dimension:
@@ -51,7 +50,23 @@ def _keeps_dimension(function: Callable, power: float = 1) -> None:
 
     def handler(array, *args, **kwargs):
         dim = get_dimensions(array)
-        return _wrap(function(_strip(array), *args, **kwargs), dim**power)
+        result_dim = dim**power
+        name = f"np.{function.__name__}"
+        if "initial" in kwargs:  # np.max(v, initial=0*mV): a value in the array's units
+            _same_dimension([array, kwargs["initial"]], name, allow_neutral=True)
+            kwargs["initial"] = _strip(kwargs["initial"])
+        out = kwargs.get("out")
+        if out is None:
+            return _wrap(function(_strip(array), *args, **kwargs), result_dim)
+        if get_dimensions(out) is not result_dim:
+            raise DimensionMismatchError(
+                f"{name} cannot write its result into an array of other units",
+                result_dim,
+                get_dimensions(out),
+            )
+        kwargs["out"] = _strip(out)
+        function(_strip(array), *args, **kwargs)
+        return out
 
     HANDLED_FUNCTIONS[function] = handler
 
@@ -117,6 +132,7 @@ for _function in (
     np.average,
 ):
     _keeps_dimension(_function)
+_keeps_dimension(np.linalg.norm)
 # Names that only some NumPy versions have.
 for _name in ("trapezoid", "trapz"):
     if _name in dir(np):
@@ -241,14 +257,25 @@ def _interp(x, xp, fp, left=None, right=None, period=None):
     return _wrap(result, fp_dim)
 
 
-@_register(np.prod)
-def _prod(array, *args, **kwargs):
-    dim = get_dimensions(array)
-    if dim is not DIMENSIONLESS:
-        raise DimensionMismatchError(
-            f"np.prod of {_describe(array)} would have a unit that depends on its length", dim
-        )
-    return np.prod(_strip(array), *args, **kwargs)
+def _dimensionless_only(function: Callable) -> None:
+    """Register a product-like function: with units, its unit would depend on the length."""
+
+    def handler(array, *args, **kwargs):
+        dim = get_dimensions(array)
+        if dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"np.{function.__name__} of {_describe(array)} would have a unit that depends "
+                "on its length; divide by a unit first",
+                dim,
+            )
+        return function(_strip(array), *args, **kwargs)
+
+    HANDLED_FUNCTIONS[function] = handler
+
+
+for _function in (np.prod, np.cumprod, np.nanprod, np.nancumprod):
+    _dimensionless_only(_function)
+del _function
 
 
 @_register(np.histogram)

@@ -68,9 +68,10 @@ class Dimension:
         normalised = tuple(_normalise_exponent(value) for value in key)
         existing = cls._interned.get(normalised)
         if existing is None:
-            existing = object.__new__(cls)
-            object.__setattr__(existing, "exponents", normalised)
-            cls._interned[normalised] = existing
+            candidate = object.__new__(cls)
+            object.__setattr__(candidate, "exponents", normalised)
+            # setdefault is atomic, so two threads never intern two different objects.
+            existing = cls._interned.setdefault(normalised, candidate)
         cls._interned[key] = existing
         return existing
 

@@ -141,6 +141,9 @@ def sum(*args, **kwargs):  # noqa: A001 - the name model scripts use
     """np.sum of arrays and lists; Python's sum of generators (``sum(x for x in ...)``)."""
     if args and isinstance(args[0], Iterator) and not kwargs:
         return builtins.sum(*args)
+    if args and isinstance(args[0], (list, tuple)) and args[0]:
+        # NumPy cannot turn a list of quantities into an array by itself.
+        args = (Quantity(args[0]), *args[1:])
     return np.sum(*args, **kwargs)
 
 
@@ -154,7 +157,7 @@ def round(value, decimals: int | None = None, **kwargs):  # noqa: A001 - the nam
 def abs(value):  # noqa: A001 - the name model scripts use
     """Absolute value of numbers, arrays, lists and quantities (units kept)."""
     if isinstance(value, (list, tuple)):
-        return np.abs(array(value))
+        return np.abs(Quantity(value))
     return builtins.abs(value)
 
 

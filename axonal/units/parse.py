@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from axonal.units.dimension import DIMENSIONLESS
-from axonal.units.quantity import Unit, _combine_units, _power_unit
-from axonal.units.registry import get_unit, registry
+from axonal.units.quantity import ONE, Unit, _combine_units, _power_unit
+from axonal.units.registry import registry
 
 __all__ = ["UnitParseError", "parse_unit"]
 
@@ -18,9 +17,6 @@ class UnitParseError(ValueError):
         self.text = text
         self.reason = reason
         super().__init__(f"Cannot read the unit {text!r}: {reason}.")
-
-
-_ONE = get_unit(DIMENSIONLESS)
 
 
 def parse_unit(text: str) -> Unit:
@@ -58,7 +54,7 @@ def _evaluate(node: ast.AST, text: str) -> Unit:
     number = _number(node)
     if number is not None:
         if number == 1:
-            return _ONE
+            return ONE
         raise UnitParseError(text, f"the number {number!r} is not a unit (only 1 is allowed)")
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Pow):
@@ -70,15 +66,13 @@ def _evaluate(node: ast.AST, text: str) -> Unit:
             left = _evaluate(node.left, text)
             right = _evaluate(node.right, text)
             if isinstance(node.op, ast.Mult):
-                if left is _ONE:
+                if left is ONE:
                     return right
-                if right is _ONE:
+                if right is ONE:
                     return left
                 return _combine_units(left, right, "*", keep_dimensionless=True)
-            if right is _ONE:
+            if right is ONE:
                 return left
-            if left is _ONE:
-                return _power_unit(right, -1, keep_dimensionless=True)
             return _combine_units(left, right, "/", keep_dimensionless=True)
     raise UnitParseError(
         text, "only unit names, numbers and the operators *, / and ** may appear in a unit"

@@ -7,7 +7,8 @@ Constructors (``Quantity(...)``, ``Quantity.with_dimensions``) always return a Q
 
 from __future__ import annotations
 
-from numbers import Number
+import operator
+from numbers import Number, Real
 
 import numpy as np
 
@@ -57,6 +58,8 @@ def is_dimensionless(value: object) -> bool:
 
 def in_unit(value: object, unit: Quantity) -> np.ndarray | float:
     """The plain number(s) of ``value`` expressed in ``unit``, after checking the dimensions."""
+    if isinstance(value, (list, tuple)):
+        value = Quantity(value)
     value_dim = get_dimensions(value)
     unit_dim = get_dimensions(unit)
     if value_dim is not unit_dim:
@@ -78,6 +81,41 @@ def _wrap(raw, dim: Dimension):
     result = _view(raw, Quantity)
     result.dim = dim
     return result
+
+
+_item = np.ndarray.item
+
+
+def _scalar(value, dim: Dimension):
+    """A 0-d result from a Python number: a NumPy scalar when dimensionless, else a Quantity."""
+    if dim is DIMENSIONLESS:
+        return np.float64(value) if type(value) is float else np.asarray(value)[()]
+    result = _view(np.array(value), Quantity)
+    result.dim = dim
+    return result
+
+
+def _same_unit_operator(ufunc, python_operator, keeps_unit=False, answer_for_non_numbers=None):
+    """An operator method for + - < <= > >= == != with a fast path for operands of one unit.
+
+    ``answer_for_non_numbers`` is what ``==``/``!=`` answer for None, strings and Dimensions.
+    """
+
+    def operator_method(self, other):
+        if isinstance(other, Quantity) and other.dim is self.dim:
+            if not self.shape and not other.shape:
+                result = python_operator(_item(self), _item(other))
+                return _scalar(result, self.dim) if keeps_unit else result
+            result = ufunc(_view(self, _ndarray), _view(other, _ndarray))
+            return _wrap(result, self.dim) if keeps_unit else result
+        if answer_for_non_numbers is not None and (
+            other is None or isinstance(other, (str, Dimension))
+        ):
+            return answer_for_non_numbers
+        return NotImplemented if _defer(other) else ufunc(self, other)
+
+    operator_method.__name__ = f"__{python_operator.__name__}__"
+    return operator_method
 
 
 def _describe(value: object) -> str:
@@ -125,8 +163,10 @@ _OPERATOR_SYMBOLS = {
 }
 
 # Binary ufuncs whose operands must share a dimension, which the result keeps.
+# (np.divmod keeps it for the remainder; its quotient is plain.)
 _SAME_KEEP = {
     np.add,
+    np.divmod,
     np.subtract,
     np.maximum,
     np.minimum,
@@ -263,25 +303,23 @@ def _strip(value):
     return value
 
 
-def _store_outputs(out, raw_result, dim: Dimension):
-    """Give ufunc ``out=`` arrays their dimension and return them as the result."""
-    target = out[0]
-    if isinstance(target, Quantity):
+def _check_outputs(out, dim: Dimension) -> None:
+    """Refuse ufunc ``out=`` arrays that cannot hold a result of ``dim``, before any write."""
+    for target in out:
+        target_dim = getattr(target, "dim", DIMENSIONLESS)
         if isinstance(target, Unit):
             raise TypeError(f"Units are constant; cannot write into {target.name}.")
-        if target.dim is not dim:
+        if target_dim is not dim:
             raise DimensionMismatchError(
-                f"Cannot store a result in {_describe(dim)} into an array in "
-                f"{_describe(target.dim)}",
+                f"Cannot store a result in {_describe_dim(dim)} into an array in "
+                f"{_describe_dim(target_dim)}",
                 dim,
-                target.dim,
+                target_dim,
             )
-        return target
-    if dim is not DIMENSIONLESS:
-        raise DimensionMismatchError(
-            "Cannot store a result with units into a plain array; remove the units first", dim
-        )
-    return raw_result
+
+
+# NumPy function -> handler; filled by axonal.units.array_functions.
+HANDLED_FUNCTIONS: dict = {}
 
 
 class Quantity(np.ndarray):
@@ -304,6 +342,8 @@ class Quantity(np.ndarray):
             raise TypeError(f"dim must be a Dimension, got {dim!r}.")
         if isinstance(value, (list, tuple)):
             value = [_strip(element) for element in value]
+        # A Unit's storage is read-only; a quantity made from it gets its own.
+        copy = copy or isinstance(value, Unit)
         raw = np.array(_strip(value), dtype=dtype, copy=True if copy else None)
         if dtype is None and raw.dtype.kind in "biu":
             raw = raw.astype(float)
@@ -336,48 +376,61 @@ class Quantity(np.ndarray):
         else:
             dim = _ufunc_method_dimension(ufunc, method, inputs, dims, kwargs)
         if out is not None:
-            raw_out = tuple(_strip(target) for target in out)
-            raw_result = getattr(ufunc, method)(*raw_inputs, out=raw_out, **kwargs)
-            if method == "at":
-                return None
-            return _store_outputs(out, raw_result, dim)
+            _check_outputs(out, dim)
+            getattr(ufunc, method)(
+                *raw_inputs, out=tuple(_strip(target) for target in out), **kwargs
+            )
+            return out[0] if len(out) == 1 else out
         raw_result = getattr(ufunc, method)(*raw_inputs, **kwargs)
         if method == "at":
             return None
+        if ufunc is np.divmod:
+            quotient, remainder = raw_result
+            return quotient, _wrap(remainder, dim)
         if ufunc.nout > 1:
             return tuple(_wrap(part, dim) for part in raw_result)
         return _wrap(raw_result, dim)
 
     def __array_function__(self, func, types, args, kwargs):
-        from axonal.units.array_functions import HANDLED_FUNCTIONS
-
         handler = HANDLED_FUNCTIONS.get(func)
         if handler is not None:
             return handler(*args, **kwargs)
         return super().__array_function__(func, types, args, kwargs)
 
     # --- Fast paths for the arithmetic operators (skip the generic ufunc dispatch) ------------
+    # Same-unit operands of 0 dimensions (scalars) are computed on Python numbers: building a
+    # 0-d result directly is several times faster than going through a NumPy ufunc.
 
     def __mul__(self, other):
         if isinstance(other, Quantity):
-            return _wrap(
-                np.multiply(_view(self, _ndarray), _view(other, _ndarray)), self.dim * other.dim
-            )
+            dim = self.dim * other.dim
+            if not self.shape and not other.shape:
+                return _scalar(_item(self) * _item(other), dim)
+            return _wrap(np.multiply(_view(self, _ndarray), _view(other, _ndarray)), dim)
         if isinstance(other, (float, int)):
+            if not self.shape:
+                return _scalar(_item(self) * other, self.dim)
             return _wrap(np.multiply(_view(self, _ndarray), other), self.dim)
         return NotImplemented if _defer(other) else np.multiply(self, other)
 
     def __rmul__(self, other):
         if isinstance(other, (float, int)):
+            if not self.shape:
+                return _scalar(other * _item(self), self.dim)
             return _wrap(np.multiply(other, _view(self, _ndarray)), self.dim)
         return NotImplemented if _defer(other) else np.multiply(other, self)
 
     def __truediv__(self, other):
         if isinstance(other, Quantity):
-            return _wrap(
-                np.true_divide(_view(self, _ndarray), _view(other, _ndarray)), self.dim / other.dim
-            )
+            dim = self.dim / other.dim
+            if not self.shape and not other.shape:
+                divisor = _item(other)
+                if divisor:  # NumPy, not Python, decides what division by zero gives
+                    return _scalar(_item(self) / divisor, dim)
+            return _wrap(np.true_divide(_view(self, _ndarray), _view(other, _ndarray)), dim)
         if isinstance(other, (float, int)):
+            if not self.shape and other:
+                return _scalar(_item(self) / other, self.dim)
             return _wrap(np.true_divide(_view(self, _ndarray), other), self.dim)
         return NotImplemented if _defer(other) else np.true_divide(self, other)
 
@@ -386,76 +439,34 @@ class Quantity(np.ndarray):
             return _wrap(np.true_divide(other, _view(self, _ndarray)), DIMENSIONLESS / self.dim)
         return NotImplemented if _defer(other) else np.true_divide(other, self)
 
-    def __add__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return _wrap(np.add(_view(self, _ndarray), _view(other, _ndarray)), self.dim)
-        return NotImplemented if _defer(other) else np.add(self, other)
-
-    def __sub__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return _wrap(np.subtract(_view(self, _ndarray), _view(other, _ndarray)), self.dim)
-        return NotImplemented if _defer(other) else np.subtract(self, other)
-
-    def __lt__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.less(_view(self, _ndarray), _view(other, _ndarray))
-        return NotImplemented if _defer(other) else np.less(self, other)
-
-    def __le__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.less_equal(_view(self, _ndarray), _view(other, _ndarray))
-        return NotImplemented if _defer(other) else np.less_equal(self, other)
-
-    def __gt__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.greater(_view(self, _ndarray), _view(other, _ndarray))
-        return NotImplemented if _defer(other) else np.greater(self, other)
-
-    def __ge__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.greater_equal(_view(self, _ndarray), _view(other, _ndarray))
-        return NotImplemented if _defer(other) else np.greater_equal(self, other)
-
-    def __eq__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.equal(_view(self, _ndarray), _view(other, _ndarray))
-        if other is None or isinstance(other, (str, Dimension)):
-            return False
-        return NotImplemented if _defer(other) else np.equal(self, other)
-
-    def __ne__(self, other):
-        if isinstance(other, Quantity) and other.dim is self.dim:
-            return np.not_equal(_view(self, _ndarray), _view(other, _ndarray))
-        if other is None or isinstance(other, (str, Dimension)):
-            return True
-        return NotImplemented if _defer(other) else np.not_equal(self, other)
-
+    __add__ = _same_unit_operator(np.add, operator.add, keeps_unit=True)
+    __sub__ = _same_unit_operator(np.subtract, operator.sub, keeps_unit=True)
+    __lt__ = _same_unit_operator(np.less, operator.lt)
+    __le__ = _same_unit_operator(np.less_equal, operator.le)
+    __gt__ = _same_unit_operator(np.greater, operator.gt)
+    __ge__ = _same_unit_operator(np.greater_equal, operator.ge)
+    __eq__ = _same_unit_operator(np.equal, operator.eq, answer_for_non_numbers=False)
+    __ne__ = _same_unit_operator(np.not_equal, operator.ne, answer_for_non_numbers=True)
     __hash__ = None
 
     # --- Conversions ---------------------------------------------------------------------------
-
-    def _require_dimensionless(self, what: str) -> None:
-        if self.dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(
-                f"Cannot convert {_describe(self)} to {what}; divide by a unit first", self.dim
-            )
-
-    def __float__(self) -> float:
-        self._require_dimensionless("a plain float")
-        return float(_view(self, _ndarray))
-
-    def __int__(self) -> int:
-        self._require_dimensionless("a plain int")
-        return int(_view(self, _ndarray))
+    # float() and int() give the value in SI base units, as np.asarray does: NumPy (building an
+    # array from a list of quantities) and Matplotlib (plotting quantities) rely on them. To get
+    # a number in a chosen unit, divide by the unit or use in_unit().
 
     def __index__(self) -> int:
-        self._require_dimensionless("an index")
+        if self.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot use {_describe(self)} as an index; it has units", self.dim
+            )
         return _view(self, _ndarray).__index__()
 
     def __getitem__(self, key):
         return Quantity.with_dimensions(_ndarray.__getitem__(_view(self, _ndarray), key), self.dim)
 
     def __setitem__(self, key, value) -> None:
+        if isinstance(value, (list, tuple)):
+            value = Quantity(value)
         value_dim = getattr(value, "dim", DIMENSIONLESS)
         if value_dim is not self.dim and not (
             value_dim is DIMENSIONLESS and _is_neutral_number(value)
@@ -488,45 +499,40 @@ class Quantity(np.ndarray):
     def fill(self, value) -> None:
         self[...] = value
 
-    # --- Reductions that keep (or transform) the unit ------------------------------------------
-
-    def _reduce(self, method: str, dim: Dimension, *args, **kwargs):
-        return _wrap(getattr(_view(self, _ndarray), method)(*args, **kwargs), dim)
+    # --- Methods that keep (or transform) the unit: the NumPy functions' handlers do the work --
 
     def sum(self, *args, **kwargs):
-        return self._reduce("sum", self.dim, *args, **kwargs)
+        return np.sum(self, *args, **kwargs)
 
     def mean(self, *args, **kwargs):
-        return self._reduce("mean", self.dim, *args, **kwargs)
+        return np.mean(self, *args, **kwargs)
 
     def std(self, *args, **kwargs):
-        return self._reduce("std", self.dim, *args, **kwargs)
+        return np.std(self, *args, **kwargs)
 
     def var(self, *args, **kwargs):
-        return self._reduce("var", self.dim**2, *args, **kwargs)
+        return np.var(self, *args, **kwargs)
 
     def min(self, *args, **kwargs):
-        return self._reduce("min", self.dim, *args, **kwargs)
+        return np.min(self, *args, **kwargs)
 
     def max(self, *args, **kwargs):
-        return self._reduce("max", self.dim, *args, **kwargs)
+        return np.max(self, *args, **kwargs)
 
     def ptp(self, *args, **kwargs):
-        return _wrap(np.ptp(_view(self, _ndarray), *args, **kwargs), self.dim)
+        return np.ptp(self, *args, **kwargs)
 
     def cumsum(self, *args, **kwargs):
-        return self._reduce("cumsum", self.dim, *args, **kwargs)
+        return np.cumsum(self, *args, **kwargs)
 
     def round(self, *args, **kwargs):
-        return self._reduce("round", self.dim, *args, **kwargs)
+        return np.round(self, *args, **kwargs)
 
     def prod(self, *args, **kwargs):
-        self._require_dimensionless("a product of its elements")
-        return _view(self, _ndarray).prod(*args, **kwargs)
+        return np.prod(self, *args, **kwargs)
 
     def cumprod(self, *args, **kwargs):
-        self._require_dimensionless("a cumulative product")
-        return _view(self, _ndarray).cumprod(*args, **kwargs)
+        return np.cumprod(self, *args, **kwargs)
 
     def clip(self, min=None, max=None, **kwargs):  # noqa: A002 - NumPy's names
         return np.clip(self, min, max, **kwargs)
@@ -641,6 +647,8 @@ class Unit(Quantity):
         return self.name, self.dispname
 
     def __mul__(self, other):
+        if other is self:
+            return _power_unit(self, 2)
         if isinstance(other, Unit):
             return _combine_units(self, other, "*")
         return Quantity.__mul__(self, other)
@@ -652,11 +660,11 @@ class Unit(Quantity):
 
     def __rtruediv__(self, other):
         if isinstance(other, (int, float)) and other == 1 and not isinstance(other, bool):
-            return self**-1
+            return _combine_units(ONE, self, "/")
         return Quantity.__rtruediv__(self, other)
 
     def __pow__(self, exponent):
-        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        if isinstance(exponent, Real) and not isinstance(exponent, bool):
             return _power_unit(self, exponent)
         return np.power(self, exponent)
 
@@ -683,11 +691,11 @@ def _rebuild_unit(scale, dim, name, dispname, is_compound) -> Unit:
     return Unit(scale, dim, name, dispname, is_compound)
 
 
-def _combine_units(first: Unit, second: Unit, operator: str, keep_dimensionless: bool = False):
+def _combine_units(first: Unit, second: Unit, operation: str, keep_dimensionless: bool = False):
     """``first * second`` or ``first / second`` as a Unit (a plain number when dimensionless)."""
     raw_first = first.scale
     raw_second = second.scale
-    if operator == "*":
+    if operation == "*":
         dim = first.dim * second.dim
         scale = raw_first * raw_second
     else:
@@ -695,11 +703,11 @@ def _combine_units(first: Unit, second: Unit, operator: str, keep_dimensionless:
         scale = raw_first / raw_second
     if dim is DIMENSIONLESS and not keep_dimensionless:
         return np.float64(scale)
-    first_name, first_disp = (first.name, first.dispname)
-    if operator == "/" and first.is_compound and "/" in first.name:
+    first_name, first_disp = first.name, first.dispname
+    if operation == "/" and first.is_compound and "/" in first.name:
         first_name, first_disp = first._as_factor()
     second_name, second_disp = second._as_factor()
-    if operator == "*":
+    if operation == "*":
         name = f"{first_name} * {second_name}"
         dispname = f"{first_disp} {second_disp}"
     else:
@@ -722,3 +730,7 @@ def _power_unit(unit: Unit, exponent: float, keep_dimensionless: bool = False):
         name, dispname = f"({name})", f"({dispname})"
     # A power binds tighter than * and /, so it needs no parentheses when combined further.
     return Unit(scale, dim, f"{name} ** {shown}", f"{dispname}^{shown}", is_compound=False)
+
+
+# The dimensionless unit "1" (the unit of a dimensionless variable in an equation).
+ONE = Unit(1.0, DIMENSIONLESS, "1", "1")

@@ -12,7 +12,7 @@ import keyword
 from dataclasses import dataclass
 
 from axonal.units.dimension import DIMENSIONLESS, Dimension
-from axonal.units.quantity import Unit
+from axonal.units.quantity import ONE, Unit
 
 __all__ = [
     "PREFIXES",
@@ -149,7 +149,8 @@ def _define_family(family: UnitFamily) -> None:
         for name in family.names:
             _register(prefix + name, unit, public)
         _register(prefix + family.symbol, unit, public)
-        if family.for_display and power % 3 == 0:
+        # Display and repr only use prefixes of the star import, so that a repr evaluates.
+        if family.for_display and public and power % 3 == 0:
             display_families[family.dim].append(unit)
 
 
@@ -166,7 +167,7 @@ def _define_powers_of_length() -> None:
             for name in (f"{prefix}metre{exponent}", f"{prefix}meter{exponent}"):
                 _register(name, unit, public)
             _register(f"{prefix}m{exponent}", unit, public and prefix != "")
-            if power % 3 == 0 or prefix == "c" and exponent == 2:
+            if public and (power % 3 == 0 or prefix == "c" and exponent == 2):
                 display_families.setdefault(dim, []).append(unit)
 
 
@@ -208,47 +209,67 @@ for _name in (
 del _name
 
 _BASE_UNIT_NAMES = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")
-_DIMENSIONLESS_UNIT = Unit(1.0, DIMENSIONLESS, "1", "1")
 _composed_units: dict[Dimension, Unit] = {}
 
 
-def _base_unit_power(name: str, exponent) -> tuple[str, str, Unit]:
-    unit = registry[name]
-    if exponent == 1:
-        return name, unit.dispname, unit
-    return f"{name} ** {exponent}", f"{unit.dispname}^{exponent}", unit
+def _composition_candidates(dim: Dimension):
+    """Ways to write ``dim``: up to two named derived units (powers allowed) times base units."""
+    derived = [
+        unit
+        for unit in _NAMED_SI_UNITS.values()
+        if unit.name not in _BASE_UNIT_NAMES and unit.name not in ("metre2", "metre3")
+    ]
+    yield ()
+    for unit in derived:
+        for exponent in (1, 2, 3, -1, -2, -3):
+            yield ((unit, exponent),)
+    for index, first in enumerate(derived):
+        for second in derived[index + 1 :]:
+            yield ((first, 1), (second, 1))
+            yield ((first, 1), (second, -1))
+            yield ((second, 1), (first, -1))
 
 
 def _compose_unit(dim: Dimension) -> Unit:
-    """The SI unit of a dimension without a named unit: a named unit times base-unit powers."""
+    """The SI unit of a dimension without a named unit, written with as few factors as possible."""
     best = None
-    for named_dim, named_unit in [(DIMENSIONLESS, None), *_NAMED_SI_UNITS.items()]:
-        if named_unit is not None and named_unit.name in ("metre2", "metre3"):
-            continue
-        residual = dim / named_dim
-        cost = sum(abs(exponent) for exponent in residual.exponents) + (named_unit is not None)
+    for factors in _composition_candidates(dim):
+        residual = dim
+        for unit, exponent in factors:
+            residual = residual / unit.dim**exponent
+        # Each named unit costs a little more than a base unit to the first power, so that
+        # amp/metre^2 beats tesla/henry; positive and small exponents win ties (S/m^2, not
+        # 1/(ohm m^2)).
+        cost = sum(abs(exponent) for exponent in residual.exponents) + sum(
+            1.6 + 0.5 * (exponent < 0) + 0.1 * (abs(exponent) - 1) for _, exponent in factors
+        )
         if best is None or cost < best[0]:
-            best = (cost, named_unit, residual)
-    _, named_unit, residual = best
-    numerator = [] if named_unit is None else [(named_unit.name, named_unit.dispname)]
-    denominator = []
-    for base_name, exponent in zip(_BASE_UNIT_NAMES, residual.exponents, strict=True):
-        if exponent > 0:
-            name, disp, _ = _base_unit_power(base_name, exponent)
-            numerator.append((name, disp))
-        elif exponent < 0:
-            name, disp, _ = _base_unit_power(base_name, -exponent)
-            denominator.append((name, disp))
-    if numerator:
-        name = " * ".join(part[0] for part in numerator)
-        dispname = " ".join(part[1] for part in numerator)
-    else:
-        name, dispname = "1", "1"
-    for part_name, _ in denominator:
+            best = (cost, factors, residual)
+    _, factors, residual = best
+    base_factors = [
+        (registry[name], exponent)
+        for name, exponent in zip(_BASE_UNIT_NAMES, residual.exponents, strict=True)
+        if exponent != 0
+    ]
+    numerator = [(unit, exponent) for unit, exponent in (*factors, *base_factors) if exponent > 0]
+    denominator = [
+        (unit, -exponent) for unit, exponent in (*factors, *base_factors) if exponent < 0
+    ]
+
+    def written(unit: Unit, exponent) -> tuple[str, str]:
+        if exponent == 1:
+            return unit.name, unit.dispname
+        return f"{unit.name} ** {exponent}", f"{unit.dispname}^{exponent}"
+
+    numerator_parts = [written(*factor) for factor in numerator]
+    denominator_parts = [written(*factor) for factor in denominator]
+    name = " * ".join(part[0] for part in numerator_parts) or "1"
+    dispname = " ".join(part[1] for part in numerator_parts) or "1"
+    for part_name, _ in denominator_parts:
         name += f" / {part_name}"
-    if denominator:
-        joined = " ".join(part[1] for part in denominator)
-        dispname += f"/({joined})" if len(denominator) > 1 else f"/{joined}"
+    if denominator_parts:
+        joined = " ".join(part[1] for part in denominator_parts)
+        dispname += f"/({joined})" if len(denominator_parts) > 1 else f"/{joined}"
     return Unit(1.0, dim, name, dispname, is_compound=True)
 
 
@@ -257,7 +278,7 @@ def get_unit(dim: Dimension | object) -> Unit:
     if not isinstance(dim, Dimension):
         dim = getattr(dim, "dim", DIMENSIONLESS)
     if dim is DIMENSIONLESS:
-        return _DIMENSIONLESS_UNIT
+        return ONE
     unit = _NAMED_SI_UNITS.get(dim)
     if unit is not None:
         return unit

@@ -68,9 +68,13 @@ def test_threshold_returns_indices_of_true_elements_in_the_selection():
 
 def test_threshold_condition_without_per_element_names_broadcasts():
     kernel = Kernel(
-        name="g.threshold", owner="g", role=KernelRole.THRESHOLD, statements=(),
-        condition=Expression("t > 1"), variables={"t": VariableRef("t", VariableKind.CLOCK)},
-    )  # fmt: skip
+        name="g.threshold",
+        owner="g",
+        role=KernelRole.THRESHOLD,
+        statements=(),
+        condition=Expression("t > 1"),
+        variables={"t": VariableRef("t", VariableKind.CLOCK)},
+    )
     assert list(compile_numpy_kernel(kernel)({"g.N": 3, "t": 2.0})) == [0, 1, 2]
 
 
@@ -102,10 +106,12 @@ def test_synaptic_writes_to_shared_targets_accumulate():
 
 def test_writing_a_read_only_variable_is_refused():
     kernel = Kernel(
-        name="g.reset", owner="g", role=KernelRole.RESET,
+        name="g.reset",
+        owner="g",
+        role=KernelRole.RESET,
         statements=(Statement("i", "=", Expression("0")),),
         variables={"i": _array("i", "g.i", read_only=True)},
-    )  # fmt: skip
+    )
     with pytest.raises(PermissionError, match="read-only variable 'i'"):
         compile_numpy_kernel(kernel)
 
