@@ -163,6 +163,28 @@ def hoist_invariants(
     return Expression(ast.unparse(ast.fix_missing_locations(hoister.visit(tree))))
 
 
+def is_invariant(expression: Expression, invariant_names: Callable[[str], bool]) -> bool:
+    """Whether the whole expression keeps its value for the call (no random draw in it)."""
+    return _InvariantHoister(invariant_names, str).invariant(expression.tree)
+
+
+class _Substituter(ast.NodeTransformer):
+    def __init__(self, values: Mapping[str, Expression]):
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        value = self.values.get(node.id)
+        return node if value is None else ast.copy_location(value.tree, node)
+
+
+def substitute(expression: Expression, values: Mapping[str, Expression]) -> Expression:
+    """``expression`` with each name in ``values`` replaced by that expression (as a unit)."""
+    if not expression.names & values.keys():
+        return expression
+    tree = _Substituter(values).visit(ast.parse(expression.code, mode="eval"))
+    return Expression(ast.unparse(ast.fix_missing_locations(tree)))
+
+
 _INTEGER_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
 
 

@@ -41,7 +41,9 @@ from axonal.codegen.numba_printer import (
     RANDOM_FUNCTIONS,
     expression_dtype,
     hoist_invariants,
+    is_invariant,
     numba_code,
+    substitute,
 )
 from axonal.codegen.numpy_printer import numpy_code
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS
@@ -290,18 +292,37 @@ class _KernelCode:
         return False
 
     def _hoisted(self) -> tuple[list[Statement], Expression | None]:
+        """The statements with loop-invariant parts lifted out as parameters.
+
+        A temporary assigned once, unconditionally, from invariant values (the exact
+        integrator's ``_sub1 = exp(-dt/taum)``) is not computed per element: its expression
+        takes its place in later statements, where it joins a larger invariant if it can.
+        """
+
         def placeholder(code: str) -> str:
             return self.arguments.invariant(Expression(code), self.kernel)
+
+        invariant_temporaries: dict[str, Expression] = {}
 
         def hoist(expression: Expression | None) -> Expression | None:
             if expression is None:
                 return None
+            expression = substitute(expression, invariant_temporaries)
             return hoist_invariants(expression, self._is_invariant_name, placeholder)
 
-        statements = [
-            Statement(s.target, s.op, hoist(s.expr), s.temporary, hoist(s.condition))
-            for s in self.kernel.statements
-        ]
+        assignments: dict[str, int] = {}
+        for statement in self.kernel.statements:
+            assignments[statement.target] = assignments.get(statement.target, 0) + 1
+        statements = []
+        for s in self.kernel.statements:
+            if s.temporary and s.op == "=" and s.condition is None and assignments[s.target] == 1:
+                expression = substitute(s.expr, invariant_temporaries)
+                if is_invariant(expression, self._is_invariant_name):
+                    invariant_temporaries[s.target] = expression
+                    continue
+            statements.append(
+                Statement(s.target, s.op, hoist(s.expr), s.temporary, hoist(s.condition))
+            )
         return statements, hoist(self.kernel.condition)
 
     def _needs_statement_wise_loops(self) -> bool:

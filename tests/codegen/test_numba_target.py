@@ -444,3 +444,25 @@ def test_unknown_names_and_functions_are_named_in_the_error():
     )  # fmt: skip
     with pytest.raises(NumbaPrintError, match="function 'erf' is unknown"):
         compile_numba_kernel(unknown_function)
+
+
+def test_exact_integrator_output_computes_its_constant_temporaries_once_per_call():
+    from axonal.integrate.state_update import state_update
+
+    update = state_update(
+        {
+            "v": Expression("(ge + gi - (v - El)) / taum"),
+            "ge": Expression("-ge / taue"),
+            "gi": Expression("-gi / taui"),
+        },
+        "exact",
+    )
+    kernel = Kernel(
+        name="g.state_update", owner="g", role=KernelRole.STATE_UPDATE,
+        statements=update.statements, variables=CUBA_VARIABLES,
+    )  # fmt: skip
+    source = numba_kernel_source(kernel)[0]
+    assert "np.exp" not in source  # every exp(-dt/tau) is an invariant parameter
+    assert source.count("for _k") == 1
+    numba_state, _ = _assert_agree(kernel, _cuba_state())
+    assert np.all(numba_state["g.v"] != _cuba_state()["g.v"])
