@@ -7,7 +7,7 @@ Two entry points share one printer of kernel loop bodies:
 - :func:`generate_network_loop` makes ONE compiled function ``run_loop`` that runs the whole
   time loop of a network: every scheduled kernel's loop inlined in schedule order, spikes
   passed between them in event buffers, synaptic pathways through CSR connectivity and a
-  ring buffer of delayed spikes, spike monitors appending to preallocated buffers.
+  ring buffer of delayed spikes, monitors appending to preallocated buffers.
   The schedule is a list of :class:`ScheduledItem` records (see there).
 
 Meaning is the NumPy target's, element for element: statements run in order; a write through
@@ -770,6 +770,10 @@ def seed_numba(value: int | None = None) -> None:
 #                                arrive now through `pathway`, after its delay
 #   SpikeRecording(monitor, ...) no kernel: append (index, t) of this step's events of
 #                                `source` to the monitor's buffers
+#   StateRecording(monitor, ...) no kernel: append t and variables at recorded indices
+#   RateRecording(monitor, ...)  no kernel: append t and the fraction of elements with events
+#
+# Each item may run only every k-th step (ScheduledItem.every), counted on the absolute step.
 #
 # A THRESHOLD kernel (selection 'all') writes its events to state[f'{owner}._events_{event}']
 # (int64, length N) and their number to state[f'{owner}._n_events_{event}'] (int64, shape (1,)),
@@ -828,7 +832,36 @@ class SpikeRecording:
     event: str = "spike"
 
 
-Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording
+@dataclass(frozen=True)
+class StateRecording:
+    """A state monitor: append ``t`` and the current values of ``variables`` at ``indices``.
+
+    ``variables`` are (name, state key of the array) pairs; ``indices`` is the state key of
+    the recorded element indices (int array). Buffers: ``f'{monitor}.t'`` (float64),
+    ``f'{monitor}.{name}'`` (one row per recorded step, one column per index, the array's
+    dtype) and ``f'{monitor}.n'`` (rows used, int64, shape (1,)); grown like SpikeRecording's.
+    Schedule it with ``every`` for a recording period longer than dt.
+    """
+
+    monitor: str
+    variables: tuple[tuple[str, str], ...]
+    indices: str
+
+
+@dataclass(frozen=True)
+class RateRecording:
+    """A population rate monitor: append ``t`` and the fraction of ``source``'s elements that
+    had ``event`` in this step (divide by dt for a rate): ``f'{monitor}.t'``,
+    ``f'{monitor}.fraction'`` (float64) and ``f'{monitor}.n'``."""
+
+    monitor: str
+    source: str
+    event: str = "spike"
+
+
+_RECORDINGS = (SpikeRecording, StateRecording, RateRecording)
+
+Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording | StateRecording | RateRecording
 
 
 @dataclass(frozen=True)
@@ -846,10 +879,10 @@ class ScheduledItem:
                 f"scheduled item {kernel.name if kernel else selection!r}: every={self.every!r} "
                 "must be a whole number of time steps, at least 1"
             )
-        if isinstance(selection, SpikeRecording):
+        if isinstance(selection, _RECORDINGS):
             if kernel is not None:
                 raise NumbaTargetError(
-                    f"a spike recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
+                    f"a recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
                 )
             return
         if kernel is None:
@@ -863,7 +896,7 @@ class ScheduledItem:
         if selection != "all" and not isinstance(selection, OnEvents | SynapsesOfEvents):
             raise NumbaTargetError(
                 f"kernel {kernel.name!r} is scheduled on {selection!r}; expected 'all', "
-                "OnEvents, SynapsesOfEvents or SpikeRecording"
+                "OnEvents, SynapsesOfEvents or a recording"
             )
         if expected is not None and kind != expected:
             raise NumbaTargetError(
@@ -924,6 +957,10 @@ class _LoopPrinter:
         selection = item.selection
         if isinstance(selection, SpikeRecording):
             return self._recording_lines(number, selection, indent)
+        if isinstance(selection, StateRecording):
+            return self._state_recording_lines(number, selection, indent)
+        if isinstance(selection, RateRecording):
+            return self._rate_recording_lines(number, selection, indent)
         if isinstance(selection, SynapsesOfEvents):
             return self._pathway_lines(number, code, selection.pathway, indent)
         if isinstance(selection, OnEvents):
@@ -955,6 +992,42 @@ class _LoopPrinter:
             f"{indent}    {indices}[_used + _q] = {events}[_q]",
             f"{indent}    {times}[_used + _q] = t",
             f"{indent}{used}[0] = _used + {count}[0]",
+        ]
+
+    def _state_recording_lines(self, number: int, recording: StateRecording, indent: str):
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        indices = self.arguments.array(recording.indices)
+        lines = [
+            f"{indent}# {recording.monitor} (state recording)",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used >= {times}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}{times}[_used] = t",
+            f"{indent}for _q in range({indices}.shape[0]):",
+        ]
+        for name, key in recording.variables:
+            buffer = self.arguments.array(f"{recording.monitor}.{name}")
+            source = self.arguments.array(key)
+            lines.append(f"{indent}    {buffer}[_used, _q] = {source}[{indices}[_q]]")
+        return [*lines, f"{indent}{used}[0] = _used + 1"]
+
+    def _rate_recording_lines(self, number: int, recording: RateRecording, indent: str):
+        _, count = self._events(
+            recording.source, recording.event, f"rate monitor {recording.monitor!r}"
+        )
+        times = self.arguments.array(f"{recording.monitor}.t")
+        fractions = self.arguments.array(f"{recording.monitor}.fraction")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        size = self.arguments.value(f"{recording.source}.N", "int64")
+        return [
+            f"{indent}# {recording.monitor} (rate recording of {recording.source!r})",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used >= {times}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}{times}[_used] = t",
+            f"{indent}{fractions}[_used] = {count}[0] / {size}",
+            f"{indent}{used}[0] = _used + 1",
         ]
 
     def _pathway_lines(self, number: int, code, pathway: SynapticPathway, indent: str):
@@ -1048,10 +1121,9 @@ class NetworkLoop:
                 events, count = event_keys(kernel.owner, kernel.event)
                 state.setdefault(events, np.zeros(state[f"{kernel.owner}.N"], np.int64))
                 state.setdefault(count, np.zeros(1, np.int64))
-            elif isinstance(selection, SpikeRecording):
-                state.setdefault(f"{selection.monitor}.i", np.zeros(monitor_capacity, np.int64))
-                state.setdefault(f"{selection.monitor}.t", np.zeros(monitor_capacity))
-                state.setdefault(f"{selection.monitor}.n", np.zeros(1, np.int64))
+            elif isinstance(selection, _RECORDINGS):
+                for key, shape, dtype in _recording_buffers(state, selection, monitor_capacity):
+                    state.setdefault(key, np.zeros(shape, dtype))
             elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
                 _prepare_queue(state, selection.pathway)
 
@@ -1091,11 +1163,27 @@ def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
     return grown
 
 
-def _grow_monitor(state: dict, recording: SpikeRecording) -> None:
-    _, count = event_keys(recording.source, recording.event)
-    needed = int(state[f"{recording.monitor}.n"][0] + state[count][0])
-    for suffix in (".i", ".t"):
-        key = recording.monitor + suffix
+def _recording_buffers(state: Mapping[str, object], recording, capacity: int):
+    """(key, shape, dtype) of each buffer a recording appends to; first axis: entries."""
+    monitor = recording.monitor
+    buffers = [(f"{monitor}.n", (1,), np.int64), (f"{monitor}.t", (capacity,), np.float64)]
+    if isinstance(recording, SpikeRecording):
+        buffers.append((f"{monitor}.i", (capacity,), np.int64))
+    elif isinstance(recording, RateRecording):
+        buffers.append((f"{monitor}.fraction", (capacity,), np.float64))
+    else:
+        n_indices = len(state[recording.indices])
+        for name, key in recording.variables:
+            buffers.append((f"{monitor}.{name}", (capacity, n_indices), state[key].dtype))
+    return buffers
+
+
+def _grow_monitor(state: dict, recording) -> None:
+    used = int(state[f"{recording.monitor}.n"][0])
+    needed = used + 1
+    if isinstance(recording, SpikeRecording):
+        needed = used + int(state[event_keys(recording.source, recording.event)[1]][0])
+    for key, _, _ in _recording_buffers(state, recording, 0)[1:]:
         state[key] = _grow(state[key], max(2 * len(state[key]), needed))
 
 

@@ -9,8 +9,10 @@ import pytest
 from axonal.codegen.numba_target import (
     NumbaTargetError,
     OnEvents,
+    RateRecording,
     ScheduledItem,
     SpikeRecording,
+    StateRecording,
     SynapsesOfEvents,
     SynapticPathway,
     event_keys,
@@ -51,7 +53,17 @@ def run_numpy_reference(items, state, n_steps, t0, dt):
             selection = item.selection
             if step % item.every:
                 continue
-            if isinstance(selection, SpikeRecording):
+            if isinstance(selection, StateRecording):
+                found = recorded.setdefault(selection.monitor, ([], []))
+                found[0].append(
+                    [state[k][state[selection.indices]] for _, k in selection.variables]
+                )
+                found[1].append(state["t"])
+            elif isinstance(selection, RateRecording):
+                found = recorded.setdefault(selection.monitor, ([], []))
+                found[0].append(len(events[(selection.source, selection.event)]) / state["G.N"])
+                found[1].append(state["t"])
+            elif isinstance(selection, SpikeRecording):
                 indices = events[(selection.source, selection.event)]
                 found = recorded.setdefault(selection.monitor, ([], []))
                 found[0].extend(indices)
@@ -92,10 +104,16 @@ def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024, parallel=
     loop = generate_network_loop(items, parallel=parallel)
     loop.prepare(numba_state, monitor_capacity=monitor_capacity)
     loop.run(numba_state, n_steps, 0.0, dt)
-    for name, (indices, times) in recorded.items():
+    for name, (values, times) in recorded.items():
         used = numba_state[f"{name}.n"][0]
-        np.testing.assert_array_equal(numba_state[f"{name}.i"][:used], indices, err_msg=name)
         np.testing.assert_array_equal(numba_state[f"{name}.t"][:used], times, err_msg=name)
+        if f"{name}.i" in numba_state:
+            np.testing.assert_array_equal(numba_state[f"{name}.i"][:used], values, err_msg=name)
+        elif f"{name}.fraction" in numba_state:
+            np.testing.assert_array_equal(numba_state[f"{name}.fraction"][:used], values)
+        else:
+            recorded_v = numba_state[f"{name}.v"][:used]
+            np.testing.assert_array_equal(recorded_v, np.array(values)[:, 0, :], err_msg=name)
     for key, value in reference_state.items():
         if "._queue" not in key and isinstance(value, np.ndarray):
             np.testing.assert_array_equal(numba_state[key], value, err_msg=key)
@@ -310,3 +328,18 @@ def test_integer_or_float_constant_values_share_one_compiled_loop():
     state["tau"] = 1  # an int now: passed as float64 all the same
     loop.run(state, 5, 5e-4, 1e-4)
     assert len(loop.function.signatures) == 1
+
+
+def test_state_and_rate_recordings_grow_and_match_the_reference():
+    items, state = _driven_network()
+    state["V.indices"] = np.array([0, 5, 59])
+    items.insert(2, ScheduledItem(None, StateRecording("V", (("v", "G.v"),), "V.indices"), every=3))
+    items.append(ScheduledItem(None, RateRecording("R", "G")))
+    _, numba_state, recorded = _assert_same_run(
+        items, state, n_steps=400, dt=1e-4, monitor_capacity=2
+    )
+    assert numba_state["V.n"][0] == len(range(0, 400, 3))
+    assert numba_state["V.v"].shape[1] == 3
+    assert numba_state["R.n"][0] == 400
+    fractions = numba_state["R.fraction"][:400]
+    assert fractions.sum() * 60 == pytest.approx(numba_state["M.n"][0])
