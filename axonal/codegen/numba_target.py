@@ -859,9 +859,26 @@ class RateRecording:
     event: str = "spike"
 
 
-_RECORDINGS = (SpikeRecording, StateRecording, RateRecording)
+@dataclass(frozen=True)
+class SpikeGeneration:
+    """Events given in advance (a spike generator): element ``indices[k]`` has ``event`` on
+    the absolute step ``steps[k]``. ``steps`` and ``indices`` are state keys of int arrays
+    sorted by step; the position of the next one is kept in ``f'{owner}._generator_next'``.
+    Steps already past when a run starts are skipped. Stands in for a threshold kernel."""
 
-Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording | StateRecording | RateRecording
+    owner: str
+    steps: str
+    indices: str
+    event: str = "spike"
+
+
+_RECORDINGS = (SpikeRecording, StateRecording, RateRecording)
+_WITHOUT_KERNEL = (*_RECORDINGS, SpikeGeneration)
+
+Selection = (
+    str | OnEvents | SynapsesOfEvents | SpikeRecording | StateRecording | RateRecording
+    | SpikeGeneration
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -876,13 +893,13 @@ class ScheduledItem:
         kernel, selection = self.kernel, self.selection
         if not isinstance(self.every, int) or self.every < 1:
             raise NumbaTargetError(
-                f"scheduled item {kernel.name if kernel else selection!r}: every={self.every!r} "
+                f"scheduled item {_item_name(self)!r}: every={self.every!r} "
                 "must be a whole number of time steps, at least 1"
             )
-        if isinstance(selection, _RECORDINGS):
+        if isinstance(selection, _WITHOUT_KERNEL):
             if kernel is not None:
                 raise NumbaTargetError(
-                    f"a recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
+                    f"{type(selection).__name__} runs no kernel, got {kernel.name!r}"
                 )
             return
         if kernel is None:
@@ -933,15 +950,14 @@ class _LoopPrinter:
             else _KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
             for number, item in enumerate(self.items)
         ]
-        self.thresholds = {}  # (owner, event) -> item number
+        self.thresholds = {}  # (owner, event) -> item number of what finds those events
         for number, item in enumerate(self.items):
-            if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
-                key = (item.kernel.owner, item.kernel.event)
-                if key in self.thresholds:
-                    raise NumbaTargetError(
-                        f"two threshold kernels detect {item.kernel.event!r} of {key[0]!r}"
-                    )
-                self.thresholds[key] = number
+            key = _detected_events(item)
+            if key is None:
+                continue
+            if key in self.thresholds:
+                raise NumbaTargetError(f"two scheduled items detect {key[1]!r} of {key[0]!r}")
+            self.thresholds[key] = number
 
     def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
         if (owner, event) not in self.thresholds:
@@ -959,6 +975,8 @@ class _LoopPrinter:
             return self._recording_lines(number, selection, indent)
         if isinstance(selection, StateRecording):
             return self._state_recording_lines(number, selection, indent)
+        if isinstance(selection, SpikeGeneration):
+            return self._generation_lines(selection, indent)
         if isinstance(selection, RateRecording):
             return self._rate_recording_lines(number, selection, indent)
         if isinstance(selection, SynapsesOfEvents):
@@ -1011,6 +1029,24 @@ class _LoopPrinter:
             source = self.arguments.array(key)
             lines.append(f"{indent}    {buffer}[_used, _q] = {source}[{indices}[_q]]")
         return [*lines, f"{indent}{used}[0] = _used + 1"]
+
+    def _generation_lines(self, generation: SpikeGeneration, indent: str) -> list[str]:
+        events, count = self._events(generation.owner, generation.event, "")
+        steps = self.arguments.array(generation.steps)
+        indices = self.arguments.array(generation.indices)
+        following = self.arguments.array(f"{generation.owner}._generator_next")
+        return [
+            f"{indent}# {generation.owner} (spike generation)",
+            f"{indent}_count = 0",
+            f"{indent}_next = {following}[0]",
+            f"{indent}while _next < {steps}.shape[0] and {steps}[_next] <= step0 + _step:",
+            f"{indent}    if {steps}[_next] == step0 + _step:",
+            f"{indent}        {events}[_count] = {indices}[_next]",
+            f"{indent}        _count += 1",
+            f"{indent}    _next += 1",
+            f"{indent}{following}[0] = _next",
+            f"{indent}{count}[0] = _count",
+        ]
 
     def _rate_recording_lines(self, number: int, recording: RateRecording, indent: str):
         _, count = self._events(
@@ -1084,9 +1120,7 @@ class _LoopPrinter:
         body.append(f"    return {LOOP_DONE}, n_steps, 0")
         parameters = ["n_steps", "t0", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
-        names = ", ".join(
-            repr(i.kernel.name if i.kernel else i.selection.monitor) for i in self.items
-        )
+        names = ", ".join(repr(_item_name(item)) for item in self.items)
         header = [
             f'"""Generated by axonal: the time loop of the schedule {names}; do not edit."""',
             *_function_fingerprints(functions),
@@ -1116,10 +1150,15 @@ class NetworkLoop:
     def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
         """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
         for item in self.items:
-            kernel, selection = item.kernel, item.selection
-            if kernel is not None and kernel.role == KernelRole.THRESHOLD:
-                events, count = event_keys(kernel.owner, kernel.event)
-                state.setdefault(events, np.zeros(state[f"{kernel.owner}.N"], np.int64))
+            selection = item.selection
+            detected = _detected_events(item)
+            if detected is not None:
+                events, count = event_keys(*detected)
+                size = state[f"{detected[0]}.N"]
+                if isinstance(selection, SpikeGeneration):  # a step may repeat an index
+                    size = max(size, len(state[selection.indices]))
+                    state.setdefault(f"{selection.owner}._generator_next", np.zeros(1, np.int64))
+                state.setdefault(events, np.zeros(size, np.int64))
                 state.setdefault(count, np.zeros(1, np.int64))
             elif isinstance(selection, _RECORDINGS):
                 for key, shape, dtype in _recording_buffers(state, selection, monitor_capacity):
@@ -1161,6 +1200,22 @@ def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
     grown = np.zeros(shape, array.dtype)
     grown[tuple(slice(0, n) for n in array.shape)] = array
     return grown
+
+
+def _item_name(item: ScheduledItem) -> str:
+    if item.kernel is not None:
+        return item.kernel.name
+    selection = item.selection
+    return getattr(selection, "monitor", None) or getattr(selection, "owner", str(selection))
+
+
+def _detected_events(item: ScheduledItem) -> tuple[str, str] | None:
+    """(owner, event) whose events the item finds, if it is a threshold or a generator."""
+    if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
+        return item.kernel.owner, item.kernel.event
+    if isinstance(item.selection, SpikeGeneration):
+        return item.selection.owner, item.selection.event
+    return None
 
 
 def _recording_buffers(state: Mapping[str, object], recording, capacity: int):

@@ -11,6 +11,7 @@ from axonal.codegen.numba_target import (
     OnEvents,
     RateRecording,
     ScheduledItem,
+    SpikeGeneration,
     SpikeRecording,
     StateRecording,
     SynapsesOfEvents,
@@ -343,3 +344,33 @@ def test_state_and_rate_recordings_grow_and_match_the_reference():
     assert numba_state["R.n"][0] == 400
     fractions = numba_state["R.fraction"][:400]
     assert fractions.sum() * 60 == pytest.approx(numba_state["M.n"][0])
+
+
+def test_generated_spikes_drive_a_delayed_pathway_on_the_given_steps():
+    items, state = _driven_network(delay=2)
+    state.update({"G.drive": np.zeros(60), "G.v": np.zeros(60), "tau": 1e9})
+    source = {"In.N": 3, "In.steps": np.array([1, 1, 4, 9]), "In.indices": np.array([0, 2, 1, 0])}
+    pathway = SynapticPathway("In.pre", "In", indptr="In._indptr", delay="In.delay")
+    on_pre = Kernel(
+        "In.on_pre", "In", KernelRole.SYNAPTIC_EVENT, (Statement("v_post", "+=", Expression("1")),),
+        {"v_post": VariableRef("v_post", VariableKind.ARRAY, array="G.v", index="In._post")},
+    )  # fmt: skip
+    source.update({"In._indptr": np.array([0, 1, 1, 2]), "In._post": np.array([7, 8])})
+    source["In.delay"] = 2
+    schedule = [
+        ScheduledItem(None, SpikeGeneration("In", "In.steps", "In.indices")),
+        ScheduledItem(None, SpikeRecording("InSpikes", "In")),
+        ScheduledItem(on_pre, SynapsesOfEvents(pathway)),
+        *items[:2],
+    ]
+    state.update(source)
+    loop = generate_network_loop(schedule)
+    trace = []
+    for step in range(12):
+        loop.run(state, 1, step * 1e-4, 1e-4)
+        trace.append((state["G.v"][7], state["G.v"][8]))
+    assert list(state["InSpikes.i"][: state["InSpikes.n"][0]]) == [0, 2, 1, 0]
+    np.testing.assert_allclose(state["InSpikes.t"][:4], [1e-4, 1e-4, 4e-4, 9e-4])
+    arrivals_7 = [round(v7) for v7, _ in trace]
+    assert arrivals_7 == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2]  # steps 1 + 2 and 9 + 2
+    assert [round(v8) for _, v8 in trace][2:4] == [0, 1]  # index 2 at step 1 arrives at 3
