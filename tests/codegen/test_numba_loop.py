@@ -1,6 +1,7 @@
 """The generated network loop: spike for spike the same as NumPy kernels called in order."""
 
 import importlib.util
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,9 @@ BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "numba_loop.py"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
+def _test_kernel_cache(monkeypatch):
+    # Kept between test runs (sources are named by content), apart from the user's cache.
+    monkeypatch.setenv("AXONAL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "axonal-test-kernels"))
 
 
 def _cuba_module():

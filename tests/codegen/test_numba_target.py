@@ -1,6 +1,8 @@
 """The Numba target's kernels: the same results as the NumPy target on the same kernels."""
 
 import copy
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +19,9 @@ from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableK
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
+def _test_kernel_cache(monkeypatch):
+    # Kept between test runs (sources are named by content), apart from the user's cache.
+    monkeypatch.setenv("AXONAL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "axonal-test-kernels"))
 
 
 def _array(name, key, index=None, read_only=False, dtype="float64"):
