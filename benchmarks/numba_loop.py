@@ -181,7 +181,7 @@ def hand_written_loop():
     def run(state, n_steps):
         c = {key: state[key] for key in CUBA_CONSTANTS}
         dt = state["dt"]
-        capacity = 4 * n_steps + 1000
+        capacity = int(len(state["P.v"]) * n_steps * dt * 40) + 1000  # up to 40 Hz
         state["hand.i"], state["hand.t"] = np.zeros(capacity, np.int64), np.zeros(capacity)
         decay_m, decay_e, decay_i = (np.exp(-dt / c[k]) for k in ("taum", "taue", "taui"))
         factor_e = c["taue"] / (c["taue"] - c["taum"]) * (decay_e - decay_m)
