@@ -100,9 +100,11 @@ class _Arguments:
             if known == expression and owner is kernel:
                 return identifier
         number = len(self.invariants)
-        while f"_inv{number}" in kernel.variables:  # never shadow one of the kernel's names
+        # Never shadow one of the kernel's own names.
+        while f"_inv{number}" in kernel.variables or f"_inv{number}" in self._taken:
             number += 1
         identifier = f"_inv{number}"
+        self._taken.add(identifier)
         self.invariants.append((identifier, expression, kernel))
         return identifier
 
@@ -549,13 +551,13 @@ class _KernelCode:
             buffer = self.prefix + "b_" + name
             lines.append(f"{indent}{buffer} = np.empty({flat.n}, np.{np.dtype(dtype).name})")
             forms[name] = f"{buffer}[_k]"
-        flat_indexed = _FlatSelection(flat.n, flat.indices)
 
         def element_loop() -> tuple[list[str], str]:
-            if flat_indexed.indices is None:
+            """A loop defining both the position ``_k`` (for buffers) and the element ``_e``."""
+            if flat.indices is None:
                 inner = indent + "    "
                 return [f"{indent}for _k in range({flat.n}):", f"{inner}_e = _k"], inner
-            return _open_loop(flat_indexed, indent)
+            return _open_loop(_FlatSelection(flat.n, flat.indices), indent)
 
         loaded = [name for name in dtypes if name not in self.temporaries]
         if loaded:
