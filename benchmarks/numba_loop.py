@@ -246,6 +246,7 @@ def measure(
     }
     if not hand_written:
         return result
+    result["per_step_overhead_us_cpu"] = round(per_step_overhead(), 4)
     hand = hand_written_loop()
     started = time.perf_counter()
     hand(_fresh(state), 0)
@@ -268,6 +269,25 @@ def measure(
         "hand_written_run_cpu_seconds": round(hand_cpu, 4),
         "hand_written_same_spikes": same,
     }
+
+
+def per_step_overhead(n_steps: int = 100_000, repeats: int = 3) -> float:
+    """Microseconds per step of a one-neuron network, dv/dt = -v / (10 ms) (BENCHMARKS.md)."""
+    from axonal.codegen.numba_target import ScheduledItem, generate_network_loop
+
+    variables = {
+        "v": _array("v", "N1.v"), "tau": VariableRef("tau", VariableKind.CONSTANT),
+        "dt": VariableRef("dt", VariableKind.CLOCK),
+    }  # fmt: skip
+    update = Kernel(
+        "N1.state_update", "N1", KernelRole.STATE_UPDATE,
+        (Statement("v", "=", Expression("v*exp(-dt/tau)")),), variables,
+    )  # fmt: skip
+    loop = generate_network_loop([ScheduledItem(update)])
+    state = {"N1.N": 1, "N1.v": np.ones(1), "tau": 10e-3}
+    loop.run(state, 1, 0.0, DT)
+    _, cpu = _timed(lambda: loop.run(state, n_steps, 0.0, DT), repeats)
+    return cpu / n_steps * 1e6
 
 
 def _child(arguments: list[str], environment: dict) -> dict:
@@ -324,6 +344,7 @@ def main() -> None:
         "hand_written_same_spikes": timed["hand_written_same_spikes"],
         "hand_written_compile_seconds_cold": timed["hand_written_compile_seconds"],
         "spikes": timed["spikes"], "rate_hz": timed["rate_hz"],
+        "per_step_overhead_us_cpu": timed["per_step_overhead_us_cpu"],
         "numba": numba.__version__, "numpy": np.__version__,
     }, indent=1))  # fmt: skip
 
