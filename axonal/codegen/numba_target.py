@@ -774,12 +774,28 @@ def seed_numba(value: int | None = None) -> None:
 #                                `source` to the monitor's buffers
 #   StateRecording(monitor, ...) no kernel: append t and variables at recorded indices
 #   RateRecording(monitor, ...)  no kernel: append t and the fraction of elements with events
+#   SpikeGeneration(owner, ...)  no kernel: events given in advance (instead of a threshold)
 #
 # Each item may run only every k-th step (ScheduledItem.every), counted on the absolute step.
 #
 # A THRESHOLD kernel (selection 'all') writes its events to state[f'{owner}._events_{event}']
 # (int64, length N) and their number to state[f'{owner}._n_events_{event}'] (int64, shape (1,)),
 # where Python can read the last step's events after a run.
+#
+# Example (CUBA; benchmarks/numba_loop.py builds it in full):
+#
+#   pathway = SynapticPathway("Ce.pre", source="P", indptr="Ce._indptr", synapse_ids=None)
+#   loop = generate_network_loop([
+#       ScheduledItem(P_state_update), ScheduledItem(P_threshold),
+#       ScheduledItem(None, SpikeRecording("spikes", "P")),
+#       ScheduledItem(Ce_on_pre, SynapsesOfEvents(pathway)),
+#       ScheduledItem(P_reset, OnEvents("P")),
+#   ])
+#   loop.run(state, n_steps=10_000, t0=0.0, dt=1e-4)   # state: the run's arrays and values
+#   spikes_i = state["spikes.i"][: state["spikes.n"][0]]
+#
+# A run that must return to Python (network_operation, progress report) is split into
+# several loop.run calls: the loop's state (queued spikes, buffers) lives in ``state``.
 
 
 @dataclass(frozen=True)
