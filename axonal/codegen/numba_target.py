@@ -1129,14 +1129,15 @@ class _LoopPrinter:
         return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
 
     def source(self, functions: Mapping[str, Callable] | None) -> str:
-        body = ["    for _step in range(start_step, n_steps):", "        t = t0 + _step * dt"]
+        # Time as the network's clock has it: the absolute step index times dt.
+        body = ["    for _step in range(start_step, n_steps):", "        t = (step0 + _step) * dt"]
         body.append("        _first = start_item if _step == start_step else 0")
         for number, item in enumerate(self.items):
             due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
             body.append(f"        if _first <= {number}{due}:")
             body += self.item_lines(number, "            ")
         body.append(f"    return {LOOP_DONE}, n_steps, 0")
-        parameters = ["n_steps", "t0", "dt", "step0", "start_step", "start_item"]
+        parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
         names = ", ".join(repr(_item_name(item)) for item in self.items)
         header = [
@@ -1153,6 +1154,9 @@ class _LoopPrinter:
 @dataclass(frozen=True)
 class NetworkLoop:
     """A compiled time loop: ``loop.run(state, n_steps, t0, dt)`` advances the state.
+
+    On each step the time is ``t = step * dt`` with ``step`` the absolute step index, as the
+    network's ``Clock`` computes it (``t0`` gives the first step: ``round(t0/dt)``).
 
     ``state`` maps keys to arrays and values as for kernels (plus ``f'{owner}.N'`` sizes);
     ``prepare`` adds the buffers the loop needs (events, queues, monitor buffers) if missing.
@@ -1189,19 +1193,20 @@ class NetworkLoop:
     ) -> None:
         """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks.
 
-        ``step0`` is the absolute index of the first step (default ``round(t0/dt)``): items
-        scheduled ``every`` k steps run when the absolute index is a multiple of k.
+        ``step0`` is the absolute index of the first step (default ``round(t0/dt)``); step
+        ``k`` of this call runs at ``t = (step0 + k) * dt``, and items scheduled ``every`` j
+        steps run when ``step0 + k`` is a multiple of j.
         """
         if step0 is None:
             step0 = int(round(t0 / dt))
         self.prepare(state)
-        invariants = tuple(self.invariants({**state, "dt": dt, "t": t0}))
+        invariants = tuple(self.invariants({**state, "dt": dt, "t": step0 * dt}))
         step, item = 0, 0
         while True:
             arguments = [state[key] for key in self.array_keys]
             arguments += _value_arguments(state, self.value_dtypes)
             status, step, item = self.function(
-                n_steps, t0, dt, step0, step, item, *arguments, *invariants
+                n_steps, dt, step0, step, item, *arguments, *invariants
             )
             if status == LOOP_DONE:
                 return
@@ -1308,8 +1313,8 @@ def generate_network_loop(
 ) -> NetworkLoop:
     """Compile one function that runs the whole time loop of the schedule ``items``.
 
-    The function is ``run_loop(n_steps, t0, dt, step0, start_step, start_item, <arrays>,
-    <values>, <invariants>)``; on step ``k`` the time is ``t0 + k*dt`` and the absolute step
+    The function is ``run_loop(n_steps, dt, step0, start_step, start_item, <arrays>,
+    <values>, <invariants>)``; on step ``k`` the time is ``(step0 + k)*dt``, the absolute step
     index ``step0 + k`` (for items scheduled ``every`` k steps). It returns ``(status, step,
     item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
     ``NetworkLoop.run`` does).
