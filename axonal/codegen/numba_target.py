@@ -694,6 +694,13 @@ class NumbaKernel:
             indices = np.asarray(selection)
             if indices.dtype == bool:
                 indices = np.flatnonzero(indices)
+            elif indices.dtype.kind not in "iu" and indices.size:
+                raise NumbaTargetError(
+                    f"kernel {self.kernel.name!r} was given a selection of {indices.dtype} "
+                    "values; expected element indices (integers) or a boolean mask"
+                )
+            # One index type for every call: one compiled signature.
+            indices = indices.astype(np.int64, copy=False)
             n, use_indices = len(indices), True
         events = np.empty(n if self.kernel.role == KernelRole.THRESHOLD else 0, np.int64)
         arguments = [namespace[key] for key in self.array_keys]

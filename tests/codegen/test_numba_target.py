@@ -469,3 +469,19 @@ def test_exact_integrator_output_computes_its_constant_temporaries_once_per_call
     assert source.count("for _k") == 1
     numba_state, _ = _assert_agree(kernel, _cuba_state())
     assert np.all(numba_state["g.v"] != _cuba_state()["g.v"])
+
+
+def test_selections_of_any_integer_type_or_empty_share_one_compiled_signature():
+    compiled = compile_numba_kernel(UNLESS_REFRACTORY)
+    state = {
+        "g.N": 3, "g.v": np.zeros(3), "g.not_refractory": np.ones(3, dtype=bool),
+        "tau": 0.01, "dt": 0.001,
+    }  # fmt: skip
+    compiled(state, np.array([0, 2], dtype=np.int32))
+    compiled(state, np.array([]))  # an empty list of events comes out as float64
+    compiled(state, [1])
+    compiled(state, np.array([True, False, False]))
+    np.testing.assert_allclose(state["g.v"], [0.19, 0.1, 0.1])
+    assert len(compiled.function.signatures) == 1
+    with pytest.raises(NumbaTargetError, match="selection of float64 values"):
+        compiled(state, np.array([0.5]))
