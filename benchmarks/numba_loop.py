@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -243,6 +244,7 @@ def measure(
         "spikes": spikes,
         "rate_hz": round(spikes / neurons / duration, 3),
         "synapses": int(state["Ce.N"] + state["Ci.N"]),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     if not hand_written:
         return result
@@ -335,6 +337,7 @@ def main() -> None:
         "compile_seconds_cached": warm["compile_seconds"],
         "process_seconds_cold": cold["process_seconds"],
         "process_seconds_cached": warm["process_seconds"],
+        "peak_memory_mb": warm["peak_memory_mb"],
         "run_seconds": timed["run_seconds"], "run_cpu_seconds": timed["run_cpu_seconds"],
         "hand_written_run_seconds": timed["hand_written_run_seconds"],
         "hand_written_run_cpu_seconds": timed["hand_written_run_cpu_seconds"],
