@@ -122,10 +122,17 @@ def _value_arguments(state: Mapping[str, object], dtypes: Mapping[str, str]) -> 
     values = []
     for key, dtype in dtypes.items():
         value = state[key]
-        if np.ndim(value) == 0:
-            value = np.dtype(dtype).type(value[()] if isinstance(value, np.ndarray) else value)
-        values.append(value)
+        if isinstance(value, np.ndarray):
+            if value.ndim:
+                values.append(value)
+                continue
+            value = value[()]
+        values.append(_SCALAR_TYPES[dtype](value))
     return values
+
+
+_SCALAR_TYPES = {name: np.dtype(name).type for name in ("float64", "float32", "int64", "int32")}
+_SCALAR_TYPES.update({"bool": np.bool_, "uint64": np.uint64, "uint32": np.uint32})
 
 
 def _value_key(ref: VariableRef) -> str:
@@ -135,24 +142,55 @@ def _value_key(ref: VariableRef) -> str:
 def _invariants_function(
     invariants: Sequence[tuple[str, Expression, Kernel]], functions: Mapping[str, Callable]
 ) -> Callable[[Mapping[str, object]], tuple]:
-    """A Python function computing the hoisted invariants from the state with NumPy."""
-    lines = ["def invariants(_ns):"]
-    results = []
+    """A Python function computing the hoisted invariants from the state with NumPy.
+
+    The last inputs and results are kept: a kernel called on every step with unchanged
+    constants does not recompute its ``exp(-dt/tau)``.
+    """
+    inputs: dict[str, int] = {}  # load code -> position in the tuple of inputs
+    lines = ["def _make():", "    _last = [None, None]"]
+    calls = []
     for number, (_, expression, kernel) in enumerate(invariants):
-        bindings = []
-        for name in sorted(expression.names):
+        names = sorted(expression.names)
+        positions = []
+        for name in names:
             ref = kernel.variables[name]
-            if ref.kind == VariableKind.SHARED:
-                bindings.append(f"{name}=_ns[{ref.array!r}][0]")
-            else:
-                bindings.append(f"{name}=_ns[{_value_key(ref)!r}]")
-        lines.append(f"    def _invariant_{number}({', '.join(bindings)}):")
+            load = (
+                f"_ns[{ref.array!r}][0]"
+                if ref.kind == VariableKind.SHARED
+                else f"_ns[{_value_key(ref)!r}]"
+            )
+            positions.append(inputs.setdefault(load, len(inputs)))
+        lines.append(f"    def _invariant_{number}({', '.join(names)}):")
         lines.append(f"        return {numpy_code(expression)}")
-        results.append(f"_invariant_{number}()")
-    lines.append(f"    return ({''.join(r + ', ' for r in results)})")
-    scope: dict[str, object] = {**NUMPY_FUNCTIONS, **functions}
+        calls.append(f"_invariant_{number}({', '.join(f'_inputs[{p}]' for p in positions)})")
+    lines += [
+        "    def invariants(_ns):",
+        f"        _inputs = ({''.join(load + ', ' for load in inputs)})",
+        "        _key = _cache_key(_inputs)",
+        "        if _key is not None and _key == _last[0]:",
+        "            return _last[1]",
+        f"        _results = ({''.join(call + ', ' for call in calls)})",
+        "        _last[0], _last[1] = _key, _results",
+        "        return _results",
+        "    return invariants",
+    ]
+    scope: dict[str, object] = {**NUMPY_FUNCTIONS, **functions, "_cache_key": _cache_key}
     exec(compile("\n".join(lines) + "\n", "<axonal invariants>", "exec"), scope)
-    return scope["invariants"]
+    return scope["_make"]()
+
+
+def _cache_key(inputs: tuple) -> tuple | None:
+    """Inputs compared exactly (-0.0 differs from 0.0), or None when one is an array."""
+    key = []
+    for value in inputs:
+        if isinstance(value, float):  # numpy.float64 included
+            key.append(value.hex())
+        elif isinstance(value, int | bool | np.integer | np.bool_):
+            key.append((type(value), value))
+        else:
+            return None
+    return tuple(key)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -485,3 +485,15 @@ def test_selections_of_any_integer_type_or_empty_share_one_compiled_signature():
     assert len(compiled.function.signatures) == 1
     with pytest.raises(NumbaTargetError, match="selection of float64 values"):
         compiled(state, np.array([0.5]))
+
+
+def test_invariants_are_recomputed_exactly_when_an_input_changes():
+    compiled = compile_numba_kernel(EXACT_LIF_UPDATE)
+    state = _cuba_state()
+    first = compiled.invariants(state)
+    assert compiled.invariants(state) is first  # unchanged constants: kept
+    state["taum"] = 0.021
+    changed = compiled.invariants(state)
+    assert changed is not first and changed != first
+    state["taum"] = 0.02
+    assert compiled.invariants(state) == first
