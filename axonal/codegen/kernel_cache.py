@@ -52,15 +52,25 @@ def module_path(source: str, tag: str) -> Path:
     return cache_directory() / f"axonal_{tag}_{source_digest(source)[:24]}.py"
 
 
+class KernelCacheError(OSError):
+    """The cache folder cannot hold generated code (not writable, say)."""
+
+
 def _write_once(path: Path, source: str) -> None:
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: a concurrent process sees either no file or the whole file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(source)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a concurrent process sees either no file or the whole file.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w") as stream:
+            stream.write(source)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise KernelCacheError(
+            f"cannot write generated code to the kernel cache folder {path.parent} ({error}); "
+            f"set {CACHE_DIR_VARIABLE} to a writable folder"
+        ) from error
 
 
 def load_module(

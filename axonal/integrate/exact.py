@@ -129,9 +129,11 @@ def _triangular_exponential(upper: sympy.Matrix) -> sympy.Matrix | None:
     for distance in range(1, n):
         for i in range(n - distance):
             j = i + distance
+            # F T = T F gives F_ij (T_jj - T_ii) = T_ij (F_jj - F_ii)
+            #                                     + sum_k (T_ik F_kj - F_ik T_kj)
             total = upper[i, j] * (result[j, j] - result[i, i])
             for k in range(i + 1, j):
-                total += result[i, k] * upper[k, j] - upper[i, k] * result[k, j]
+                total += upper[i, k] * result[k, j] - result[i, k] * upper[k, j]
             result[i, j] = total / gaps[i, j]
     return result
 
@@ -193,6 +195,11 @@ def _pair(
     return {x: new[0], y: new[1]}
 
 
+def _tidy(coefficient: sympy.Expr) -> sympy.Expr:
+    """A coefficient of the solution, simplified and with common factors pulled out."""
+    return sympy.factor_terms(sympy.simplify(coefficient))
+
+
 def _compact(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> sympy.Expr:
     """Collect on the state variables, each coefficient simplified on its own."""
     expr = sympy.expand(expr)
@@ -201,8 +208,8 @@ def _compact(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> sympy.Expr:
     for s in symbols:
         coefficient = remainder.coeff(s)
         remainder = sympy.expand(remainder - coefficient * s)
-        total += sympy.simplify(coefficient) * s
-    return total + sympy.simplify(remainder)
+        total += _tidy(coefficient) * s
+    return total + _tidy(remainder)
 
 
 def _check_real(expr: sympy.Expr, names: str) -> sympy.Expr:
@@ -258,7 +265,7 @@ def exact(system: EquationSystem) -> tuple[Statement, ...]:
         for i, x in enumerate(group):
             new_value = sympy.S.Zero
             for j, y in enumerate(group):
-                new_value += sympy.simplify(propagator[i, j]) * symbols[y]
-            new_value += sympy.simplify(propagator[i, n])
+                new_value += _tidy(propagator[i, j]) * symbols[y]
+            new_value += _tidy(propagator[i, n])
             finals[x] = _check_real(new_value, x)
     return assemble(system, [], finals)

@@ -16,7 +16,12 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from axonal.model.ir import Expression
-from axonal.model.sympy_conversion import SympyConversionError, str_to_sympy, symbol
+from axonal.model.sympy_conversion import (
+    RandomDraw,
+    SympyConversionError,
+    str_to_sympy,
+    symbol,
+)
 
 __all__: list[str] = []  # internal room
 
@@ -159,6 +164,12 @@ def analyse(
             expr = str_to_sympy(code)
         except SympyConversionError as error:
             raise IntegrationError(f"{label}: the equation for {variable}: {error}") from error
+        if expr.atoms(RandomDraw):
+            raise IntegrationError(
+                f"{label}: the equation for {variable} calls rand() or randn(), which would draw "
+                "anew at every stage of a step; write noise as xi, or move the draw into a "
+                "subexpression flagged (constant over dt)"
+            )
         noise_symbols = sorted(
             (s for s in expr.free_symbols if NOISE_NAME.match(s.name)), key=lambda s: s.name
         )

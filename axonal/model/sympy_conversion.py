@@ -93,7 +93,7 @@ class int_(sympy.Function):  # noqa: N801 -- prints as ``int``
         return None
 
 
-class _RandomDraw(sympy.Function):
+class RandomDraw(sympy.Function):
     """A call to ``rand()`` or ``randn()``.
 
     Each call carries a hidden unique dummy argument, so that two draws never compare equal
@@ -104,11 +104,11 @@ class _RandomDraw(sympy.Function):
     nargs = 1
 
 
-class rand(_RandomDraw):  # noqa: N801 -- the name users write
+class rand(RandomDraw):  # noqa: N801 -- the name users write
     """Uniform random number on [0, 1), one per element and call."""
 
 
-class randn(_RandomDraw):  # noqa: N801 -- the name users write
+class randn(RandomDraw):  # noqa: N801 -- the name users write
     """Standard normal random number, one per element and call."""
 
 
@@ -335,11 +335,11 @@ class _LanguagePrinter(StrPrinter):
     def _print_ceiling(self, expr):
         return self._print_Function(expr)
 
-    def _print__RandomDraw(self, expr):
+    def _print_RandomDraw(self, expr):
         return f"{type(expr).__name__}()"
 
-    _print_rand = _print__RandomDraw
-    _print_randn = _print__RandomDraw
+    _print_rand = _print_RandomDraw
+    _print_randn = _print_RandomDraw
 
     def _print_Mod(self, expr):
         # Always bracketed: SymPy ranks Mod with Mul, Python's % binds differently with -.

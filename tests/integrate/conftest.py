@@ -65,7 +65,7 @@ def simulate(
     return state
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run():
     return simulate
 
@@ -75,6 +75,6 @@ def fitted_order(dts, errors) -> float:
     return float(np.polyfit(np.log(dts), np.log(errors), 1)[0])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def order():
     return fitted_order

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from axonal.integrate import IntegrationError, state_update
 from axonal.model.ir import Expression
@@ -130,3 +132,52 @@ def test_equal_time_constants_give_the_resonant_solution(run):
     update = _update({"v": "(ge - v) / tau", "ge": "-ge / tau"})
     final = run(update, {"v": 0.0, "ge": 1.0}, {"tau": 0.01}, dt=1e-3, steps=30)
     assert final["v"][0] == pytest.approx(3.0 * np.exp(-3.0), rel=1e-12)
+
+
+_CHAIN = {"v": "a * v + c * ge + d * gi + e", "ge": "f * ge", "gi": "h * gi + k * ge"}
+
+
+@pytest.fixture(scope="module")
+def chain_update():
+    return _update(_CHAIN)
+
+
+def _matrix_exponential(matrix):
+    """exp(M) for a diagonalisable matrix, independent of the code under test."""
+    values, vectors = np.linalg.eig(matrix)
+    return (vectors @ np.diag(np.exp(values)) @ np.linalg.inv(vectors)).real
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=7, max_size=7), st.floats(0.01, 1.0))
+def test_triangular_chain_matches_the_matrix_exponential(run, chain_update, values, dt):
+    a, c, d, e, f, h, k = values
+    assume(min(abs(a - f), abs(a - h), abs(f - h), abs(a), abs(f), abs(h)) > 0.1)
+    # The augmented matrix of (v, ge, gi, 1).
+    augmented = np.array([[a, c, d, e], [0, f, 0, 0], [0, k, h, 0], [0, 0, 0, 0]], dtype=float)
+    start = np.array([0.3, -1.2, 0.7, 1.0])
+    expected = _matrix_exponential(augmented * dt) @ start
+    parameters = dict(a=a, c=c, d=d, e=e, f=f, h=h, k=k)
+    initial = {"v": start[0], "ge": start[1], "gi": start[2]}
+    final = run(chain_update, initial, parameters, dt=dt, steps=1)
+    for index, name in enumerate(["v", "ge", "gi"]):
+        assert final[name][0] == pytest.approx(expected[index], rel=1e-9, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def rotation_update():
+    return _update({"x": "-g * x + w * y + p", "y": "-w * x - g * y + q"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=4, max_size=4), st.floats(0.01, 1.0))
+def test_damped_rotation_matches_the_matrix_exponential(run, rotation_update, values, dt):
+    g, w, p, q = values
+    assume(abs(w) > 0.05 and g**2 + w**2 > 0.05)
+    augmented = np.array([[-g, w, p], [-w, -g, q], [0, 0, 0]], dtype=float)
+    start = np.array([0.4, -0.9, 1.0])
+    expected = _matrix_exponential(augmented * dt) @ start
+    final = run(rotation_update, {"x": 0.4, "y": -0.9}, dict(g=g, w=w, p=p, q=q),
+                     dt=dt, steps=1)  # fmt: skip
+    assert final["x"][0] == pytest.approx(expected[0], rel=1e-9, abs=1e-9)
+    assert final["y"][0] == pytest.approx(expected[1], rel=1e-9, abs=1e-9)
