@@ -408,10 +408,16 @@ def command_export(arguments: argparse.Namespace) -> int:
 
 
 def command_web(arguments: argparse.Namespace) -> int:
+    from axonal.records.errors import ProjectNotFoundError
     from axonal.records.web import serve
 
-    store = _store(arguments)
-    serve(store, arguments.host, arguments.port)
+    try:
+        project = _project(arguments)
+    except ProjectNotFoundError:
+        if not arguments.store:
+            raise
+        project = None  # a shared store can be browsed from anywhere; repeats need a project
+    serve(_store(arguments, project), arguments.host, arguments.port, project)
     return 0
 
 

@@ -240,8 +240,8 @@ class RecordStore:
         a chosen one raises DuplicateLabelError."""
         base_label = fields["label"]
         tags = sorted(set(tags))
-        for attempt in range(1000):
-            label = base_label if attempt == 0 else f"{base_label}_{attempt + 1}"
+        label = base_label
+        for _attempt in range(1000):
             row = {**fields, "label": label}
             row["parameters"] = json.dumps(fields.get("parameters") or {}, default=str)
 
@@ -267,7 +267,18 @@ class RecordStore:
                     raise DuplicateLabelError(
                         f"A record labelled {label!r} exists already; choose another --label."
                     ) from None
+                label = f"{base_label}_{self._next_suffix(base_label)}"
         raise StoreError(f"Could not find a free label starting with {base_label!r}")
+
+    def _next_suffix(self, base_label: str) -> int:
+        """The smallest n > 1 above every `base_label_n` taken so far."""
+        pattern = f"{_escape_like(base_label)}\\_%"
+        statement = sa.select(records_table.c.label).where(
+            records_table.c.label.like(pattern, escape="\\")
+        )
+        taken = self._read(lambda connection: list(connection.execute(statement).scalars()))
+        suffixes = [label[len(base_label) + 1 :] for label in taken]
+        return max([int(suffix) for suffix in suffixes if suffix.isdigit()] + [1]) + 1
 
     def update(
         self,
