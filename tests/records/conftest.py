@@ -77,7 +77,12 @@ SIMULATION_SCRIPT = textwrap.dedent(
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh axonal project in a git repository with one committed simulation script."""
-    root = tmp_path / "study"
+    return make_project(tmp_path / "study")
+
+
+def make_project(root: Path) -> Path:
+    """Make `root` a git repository holding simulate.py and default.yaml, and an axonal
+    project."""
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     (root / "simulate.py").write_text(SIMULATION_SCRIPT)
