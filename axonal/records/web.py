@@ -170,7 +170,9 @@ class RecordsHandler(BaseHTTPRequestHandler):
             return
         store = self.server.store
         a, b = store.get(labels[0]), store.get(labels[1])
-        self._html(pages.diff_page(labels[0], labels[1], diff_records(a, b)))
+        if "pick" in query and (b["started_at"], b["label"]) < (a["started_at"], a["label"]):
+            a, b = b, a  # two ticked in the list: the older one is a
+        self._html(pages.diff_page(a["label"], b["label"], diff_records(a, b)))
 
     def _repeat(self, label: str) -> None:
         from axonal.records.repeat import repeat_record
