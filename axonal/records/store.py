@@ -421,8 +421,17 @@ class RecordStore:
                 statement = statement.limit(query.limit)
             if query.offset:
                 statement = statement.offset(query.offset)
-            rows = [_light_record(row._mapping) for row in connection.execute(statement)]
-            tags = self._tags(connection, [row["id"] for row in rows])
+            result = connection.execute(statement)
+            keys = list(result.keys())
+            rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
+            if long:
+                for row in rows:
+                    row["parameters"] = json.loads(row["parameters"] or "{}")
+            if len(rows) <= 900:
+                tags = self._tags(connection, [row["id"] for row in rows])
+            else:  # many records: let the database pick their tags rather than bind 100 000 ids
+                ids = _filtered(sa.select(records_table.c.id), query).scalar_subquery()
+                tags = self._tags_where(connection, tags_table.c.record_id.in_(ids))
             for row in rows:
                 row["tags"] = tags.get(row["id"], [])
             return rows
@@ -439,17 +448,19 @@ class RecordStore:
         return self._read(lambda connection: list(connection.execute(statement).scalars()))
 
     def _tags(self, connection: sa.Connection, ids: list[int]) -> dict[int, list[str]]:
+        if not ids:
+            return {}
+        return self._tags_where(connection, tags_table.c.record_id.in_(ids))
+
+    def _tags_where(self, connection: sa.Connection, condition: Any) -> dict[int, list[str]]:
         tags: dict[int, list[str]] = {}
-        # Chunked: SQLite limits the number of bound parameters in one statement.
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            statement = (
-                sa.select(tags_table.c.record_id, tags_table.c.tag)
-                .where(tags_table.c.record_id.in_(chunk))
-                .order_by(tags_table.c.tag)
-            )
-            for record_id, tag in connection.execute(statement):
-                tags.setdefault(record_id, []).append(tag)
+        statement = (
+            sa.select(tags_table.c.record_id, tags_table.c.tag)
+            .where(condition)
+            .order_by(tags_table.c.tag)
+        )
+        for record_id, tag in connection.execute(statement).all():
+            tags.setdefault(record_id, []).append(tag)
         return tags
 
 
