@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from axonal.cli import main
 from tests.records.conftest import make_project, run_axonal
 from tests.records.test_runner import label_of, store_of
 
@@ -26,8 +27,17 @@ def three_runs(tmp_path_factory) -> tuple[Path, list[str]]:
     return project, labels
 
 
-def axonal(project: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return run_axonal(*arguments, cwd=project)
+@pytest.fixture
+def axonal(capsys):
+    """The `axonal` command called in this process (what the console script calls)."""
+
+    def call(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+        capsys.readouterr()
+        code = main(["--project", str(project), *arguments])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(arguments, code, out, err)
+
+    return call
 
 
 def test_init_makes_a_project_that_keeps_its_records_out_of_git(tmp_path):
@@ -46,7 +56,7 @@ def test_outside_a_project_the_command_says_what_to_do(tmp_path):
     assert "No axonal project in" in completed.stderr and "axonal init" in completed.stderr
 
 
-def test_list_shows_the_runs_newest_first_and_filters_them(three_runs):
+def test_list_shows_the_runs_newest_first_and_filters_them(three_runs, axonal):
     project, labels = three_runs
     listed = axonal(project, "list").stdout.splitlines()
     assert [line.split()[0] for line in listed] == labels[::-1]
@@ -62,7 +72,7 @@ def test_list_shows_the_runs_newest_first_and_filters_them(three_runs):
     assert [record["label"] for record in as_json] == labels[::-1]
 
 
-def test_show_prints_every_part_of_a_record(three_runs):
+def test_show_prints_every_part_of_a_record(three_runs, axonal):
     project, _ = three_runs
     text = axonal(project, "show", "n50").stdout
     for expected in (
@@ -81,7 +91,7 @@ def test_show_prints_every_part_of_a_record(three_runs):
     assert json.loads(axonal(project, "show", "last", "--json").stdout)["label"] == "n200"
 
 
-def test_diff_names_what_differs(three_runs):
+def test_diff_names_what_differs(three_runs, axonal):
     project, _ = three_runs
     text = axonal(project, "diff", "n10", "n50").stdout
     assert "Differences between n10 (a) and n50 (b):" in text
@@ -92,9 +102,9 @@ def test_diff_names_what_differs(three_runs):
     assert all(found == [] for found in differences.values())
 
 
-def test_tag_comment_and_delete_change_the_record(tmp_path):
+def test_tag_comment_and_delete_change_the_record(tmp_path, axonal):
     project = make_project(tmp_path / "study")
-    label = label_of(axonal(project, "run", "simulate.py"))
+    label = label_of(run_axonal("run", "simulate.py", cwd=project))
     assert axonal(project, "tag", "figure6", label).returncode == 0
     assert axonal(project, "comment", label, "the rate is too high").returncode == 0
     assert axonal(project, "comment", "--append", label, "check tau").returncode == 0
@@ -117,7 +127,7 @@ def test_tag_comment_and_delete_change_the_record(tmp_path):
         ("export", "nope"),
     ],
 )
-def test_an_unknown_label_is_a_clear_error_and_loses_nothing(three_runs, arguments):
+def test_an_unknown_label_is_a_clear_error_and_loses_nothing(three_runs, arguments, axonal):
     project, labels = three_runs
     completed = axonal(project, *arguments)
     assert completed.returncode == 2
@@ -125,7 +135,7 @@ def test_an_unknown_label_is_a_clear_error_and_loses_nothing(three_runs, argumen
     assert [r["label"] for r in store_of(project).list()] == labels[::-1]
 
 
-def test_export_writes_whole_records_as_json(three_runs, tmp_path):
+def test_export_writes_whole_records_as_json(three_runs, tmp_path, axonal):
     project, _ = three_runs
     target = tmp_path / "records.json"
     assert axonal(project, "export", "--tag", "small", "-o", str(target)).returncode == 0
@@ -134,7 +144,7 @@ def test_export_writes_whole_records_as_json(three_runs, tmp_path):
     assert exported[0]["details"]["outputs"] and exported[0]["parameters"]["N"] == 50
 
 
-def test_a_store_url_on_the_command_line_wins(tmp_path, three_runs):
+def test_a_store_url_on_the_command_line_wins(tmp_path, three_runs, axonal):
     project, _ = three_runs
     other = f"sqlite:///{tmp_path / 'other.db'}"
     assert axonal(project, "--store", other, "list").stdout == ""
