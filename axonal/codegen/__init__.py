@@ -1,3 +1,5 @@
 """Code generation: the intermediate form printed as NumPy or Numba code; the kernel cache."""
 
-__all__: list[str] = []
+from axonal.codegen.targets import set_target
+
+__all__ = ["set_target"]

@@ -1,3 +1,5 @@
 """NeuronGroup, subgroups, input groups and the unit-aware views of their variables."""
 
-__all__: list[str] = []
+from axonal.groups.neurongroup import NeuronGroup
+
+__all__ = ["NeuronGroup"]

@@ -1,3 +1,7 @@
 """Equations and statements: parsing, name resolution, dimension checks, the intermediate form."""
 
-__all__: list[str] = []
+from axonal.model.equations import Equations
+from axonal.model.errors import EquationError
+from axonal.model.functions import Function, implementation
+
+__all__ = ["EquationError", "Equations", "Function", "implementation"]

@@ -52,16 +52,16 @@ class Expression:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """Identifiers read by the expression, function names excluded."""
+        """Identifiers read by the expression as values (names in call position excluded)."""
         called = {
-            node.func.id
+            id(node.func)
             for node in ast.walk(self.tree)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         }
         return frozenset(
             node.id
             for node in ast.walk(self.tree)
-            if isinstance(node, ast.Name) and node.id not in called
+            if isinstance(node, ast.Name) and id(node) not in called
         )
 
     @cached_property
@@ -153,7 +153,8 @@ class Kernel:
     spiked, the synapses an event reaches). For THRESHOLD kernels ``condition`` is the boolean
     expression whose true elements are the events, and ``statements`` may be empty. ``owner`` is
     the name of the group, synapses or monitor the kernel belongs to; ``when`` and ``order``
-    place it in the time step's schedule.
+    place it in the time step's schedule; ``event`` names the event a THRESHOLD kernel detects
+    or a RESET kernel runs on ('spike' unless the group defines custom events).
     """
 
     name: str
@@ -164,6 +165,7 @@ class Kernel:
     condition: Expression | None = None
     when: str = "groups"
     order: int = 0
+    event: str = "spike"  # THRESHOLD: the event it detects; RESET: the event it runs on
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variables", MappingProxyType(dict(self.variables)))

@@ -1,3 +1,6 @@
 """Monitors: spikes, events, state variables and population rates."""
 
-__all__: list[str] = []
+from axonal.monitors.eventmonitor import EventMonitor, SpikeMonitor
+from axonal.monitors.statemonitor import PopulationRateMonitor, StateMonitor
+
+__all__ = ["SpikeMonitor", "EventMonitor", "StateMonitor", "PopulationRateMonitor"]

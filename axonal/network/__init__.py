@@ -1,3 +1,25 @@
 """Clocks, the schedule of a time step, Network, run, store and restore."""
 
-__all__: list[str] = []
+from axonal.network.base import start_scope
+from axonal.network.clock import Clock, defaultclock
+from axonal.network.magic import restore, run, store
+from axonal.network.network import Network, collect, run_summaries
+from axonal.network.operation import NetworkOperation, network_operation
+from axonal.network.random import seed
+
+__all__ = [
+    "Clock",
+    "defaultclock",
+    "Network",
+    "NetworkOperation",
+    "network_operation",
+    "run",
+    "store",
+    "restore",
+    "start_scope",
+    "collect",
+    "seed",
+]
+
+# Not in the user's namespace, but part of the room's API (used by axonal.records).
+run_summaries = run_summaries

@@ -1,3 +1,5 @@
 """Synapses: connectivity, pathways, delays and summed variables."""
 
-__all__: list[str] = []
+from axonal.synapses.synapses import Synapses
+
+__all__ = ["Synapses"]

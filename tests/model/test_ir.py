@@ -32,3 +32,8 @@ def test_kernel_describes_its_statements():
         ),
     )
     assert kernel.describe().splitlines()[1:] == ["v = vr", "vt += dvt"]
+
+
+def test_a_name_both_called_and_read_counts_as_read():
+    expr = Expression("exp(-exp)")
+    assert expr.names == {"exp"} and expr.functions == {"exp"}

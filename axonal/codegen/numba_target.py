@@ -1,0 +1,1077 @@
+"""The Numba target: kernels, and whole network time loops, as compiled loops over elements.
+
+Two entry points share one printer of kernel loop bodies:
+
+- :func:`compile_numba_kernel` makes one kernel callable exactly like the NumPy target's
+  ``NumpyKernel``: ``compiled(state, selection)``.
+- :func:`generate_network_loop` makes ONE compiled function ``run_loop`` that runs the whole
+  time loop of a network: every scheduled kernel's loop inlined in schedule order, spikes
+  passed between them in event buffers, synaptic pathways through CSR connectivity and a
+  ring buffer of delayed spikes, spike monitors appending to preallocated buffers.
+  The schedule is a list of :class:`ScheduledItem` records (see there).
+
+Meaning is the NumPy target's, element for element: statements run in order; a write through
+an index (``ge_post += w``) accumulates over synapses sharing a target; ``condition`` limits an
+assignment; a THRESHOLD kernel yields the selected elements where its condition holds. When
+a kernel reads a variable that other elements of the same call write through an index (or
+writes a shared variable), the element loop is split statement by statement, exactly as the
+NumPy target evaluates it; otherwise all statements run in one fused loop.
+
+Constants are never written into the source: they are arguments, so changing a parameter
+value never changes the source (nor recompiles). Subexpressions over constants and ``dt`` only
+(``exp(-dt/taum)``) are evaluated once per call with NumPy and passed in, so their values are
+bit-identical to the NumPy target's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from axonal.codegen import kernel_cache
+from axonal.codegen.numba_printer import (
+    NUMBA_FUNCTION_FORMS,
+    PRINTED_CODE_IMPORTS,
+    RANDOM_FUNCTIONS,
+    expression_dtype,
+    hoist_invariants,
+    numba_code,
+)
+from axonal.codegen.numpy_printer import numpy_code
+from axonal.codegen.numpy_target import NUMPY_FUNCTIONS
+from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
+
+ALL_ELEMENTS = slice(None)
+_NO_SELECTION = np.empty(0, dtype=np.int64)
+_PER_ELEMENT = (VariableKind.ARRAY, VariableKind.INDEX)
+
+__all__: list[str] = []  # internal room: nothing here is part of the user's namespace
+
+
+class NumbaTargetError(ValueError):
+    """A kernel or schedule cannot be turned into Numba code; the message says which and why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters of a generated function
+
+
+class _Arguments:
+    """The generated function's parameters: state arrays, values, and hoisted invariants."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, str] = {}  # state key -> identifier
+        self.values: dict[str, str] = {}  # state key -> identifier
+        self.invariants: list[tuple[str, Expression, Kernel]] = []  # identifier, expr, kernel
+        self._taken: set[str] = set()
+
+    def _identifier(self, prefix: str, key: str) -> str:
+        base = prefix + re.sub(r"\W", "_", key)
+        identifier, counter = base, 1
+        while identifier in self._taken:
+            identifier, counter = f"{base}_{counter}", counter + 1
+        self._taken.add(identifier)
+        return identifier
+
+    def array(self, key: str) -> str:
+        if key not in self.arrays:
+            self.arrays[key] = self._identifier("a_", key)
+        return self.arrays[key]
+
+    def value(self, key: str) -> str:
+        if key not in self.values:
+            self.values[key] = self._identifier("c_", key)
+        return self.values[key]
+
+    def invariant(self, expression: Expression, kernel: Kernel) -> str:
+        for identifier, known, owner in self.invariants:
+            if known == expression and owner is kernel:
+                return identifier
+        identifier = f"_inv{len(self.invariants)}"
+        self.invariants.append((identifier, expression, kernel))
+        return identifier
+
+    def parameters(self) -> list[str]:
+        return [*self.arrays.values(), *self.values.values(), *(i for i, _, _ in self.invariants)]
+
+
+def _scalar(value):
+    """A value argument: 0-d arrays become NumPy scalars (Numba types them differently)."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def _value_key(ref: VariableRef) -> str:
+    return ref.array or ref.name
+
+
+def _invariants_function(
+    invariants: Sequence[tuple[str, Expression, Kernel]], functions: Mapping[str, Callable]
+) -> Callable[[Mapping[str, object]], tuple]:
+    """A Python function computing the hoisted invariants from the state with NumPy."""
+    lines = ["def invariants(_ns):"]
+    results = []
+    for number, (_, expression, kernel) in enumerate(invariants):
+        bindings = []
+        for name in sorted(expression.names):
+            ref = kernel.variables[name]
+            if ref.kind == VariableKind.SHARED:
+                bindings.append(f"{name}=_ns[{ref.array!r}][0]")
+            else:
+                bindings.append(f"{name}=_ns[{_value_key(ref)!r}]")
+        lines.append(f"    def _invariant_{number}({', '.join(bindings)}):")
+        lines.append(f"        return {numpy_code(expression)}")
+        results.append(f"_invariant_{number}()")
+    lines.append(f"    return ({''.join(r + ', ' for r in results)})")
+    scope: dict[str, object] = {**NUMPY_FUNCTIONS, **functions}
+    exec(compile("\n".join(lines) + "\n", "<axonal invariants>", "exec"), scope)
+    return scope["invariants"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Element selections as loop code
+
+
+@dataclass(frozen=True)
+class _FlatSelection:
+    """Elements 0..n-1 (``indices`` None) or ``indices[0:n]``; code strings."""
+
+    n: str
+    indices: str | None = None
+
+
+@dataclass(frozen=True)
+class _SourceSynapses:
+    """The synapses (CSR rows) of the source elements ``sources[0:n_sources]``."""
+
+    sources: str
+    n_sources: str
+    indptr: str
+    synapse_ids: str | None
+
+
+def _open_loop(selection, indent: str) -> tuple[list[str], str]:
+    """Loop header lines that define ``_e`` (the element) for each selected element."""
+    if isinstance(selection, _FlatSelection):
+        if selection.indices is None:
+            return [f"{indent}for _e in range({selection.n}):"], indent + "    "
+        inner = indent + "    "
+        return [
+            f"{indent}for _k in range({selection.n}):",
+            f"{inner}_e = {selection.indices}[_k]",
+        ], inner
+    rows = indent + "    "
+    inner = rows + "    "
+    lines = [
+        f"{indent}for _q in range({selection.n_sources}):",
+        f"{rows}_source = {selection.sources}[_q]",
+        f"{rows}for _pos in range({selection.indptr}[_source], {selection.indptr}[_source + 1]):",
+    ]
+    element = "_pos" if selection.synapse_ids is None else f"{selection.synapse_ids}[_pos]"
+    lines.append(f"{inner}_e = {element}")
+    return lines, inner
+
+
+def _flatten_selection(selection, indent: str) -> tuple[list[str], _FlatSelection]:
+    """Lines materialising a nested selection as one index array (for statement-wise loops)."""
+    if isinstance(selection, _FlatSelection):
+        return [], selection
+    counting, inner = _open_loop(selection, indent)
+    lines = [f"{indent}_m = 0", *counting[:-1], f"{inner}_m += 1"]
+    lines.append(f"{indent}_flat = np.empty(_m, np.int64)")
+    lines.append(f"{indent}_m = 0")
+    filling, inner = _open_loop(selection, indent)
+    lines += [*filling, f"{inner}_flat[_m] = _e", f"{inner}_m += 1"]
+    return lines, _FlatSelection("_m", "_flat")
+
+
+# ---------------------------------------------------------------------------------------------
+# One kernel as loop code
+
+
+class _KernelCode:
+    """Prints one kernel as loop code over a selection, in the NumPy target's meaning.
+
+    ``in_time_loop`` says whether the kernel sits inside a network time loop (``t`` is the
+    loop's time, shared variables may change between kernels) or is called on its own (the
+    state mapping provides ``t``; only its own writes change shared variables).
+    """
+
+    def __init__(
+        self,
+        kernel: Kernel,
+        prefix: str,
+        arguments: _Arguments,
+        function_forms: Mapping[str, str],
+        in_time_loop: bool,
+    ) -> None:
+        self.kernel = kernel
+        self.prefix = prefix
+        self.arguments = arguments
+        self.function_forms = function_forms
+        self.in_time_loop = in_time_loop
+        self.where = f"kernel {kernel.name!r}"
+        self.temporaries = {s.target for s in kernel.statements if s.temporary}
+        self._check_names()
+        self.written_shared = {
+            s.target
+            for s in kernel.statements
+            if not s.temporary and kernel.variables[s.target].kind == VariableKind.SHARED
+        }
+        self.statements, self.condition = self._hoisted()
+        self.statement_wise = self._needs_statement_wise_loops()
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def _check_names(self) -> None:
+        kernel = self.kernel
+        if kernel.role == KernelRole.THRESHOLD and kernel.condition is None:
+            raise NumbaTargetError(f"threshold kernel {kernel.name!r} has no condition")
+        for statement in kernel.statements:
+            names = set(statement.expr.names) | {statement.target}
+            if statement.condition is not None:
+                names |= statement.condition.names
+            for name in sorted(names - self.temporaries):
+                if name not in kernel.variables:
+                    raise NumbaTargetError(
+                        f"{self.where} uses {name!r} in '{statement}', "
+                        "which its variables table does not define"
+                    )
+            if not statement.temporary:
+                ref = kernel.variables[statement.target]
+                if ref.read_only:
+                    raise NumbaReadOnlyError(
+                        f"{self.where} writes to the read-only variable {statement.target!r} "
+                        f"in '{statement}'"
+                    )
+                if ref.kind not in (*_PER_ELEMENT, VariableKind.SHARED):
+                    raise NumbaTargetError(
+                        f"{self.where} assigns to {statement.target!r} in '{statement}', "
+                        f"which is a {ref.kind.value}, not a stored variable"
+                    )
+        if kernel.condition is not None:
+            for name in sorted(kernel.condition.names - self.temporaries):
+                if name not in kernel.variables:
+                    raise NumbaTargetError(
+                        f"{self.where} uses {name!r} in its condition '{kernel.condition}', "
+                        "which its variables table does not define"
+                    )
+
+    def _is_invariant_name(self, name: str) -> bool:
+        ref = self.kernel.variables.get(name)
+        if name in self.temporaries or ref is None:
+            return False
+        if ref.kind == VariableKind.CONSTANT:
+            return True
+        if ref.kind == VariableKind.CLOCK:
+            return not self.in_time_loop or _value_key(ref) == "dt"
+        if ref.kind == VariableKind.SHARED:
+            return not self.in_time_loop and name not in self.written_shared
+        return False
+
+    def _hoisted(self) -> tuple[list[Statement], Expression | None]:
+        def placeholder(code: str) -> str:
+            return self.arguments.invariant(Expression(code), self.kernel)
+
+        def hoist(expression: Expression | None) -> Expression | None:
+            if expression is None:
+                return None
+            return hoist_invariants(expression, self._is_invariant_name, placeholder)
+
+        statements = [
+            Statement(s.target, s.op, hoist(s.expr), s.temporary, hoist(s.condition))
+            for s in self.kernel.statements
+        ]
+        return statements, hoist(self.kernel.condition)
+
+    def _needs_statement_wise_loops(self) -> bool:
+        """Whether one fused element loop would differ from statement-by-statement evaluation."""
+        if self.written_shared:
+            return True
+        variables = self.kernel.variables
+        names_of: dict[str, set[str]] = {}
+        for name, ref in variables.items():
+            if ref.kind in _PER_ELEMENT and ref.array is not None:
+                names_of.setdefault(ref.array, set()).add(name)
+        read: set[str] = set()
+        for statement in self.kernel.statements:
+            read |= statement.expr.names
+            if statement.condition is not None:
+                read |= statement.condition.names
+        if self.kernel.condition is not None:
+            read |= self.kernel.condition.names
+        for statement in self.kernel.statements:
+            if statement.temporary:
+                continue
+            ref = variables[statement.target]
+            aliases = names_of.get(ref.array, set())
+            if ref.index is not None and (aliases - self.temporaries) & read:
+                return True  # another element's write through the index would be visible
+            if ref.index is None and len(aliases) > 1:
+                return True
+        return False
+
+    # -- names ------------------------------------------------------------------------------
+
+    def _used_names(self) -> list[str]:
+        """Names of the kernel's table the (hoisted) code reads or writes."""
+        used: set[str] = set()
+        for statement in self.statements:
+            used |= statement.expr.names | {statement.target}
+            if statement.condition is not None:
+                used |= statement.condition.names
+        if self.condition is not None:
+            used |= self.condition.names
+        return sorted(used - {identifier for identifier, _, _ in self.arguments.invariants})
+
+    def _local(self, name: str) -> str:
+        return self.prefix + name
+
+    def _index_local(self, index_key: str) -> str:
+        return self.prefix + "j_" + re.sub(r"\W", "_", index_key)
+
+    def _scalar_forms(self) -> dict[str, str]:
+        """Code forms of names that are the same for every element (constants, clock, ...)."""
+        forms: dict[str, str] = {}
+        for identifier, _, kernel in self.arguments.invariants:
+            if kernel is self.kernel:
+                forms[identifier] = identifier
+        for name in self._used_names():
+            ref = self.kernel.variables.get(name)
+            if ref is None or name in self.temporaries:
+                continue
+            if ref.kind == VariableKind.CONSTANT:
+                forms[name] = self.arguments.value(_value_key(ref))
+            elif ref.kind == VariableKind.CLOCK:
+                forms[name] = self._clock_form(ref)
+            elif ref.kind == VariableKind.SHARED:
+                forms[name] = self._local(name)
+        return forms
+
+    def _clock_form(self, ref: VariableRef) -> str:
+        key = _value_key(ref)
+        if not self.in_time_loop:
+            return self.arguments.value(key)
+        if key in ("t", "dt"):
+            return key
+        raise NumbaTargetError(
+            f"{self.where} reads the clock variable {key!r}; the network loop runs on one "
+            "clock, whose variables are 't' and 'dt'"
+        )
+
+    def _per_element_names(self) -> list[str]:
+        return [
+            name
+            for name in self._used_names()
+            if name in self.temporaries or self.kernel.variables[name].kind in _PER_ELEMENT
+        ]
+
+    def _load_code(self, name: str) -> str:
+        """The code reading a per-element variable's stored value for element ``_e``."""
+        ref = self.kernel.variables[name]
+        if ref.array is None:
+            if ref.kind == VariableKind.INDEX:
+                return "_e"
+            raise NumbaTargetError(f"{self.where}: variable {name!r} has no storage array")
+        array = self.arguments.array(ref.array)
+        if ref.index is None:
+            return f"{array}[_e]"
+        return f"{array}[{self.arguments.array(ref.index)}[_e]]"
+
+    # -- code -------------------------------------------------------------------------------
+
+    def lines(self, selection, events: tuple[str, str] | None, indent: str) -> list[str]:
+        """The kernel's code; for a THRESHOLD kernel, ``events`` = (array, count) to append to."""
+        lines = [f"{indent}# {self.kernel.name} ({self.kernel.role.value})"]
+        for name in self._used_names():
+            ref = self.kernel.variables.get(name)
+            if ref is not None and name not in self.temporaries:
+                if ref.kind == VariableKind.SHARED:
+                    lines.append(
+                        f"{indent}{self._local(name)} = {self.arguments.array(ref.array)}[0]"
+                    )
+        if self.statement_wise:
+            lines += self._statement_wise_lines(selection, events, indent)
+        else:
+            lines += self._fused_lines(selection, events, indent)
+        return lines
+
+    def _print(self, expression: Expression, forms: Mapping[str, str]) -> str:
+        return numba_code(expression, forms, self.function_forms, self.where)
+
+    def _fused_lines(self, selection, events, indent: str) -> list[str]:
+        forms = self._scalar_forms()
+        for name in self._per_element_names():
+            forms[name] = self._local(name)
+        lines, inner = _open_loop(selection, indent)
+        index_locals: dict[str, str] = {}
+        for name in self._per_element_names():
+            if name in self.temporaries:
+                continue
+            ref = self.kernel.variables[name]
+            if ref.index is not None and ref.index not in index_locals:
+                index_locals[ref.index] = self._index_local(ref.index)
+                index_array = self.arguments.array(ref.index)
+                lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
+            if ref.index is not None:
+                load = f"{self.arguments.array(ref.array)}[{index_locals[ref.index]}]"
+            else:
+                load = self._load_code(name)
+            lines.append(f"{inner}{forms[name]} = {load}")
+        stored: list[str] = []
+        for statement in self.statements:
+            lines += self._statement_lines(statement, forms, index_locals, inner)
+            ref = self.kernel.variables.get(statement.target)
+            if not statement.temporary and ref.index is None and statement.target not in stored:
+                stored.append(statement.target)
+        for name in stored:
+            lines.append(f"{inner}{self._load_code(name)} = {forms[name]}")
+        if events is not None:
+            lines += self._event_lines(self.condition, forms, events, inner)
+        return lines
+
+    def _statement_lines(
+        self, statement: Statement, forms: Mapping[str, str], index_locals, indent: str
+    ) -> list[str]:
+        value = self._print(statement.expr, forms)
+        target = forms[statement.target]
+        ref = self.kernel.variables.get(statement.target)
+        if not statement.temporary and ref.index is not None:
+            # Several elements may share one target: accumulate in the stored array itself.
+            array = self.arguments.array(ref.array)
+            slot = f"{array}[{index_locals[ref.index]}]"
+            write = [f"{slot} {statement.op} {value}"]
+            regather = [f"{indent}{target} = {slot}"]
+        else:
+            if statement.op != "=":
+                value = f"{target} {statement.op[0]} ({value})"
+            write = [f"{target} = {value}"]
+            regather = []
+        if statement.condition is not None:
+            condition = self._print(statement.condition, forms)
+            return [f"{indent}if {condition}:", f"{indent}    {write[0]}", *regather]
+        return [f"{indent}{write[0]}", *regather]
+
+    def _event_lines(self, condition, forms, events, indent: str) -> list[str]:
+        array, count = events
+        return [
+            f"{indent}if {self._print(condition, forms)}:",
+            f"{indent}    {array}[{count}] = _e",
+            f"{indent}    {count} += 1",
+        ]
+
+    def _buffer_dtypes(self) -> dict[str, str]:
+        """Dtype of each per-element local, as the NumPy target's vectors would have it."""
+        dtypes: dict[str, str] = {}
+        for name in self._per_element_names():
+            if name not in self.temporaries:
+                dtypes[name] = self.kernel.variables[name].dtype
+        known = {name: ref.dtype for name, ref in self.kernel.variables.items()}
+        for statement in self.statements:
+            current = dtypes.get(statement.target)
+            result = expression_dtype(statement.expr, {**known, **dtypes})
+            if statement.op != "=" and current is not None:
+                joined = np.result_type(np.dtype(current), np.dtype(result))
+                result = "float64" if statement.op == "/=" else str(joined)
+            elif current is not None:
+                result = str(np.result_type(np.dtype(current), np.dtype(result)))
+            dtypes[statement.target] = result
+        return {name: dtypes[name] for name in self._per_element_names()}
+
+    def _statement_wise_lines(self, selection, events, indent: str) -> list[str]:
+        """Statement-major evaluation: each statement over all elements, then the next."""
+        lines, flat = _flatten_selection(selection, indent)
+        dtypes = self._buffer_dtypes()
+        scalar_forms = self._scalar_forms()
+        forms = dict(scalar_forms)
+        for name, dtype in dtypes.items():
+            buffer = self.prefix + "b_" + name
+            lines.append(f"{indent}{buffer} = np.empty({flat.n}, np.{np.dtype(dtype).name})")
+            forms[name] = f"{buffer}[_k]"
+        flat_indexed = _FlatSelection(flat.n, flat.indices)
+
+        def element_loop() -> tuple[list[str], str]:
+            if flat_indexed.indices is None:
+                inner = indent + "    "
+                return [f"{indent}for _k in range({flat.n}):", f"{inner}_e = _k"], inner
+            return _open_loop(flat_indexed, indent)
+
+        loaded = [name for name in dtypes if name not in self.temporaries]
+        if loaded:
+            loop, inner = element_loop()
+            lines += loop
+            lines += [f"{inner}{forms[name]} = {self._load_code(name)}" for name in loaded]
+        for statement in self.statements:
+            ref = self.kernel.variables.get(statement.target)
+            if not statement.temporary and ref.kind == VariableKind.SHARED:
+                lines += self._shared_statement_lines(statement, scalar_forms, indent)
+                continue
+            loop, inner = element_loop()
+            lines += loop
+            index_locals = {}
+            if not statement.temporary and ref.index is not None:
+                index_locals[ref.index] = self._index_local(ref.index)
+                lines.append(
+                    f"{inner}{index_locals[ref.index]} = {self.arguments.array(ref.index)}[_e]"
+                )
+            statement_lines = self._statement_lines(statement, forms, index_locals, inner)
+            if index_locals:
+                # Re-read the target only after every element has written it.
+                lines += statement_lines[:-1]
+                loop, inner = element_loop()
+                lines += loop
+                lines.append(
+                    f"{inner}{forms[statement.target]} = {self._load_code(statement.target)}"
+                )
+            else:
+                lines += statement_lines
+        stored = []
+        for statement in self.statements:
+            ref = self.kernel.variables.get(statement.target)
+            if statement.temporary or statement.target in stored:
+                continue
+            if ref.kind in _PER_ELEMENT and ref.index is None:
+                stored.append(statement.target)
+        if stored:
+            loop, inner = element_loop()
+            lines += loop
+            lines += [f"{inner}{self._load_code(name)} = {forms[name]}" for name in stored]
+        for name in sorted(self.written_shared):
+            array = self.arguments.array(self.kernel.variables[name].array)
+            lines.append(f"{indent}{array}[0] = {self._local(name)}")
+        if events is not None:
+            loop, inner = element_loop()
+            lines += loop
+            lines += self._event_lines(self.condition, forms, events, inner)
+        return lines
+
+    def _shared_statement_lines(self, statement: Statement, forms, indent: str) -> list[str]:
+        """A shared variable's assignment, evaluated once (its value must be the same for all)."""
+        names = set(statement.expr.names)
+        if statement.condition is not None:
+            names |= statement.condition.names
+        calls = statement.expr.functions | (
+            statement.condition.functions if statement.condition is not None else frozenset()
+        )
+        per_element = sorted(n for n in names if n not in forms)
+        if per_element or calls & set(RANDOM_FUNCTIONS):
+            reason = per_element or sorted(calls & set(RANDOM_FUNCTIONS))
+            raise NumbaTargetError(
+                f"{self.where} assigns to the shared variable {statement.target!r} in "
+                f"'{statement}' a value that differs between elements ({', '.join(reason)})"
+            )
+        return self._statement_lines(statement, forms, {}, indent)
+
+
+class NumbaReadOnlyError(NumbaTargetError, PermissionError):
+    """A kernel assigns to a variable marked read-only."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions the kernels may call
+
+
+def _function_forms(functions: Mapping[str, Callable] | None) -> dict[str, str]:
+    forms = dict(NUMBA_FUNCTION_FORMS)
+    for name in functions or {}:
+        forms[name] = f"user_{name}"
+    return forms
+
+
+def _compiled_user_functions(functions: Mapping[str, Callable] | None) -> dict[str, object]:
+    from numba.core.registry import CPUDispatcher
+
+    compiled = {}
+    for name, function in (functions or {}).items():
+        if not isinstance(function, CPUDispatcher):
+            function = njit(function)
+        compiled[f"user_{name}"] = function
+    return compiled
+
+
+def _function_fingerprints(functions: Mapping[str, Callable] | None) -> list[str]:
+    """One line per user function identifying its code, so that a change changes the source."""
+    lines = []
+    for name, function in sorted((functions or {}).items()):
+        python_function = getattr(function, "py_func", function)
+        try:
+            text = inspect.getsource(python_function)
+        except (OSError, TypeError):
+            code = python_function.__code__
+            text = repr((code.co_code, code.co_consts, code.co_names))
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        lines.append(f"# user function {name}: {digest}")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Step A: one kernel
+
+
+@dataclass(frozen=True)
+class NumbaKernel:
+    """A compiled kernel: call it with the state mapping and the element selection."""
+
+    kernel: Kernel
+    source: str
+    function: Callable
+    array_keys: tuple[str, ...]
+    value_keys: tuple[str, ...]
+    invariants: Callable[[Mapping[str, object]], tuple]
+
+    def __call__(self, namespace: Mapping[str, object], selection=ALL_ELEMENTS):
+        if isinstance(selection, slice):
+            size = namespace[f"{self.kernel.owner}.N"]
+            if selection == ALL_ELEMENTS:
+                n, use_indices, indices = size, False, _NO_SELECTION
+            else:
+                indices = np.arange(size)[selection]
+                n, use_indices = len(indices), True
+        else:
+            indices = np.asarray(selection)
+            if indices.dtype == bool:
+                indices = np.flatnonzero(indices)
+            n, use_indices = len(indices), True
+        events = np.empty(n if self.kernel.role == KernelRole.THRESHOLD else 0, np.int64)
+        arguments = [namespace[key] for key in self.array_keys]
+        arguments += [_scalar(namespace[key]) for key in self.value_keys]
+        arguments += self.invariants(namespace)
+        count = self.function(n, use_indices, indices, events, *arguments)
+        if self.kernel.role == KernelRole.THRESHOLD:
+            return events[:count]
+        return None
+
+
+def numba_kernel_source(kernel: Kernel, functions: Mapping[str, Callable] | None = None):
+    """The module source of the kernel's compiled function, and its parameters."""
+    arguments = _Arguments()
+    code = _KernelCode(kernel, "k_", arguments, _function_forms(functions), in_time_loop=False)
+    events = ("_events", "_count") if kernel.role == KernelRole.THRESHOLD else None
+    # One loop for both cases (all elements, or an index array) keeps compilation short.
+    selection = _FlatSelection("_n", "(_indices if _use_indices else _all)")
+    body = ["    _count = 0", "    _all = np.arange(0 if _use_indices else _n)"]
+    body += [*code.lines(selection, events, "    "), "    return _count"]
+    parameters = ["_n", "_use_indices", "_indices", "_events", *arguments.parameters()]
+    header = [
+        f'"""Generated by axonal from kernel {kernel.name!r}: do not edit."""',
+        *_function_fingerprints(functions),
+        PRINTED_CODE_IMPORTS,
+        "",
+        "@njit(cache=True, error_model='numpy')",
+        f"def kernel({', '.join(parameters)}):",
+    ]
+    return "\n".join(header + body) + "\n", arguments
+
+
+def compile_numba_kernel(
+    kernel: Kernel, functions: Mapping[str, Callable] | None = None
+) -> NumbaKernel:
+    """Compile ``kernel``; ``functions`` adds Numba-compilable implementations by name."""
+    source, arguments = numba_kernel_source(kernel, functions)
+    module = kernel_cache.load_module(
+        source, tag="kernel", injected=_compiled_user_functions(functions)
+    )
+    return NumbaKernel(
+        kernel=kernel,
+        source=source,
+        function=module.kernel,
+        array_keys=tuple(arguments.arrays),
+        value_keys=tuple(arguments.values),
+        invariants=_invariants_function(arguments.invariants, functions or {}),
+    )
+
+
+@njit(cache=True)
+def _seed_numba_generator(value):
+    np.random.seed(value)
+
+
+def seed_numba(value: int | None = None) -> None:
+    """Seed Numba's own random generator (``rand()``/``randn()`` in compiled code).
+
+    Register it with ``axonal.network.random.register_seed_hook`` so that ``seed(n)`` reaches it.
+    """
+    if value is None:
+        value = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+    _seed_numba_generator(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step B: the whole network's time loop as one compiled function
+#
+# A schedule is a list of ScheduledItem records, run in list order on every time step. Each
+# item pairs a kernel with the rule that selects its elements:
+#
+#   'all'                        every element of kernel.owner (size: state[f'{owner}.N'])
+#   OnEvents(owner, event)       the elements of `owner` found by its THRESHOLD kernel for
+#                                `event` earlier in the same time step (resets)
+#   SynapsesOfEvents(pathway)    the synapses (CSR rows) of the source elements whose events
+#                                arrive now through `pathway`, after its delay
+#   SpikeRecording(monitor, ...) no kernel: append (index, t) of this step's events of
+#                                `source` to the monitor's buffers
+#
+# A THRESHOLD kernel (selection 'all') writes its events to state[f'{owner}._events_{event}']
+# (int64, length N) and their number to state[f'{owner}._n_events_{event}'] (int64, shape (1,)),
+# where Python can read the last step's events after a run.
+
+
+@dataclass(frozen=True)
+class OnEvents:
+    """Select the elements of ``owner`` that had ``event`` in this time step."""
+
+    owner: str
+    event: str = "spike"
+
+
+@dataclass(frozen=True)
+class SynapticPathway:
+    """Events of ``source`` reaching synapses through CSR connectivity, now or after a delay.
+
+    ``indptr`` is the state key of the CSR row pointers (length N_source + 1): the synapses of
+    source element i are at positions ``indptr[i]:indptr[i+1]``. ``synapse_ids`` is the key of
+    the synapse indices in that order, or None when synapses are stored sorted by source (the
+    position is the synapse index). ``delay`` is None (events arrive in the step they happen),
+    or the key of the delay in time steps: one int value for all synapses, or with
+    ``heterogeneous_delays`` an int array with one delay per synapse. Delayed events wait in a
+    ring buffer kept in the state under ``f'{name}._queue'`` (see ``NetworkLoop.prepare``).
+    """
+
+    name: str
+    source: str
+    indptr: str
+    synapse_ids: str | None = None
+    event: str = "spike"
+    delay: str | None = None
+    heterogeneous_delays: bool = False
+
+
+@dataclass(frozen=True)
+class SynapsesOfEvents:
+    """Select the synapses that the events arriving through ``pathway`` reach in this step."""
+
+    pathway: SynapticPathway
+
+
+@dataclass(frozen=True)
+class SpikeRecording:
+    """A spike monitor: append (index, t) of this step's ``event``s of ``source``.
+
+    Buffers: ``f'{monitor}.i'`` (int64), ``f'{monitor}.t'`` (float64), and the number of
+    entries used in ``f'{monitor}.n'`` (int64, shape (1,)). When a buffer is full, the compiled
+    loop returns to Python, which grows both buffers (new arrays in the state mapping) and
+    resumes at the same item of the same step.
+    """
+
+    monitor: str
+    source: str
+    event: str = "spike"
+
+
+Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    """One entry of a time step's schedule: a kernel and the elements it runs on."""
+
+    kernel: Kernel | None
+    selection: Selection = "all"
+
+    def __post_init__(self) -> None:
+        kernel, selection = self.kernel, self.selection
+        if isinstance(selection, SpikeRecording):
+            if kernel is not None:
+                raise NumbaTargetError(
+                    f"a spike recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
+                )
+            return
+        if kernel is None:
+            raise NumbaTargetError(f"the scheduled selection {selection!r} needs a kernel")
+        expected = {
+            KernelRole.THRESHOLD: "'all'",
+            KernelRole.RESET: "OnEvents",
+            KernelRole.SYNAPTIC_EVENT: "SynapsesOfEvents",
+        }.get(kernel.role)
+        kind = "'all'" if selection == "all" else type(selection).__name__
+        if selection != "all" and not isinstance(selection, OnEvents | SynapsesOfEvents):
+            raise NumbaTargetError(
+                f"kernel {kernel.name!r} is scheduled on {selection!r}; expected 'all', "
+                "OnEvents, SynapsesOfEvents or SpikeRecording"
+            )
+        if expected is not None and kind != expected:
+            raise NumbaTargetError(
+                f"{kernel.role.value} kernel {kernel.name!r} is scheduled on {kind}; "
+                f"it runs on {expected}"
+            )
+
+
+def event_keys(owner: str, event: str = "spike") -> tuple[str, str]:
+    """State keys of an owner's event buffer and of its event count."""
+    return f"{owner}._events_{event}", f"{owner}._n_events_{event}"
+
+
+# Why run_loop returned: the run is complete, or Python must grow a buffer and resume.
+LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
+
+
+class _LoopPrinter:
+    """Prints ``run_loop`` for a schedule."""
+
+    def __init__(self, items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None):
+        self.items = list(items)
+        self.arguments = _Arguments()
+        forms = _function_forms(functions)
+        self.codes = [
+            None
+            if item.kernel is None
+            else _KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
+            for number, item in enumerate(self.items)
+        ]
+        self.thresholds = {}  # (owner, event) -> item number
+        for number, item in enumerate(self.items):
+            if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
+                key = (item.kernel.owner, item.kernel.event)
+                if key in self.thresholds:
+                    raise NumbaTargetError(
+                        f"two threshold kernels detect {item.kernel.event!r} of {key[0]!r}"
+                    )
+                self.thresholds[key] = number
+
+    def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
+        if (owner, event) not in self.thresholds:
+            raise NumbaTargetError(
+                f"{user} needs the {event!r} events of {owner!r}, but no threshold kernel in "
+                "the schedule detects them"
+            )
+        buffer, count = event_keys(owner, event)
+        return self.arguments.array(buffer), self.arguments.array(count)
+
+    def item_lines(self, number: int, indent: str) -> list[str]:
+        item, code = self.items[number], self.codes[number]
+        selection = item.selection
+        if isinstance(selection, SpikeRecording):
+            return self._recording_lines(number, selection, indent)
+        if isinstance(selection, SynapsesOfEvents):
+            return self._pathway_lines(number, code, selection.pathway, indent)
+        if isinstance(selection, OnEvents):
+            events, count = self._events(selection.owner, selection.event, item.kernel.name)
+            return code.lines(_FlatSelection(f"{count}[0]", events), None, indent)
+        size = self.arguments.value(f"{item.kernel.owner}.N")
+        if item.kernel.role != KernelRole.THRESHOLD:
+            return code.lines(_FlatSelection(size), None, indent)
+        events, count = event_keys(item.kernel.owner, item.kernel.event)
+        events, count = self.arguments.array(events), self.arguments.array(count)
+        lines = [f"{indent}_count = 0"]
+        lines += code.lines(_FlatSelection(size), (events, "_count"), indent)
+        return [*lines, f"{indent}{count}[0] = _count"]
+
+    def _recording_lines(self, number: int, recording: SpikeRecording, indent: str):
+        events, count = self._events(
+            recording.source, recording.event, f"spike monitor {recording.monitor!r}"
+        )
+        indices = self.arguments.array(f"{recording.monitor}.i")
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        return [
+            f"{indent}# {recording.monitor} (spike recording of {recording.source!r})",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used + {count}[0] > {indices}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}for _q in range({count}[0]):",
+            f"{indent}    {indices}[_used + _q] = {events}[_q]",
+            f"{indent}    {times}[_used + _q] = t",
+            f"{indent}{used}[0] = _used + {count}[0]",
+        ]
+
+    def _pathway_lines(self, number: int, code, pathway: SynapticPathway, indent: str):
+        events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
+        indptr = self.arguments.array(pathway.indptr)
+        ids = None if pathway.synapse_ids is None else self.arguments.array(pathway.synapse_ids)
+        if pathway.delay is None:
+            selection = _SourceSynapses(events, f"{count}[0]", indptr, ids)
+            return code.lines(selection, None, indent)
+        queue = self.arguments.array(f"{pathway.name}._queue")
+        queued = self.arguments.array(f"{pathway.name}._queue_n")
+        cursor = self.arguments.array(f"{pathway.name}._queue_cursor")
+        lines = [
+            f"{indent}# {pathway.name}: queue this step's events, take those arriving now",
+            f"{indent}_slots = {queue}.shape[0]",
+            f"{indent}_now = {cursor}[0]",
+        ]
+        if not pathway.heterogeneous_delays:
+            delay = self.arguments.value(pathway.delay)
+            lines += [
+                f"{indent}_slot = (_now + {delay}) % _slots",
+                f"{indent}for _q in range({count}[0]):",
+                f"{indent}    {queue}[_slot, {queued}[_slot] + _q] = {events}[_q]",
+                f"{indent}{queued}[_slot] += {count}[0]",
+                f"{indent}_arrived = {queue}[_now]",
+            ]
+            selection = _SourceSynapses("_arrived", f"{queued}[_now]", indptr, ids)
+        else:
+            delays = self.arguments.array(pathway.delay)
+            pushing, inner = _open_loop(_SourceSynapses(events, f"{count}[0]", indptr, ids), indent)
+            lines += [
+                f"{indent}_needed = 0",
+                f"{indent}for _q in range({count}[0]):",
+                f"{indent}    _needed += {indptr}[{events}[_q] + 1] - {indptr}[{events}[_q]]",
+                f"{indent}if _needed > 0 and {queued}.max() + _needed > {queue}.shape[1]:",
+                f"{indent}    return {LOOP_QUEUE_FULL}, _step, {number}",
+                *pushing,
+                f"{inner}_slot = (_now + {delays}[_e]) % _slots",
+                f"{inner}{queue}[_slot, {queued}[_slot]] = _e",
+                f"{inner}{queued}[_slot] += 1",
+                f"{indent}_arrived = {queue}[_now]",
+            ]
+            selection = _FlatSelection(f"{queued}[_now]", "_arrived")
+        lines += code.lines(selection, None, indent)
+        return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
+
+    def source(self, functions: Mapping[str, Callable] | None) -> str:
+        body = ["    for _step in range(start_step, n_steps):", "        t = t0 + _step * dt"]
+        body.append("        _first = start_item if _step == start_step else 0")
+        for number in range(len(self.items)):
+            body.append(f"        if _first <= {number}:")
+            body += self.item_lines(number, "            ")
+        body.append(f"    return {LOOP_DONE}, n_steps, 0")
+        parameters = ["n_steps", "t0", "dt", "start_step", "start_item"]
+        parameters += self.arguments.parameters()
+        names = ", ".join(
+            repr(i.kernel.name if i.kernel else i.selection.monitor) for i in self.items
+        )
+        header = [
+            f'"""Generated by axonal: the time loop of the schedule {names}; do not edit."""',
+            *_function_fingerprints(functions),
+            PRINTED_CODE_IMPORTS,
+            "",
+            "@njit(cache=True, error_model='numpy')",
+            f"def run_loop({', '.join(parameters)}):",
+        ]
+        return "\n".join(header + body) + "\n"
+
+
+@dataclass(frozen=True)
+class NetworkLoop:
+    """A compiled time loop: ``loop.run(state, n_steps, t0, dt)`` advances the state.
+
+    ``state`` maps keys to arrays and values as for kernels (plus ``f'{owner}.N'`` sizes);
+    ``prepare`` adds the buffers the loop needs (events, queues, monitor buffers) if missing.
+    """
+
+    items: tuple[ScheduledItem, ...]
+    source: str
+    function: Callable
+    array_keys: tuple[str, ...]
+    value_keys: tuple[str, ...]
+    invariants: Callable[[Mapping[str, object]], tuple]
+
+    def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
+        """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
+        for item in self.items:
+            kernel, selection = item.kernel, item.selection
+            if kernel is not None and kernel.role == KernelRole.THRESHOLD:
+                events, count = event_keys(kernel.owner, kernel.event)
+                state.setdefault(events, np.zeros(state[f"{kernel.owner}.N"], np.int64))
+                state.setdefault(count, np.zeros(1, np.int64))
+            elif isinstance(selection, SpikeRecording):
+                state.setdefault(f"{selection.monitor}.i", np.zeros(monitor_capacity, np.int64))
+                state.setdefault(f"{selection.monitor}.t", np.zeros(monitor_capacity))
+                state.setdefault(f"{selection.monitor}.n", np.zeros(1, np.int64))
+            elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
+                _prepare_queue(state, selection.pathway)
+
+    def run(self, state: dict, n_steps: int, t0: float, dt: float) -> None:
+        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks."""
+        self.prepare(state)
+        invariants = tuple(self.invariants({**state, "dt": dt, "t": t0}))
+        step, item = 0, 0
+        while True:
+            arguments = [state[key] for key in self.array_keys]
+            arguments += [_scalar(state[key]) for key in self.value_keys]
+            status, step, item = self.function(n_steps, t0, dt, step, item, *arguments, *invariants)
+            if status == LOOP_DONE:
+                return
+            selection = self.items[item].selection
+            if status == LOOP_MONITOR_FULL:
+                _grow_monitor(state, selection)
+            else:
+                _grow_queue(state, selection.pathway)
+
+
+def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
+    shape = list(array.shape)
+    shape[axis] = capacity
+    grown = np.zeros(shape, array.dtype)
+    grown[tuple(slice(0, n) for n in array.shape)] = array
+    return grown
+
+
+def _grow_monitor(state: dict, recording: SpikeRecording) -> None:
+    _, count = event_keys(recording.source, recording.event)
+    needed = int(state[f"{recording.monitor}.n"][0] + state[count][0])
+    for suffix in (".i", ".t"):
+        key = recording.monitor + suffix
+        state[key] = _grow(state[key], max(2 * len(state[key]), needed))
+
+
+def _prepare_queue(state: dict, pathway: SynapticPathway) -> None:
+    delay = np.asarray(state[pathway.delay])
+    slots = int(delay.max(initial=0)) + 1
+    queue_key = f"{pathway.name}._queue"
+    queue = state.get(queue_key)
+    if queue is not None and queue.shape[0] >= slots:
+        return
+    if queue is not None and state[f"{pathway.name}._queue_n"].any():
+        raise NumbaTargetError(
+            f"pathway {pathway.name!r}: the delay grew to {slots - 1} steps while spikes are "
+            f"still queued for the old maximum of {queue.shape[0] - 1} steps"
+        )
+    if pathway.heterogeneous_delays:
+        width = 1024 if queue is None else queue.shape[1]
+    else:
+        width = len(state[pathway.indptr]) - 1  # each source queues at most once per step
+    state[queue_key] = np.zeros((slots, width), np.int64)
+    state[f"{pathway.name}._queue_n"] = np.zeros(slots, np.int64)
+    state[f"{pathway.name}._queue_cursor"] = np.zeros(1, np.int64)
+
+
+def _grow_queue(state: dict, pathway: SynapticPathway) -> None:
+    events, count = event_keys(pathway.source, pathway.event)
+    sources = state[events][: state[count][0]]
+    indptr = state[pathway.indptr]
+    needed = int((indptr[sources + 1] - indptr[sources]).sum())
+    queue_key = f"{pathway.name}._queue"
+    queue = state[queue_key]
+    capacity = max(2 * queue.shape[1], int(state[f"{pathway.name}._queue_n"].max()) + needed)
+    state[queue_key] = _grow(queue, capacity, axis=1)
+
+
+def generate_network_loop(
+    items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None = None
+) -> NetworkLoop:
+    """Compile one function that runs the whole time loop of the schedule ``items``.
+
+    The function is ``run_loop(n_steps, t0, dt, start_step, start_item, <arrays>, <values>,
+    <invariants>)``; on step ``k`` the time is ``t0 + k*dt``. It returns ``(status, step,
+    item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
+    ``NetworkLoop.run`` does).
+    """
+    printer = _LoopPrinter(items, functions)
+    source = printer.source(functions)
+    module = kernel_cache.load_module(
+        source, tag="loop", injected=_compiled_user_functions(functions)
+    )
+    arguments = printer.arguments
+    return NetworkLoop(
+        items=tuple(items),
+        source=source,
+        function=module.run_loop,
+        array_keys=tuple(arguments.arrays),
+        value_keys=tuple(arguments.values),
+        invariants=_invariants_function(arguments.invariants, functions or {}),
+    )

@@ -1,0 +1,63 @@
+"""Print an intermediate-form expression as vectorised NumPy code."""
+
+from __future__ import annotations
+
+import ast
+
+from axonal.model.ir import Expression
+
+# Functions whose NumPy form needs the number of elements the kernel works on.
+RANDOM_FUNCTIONS = ("rand", "randn")
+
+
+class _VectorisingTransformer(ast.NodeTransformer):
+    """Rewrites Python's scalar boolean logic and random calls into array operations."""
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        function = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
+        result = node.values[0]
+        for value in node.values[1:]:
+            result = _call(function, [result, value])
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return _call("logical_not", [node.operand])
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if len(node.ops) == 1:
+            return node
+        # a < b < c is (a < b) and (b < c), element-wise
+        left, parts = node.left, []
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            parts.append(ast.Compare(left=left, ops=[op], comparators=[right]))
+            left = right
+        result = parts[0]
+        for part in parts[1:]:
+            result = _call("logical_and", [result, part])
+        return result
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in RANDOM_FUNCTIONS and not node.args:
+            node.args = [ast.Name(id="_vector_size", ctx=ast.Load())]
+        return node
+
+
+def _call(function: str, args: list[ast.expr]) -> ast.Call:
+    return ast.Call(func=ast.Name(id=function, ctx=ast.Load()), args=args, keywords=[])
+
+
+def numpy_code(expression: Expression) -> str:
+    """The expression as NumPy code over arrays of the same length.
+
+    Names stay as they are (the kernel binds them to arrays or scalars); ``and``/``or``/``not``
+    become ``logical_and``/``logical_or``/``logical_not`` and ``rand()`` becomes
+    ``rand(_vector_size)``, so the kernel's namespace must provide those names.
+    """
+    tree = _VectorisingTransformer().visit(ast.parse(expression.code, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))

@@ -1,0 +1,38 @@
+"""Which target generates code: 'numpy' (the reference) or 'numba' (compiled)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from axonal.model.ir import Kernel
+
+TARGETS = ("numpy", "numba")
+_current = {"target": "numpy"}
+
+
+def set_target(name: str) -> None:
+    """Choose the code generation target for the following runs."""
+    if name not in TARGETS:
+        raise ValueError(f"unknown target {name!r}; choose one of {', '.join(TARGETS)}")
+    _current["target"] = name
+
+
+def current_target() -> str:
+    return _current["target"]
+
+
+def compile_kernel(kernel: Kernel, functions: Mapping[str, object], target: str) -> Callable:
+    """A callable ``(state, selection=all)`` running ``kernel`` on ``target``.
+
+    ``functions`` maps names to the user's Function objects; each target takes its own
+    implementation of them.
+    """
+    if target == "numba":
+        from axonal.codegen.numba_target import compile_numba_kernel
+
+        implementations = {name: f.numba_function() for name, f in functions.items()}
+        return compile_numba_kernel(kernel, implementations)
+    from axonal.codegen.numpy_target import compile_numpy_kernel
+
+    implementations = {name: f.numpy_function() for name, f in functions.items()}
+    return compile_numpy_kernel(kernel, implementations)

@@ -1,0 +1,443 @@
+"""Group: the variables of a population, access to them with units, and kernels built over them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
+from axonal.groups.variables import Variable
+from axonal.groups.views import VariableView
+from axonal.model.dimensions import check_statement, expression_dimensions
+from axonal.model.expressions import parse_expression
+from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
+from axonal.model.namespace import NameKind, ResolvedName, resolve_names
+from axonal.network.base import RunContext, SimulationObject
+from axonal.network.network import _caller_namespace
+from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
+
+_KIND_OF_STORED = {
+    "array": VariableKind.ARRAY,
+    "shared": VariableKind.SHARED,
+    "index": VariableKind.ARRAY,
+}
+
+
+class GroupError(ValueError):
+    """Something about a group's definition or use is wrong; the message names the group."""
+
+
+class Group(SimulationObject):
+    """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
+
+    def __init__(self, N: int, *, namespace=None, **kwargs):
+        object.__setattr__(self, "variables", {})
+        super().__init__(**kwargs)
+        self.namespace = dict(namespace) if namespace is not None else None
+        self.events: dict[str, np.ndarray] = {}
+        self._N = N
+
+    # -- size and identity ---------------------------------------------------------------
+    @property
+    def N(self) -> int:
+        return self._N
+
+    def __len__(self) -> int:
+        return self.N
+
+    # -- variables -------------------------------------------------------------------------
+    def add_variable(
+        self,
+        name: str,
+        *,
+        dimensions=DIMENSIONLESS,
+        dtype="float64",
+        kind="array",
+        size=None,
+        read_only=False,
+        expression=None,
+        flags=frozenset(),
+        initial=0,
+    ) -> Variable:
+        if kind in ("array", "index"):
+            values = np.full(self.N if size is None else size, initial, dtype=dtype)
+        elif kind == "shared":
+            values = np.full(1, initial, dtype=dtype)
+        else:
+            values = None
+        variable = Variable(
+            name=name,
+            owner=self.name,
+            dimensions=dimensions,
+            dtype=dtype,
+            kind=kind,
+            values=values,
+            read_only=read_only,
+            expression=expression,
+            flags=frozenset(flags),
+        )
+        self.variables[name] = variable
+        return variable
+
+    def __getattr__(self, name: str):
+        variables = self.__dict__.get("variables", {})
+        if name in variables:
+            return VariableView(self, name)
+        if name.endswith("_") and name[:-1] in variables:
+            return self.get_raw(name[:-1])
+        raise AttributeError(
+            f"{type(self).__name__} {self.__dict__.get('name', '')!r} has no "
+            f"attribute or variable {name!r}"
+        )
+
+    def __setattr__(self, name: str, value) -> None:
+        variables = self.__dict__.get("variables", {})
+        if name in variables:
+            self.set_values(name, slice(None), value, depth=1)
+        elif name.endswith("_") and name[:-1] in variables:
+            self._check_writable(name[:-1])
+            self.get_raw(name[:-1])[...] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self.variables))
+
+    def dimensions_of(self) -> dict[str, object]:
+        """The dimensions of every variable, plus the names every group knows."""
+        dims = {name: var.dimensions for name, var in self.variables.items()}
+        dims.setdefault("t", get_dimensions(_second()))
+        dims.setdefault("dt", get_dimensions(_second()))
+        dims.setdefault("N", DIMENSIONLESS)
+        dims.setdefault("i", DIMENSIONLESS)
+        return dims
+
+    # -- reading and writing values (at the API boundary, with units) ---------------------------
+    def storage_indices(self, item) -> np.ndarray | slice:
+        """The positions in the storage arrays that ``item`` selects (int, slice, array, str)."""
+        if isinstance(item, str):
+            condition = parse_expression(item, owner=self.name)
+            mask = self.evaluate(condition, np.arange(self.N), depth=2)
+            return np.flatnonzero(np.broadcast_to(mask, (self.N,)))
+        if isinstance(item, slice):
+            return item
+        index = np.asarray(item)
+        if index.dtype == bool:
+            if index.shape != (self.N,):
+                raise IndexError(f"{self.name}: a boolean index needs {self.N} values")
+            return np.flatnonzero(index)
+        if index.dtype.kind not in "iu":
+            raise IndexError(f"{self.name}: cannot index with {item!r}")
+        if index.size and (index.max() >= self.N or index.min() < -self.N):
+            raise IndexError(f"{self.name}: index {item!r} is out of range for {self.N} elements")
+        return index
+
+    def get_raw(self, name: str) -> np.ndarray:
+        variable = self.variables[name]
+        if variable.values is None:
+            raise GroupError(f"{self.name}.{name} is a {variable.kind}; it has no stored values")
+        return variable.values
+
+    def get_values(self, name: str, item=slice(None), depth: int = 0):
+        variable = self.variables[name]
+        if variable.kind == "subexpression":
+            indices = np.arange(self.N)[self.storage_indices(item)]
+            positions = np.atleast_1d(indices)
+            raw = self.evaluate(variable.expression, positions, depth=depth + 1)
+            raw = np.broadcast_to(raw, positions.shape).copy()
+            raw = raw if np.ndim(indices) else raw[0]
+        elif variable.kind == "shared":
+            raw = variable.values[0]
+        else:
+            raw = variable.values[self.storage_indices(item)]
+        return variable.with_units(raw)
+
+    def _check_writable(self, name: str) -> None:
+        variable = self.variables[name]
+        if variable.read_only or variable.kind in ("subexpression", "index", "constant"):
+            raise GroupError(f"{self.name}.{name} is read-only; it cannot be set")
+
+    def set_values(self, name: str, item, value, depth: int = 0) -> None:
+        """``G.name[item] = value``; ``value`` may be a quantity, a number or a string of code."""
+        self._check_writable(name)
+        variable = self.variables[name]
+        if variable.kind == "shared":
+            item = slice(None)
+        indices = self.storage_indices(item)
+        if isinstance(value, str):
+            expression = parse_expression(value, owner=self.name)
+            self._check_assignment(name, expression, value, depth=depth + 1)
+            positions = np.arange(len(variable.values))[indices]
+            raw = self.evaluate(expression, positions, depth=depth + 1)
+        else:
+            value_dims = get_dimensions(value)
+            if variable.dtype != "bool" and value_dims is not variable.dimensions:
+                raise DimensionMismatchError(
+                    f"cannot set {self.name}.{name} (in {_unit_text(variable.dimensions)}) to "
+                    f"{value!r} (in {_unit_text(value_dims)})",
+                    value_dims,
+                    variable.dimensions,
+                )
+            raw = np.asarray(value)
+        self.validate_values(name, raw)
+        variable.values[indices] = raw
+
+    def validate_values(self, name: str, raw) -> None:
+        """Refuse values a variable cannot take (e.g. negative delays) before any is written."""
+
+    def _check_assignment(self, name: str, expression: Expression, text: str, depth: int) -> None:
+        dims = self._expression_dimensions(expression, text, depth=depth + 1)
+        target = self.variables[name]
+        if target.dtype == "bool" or target.dtype.startswith("int") and dims is DIMENSIONLESS:
+            return
+        if dims is not target.dimensions:
+            raise DimensionMismatchError(
+                f"{self.name}: {name} = {text!r}: the expression is in {_unit_text(dims)}, "
+                f"but {name} is in {_unit_text(target.dimensions)}",
+                dims,
+                target.dimensions,
+            )
+
+    # -- evaluating expressions from Python (initial values, string indices) -------------------
+    def _namespace_for(self, depth: int, namespace=None) -> Mapping[str, object]:
+        if namespace is not None:
+            return namespace
+        return self.namespace if self.namespace is not None else _caller_namespace(depth + 1)
+
+    def resolve(self, names, namespace, called=(), line=None) -> dict[str, ResolvedName]:
+        """What each name means for this group: own variables first, then ``namespace``."""
+        return resolve_names(
+            names,
+            own_variables=self.dimensions_of(),
+            namespace=self.namespace,
+            caller_namespace=namespace,
+            owner=self.name,
+            called=called,
+            line=line,
+        )
+
+    def _expression_dimensions(self, expression: Expression, text: str, depth: int, namespace=None):
+        namespace = self._namespace_for(depth + 1, namespace)
+        resolved = self.resolve(expression.names, namespace, expression.functions, text)
+        return expression_dimensions(expression, resolved, owner=self.name, line=text)
+
+    def evaluate(
+        self, expression: Expression, positions: np.ndarray, depth: int = 0, namespace=None
+    ):
+        """Raw values of ``expression`` for the elements at storage ``positions``.
+
+        External names are looked up in ``namespace``, else in the group's own namespace, else
+        in the namespace of the code ``depth`` frames above the caller.
+        """
+        namespace = self._namespace_for(depth + 1, namespace)
+        resolved = self.resolve(expression.names, namespace, expression.functions)
+        values = {
+            name: self._raw_name(name, positions, resolved, namespace) for name in expression.names
+        }
+        functions = {n: f.numpy_function() for n, f in _user_functions(resolved).items()}
+        return evaluate_expression(expression, values, len(positions), functions)
+
+    def _raw_name(self, name, positions, resolved, namespace):
+        if name in self.variables:
+            variable = self.variables[name]
+            if variable.kind == "subexpression":
+                return self.evaluate(variable.expression, positions, namespace=namespace)
+            if variable.kind == "shared":
+                return variable.values[0]
+            return variable.values[positions]
+        if name == "i":
+            return positions
+        if name == "N":
+            return self.N
+        if name == "t":
+            return self.clock.t_
+        if name == "dt":
+            return self.clock.dt_
+        return resolved[name].raw_value
+
+    # -- kernels for a run ---------------------------------------------------------------
+    def make_kernel(
+        self,
+        name: str,
+        role: KernelRole,
+        statements: Sequence[Statement],
+        context: RunContext,
+        *,
+        condition: Expression | None = None,
+        when: str = "groups",
+        order: int | None = None,
+        event: str = "spike",
+        extra: Mapping[str, VariableRef] | None = None,
+    ) -> tuple[Kernel, dict[str, Callable]]:
+        """A kernel over this group's variables; returns it with the user functions it calls.
+
+        Names are resolved here: own variables become array references, subexpressions become
+        temporaries computed at the top of the kernel, external constants are put in the run's
+        state under ``'<group>.<name>'`` so that a new value needs no new code.
+        """
+        refs: dict[str, VariableRef] = dict(extra or {})
+        prelude: list[Statement] = []
+        functions: dict[str, Callable] = {}
+        defined = {s.target for s in statements if s.temporary}
+        names: set[str] = set()
+        for statement in statements:
+            names |= statement.expr.names | {statement.target}
+            if statement.condition is not None:
+                names |= statement.condition.names
+        if condition is not None:
+            names |= condition.names
+        namespace = context.namespace if self.namespace is None else self.namespace
+        self._add_references(sorted(names - defined), refs, prelude, functions, context, namespace)
+        all_functions = set()
+        for statement in [*prelude, *statements]:
+            all_functions |= statement.expr.functions
+        if condition is not None:
+            all_functions |= condition.functions
+        self._add_functions(all_functions, functions, namespace)
+        context.state[f"{self.name}.N"] = self.N
+        kernel = Kernel(
+            name=f"{self.name}.{name}",
+            owner=self.name,
+            role=role,
+            statements=(*prelude, *statements),
+            variables=refs,
+            condition=condition,
+            when=when,
+            order=self.order if order is None else order,
+            event=event,
+        )
+        return kernel, functions
+
+    def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
+        unresolved = [name for name in names if name not in refs]
+        resolved = self.resolve(unresolved, namespace) if unresolved else {}
+        for name in unresolved:
+            if name in refs:
+                continue
+            variable = self.variables.get(name)
+            if variable is not None and variable.kind == "subexpression":
+                self._add_references(
+                    sorted(variable.expression.names), refs, prelude, functions, context, namespace
+                )
+                functions.update(
+                    _user_functions(
+                        self.resolve([], namespace, called=variable.expression.functions)
+                    )
+                )
+                prelude.append(Statement(name, "=", variable.expression, temporary=True))
+                refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+            elif variable is not None:
+                refs[name] = VariableRef(
+                    name,
+                    _KIND_OF_STORED[variable.kind],
+                    dtype=variable.dtype,
+                    array=variable.key,
+                    read_only=variable.read_only or variable.kind == "index",
+                    dimensions=variable.dimensions,
+                )
+                context.state[variable.key] = variable.values
+            elif name in ("t", "dt"):
+                key = f"{self.clock.name}.{name}"
+                refs[name] = VariableRef(name, VariableKind.CLOCK, array=key, read_only=True)
+                context.state[f"{self.clock.name}.dt"] = self.clock.dt_
+                context.state.setdefault(f"{self.clock.name}.t", self.clock.t_)
+            elif name == "N":
+                key = f"{self.name}.N"
+                refs[name] = VariableRef(
+                    name, VariableKind.CONSTANT, dtype="int64", array=key, read_only=True
+                )
+                context.state[key] = self.N
+            elif name == "i":
+                raise GroupError(f"{self.name}: the index i is not available here")
+            else:
+                found = resolved[name]
+                if found.kind not in (NameKind.CONSTANT, NameKind.UNIT):
+                    raise GroupError(
+                        f"{self.name}: {name!r} is a {found.kind.value}; it cannot be used as a "
+                        "value in this code"
+                    )
+                key = f"{self.name}.{name}"
+                refs[name] = VariableRef(
+                    name,
+                    VariableKind.CONSTANT,
+                    array=key,
+                    read_only=True,
+                    dimensions=found.dimensions,
+                )
+                context.state[key] = found.raw_value
+
+    def _add_functions(self, names, functions, namespace) -> None:
+        if names:
+            functions.update(_user_functions(self.resolve([], namespace, called=names)))
+
+    def check_statements(
+        self,
+        statements: Sequence[Statement],
+        text: str,
+        context: RunContext,
+        extra_dims: Mapping[str, object] | None = None,
+    ) -> None:
+        """Check the units of user statements (a reset, on_pre code) before the run."""
+        namespace = context.namespace if self.namespace is None else self.namespace
+        known = {**self.dimensions_of(), **(extra_dims or {})}
+        names, called = set(), set()
+        for statement in statements:
+            if not statement.temporary and statement.target not in known:
+                raise GroupError(
+                    f"{self.name}: the code {text!r} assigns to {statement.target!r}, which is "
+                    f"not a variable of {self.name}"
+                )
+            names |= statement.expr.names | {statement.target}
+            called |= statement.expr.functions
+        temporaries = {s.target for s in statements if s.temporary}
+        resolved = resolve_names(
+            sorted(names - temporaries),
+            own_variables=known,
+            namespace=self.namespace,
+            caller_namespace=namespace,
+            owner=self.name,
+            called=called,
+            line=text,
+        )
+        for statement in statements:
+            if statement.target in ("i", "N", "t", "dt") or (
+                statement.target in self.variables and self.variables[statement.target].read_only
+            ):
+                raise GroupError(
+                    f"{self.name}: {text!r} writes to the read-only {statement.target!r}"
+                )
+            check_statement(statement, resolved, owner=self.name, line=text)
+
+    # -- store and restore ---------------------------------------------------------------
+    def state_arrays(self) -> dict[str, object]:
+        return {name: var.values for name, var in self.variables.items() if var.is_stored}
+
+    def summary(self) -> dict:
+        return {**super().summary(), "N": self.N}
+
+
+def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, object]:
+    """The Function objects in ``resolved`` that kernels do not know by themselves."""
+    return {
+        name: found.value
+        for name, found in resolved.items()
+        if found.kind is NameKind.FUNCTION and name not in NUMPY_FUNCTIONS
+    }
+
+
+def _second():
+    from axonal.units import second
+
+    return second
+
+
+def _unit_text(dimensions) -> str:
+    from axonal.units import get_unit
+
+    if dimensions is DIMENSIONLESS:
+        return "dimensionless units"
+    return str(get_unit(dimensions))
+
+
+__all__: list[str] = []

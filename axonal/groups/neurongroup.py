@@ -1,0 +1,398 @@
+"""NeuronGroup: N neurons defined by equations, a threshold, a reset and refractoriness."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import numpy as np
+
+from axonal import integrate
+from axonal.codegen.targets import compile_kernel
+from axonal.groups.group import Group, GroupError
+from axonal.model.dependencies import differential_right_hand_sides
+from axonal.model.dimensions import check_equations, is_boolean_expression
+from axonal.model.equations import Equations
+from axonal.model.errors import EquationError
+from axonal.model.expressions import parse_expression, parse_statements
+from axonal.model.ir import Expression, Kernel, KernelRole, Statement
+from axonal.model.namespace import resolve_equation_names
+from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.clock import seconds_of
+from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
+
+logger = logging.getLogger("axonal.groups")
+
+# Brian's value for "never spiked": far enough in the past for any refractory period.
+NEVER = -1e4
+
+
+@lru_cache(maxsize=256)
+def _cached_state_update(
+    rhs: tuple[tuple[str, Expression], ...], method, owner: str, constant_over_dt: frozenset[str]
+):
+    # Symbolic integration is the slow part of building a group: do it once per model.
+    return integrate.state_update(dict(rhs), method, owner=owner, constant_over_dt=constant_over_dt)
+
+
+class NeuronGroup(Group):
+    """A population of ``N`` neurons whose state follows ``model`` (equations with units)."""
+
+    def __init__(
+        self,
+        N,
+        model,
+        method=None,
+        threshold=None,
+        reset=None,
+        refractory=False,
+        events=None,
+        namespace=None,
+        dtype=None,
+        dt=None,
+        clock=None,
+        order=0,
+        name=None,
+        method_options=None,
+    ):
+        if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 1:
+            raise GroupError(f"a NeuronGroup needs a whole number of neurons N >= 1, not {N!r}")
+        super().__init__(
+            int(N), namespace=namespace, name=name, clock=clock, dt=dt, when="groups", order=order
+        )
+        try:
+            equations = model if isinstance(model, Equations) else Equations(model)
+        except EquationError as error:
+            raise error.with_owner(self.name) from None
+        self.equations = equations
+        self.method = method
+        self._method_used: str | None = None
+        self.add_variable("i", kind="index", dtype="int64", read_only=True)
+        self.variables["i"].values[:] = np.arange(self.N)
+        for equation in equations.values():
+            self._add_equation_variable(equation)
+
+        # Events: 'spike' from threshold=, custom ones from events=.
+        self.event_conditions: dict[str, Expression] = {}
+        if threshold is not None:
+            self.event_conditions["spike"] = parse_expression(threshold, owner=self.name)
+        for event, condition in (events or {}).items():
+            if event == "spike":
+                raise GroupError(f"{self.name}: name the threshold with threshold=, not events=")
+            self.event_conditions[event] = parse_expression(condition, owner=self.name)
+        self.event_code: dict[str, tuple[str, tuple[Statement, ...], str]] = {}
+        if reset is not None:
+            if threshold is None:
+                raise GroupError(f"{self.name}: a reset needs a threshold")
+            self.run_on_event("spike", reset)
+
+        self.refractory = refractory
+        if refractory is not False and refractory is not None:
+            if threshold is None:
+                raise GroupError(f"{self.name}: refractoriness needs a threshold")
+            self.add_variable("lastspike", dimensions=get_dimensions(second), initial=NEVER)
+            self.add_variable("not_refractory", dtype="bool", initial=True)
+        elif any("unless refractory" in eq.flags for eq in equations.values()):
+            raise GroupError(
+                f"{self.name}: equations use (unless refractory), but no refractory= is given"
+            )
+
+    def _add_equation_variable(self, equation) -> None:
+        if equation.name in self.variables:
+            raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
+        if equation.kind == "subexpression":
+            self.add_variable(
+                equation.name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind="subexpression",
+                expression=equation.expr,
+                flags=equation.flags,
+            )
+        else:
+            kind = "shared" if "shared" in equation.flags else "array"
+            self.add_variable(
+                equation.name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind=kind,
+                flags=equation.flags,
+            )
+
+    # -- user API ----------------------------------------------------------------------------
+    def run_on_event(self, event: str, code: str, when: str = "resets", order=None) -> None:
+        """Run ``code`` (statements) for the neurons with ``event`` in this step."""
+        if event not in self.event_conditions:
+            raise GroupError(f"{self.name}: there is no event {event!r} to run code on")
+        statements = parse_statements(code, owner=self.name)
+        self.event_code[event] = (code, statements, when)
+
+    def run_regularly(
+        self, code: str, dt=None, when: str = "start", order: int = 0, name: str | None = None
+    ) -> RegularOperation:
+        """Run ``code`` on all neurons every ``dt`` (default: every step of the group)."""
+        operation = RegularOperation(self, code, dt=dt, when=when, order=order, name=name)
+        self.contained_objects.append(operation)
+        return operation
+
+    def __getitem__(self, item) -> Subgroup:
+        if not isinstance(item, slice):
+            raise TypeError(f"{self.name}: subgroups are made with a slice, e.g. G[:100]")
+        start, stop, step = item.indices(self.N)
+        if step != 1 or stop <= start:
+            raise IndexError(f"{self.name}: a subgroup needs a contiguous non-empty slice")
+        return Subgroup(self, start, stop)
+
+    @property
+    def method_used(self) -> str | None:
+        """The integration method chosen at the last run (after automatic choice)."""
+        return self._method_used
+
+    # -- building kernels ----------------------------------------------------------------
+    def _state_update_statements(self, namespace) -> list[Statement]:
+        rhs = differential_right_hand_sides(self.equations)
+        statements: list[Statement] = []
+        if self.refractory is not False and self.refractory is not None:
+            statements.append(self._refractoriness_statement(namespace))
+        if not rhs:
+            return statements
+        constant = frozenset(
+            eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
+        )
+        update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
+        self._method_used = update.method
+        not_refractory = Expression("not_refractory")
+        for statement in update.statements:
+            equation = self.equations[statement.target] if not statement.temporary else None
+            if equation is not None and "unless refractory" in equation.flags:
+                statement = Statement(
+                    statement.target, statement.op, statement.expr, condition=not_refractory
+                )
+            statements.append(statement)
+        return statements
+
+    def _refractoriness_statement(self, namespace) -> Statement:
+        refractory = self.refractory
+        if isinstance(refractory, Quantity):
+            seconds_of(refractory, f"the refractory period of {self.name}")
+            period = Expression(repr(float(np.asarray(refractory))))
+        elif isinstance(refractory, str):
+            expression = parse_expression(refractory, owner=self.name)
+            dims = self._expression_dimensions(expression, refractory, 0, namespace)
+            if dims is DIMENSIONLESS and self._is_condition(expression):
+                return Statement("not_refractory", "=", Expression(f"not ({expression})"))
+            if dims is not get_dimensions(second):
+                raise GroupError(
+                    f"{self.name}: refractory={refractory!r} must be a time or a condition"
+                )
+            period = expression
+        else:
+            raise GroupError(
+                f"{self.name}: refractory must be a time, a string, or False, not {refractory!r}"
+            )
+        # A neuron that spiked at step s is refractory until the step after s + period.
+        return Statement(
+            "not_refractory", "=", Expression(f"t - lastspike > ({period}) + 0.5 * dt")
+        )
+
+    def _is_condition(self, expression: Expression) -> bool:
+        booleans = {name for name, var in self.variables.items() if var.dtype == "bool"}
+        return is_boolean_expression(expression, booleans)
+
+    def _check_equations(self, context: RunContext) -> None:
+        resolved = resolve_equation_names(
+            self.equations, self.dimensions_of(), self.namespace, context.namespace, self.name
+        )
+        check_equations(self.equations, resolved, owner=self.name)
+
+    def build_kernels(self, context: RunContext) -> list[tuple[Kernel, dict]]:
+        """The kernels of one step of this group, in the intermediate form."""
+        kernels = []
+        self._check_equations(context)
+        namespace = context.namespace if self.namespace is None else self.namespace
+        update = self._state_update_statements(namespace)
+        if update:
+            kernels.append(
+                self.make_kernel(
+                    "state_update", KernelRole.STATE_UPDATE, update, context, when="groups"
+                )
+            )
+        for event, condition in self.event_conditions.items():
+            text = condition.code
+            if not self._is_condition(condition):
+                dims = self._expression_dimensions(condition, text, 0, namespace)
+                raise GroupError(
+                    f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
+                    f"in {dims}); write a comparison such as 'v > -50*mV'"
+                )
+            self._expression_dimensions(condition, text, 0, namespace)
+            if event == "spike" and "not_refractory" in self.variables:
+                condition = Expression(f"({condition}) and not_refractory")
+            kernels.append(
+                self.make_kernel(
+                    f"{event}_threshold",
+                    KernelRole.THRESHOLD,
+                    (),
+                    context,
+                    condition=condition,
+                    when="thresholds",
+                    event=event,
+                )
+            )
+            if event == "spike" and "lastspike" in self.variables:
+                bookkeeping = (
+                    Statement("lastspike", "=", Expression("t")),
+                    Statement("not_refractory", "=", Expression("False")),
+                )
+                kernels.append(
+                    self.make_kernel(
+                        "spike_bookkeeping",
+                        KernelRole.RESET,
+                        bookkeeping,
+                        context,
+                        when="thresholds",
+                        event=event,
+                    )
+                )
+        for event, (code, statements, when) in self.event_code.items():
+            self.check_statements(statements, code, context)
+            kernels.append(
+                self.make_kernel(
+                    f"{event}_reset", KernelRole.RESET, statements, context, when=when, event=event
+                )
+            )
+        return kernels
+
+    def before_run(self, context: RunContext) -> None:
+        self._compiled = []
+        for kernel, functions in self.build_kernels(context):
+            self._compiled.append((kernel, compile_kernel(kernel, functions, context.target)))
+        self._state = context.state
+
+    def operations(self) -> list[Operation]:
+        operations = []
+        for kernel, compiled in self._compiled:
+            operations.append(
+                Operation(
+                    self, kernel.when, kernel.order, self._numpy_step(kernel, compiled), kernel.name
+                )
+            )
+        return operations
+
+    def _numpy_step(self, kernel: Kernel, compiled):
+        state, events, event = self._state, self.events, kernel.event
+        events.setdefault(event, np.zeros(0, dtype=np.int64))
+        if kernel.role == KernelRole.THRESHOLD:
+
+            def detect():
+                events[event] = compiled(state)
+
+            return detect
+        if kernel.role == KernelRole.RESET:
+
+            def reset():
+                if len(events[event]):
+                    compiled(state, events[event])
+
+            return reset
+        return lambda: compiled(state)
+
+    def summary(self) -> dict:
+        return {
+            **super().summary(),
+            "equations": str(self.equations),
+            "method": self._method_used,
+            "events": sorted(self.event_conditions),
+        }
+
+
+class Subgroup(Group):
+    """A contiguous slice of a NeuronGroup, sharing its variables: ``P[:3200]``."""
+
+    add_to_magic_network = False
+
+    def __init__(self, parent: NeuronGroup, start: int, stop: int):
+        super().__init__(stop - start, clock=parent.clock)
+        self.parent, self.start, self.stop = parent, start, stop
+        for name, variable in parent.variables.items():
+            self.variables[name] = variable
+
+    def storage_indices(self, item):
+        local = np.arange(self.N)[super().storage_indices(item)]
+        return local + self.start
+
+    def get_raw(self, name: str) -> np.ndarray:
+        values = super().get_raw(name)
+        variable = self.variables[name]
+        return values if variable.kind == "shared" else values[self.start : self.stop]
+
+    def _raw_name(self, name, positions, resolved, namespace):
+        if name == "i":
+            return positions - self.start
+        return super()._raw_name(name, positions, resolved, namespace)
+
+    @property
+    def events(self) -> dict[str, np.ndarray]:
+        """The parent's events of this step that fall in the subgroup, renumbered from 0."""
+        found = {}
+        for event, indices in self.parent.events.items():
+            inside = indices[(indices >= self.start) & (indices < self.stop)]
+            found[event] = inside - self.start
+        return found
+
+    @events.setter
+    def events(self, value) -> None:
+        pass  # a subgroup's events are always its parent's
+
+    def __repr__(self) -> str:
+        return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
+
+
+class RegularOperation(SimulationObject):
+    """``G.run_regularly(code, dt)``: statements over all neurons at their own interval."""
+
+    default_when = "start"
+    add_to_magic_network = False
+
+    def __init__(self, group: NeuronGroup, code: str, dt=None, when="start", order=0, name=None):
+        super().__init__(
+            name=name or f"{group.name}_run_regularly",
+            dt=dt,
+            clock=None if dt is not None else group.clock,
+            when=when,
+            order=order,
+        )
+        self.group = group
+        self.code = code
+        self.statements = parse_statements(code, owner=group.name)
+
+    def before_run(self, context: RunContext) -> None:
+        self.group.check_statements(self.statements, self.code, context)
+        kernel, functions = self.group.make_kernel(
+            "run_regularly",
+            KernelRole.RUN_REGULARLY,
+            self.statements,
+            context,
+            when=self.when,
+            order=self.order,
+        )
+        kernel_for_clock = Kernel(
+            name=f"{self.name}",
+            owner=kernel.owner,
+            role=kernel.role,
+            statements=kernel.statements,
+            variables=kernel.variables,
+            when=self.when,
+            order=self.order,
+        )
+        # The kernel reads the time of this operation's clock.
+        context.state[f"{self.clock.name}.dt"] = self.clock.dt_
+        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
+        self._state = context.state
+
+    def operations(self) -> list[Operation]:
+        compiled, state = self._compiled, self._state
+        return [Operation(self, self.when, self.order, lambda: compiled(state), self.name)]
+
+
+__all__ = ["NeuronGroup"]

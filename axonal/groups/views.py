@@ -1,0 +1,91 @@
+"""VariableView: ``G.v`` as users see it: indexable, settable, with units."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+
+class VariableView:
+    """A group's variable: ``G.v[0]``, ``G.v[5:10] = -60*mV``, ``G.v['i > 5']``, ``G.v + 1*mV``.
+
+    Reading gives values with units (plain values for dimensionless variables); writing
+    accepts quantities, plain numbers for dimensionless variables, and strings of code.
+    """
+
+    __slots__ = ("group", "name")
+
+    def __init__(self, group, name: str):
+        self.group = group
+        self.name = name
+
+    @property
+    def variable(self):
+        return self.group.variables[self.name]
+
+    def get_with_index(self, item=slice(None)):
+        return self.group.get_values(self.name, item)
+
+    def __getitem__(self, item):
+        return self.group.get_values(self.name, item)
+
+    def __setitem__(self, item, value) -> None:
+        self.group.set_values(self.name, item, value, depth=1)
+
+    def __array__(self, dtype=None, copy=None):
+        raw = np.asarray(self.group.get_raw(self.name))
+        return raw.astype(dtype) if dtype is not None else raw
+
+    def __len__(self) -> int:
+        return len(self.group.get_raw(self.name))
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getattr__(self, name):
+        # Quantity methods and attributes (mean(), shape, dim, ...) on the current values.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self[:], name)
+
+    def __repr__(self) -> str:
+        return f"<{self.group.name}.{self.name}: {self[:]!r}>"
+
+    def __str__(self) -> str:
+        return str(self[:])
+
+    def __format__(self, spec: str) -> str:
+        return format(self[:], spec)
+
+
+def _binary(op, reflected: bool = False):
+    if reflected:
+        return lambda self, other: op(other, self[:])
+    return lambda self, other: op(self[:], other)
+
+
+for _name, _op in {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+}.items():
+    setattr(VariableView, f"__{_name}__", _binary(_op))
+    setattr(VariableView, f"__r{_name}__", _binary(_op, reflected=True))
+for _name, _op in {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}.items():
+    setattr(VariableView, f"__{_name}__", _binary(_op))
+VariableView.__neg__ = lambda self: -self[:]
+VariableView.__pos__ = lambda self: +self[:]
+VariableView.__abs__ = lambda self: abs(self[:])
+VariableView.__hash__ = None

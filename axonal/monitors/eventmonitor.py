@@ -1,0 +1,199 @@
+"""SpikeMonitor and EventMonitor: the times and indices of a group's events."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from axonal.monitors.buffer import GrowingArray
+from axonal.monitors.export import MonitorExport
+from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.network import spike_digest
+from axonal.units import Quantity, get_dimensions, second
+
+
+class MonitorError(ValueError):
+    """A monitor was asked for something its source does not have."""
+
+
+class EventMonitor(MonitorExport, SimulationObject):
+    """Records every ``event`` of ``source``: who, when, and optionally variables at that time."""
+
+    default_when = "thresholds"
+
+    def __init__(
+        self,
+        source,
+        event: str,
+        variables=None,
+        record: bool = True,
+        when=None,
+        order: int = 1,
+        name: str | None = None,
+    ):
+        super().__init__(name=name, clock=source.clock, when=when, order=order)
+        self.source, self.event, self.record = source, event, bool(record)
+        conditions = getattr(getattr(source, "parent", source), "event_conditions", None)
+        if conditions is not None and event not in conditions:
+            known = ", ".join(sorted(conditions)) or "none"
+            raise MonitorError(
+                f"{self.name}: {source.name} has no event {event!r} (it has: {known})"
+            )
+        if variables is None:
+            variables = []
+        elif isinstance(variables, str):
+            variables = [variables]
+        for variable in variables:
+            if variable not in source.variables:
+                raise MonitorError(f"{self.name}: {source.name} has no variable {variable!r}")
+        self.record_variables = list(variables)
+        self._indices = GrowingArray(np.int64)
+        self._times = GrowingArray(np.float64)
+        self._values = {v: GrowingArray(source.variables[v].dtype) for v in self.record_variables}
+        self._count = np.zeros(source.N, dtype=np.int64)
+
+    # -- running -----------------------------------------------------------------------
+    def before_run(self, context: RunContext) -> None:
+        self._namespace = context.namespace
+
+    def operations(self) -> list[Operation]:
+        source, event, clock = self.source, self.event, self.clock
+        offset = getattr(source, "start", 0)
+        count, record = self._count, self.record
+        indices_buffer, times_buffer = self._indices, self._times
+
+        def record_events():
+            events = source.events.get(event)
+            if events is None or not len(events):
+                return
+            count[events] += 1  # indices within one step are unique
+            if not record:
+                return
+            indices_buffer.extend(events)
+            times_buffer.extend(np.full(len(events), clock.t_))
+            for name, buffer in self._values.items():
+                buffer.extend(self._read(name, events + offset))
+
+        return [Operation(self, self.when, self.order, record_events, f"{self.name}.record")]
+
+    def _read(self, name: str, positions: np.ndarray) -> np.ndarray:
+        variable = self.source.variables[name]
+        if variable.kind == "subexpression":
+            values = self.source.evaluate(variable.expression, positions, namespace=self._namespace)
+            return np.broadcast_to(values, positions.shape)
+        if variable.kind == "shared":
+            return np.full(len(positions), variable.values[0])
+        return variable.values[positions]
+
+    # -- results ----------------------------------------------------------------------------
+    @property
+    def i(self) -> np.ndarray:
+        return self._indices.data.copy()
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._times.data.copy()
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity.with_dimensions(self.t_, get_dimensions(second))
+
+    @property
+    def count(self) -> np.ndarray:
+        return self._count.copy()
+
+    @property
+    def num_events(self) -> int:
+        return int(self._count.sum())
+
+    def __len__(self) -> int:
+        return self.num_events
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = name.endswith("_")
+        base = name[:-1] if raw else name
+        if base in self.__dict__.get("record_variables", ()):
+            values = self._values[base].data.copy()
+            return values if raw else self.source.variables[base].with_units(values)
+        raise AttributeError(
+            f"{type(self).__name__} {self.__dict__.get('name')!r} has no attribute {name!r}"
+        )
+
+    def _trains(self, values: np.ndarray, variable=None) -> dict[int, object]:
+        order = np.argsort(self._indices.data, kind="stable")
+        sorted_indices = self._indices.data[order]
+        bounds = np.searchsorted(sorted_indices, np.arange(self.source.N + 1))
+        trains = {}
+        for index in range(self.source.N):
+            chunk = values[order[bounds[index] : bounds[index + 1]]]
+            trains[index] = chunk if variable is None else variable(chunk)
+        return trains
+
+    def event_trains(self) -> dict[int, Quantity]:
+        """For each index, the times of its events (a quantity in seconds)."""
+        dims = get_dimensions(second)
+        return self._trains(self._times.data, lambda raw: Quantity.with_dimensions(raw, dims))
+
+    def values(self, name: str) -> dict[int, object]:
+        """For each index, the recorded values of ``name`` at its events."""
+        variable = self.source.variables[name]
+        return self._trains(self._values[name].data, variable.with_units)
+
+    def all_values(self) -> dict[str, dict[int, object]]:
+        return {"t": self.event_trains(), **{n: self.values(n) for n in self.record_variables}}
+
+    def export_columns(self) -> dict[str, object]:
+        columns = {"i": self.i, "t": self.t}
+        for name in self.record_variables:
+            columns[name] = getattr(self, name)
+        return columns
+
+    # -- store, restore, records ------------------------------------------------------------------
+    def state_arrays(self) -> dict[str, object]:
+        arrays = {"count": self._count, "_indices": self._indices, "_times": self._times}
+        arrays.update({f"_values.{name}": buffer for name, buffer in self._values.items()})
+        return arrays
+
+    def restore_arrays(self, state) -> None:
+        self._count[:] = state["count"]
+        self._indices.replace(state["_indices"].data)
+        self._times.replace(state["_times"].data)
+        for name, buffer in self._values.items():
+            buffer.replace(state[f"_values.{name}"].data)
+
+    def summary(self) -> dict:
+        return {
+            **super().summary(),
+            "source": self.source.name,
+            "event": self.event,
+            "events": self.num_events,
+            "spike_digest": spike_digest(self._indices.data, self._times.data),
+        }
+
+
+class SpikeMonitor(EventMonitor):
+    """Records the spikes of ``source``: ``M.t``, ``M.i``, ``M.count``, ``M.spike_trains()``."""
+
+    def __init__(
+        self,
+        source,
+        variables=None,
+        record: bool = True,
+        when=None,
+        order: int = 1,
+        name: str | None = None,
+    ):
+        super().__init__(
+            source, "spike", variables=variables, record=record, when=when, order=order, name=name
+        )
+
+    @property
+    def num_spikes(self) -> int:
+        return self.num_events
+
+    def spike_trains(self) -> dict[int, Quantity]:
+        return self.event_trains()
+
+
+__all__ = ["EventMonitor", "SpikeMonitor"]

@@ -1,0 +1,232 @@
+"""StateMonitor: the values of chosen variables of chosen elements, step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from axonal.monitors.buffer import GrowingArray
+from axonal.monitors.eventmonitor import MonitorError
+from axonal.monitors.export import MonitorExport
+from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.units import Quantity, get_dimensions, second
+
+
+class StateMonitor(MonitorExport, SimulationObject):
+    """Records ``variables`` of the elements in ``record`` on every step of its clock.
+
+    ``M.t`` holds the times; ``M.v`` is a 2-D array (recorded element x time), so ``M.v[0]`` is
+    the trace of the first recorded element; ``M[5].v`` is the trace of element 5.
+    """
+
+    default_when = "start"
+
+    def __init__(
+        self,
+        source,
+        variables,
+        record,
+        dt=None,
+        clock=None,
+        when="start",
+        order: int = 0,
+        name: str | None = None,
+    ):
+        if clock is None and dt is None:
+            clock = source.clock
+        super().__init__(name=name, clock=clock, dt=dt, when=when, order=order)
+        self.source = source
+        if variables is True:
+            variables = [n for n, v in source.variables.items() if v.kind != "index"]
+        elif isinstance(variables, str):
+            variables = [variables]
+        for variable in variables:
+            if variable not in source.variables:
+                known = ", ".join(sorted(source.variables))
+                raise MonitorError(
+                    f"{self.name}: {source.name} has no variable {variable!r} (it has: {known})"
+                )
+        self.record_variables = list(variables)
+        if record is True:
+            record = np.arange(source.N)
+        elif record is False or record is None:
+            record = np.zeros(0, dtype=np.int64)
+        self.record = np.atleast_1d(np.asarray(record, dtype=np.int64))
+        if self.record.size and (self.record.min() < 0 or self.record.max() >= source.N):
+            raise MonitorError(
+                f"{self.name}: record={record!r} is out of range for {source.N} "
+                f"elements of {source.name}"
+            )
+        self._positions = self.record + getattr(source, "start", 0)
+        self._times = GrowingArray(np.float64)
+        self._values = {
+            name: GrowingArray(source.variables[name].dtype, (len(self.record),))
+            for name in self.record_variables
+        }
+
+    def before_run(self, context: RunContext) -> None:
+        self._namespace = context.namespace
+
+    def operations(self) -> list[Operation]:
+        clock, positions, source = self.clock, self._positions, self.source
+        readers = []
+        for name, buffer in self._values.items():
+            variable = source.variables[name]
+            readers.append((buffer, variable))
+
+        def record_state():
+            self._times.append(clock.t_)
+            for buffer, variable in readers:
+                if variable.kind == "subexpression":
+                    values = source.evaluate(
+                        variable.expression, positions, namespace=self._namespace
+                    )
+                    buffer.append(np.broadcast_to(values, positions.shape))
+                elif variable.kind == "shared":
+                    buffer.append(np.full(len(positions), variable.values[0]))
+                else:
+                    buffer.append(variable.values[positions])
+
+        return [Operation(self, self.when, self.order, record_state, f"{self.name}.record")]
+
+    # -- results ----------------------------------------------------------------------------
+    @property
+    def t_(self) -> np.ndarray:
+        return self._times.data.copy()
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity.with_dimensions(self.t_, get_dimensions(second))
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = name.endswith("_")
+        base = name[:-1] if raw else name
+        if base in self.__dict__.get("record_variables", ()):
+            values = self._values[base].data.T.copy()
+            return values if raw else self.source.variables[base].with_units(values)
+        raise AttributeError(
+            f"StateMonitor {self.__dict__.get('name')!r} has no attribute {name!r}"
+        )
+
+    def __getitem__(self, index: int) -> _RecordedElement:
+        matches = np.flatnonzero(self.record == index)
+        if not len(matches):
+            raise IndexError(f"{self.name} does not record element {index} of {self.source.name}")
+        return _RecordedElement(self, int(matches[0]))
+
+    def export_columns(self) -> dict[str, object]:
+        steps, elements = len(self._times), len(self.record)
+        columns = {"t": np.repeat(self.t, elements), "i": np.tile(self.record, steps)}
+        for name in self.record_variables:
+            values = self._values[name].data.reshape(-1)
+            columns[name] = self.source.variables[name].with_units(values)
+        return columns
+
+    def state_arrays(self) -> dict[str, object]:
+        return {"_times": self._times, **{f"_values.{n}": b for n, b in self._values.items()}}
+
+    def restore_arrays(self, state) -> None:
+        self._times.replace(state["_times"].data)
+        for name, buffer in self._values.items():
+            buffer.replace(state[f"_values.{name}"].data)
+
+    def summary(self) -> dict:
+        return {
+            **super().summary(),
+            "source": self.source.name,
+            "variables": self.record_variables,
+            "recorded": len(self.record),
+            "samples": len(self._times),
+        }
+
+
+class _RecordedElement:
+    """``M[5]``: the traces of one recorded element."""
+
+    def __init__(self, monitor: StateMonitor, row: int):
+        self._monitor, self._row = monitor, row
+
+    def __getattr__(self, name: str):
+        return getattr(self._monitor, name)[self._row]
+
+
+class PopulationRateMonitor(MonitorExport, SimulationObject):
+    """The fraction of ``source`` that spikes in each step, as a rate: ``M.t``, ``M.rate``."""
+
+    default_when = "thresholds"
+
+    def __init__(self, source, when=None, order: int = 1, name: str | None = None):
+        super().__init__(name=name, clock=source.clock, when=when, order=order)
+        self.source = source
+        self._times = GrowingArray(np.float64)
+        self._rates = GrowingArray(np.float64)
+
+    def operations(self) -> list[Operation]:
+        source, clock = self.source, self.clock
+
+        def record_rate():
+            events = source.events.get("spike")
+            count = 0 if events is None else len(events)
+            self._times.append(clock.t_)
+            self._rates.append(count / (source.N * clock.dt_))
+
+        return [Operation(self, self.when, self.order, record_rate, f"{self.name}.record")]
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity.with_dimensions(self._times.data.copy(), get_dimensions(second))
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._times.data.copy()
+
+    @property
+    def rate(self) -> Quantity:
+        return Quantity.with_dimensions(self._rates.data.copy(), get_dimensions(second) ** -1)
+
+    @property
+    def rate_(self) -> np.ndarray:
+        return self._rates.data.copy()
+
+    def smooth_rate(self, window: str | np.ndarray = "gaussian", width=None) -> Quantity:
+        """The rate convolved with a 'gaussian' (width = standard deviation) or 'flat' window."""
+        dt = self.clock.dt_
+        if isinstance(window, str):
+            if width is None:
+                raise ValueError(f"{self.name}.smooth_rate: give width= (a time) for {window!r}")
+            width_s = float(np.asarray(width))
+            if get_dimensions(width) is not get_dimensions(second):
+                raise ValueError(f"{self.name}.smooth_rate: width must be a time, not {width!r}")
+            if window == "gaussian":
+                half = int(round(2 * width_s / dt))
+                offsets = np.arange(-half, half + 1) * dt
+                kernel = np.exp(-0.5 * (offsets / width_s) ** 2)
+            elif window == "flat":
+                half = int(round(width_s / (2 * dt)))
+                kernel = np.ones(2 * half + 1)
+            else:
+                raise ValueError(
+                    f"{self.name}.smooth_rate: window must be 'gaussian', 'flat' or "
+                    f"an array, not {window!r}"
+                )
+        else:
+            kernel = np.asarray(window, dtype=float)
+            if kernel.ndim != 1 or len(kernel) % 2 == 0:
+                raise ValueError(f"{self.name}.smooth_rate: a window array needs an odd length")
+        kernel = kernel / kernel.sum()
+        smoothed = np.convolve(self._rates.data, kernel, mode="same")
+        return Quantity.with_dimensions(smoothed, get_dimensions(second) ** -1)
+
+    def export_columns(self) -> dict[str, object]:
+        return {"t": self.t, "rate": self.rate}
+
+    def state_arrays(self) -> dict[str, object]:
+        return {"_times": self._times, "_rates": self._rates}
+
+    def restore_arrays(self, state) -> None:
+        self._times.replace(state["_times"].data)
+        self._rates.replace(state["_rates"].data)
+
+
+__all__ = ["StateMonitor", "PopulationRateMonitor"]

@@ -1,0 +1,142 @@
+"""What every simulated object shares: a unique name, a clock, a place in the schedule, a scope."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from axonal.network.clock import Clock, defaultclock
+
+# The slots of one time step, in the order they run.
+SCHEDULE = ("start", "groups", "thresholds", "synapses", "resets", "end")
+
+
+class ScheduleError(ValueError):
+    """An object was given a ``when`` slot that is not in the schedule."""
+
+
+def schedule_position(when: str) -> float:
+    """Where a ``when`` slot runs: ``before_X`` and ``after_X`` sit just around ``X``."""
+    for prefix, offset in (("before_", -0.5), ("after_", 0.5)):
+        if when.startswith(prefix) and when[len(prefix) :] in SCHEDULE:
+            return SCHEDULE.index(when[len(prefix) :]) + offset
+    if when in SCHEDULE:
+        return float(SCHEDULE.index(when))
+    slots = ", ".join(SCHEDULE)
+    raise ScheduleError(
+        f"unknown schedule slot {when!r}; the slots are {slots} (or before_/after_ them)"
+    )
+
+
+@dataclass
+class Operation:
+    """One callable an object contributes to each of its clock's steps."""
+
+    owner: SimulationObject
+    when: str
+    order: int
+    function: Callable[[], None]
+    name: str
+
+    def sort_key(self) -> tuple:
+        return (schedule_position(self.when), self.order, self.owner.creation_index)
+
+
+class _Scope:
+    """Objects created since the last ``start_scope()`` are the ones ``run()`` may collect."""
+
+    current = 0
+
+
+_creation_counter = itertools.count()
+_names_in_use: weakref.WeakValueDictionary[str, SimulationObject] = weakref.WeakValueDictionary()
+
+
+def start_scope() -> None:
+    """Forget the objects created so far: the next ``run()`` collects only newer ones."""
+    _Scope.current += 1
+
+
+def _default_name(basename: str) -> str:
+    if basename not in _names_in_use:
+        return basename
+    for number in itertools.count(1):
+        candidate = f"{basename}_{number}"
+        if candidate not in _names_in_use:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+class SimulationObject:
+    """Base of groups, synapses, monitors and network operations.
+
+    Subclasses implement ``before_run(context)`` (build kernels, check names and units),
+    ``operations()`` (what runs each step), and ``state_arrays()`` for store/restore.
+    """
+
+    default_when = "groups"
+    add_to_magic_network = True
+
+    def __init__(
+        self,
+        name: str | None = None,
+        clock: Clock | None = None,
+        dt=None,
+        when: str | None = None,
+        order: int = 0,
+    ):
+        if name is None:
+            name = _default_name(type(self).__name__.lower())
+        elif name in _names_in_use:
+            raise ValueError(f"an object named {name!r} exists already; names must be unique")
+        _names_in_use[name] = self
+        self.name = name
+        if clock is not None and dt is not None:
+            raise ValueError(f"{name}: give either clock= or dt=, not both")
+        if clock is None:
+            clock = Clock(dt, name=f"{name}_clock") if dt is not None else defaultclock
+        self.clock = clock
+        self.when = when if when is not None else self.default_when
+        schedule_position(self.when)
+        self.order = order
+        self.active = True
+        self.creation_index = next(_creation_counter)
+        self.scope = _Scope.current
+        self.contained_objects: list[SimulationObject] = []
+
+    # -- the run protocol ---------------------------------------------------------------
+    def before_run(self, context: RunContext) -> None:
+        """Prepare for a run: resolve names in ``context.namespace``, build the kernels."""
+
+    def operations(self) -> list[Operation]:
+        return []
+
+    def after_run(self) -> None:
+        """Called once a run ends (normally or not)."""
+
+    def state_arrays(self) -> dict[str, object]:
+        """The arrays (and other values) that define this object's state, for store/restore."""
+        return {}
+
+    def restore_arrays(self, state: Mapping[str, object]) -> None:
+        for key, value in state.items():
+            self.state_arrays()[key][...] = value
+
+    def summary(self) -> dict:
+        """A small description of the object for run records."""
+        return {"name": self.name, "kind": type(self).__name__}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+@dataclass
+class RunContext:
+    """What ``before_run`` needs: the namespace to resolve external names in, and the target."""
+
+    namespace: Mapping[str, object]
+    explicit_namespace: bool
+    target: str
+    state: dict[str, object]

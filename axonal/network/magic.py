@@ -1,0 +1,53 @@
+"""run(), store() and restore() on the objects a script created, without building a Network."""
+
+from __future__ import annotations
+
+from axonal.network.network import Network, _caller_namespace, collect
+from axonal.units import second
+
+
+class _MagicNetwork(Network):
+    """The network behind the module-level ``run()``: its members are collected anew each run."""
+
+    def __init__(self):
+        super().__init__(name="magic_network")
+        self._previous_ids: set[int] = set()
+
+    def collect_from(self, namespace) -> None:
+        self.objects = []
+        self.add(*collect(namespace))
+        current = {id(obj) for obj in self.objects}
+        if not current & self._previous_ids:
+            self.t_ = 0.0  # all objects are new (e.g. after start_scope): time starts at 0
+        self._previous_ids = current
+
+
+magic_network = _MagicNetwork()
+
+
+def run(duration, report=None, report_period=10 * second, namespace=None) -> None:
+    """Simulate the objects the calling script created (since the last ``start_scope()``)."""
+    caller = _caller_namespace(1)
+    magic_network.collect_from(caller)
+    if not magic_network.objects:
+        raise ValueError(
+            "run() found no objects to simulate: create a NeuronGroup (or other object) and keep "
+            "it in a variable of the script, or use a Network"
+        )
+    magic_network.run(
+        duration,
+        report=report,
+        report_period=report_period,
+        namespace=caller if namespace is None else namespace,
+    )
+
+
+def store(name: str = "default") -> None:
+    """Store the state of the objects the calling script created, to ``restore(name)`` later."""
+    magic_network.collect_from(_caller_namespace(1))
+    magic_network.store(name)
+
+
+def restore(name: str = "default", restore_random_state: bool = False) -> None:
+    magic_network.collect_from(_caller_namespace(1))
+    magic_network.restore(name, restore_random_state=restore_random_state)

@@ -1,0 +1,267 @@
+"""Network: collects objects, orders their operations by the schedule, and runs the time loop."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import sys
+import time
+from collections import ChainMap
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.clock import Clock, seconds_of
+from axonal.units import Quantity, get_dimensions, second
+
+# One description per run() in this process, for run records (axonal.records).
+_run_summaries: list[dict] = []
+
+
+def run_summaries() -> list[dict]:
+    """What each ``run()`` of this process simulated: groups, synapses, monitors, spikes."""
+    return copy.deepcopy(_run_summaries)
+
+
+class NetworkError(RuntimeError):
+    """A run could not start or did not complete; the message says which object and why."""
+
+
+def _caller_namespace(depth: int) -> Mapping[str, object]:
+    """Locals then globals of the frame ``depth`` levels above the caller of this function.
+
+    This is the one place where axonal looks at a caller's frame: for the objects ``run()``
+    collects and for the constants the equations refer to.
+    """
+    frame = sys._getframe(depth + 1)
+    return ChainMap(dict(frame.f_locals), frame.f_globals)
+
+
+def _flatten(objects: Iterable) -> list[SimulationObject]:
+    found: list[SimulationObject] = []
+    for obj in objects:
+        if isinstance(obj, SimulationObject):
+            found.append(obj)
+        elif isinstance(obj, Mapping):
+            found.extend(_flatten(obj.values()))
+        elif isinstance(obj, Iterable) and not isinstance(obj, str | bytes):
+            found.extend(_flatten(obj))
+        else:
+            raise TypeError(f"cannot add {obj!r} to a network: it is not a simulation object")
+    return found
+
+
+def collect(namespace: Mapping[str, object] | None = None) -> list[SimulationObject]:
+    """The objects of the current scope that ``namespace`` (default: the caller's) refers to."""
+    from axonal.network.base import _Scope
+
+    if namespace is None:
+        namespace = _caller_namespace(1)
+    seen: dict[int, SimulationObject] = {}
+    for value in namespace.values():
+        if (
+            isinstance(value, SimulationObject)
+            and value.add_to_magic_network
+            and value.scope == _Scope.current
+        ):
+            seen[id(value)] = value
+    return sorted(seen.values(), key=lambda obj: obj.creation_index)
+
+
+class Network:
+    """A set of objects simulated together; ``run()`` continues where the last run stopped."""
+
+    def __init__(self, *objects, name: str = "network"):
+        self.name = name
+        self.objects: list[SimulationObject] = []
+        self.t_ = 0.0
+        self._stored: dict[str, dict] = {}
+        self.add(*objects)
+
+    # -- membership ---------------------------------------------------------------------
+    def add(self, *objects) -> None:
+        for obj in _flatten(objects):
+            for member in [obj, *self._contained(obj)]:
+                if all(member is not existing for existing in self.objects):
+                    self.objects.append(member)
+
+    def remove(self, *objects) -> None:
+        doomed = {
+            id(member) for obj in _flatten(objects) for member in [obj, *self._contained(obj)]
+        }
+        self.objects = [obj for obj in self.objects if id(obj) not in doomed]
+
+    @staticmethod
+    def _contained(obj: SimulationObject) -> list[SimulationObject]:
+        found = []
+        for child in obj.contained_objects:
+            found.append(child)
+            found.extend(Network._contained(child))
+        return found
+
+    def __getitem__(self, name: str) -> SimulationObject:
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise KeyError(f"network {self.name!r} has no object named {name!r}")
+
+    def __contains__(self, obj) -> bool:
+        return any(obj is member for member in self.objects)
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity.with_dimensions(self.t_, get_dimensions(second))
+
+    # -- running ------------------------------------------------------------------------
+    def run(
+        self, duration, report=None, report_period=10 * second, namespace=None, _depth: int = 0
+    ) -> None:
+        """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
+        from axonal.codegen.targets import current_target
+
+        duration_s = seconds_of(duration, f"the duration of the run of {self.name!r}")
+        if duration_s < 0:
+            raise NetworkError(f"cannot run {self.name!r} for a negative duration ({duration})")
+        report_every = seconds_of(report_period, "report_period")
+        explicit = namespace is not None
+        if namespace is None:
+            namespace = _caller_namespace(_depth + 1)
+        active = [obj for obj in self.objects if obj.active]
+        start, end = self.t_, self.t_ + duration_s
+        clocks = list({id(obj.clock): obj.clock for obj in active}.values())
+        for clock in clocks:
+            clock.timestep = int(round(start / clock.dt_))
+
+        state: dict[str, object] = {}
+        context = RunContext(
+            namespace=namespace, explicit_namespace=explicit, target=current_target(), state=state
+        )
+        for obj in active:
+            obj.before_run(context)
+        operations = sorted(
+            (op for obj in active for op in obj.operations()), key=Operation.sort_key
+        )
+        reporter = _progress_reporter(report, self.name, start, duration_s)
+        try:
+            self._loop(operations, clocks, state, end, reporter, report_every)
+        finally:
+            for obj in active:
+                obj.after_run()
+            self.t_ = min(clock.t_ for clock in clocks) if clocks else end
+            if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
+                self.t_ = end
+            _run_summaries.append(self._summary(active, start, context))
+
+    @staticmethod
+    def _loop(
+        operations: list[Operation],
+        clocks: list[Clock],
+        state: dict,
+        end: float,
+        reporter,
+        report_every: float,
+    ) -> None:
+        wall_start = last_report = time.perf_counter()
+        if len(clocks) == 1:
+            # The common case: one clock, so every operation runs every step.
+            clock = clocks[0]
+            functions = [op.function for op in operations]
+            time_key = f"{clock.name}.t"
+            for _ in range(clock.steps_until(end)):
+                state[time_key] = clock.t_
+                for function in functions:
+                    function()
+                clock.timestep += 1
+                if reporter is not None and time.perf_counter() - last_report > report_every:
+                    last_report = time.perf_counter()
+                    reporter(clock.t_, last_report - wall_start)
+        else:
+            while True:
+                due = [clock for clock in clocks if clock.steps_until(end) > 0]
+                if not due:
+                    break
+                now = min(clock.t_ for clock in due)
+                current = [c for c in due if abs(c.t_ - now) < 1e-3 * c.dt_]
+                for clock in current:
+                    state[f"{clock.name}.t"] = clock.t_
+                current_ids = {id(clock) for clock in current}
+                for op in operations:
+                    if id(op.owner.clock) in current_ids:
+                        op.function()
+                for clock in current:
+                    clock.timestep += 1
+                if reporter is not None and time.perf_counter() - last_report > report_every:
+                    last_report = time.perf_counter()
+                    reporter(now, last_report - wall_start)
+        if reporter is not None:
+            reporter(end, time.perf_counter() - wall_start)
+
+    def _summary(self, objects, start: float, context: RunContext) -> dict:
+        return {
+            "network": self.name,
+            "target": context.target,
+            "start": start,
+            "duration": self.t_ - start,
+            "dt": sorted({obj.clock.dt_ for obj in objects}),
+            "objects": [obj.summary() for obj in objects],
+        }
+
+    # -- store and restore ----------------------------------------------------------------
+    def store(self, name: str = "default") -> None:
+        """Keep a copy of every object's state and the time, to ``restore(name)`` later."""
+        self._stored[name] = {
+            "t": self.t_,
+            "objects": {obj.name: copy.deepcopy(obj.state_arrays()) for obj in self.objects},
+            "random_state": np.random.get_state(),
+        }
+
+    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
+        if name not in self._stored:
+            known = ", ".join(sorted(self._stored)) or "none"
+            raise KeyError(f"network {self.name!r} has no stored state {name!r} (stored: {known})")
+        snapshot = self._stored[name]
+        self.t_ = snapshot["t"]
+        for obj in self.objects:
+            if obj.name in snapshot["objects"]:
+                obj.restore_arrays(copy.deepcopy(snapshot["objects"][obj.name]))
+        if restore_random_state:
+            np.random.set_state(snapshot["random_state"])
+
+
+def _progress_reporter(report, name: str, start: float, duration: float):
+    """A function(t, elapsed) printing progress, or None for no report."""
+    if report is None:
+        return None
+    if callable(report):
+        return lambda t, elapsed: report(
+            Quantity.with_dimensions(t - start, get_dimensions(second)),
+            Quantity.with_dimensions(duration, get_dimensions(second)),
+            (t - start) / duration if duration else 1.0,
+            Quantity.with_dimensions(elapsed, get_dimensions(second)),
+        )
+    if report not in ("text", "stdout", "stderr"):
+        raise ValueError(f"report must be 'text', 'stdout', 'stderr' or a function, not {report!r}")
+    stream = sys.stderr if report == "stderr" else sys.stdout
+
+    def print_progress(t: float, elapsed: float) -> None:
+        done = (t - start) / duration if duration else 1.0
+        remaining = elapsed / done - elapsed if done > 0 else float("nan")
+        print(
+            f"{name}: {t - start:.3f} s of {duration:.3f} s simulated ({done:.0%}) in "
+            f"{elapsed:.1f} s, about {remaining:.1f} s remaining",
+            file=stream,
+        )
+
+    return print_progress
+
+
+def spike_digest(indices: np.ndarray, times: np.ndarray) -> str:
+    """A SHA-256 of spike indices and times (in steps of 1e-12 s), for comparing runs."""
+    digest = hashlib.sha256()
+    digest.update(np.asarray(indices, dtype=np.int64).tobytes())
+    digest.update(np.round(np.asarray(times, dtype=np.float64) * 1e12).astype(np.int64).tobytes())
+    return digest.hexdigest()

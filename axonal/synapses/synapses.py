@@ -1,0 +1,650 @@
+"""Synapses: connections between two groups, their variables, pathways, delays and plasticity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from axonal import integrate
+from axonal.codegen.targets import compile_kernel
+from axonal.groups.group import Group, GroupError
+from axonal.model.dependencies import differential_right_hand_sides, substitute_names
+from axonal.model.dimensions import check_equations, is_boolean_expression
+from axonal.model.equations import Equations
+from axonal.model.expressions import parse_expression, parse_statements
+from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+from axonal.network.base import Operation, RunContext
+from axonal.network.network import _caller_namespace
+from axonal.synapses.connect import (
+    SynapseConnectionError,
+    check_targets,
+    pairs_by_condition,
+    pairs_by_generator,
+    parse_generator,
+)
+from axonal.synapses.spike_queue import SpikeQueue
+from axonal.units import DIMENSIONLESS, get_dimensions, second
+
+_SECOND = get_dimensions(second)
+_ALLOWED_FLAGS = {
+    "differential": {"event-driven", "clock-driven", "constant over dt"},
+    "subexpression": {"summed", "shared", "constant over dt"},
+    "parameter": {"constant", "shared"},
+}
+
+
+class SynapticPathway:
+    """One direction of events: ``on_pre`` (source spikes) or ``on_post`` (target spikes)."""
+
+    def __init__(self, synapses: Synapses, name: str, code: str, direction: str, event: str):
+        self.synapses, self.name, self.code = synapses, name, code
+        self.direction, self.event = direction, event
+        self.statements = parse_statements(code, owner=synapses.name)
+        self.delay_variable = "delay" if name == "pre" else f"_delay_{name}"
+        self.queue = SpikeQueue()
+
+    @property
+    def events_source(self) -> Group:
+        return self.synapses.source if self.direction == "pre" else self.synapses.target
+
+    @property
+    def delay(self):
+        return self.synapses.get_values(self.delay_variable)
+
+    @delay.setter
+    def delay(self, value) -> None:
+        self.synapses.set_values(self.delay_variable, slice(None), value, depth=1)
+
+
+class Synapses(Group):
+    """Synapses from ``source`` to ``target`` (the same group when not given).
+
+    ``model`` holds synaptic variables (``w : 1``), clock-driven and ``(event-driven)``
+    equations and ``(summed)`` variables; ``on_pre``/``on_post`` are statements run when a
+    source/target neuron spikes, after the pathway's delay. Names ending in ``_pre``/``_post``
+    are the variables of the source/target neuron; other names not defined by the synapses
+    refer to the target neuron, as in Brian.
+    """
+
+    def __init__(
+        self,
+        source,
+        target=None,
+        model="",
+        on_pre=None,
+        on_post=None,
+        delay=None,
+        on_event="spike",
+        multisynaptic_index=None,
+        namespace=None,
+        dtype=None,
+        dt=None,
+        clock=None,
+        order=0,
+        method=None,
+        name=None,
+    ):
+        target = source if target is None else target
+        super().__init__(
+            0,
+            namespace=namespace,
+            name=name,
+            dt=dt,
+            clock=clock if clock is not None or dt is not None else source.clock,
+            when="synapses",
+            order=order,
+        )
+        self.source, self.target = source, target
+        self.method = method
+        self.equations = model if isinstance(model, Equations) else Equations(model)
+        self.equations.check_flags(_ALLOWED_FLAGS, owner=self.name)
+        self.multisynaptic_index = multisynaptic_index
+        for index_name in ("_pre_idx", "_post_idx", "i", "j", "N_incoming", "N_outgoing"):
+            self.add_variable(index_name, dtype="int64", kind="index", read_only=True)
+        if multisynaptic_index is not None:
+            self.add_variable(multisynaptic_index, dtype="int64", kind="index", read_only=True)
+        self.summed: dict[str, Expression] = {}
+        for equation in self.equations.values():
+            self._add_model_variable(equation)
+        if self.event_driven and "lastupdate" not in self.variables:
+            self.add_variable("lastupdate", dimensions=_SECOND)
+
+        self.pathways: dict[str, SynapticPathway] = {}
+        events = on_event if isinstance(on_event, dict) else {}
+        default_event = on_event if isinstance(on_event, str) else "spike"
+        for direction, code in (("pre", on_pre), ("post", on_post)):
+            if code is None:
+                continue
+            named = code if isinstance(code, dict) else {direction: code}
+            for pathway_name, pathway_code in named.items():
+                event = events.get(pathway_name, default_event)
+                pathway = SynapticPathway(self, pathway_name, pathway_code, direction, event)
+                self.pathways[pathway_name] = pathway
+                self.add_variable(pathway.delay_variable, dimensions=_SECOND)
+        self._default_delays = {}
+        if delay is not None:
+            delays = delay if isinstance(delay, dict) else {"pre": delay}
+            for pathway_name, value in delays.items():
+                if pathway_name not in self.pathways:
+                    raise GroupError(
+                        f"{self.name}: a delay for {pathway_name!r}, which has no code"
+                    )
+                self._check_delay(value, pathway_name)
+                self._default_delays[pathway_name] = value
+
+    # -- model variables ---------------------------------------------------------------------
+    def _add_model_variable(self, equation) -> None:
+        name = equation.name
+        if "summed" in equation.flags:
+            for suffix, group in (("_post", self.target), ("_pre", self.source)):
+                if name.endswith(suffix) and name[: -len(suffix)] in group.variables:
+                    self.summed[name] = equation.expr
+                    return
+            raise GroupError(
+                f"{self.name}: the summed variable {name!r} must name a variable "
+                "of the target (x_post) or source (x_pre)"
+            )
+        if equation.kind == "subexpression":
+            self.add_variable(
+                name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind="subexpression",
+                expression=equation.expr,
+                flags=equation.flags,
+            )
+        else:
+            kind = "shared" if "shared" in equation.flags else "array"
+            self.add_variable(
+                name,
+                dimensions=equation.dimensions,
+                dtype=equation.dtype,
+                kind=kind,
+                flags=equation.flags,
+            )
+
+    @property
+    def event_driven(self) -> list[str]:
+        return [
+            eq.name
+            for eq in self.equations.values()
+            if eq.kind == "differential" and "event-driven" in eq.flags
+        ]
+
+    @property
+    def N(self) -> int:
+        return self._N
+
+    def __getattr__(self, name: str):
+        pathways = self.__dict__.get("pathways", {})
+        if name in pathways:
+            return pathways[name]
+        return super().__getattr__(name)
+
+    # -- names: _pre/_post suffixes and the target's variables ---------------------------------
+    def _neuron_variable(self, name: str):
+        """(group, variable name, index array name) for a name read through the connectivity."""
+        for suffix, group, index in (
+            ("_pre", self.source, "_pre_idx"),
+            ("_post", self.target, "_post_idx"),
+        ):
+            if name.endswith(suffix) and name[: -len(suffix)] in group.variables:
+                return group, name[: -len(suffix)], index
+        if name not in self.variables and name in self.target.variables and name not in ("i", "N"):
+            return self.target, name, "_post_idx"
+        return None
+
+    def dimensions_of(self) -> dict[str, object]:
+        dims = super().dimensions_of()
+        for name, var in self.target.variables.items():
+            dims.setdefault(name, var.dimensions)
+            dims[f"{name}_post"] = var.dimensions
+        for name, var in self.source.variables.items():
+            dims[f"{name}_pre"] = var.dimensions
+        dims["N_pre"] = dims["N_post"] = DIMENSIONLESS
+        return dims
+
+    def _raw_name(self, name, positions, resolved, namespace):
+        found = self._neuron_variable(name)
+        if found is not None:
+            group, variable_name, index = found
+            neuron_positions = self.variables[index].values[positions]
+            variable = group.variables[variable_name]
+            if variable.kind == "subexpression":
+                return group.evaluate(variable.expression, neuron_positions, namespace=namespace)
+            if variable.kind == "shared":
+                return variable.values[0]
+            return variable.values[neuron_positions]
+        if name in ("N_pre", "N_post"):
+            return len(self.source) if name == "N_pre" else len(self.target)
+        if name == "i" or name == "j":
+            return self.variables[name].values[positions]
+        return super()._raw_name(name, positions, resolved, namespace)
+
+    def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
+        rest = []
+        for name in names:
+            if name in refs:
+                continue
+            found = self._neuron_variable(name)
+            if name in ("N_pre", "N_post"):
+                key = f"{self.name}.{name}"
+                context.state[key] = len(self.source) if name == "N_pre" else len(self.target)
+                refs[name] = VariableRef(
+                    name, VariableKind.CONSTANT, dtype="int64", array=key, read_only=True
+                )
+            elif name in ("i", "j"):
+                variable = self.variables[name]
+                refs[name] = VariableRef(
+                    name, VariableKind.ARRAY, dtype="int64", array=variable.key, read_only=True
+                )
+                context.state[variable.key] = variable.values
+            elif found is not None:
+                group, variable_name, index = found
+                variable = group.variables[variable_name]
+                if variable.kind == "subexpression":
+                    suffix = "_pre" if index == "_pre_idx" else "_post"
+                    renamed = substitute_names(
+                        variable.expression,
+                        {
+                            n: Expression(f"{n}{suffix}")
+                            for n in variable.expression.names
+                            if n in group.variables
+                        },
+                    )
+                    self._add_references(
+                        sorted(renamed.names), refs, prelude, functions, context, namespace
+                    )
+                    prelude.append(Statement(name, "=", renamed, temporary=True))
+                    refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+                    continue
+                index_key = self.variables[index].key
+                refs[name] = VariableRef(
+                    name,
+                    VariableKind.SHARED if variable.kind == "shared" else VariableKind.ARRAY,
+                    dtype=variable.dtype,
+                    array=variable.key,
+                    index=None if variable.kind == "shared" else index_key,
+                    read_only=variable.read_only or variable.kind == "index",
+                    dimensions=variable.dimensions,
+                )
+                context.state[variable.key] = variable.values
+                context.state[index_key] = self.variables[index].values
+            else:
+                rest.append(name)
+        super()._add_references(rest, refs, prelude, functions, context, namespace)
+
+    # -- connecting ------------------------------------------------------------------------
+    def connect(
+        self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False, namespace=None
+    ) -> None:
+        """Create synapses: all-to-all, by ``condition``/``p``, explicit ``i``/``j``, or a
+        generator ``j='k for k in range(i-3, i+4) if i != k'``; ``n`` synapses per pair."""
+        caller = namespace if namespace is not None else _caller_namespace(1)
+        n_pre, n_post = len(self.source), len(self.target)
+        if condition is True:
+            condition = None
+        elif condition is False:
+            return
+        if not isinstance(p, str):
+            p_value = float(np.asarray(p))
+            if not 0 <= p_value <= 1:
+                raise SynapseConnectionError(
+                    f"{self.name}: connect(p={p}) needs a probability between 0 and 1"
+                )
+        if i is not None or (j is not None and not isinstance(j, str)):
+            if condition is not None or (i is None or j is None):
+                raise SynapseConnectionError(
+                    f"{self.name}: give both i= and j= as indices, "
+                    "or j= as a string, without a condition"
+                )
+            pre = np.atleast_1d(np.asarray(i, dtype=np.int64))
+            post = np.atleast_1d(np.asarray(j, dtype=np.int64))
+            pre, post = np.broadcast_arrays(pre, post)
+            if np.any((pre < 0) | (pre >= n_pre)):
+                raise SynapseConnectionError(
+                    f"{self.name}: source index out of range 0..{n_pre - 1} in i={i!r}"
+                )
+            pre, post = check_targets(pre.copy(), post.copy(), n_post, skip_if_invalid, self.name)
+        else:
+            evaluate = self._pair_evaluator(caller)
+            if j is not None:
+                generator = parse_generator(j, self.name)
+                if generator is None:
+                    expression = parse_expression(j, owner=self.name)
+                    pre = np.arange(n_pre)
+                    post = np.broadcast_to(
+                        evaluate(expression, pre, np.zeros_like(pre)), pre.shape
+                    ).astype(np.int64)
+                    pre, post = check_targets(pre, post, n_post, skip_if_invalid, self.name)
+                else:
+                    pre, post = pairs_by_generator(
+                        generator, n_pre, n_post, evaluate, _rename_to_j, skip_if_invalid, self.name
+                    )
+            else:
+                expression = None
+                if condition is not None:
+                    expression = parse_expression(condition, owner=self.name)
+                    self._check_pair_expression(expression, caller, boolean=True)
+                probability = p
+                if isinstance(p, str):
+                    probability = parse_expression(p, owner=self.name)
+                    self._check_pair_expression(probability, caller, boolean=False)
+                pre_only = expression is not None and not (
+                    expression.names
+                    & ({"j", "N_incoming"} | {f"{v}_post" for v in self.target.variables})
+                )
+                pre, post = pairs_by_condition(
+                    n_pre, n_post, expression, probability, evaluate, pre_only
+                )
+        copies = self._copies(n, pre, post, caller)
+        self._add_synapses(np.repeat(pre, copies), np.repeat(post, copies), copies)
+
+    def _copies(self, n, pre, post, caller) -> np.ndarray:
+        if isinstance(n, str):
+            values = self._pair_evaluator(caller)(parse_expression(n, owner=self.name), pre, post)
+            copies = np.broadcast_to(values, pre.shape).astype(np.int64)
+        else:
+            copies = np.full(len(pre), int(n), dtype=np.int64)
+        if np.any(copies < 0):
+            raise SynapseConnectionError(f"{self.name}: n= must not be negative")
+        return copies
+
+    def _pair_evaluator(self, caller):
+        from axonal.codegen.numpy_target import evaluate_expression
+
+        def evaluate(expression: Expression, pre: np.ndarray, post: np.ndarray):
+            resolved = self._resolve_pair_names(expression, caller)
+            values = {}
+            for name in expression.names:
+                if name == "i":
+                    values[name] = pre
+                elif name == "j":
+                    values[name] = post
+                elif name in ("N_pre", "N_post"):
+                    values[name] = len(self.source) if name == "N_pre" else len(self.target)
+                elif name.endswith("_pre") and name[:-4] in self.source.variables:
+                    values[name] = self.source.evaluate(
+                        Expression(name[:-4]), _storage(self.source, pre), namespace=caller
+                    )
+                elif name.endswith("_post") and name[:-5] in self.target.variables:
+                    values[name] = self.target.evaluate(
+                        Expression(name[:-5]), _storage(self.target, post), namespace=caller
+                    )
+                else:
+                    values[name] = resolved[name].raw_value
+            functions = {
+                n: f.value.numpy_function()
+                for n, f in resolved.items()
+                if f.kind.value == "function" and n not in ("rand", "randn")
+            }
+            return evaluate_expression(expression, values, len(pre), functions)
+
+        return evaluate
+
+    def _pair_dimensions(self) -> dict[str, object]:
+        dims = {
+            "i": DIMENSIONLESS,
+            "j": DIMENSIONLESS,
+            "N_pre": DIMENSIONLESS,
+            "N_post": DIMENSIONLESS,
+        }
+        dims.update({f"{n}_pre": v.dimensions for n, v in self.source.variables.items()})
+        dims.update({f"{n}_post": v.dimensions for n, v in self.target.variables.items()})
+        return dims
+
+    def _resolve_pair_names(self, expression: Expression, caller):
+        from axonal.model.namespace import resolve_names
+
+        return resolve_names(
+            expression.names,
+            own_variables=self._pair_dimensions(),
+            namespace=self.namespace,
+            caller_namespace=caller,
+            owner=self.name,
+            called=expression.functions,
+            line=expression.code,
+        )
+
+    def _check_pair_expression(self, expression: Expression, caller, boolean: bool) -> None:
+        from axonal.model.dimensions import expression_dimensions
+
+        resolved = self._resolve_pair_names(expression, caller)
+        dims = expression_dimensions(expression, resolved, owner=self.name)
+        if boolean and not is_boolean_expression(expression):
+            raise SynapseConnectionError(
+                f"{self.name}: the connection condition {expression.code!r} is not a condition"
+            )
+        if not boolean and dims is not DIMENSIONLESS:
+            raise SynapseConnectionError(
+                f"{self.name}: the connection probability {expression.code!r} must be dimensionless"
+            )
+
+    def _add_synapses(self, pre: np.ndarray, post: np.ndarray, copies: np.ndarray) -> None:
+        old, added = self.N, len(pre)
+        new = old + added
+        for variable in self.variables.values():
+            if variable.kind in ("array", "index"):
+                grown = np.zeros(new, dtype=variable.values.dtype)
+                grown[:old] = variable.values
+                variable.values = grown
+        v = self.variables
+        v["i"].values[old:] = pre
+        v["j"].values[old:] = post
+        v["_pre_idx"].values[old:] = _storage(self.source, pre)
+        v["_post_idx"].values[old:] = _storage(self.target, post)
+        if self.multisynaptic_index is not None:
+            offsets = np.repeat(np.cumsum(copies) - copies, copies)
+            v[self.multisynaptic_index].values[old:] = np.arange(added) - offsets
+        for pathway_name, value in self._default_delays.items():
+            variable = self.variables[self.pathways[pathway_name].delay_variable]
+            variable.values[old:] = float(np.asarray(value)) if not isinstance(value, str) else 0
+            if isinstance(value, str):
+                self.set_values(variable.name, np.arange(old, new), value, depth=2)
+        self._N = new
+        v["N_incoming"].values[:] = np.bincount(v["j"].values, minlength=len(self.target))[
+            v["j"].values
+        ]
+        v["N_outgoing"].values[:] = np.bincount(v["i"].values, minlength=len(self.source))[
+            v["i"].values
+        ]
+
+    # -- reading and setting by (i, j) ---------------------------------------------------------
+    def storage_indices(self, item):
+        if isinstance(item, tuple):
+            if not 2 <= len(item) <= 3:
+                raise IndexError(f"{self.name}: index synapses with (i, j) or (i, j, k)")
+            mask = np.ones(self.N, dtype=bool)
+            names = ("i", "j", self.multisynaptic_index)
+            for name, selection in zip(names, item, strict=False):
+                if name is None:
+                    raise IndexError(f"{self.name}: (i, j, k) needs multisynaptic_index")
+                values = self.variables[name].values
+                wanted = np.arange(values.max() + 1 if len(values) else 0)[selection]
+                mask &= np.isin(values, np.atleast_1d(wanted))
+            return np.flatnonzero(mask)
+        return super().storage_indices(item)
+
+    def _check_delay(self, value, pathway_name: str) -> None:
+        if isinstance(value, str):
+            return
+        if get_dimensions(value) is not _SECOND:
+            raise GroupError(
+                f"{self.name}: the delay of {pathway_name!r} must be a time, not {value!r}"
+            )
+        if np.any(np.asarray(value) < 0):
+            raise GroupError(f"{self.name}: the delay of {pathway_name!r} must not be negative")
+
+    def validate_values(self, name: str, raw) -> None:
+        if name == "delay" or name.startswith("_delay_"):
+            if np.any(np.asarray(raw) < 0):
+                raise GroupError(f"{self.name}: delays must not be negative ({name})")
+
+    # -- running ---------------------------------------------------------------------------
+    def _event_statements(self) -> list[Statement]:
+        """Bring event-driven variables from ``lastupdate`` to now, before a pathway's code."""
+        names = self.event_driven
+        if not names:
+            return []
+        rhs = differential_right_hand_sides(self.equations)
+        update = integrate.state_update({n: rhs[n] for n in names}, "exact", owner=self.name)
+        elapsed = {"dt": Expression("t - lastupdate")}
+        return [
+            Statement(s.target, s.op, substitute_names(s.expr, elapsed), s.temporary)
+            for s in update.statements
+        ]
+
+    def _clock_driven_statements(self) -> list[Statement]:
+        rhs = differential_right_hand_sides(self.equations)
+        driven = {n: e for n, e in rhs.items() if "event-driven" not in self.equations[n].flags}
+        if not driven:
+            return []
+        return list(integrate.state_update(driven, self.method, owner=self.name).statements)
+
+    def before_run(self, context: RunContext) -> None:
+        self._operations: list[Operation] = []
+        state = context.state
+        self._check_model(context)
+        clock_driven = self._clock_driven_statements()
+        if clock_driven:
+            kernel, functions = self.make_kernel(
+                "state_update", KernelRole.STATE_UPDATE, clock_driven, context, when="groups"
+            )
+            compiled = compile_kernel(kernel, functions, context.target)
+            self._operations.append(
+                Operation(self, "groups", self.order, lambda: compiled(state), kernel.name)
+            )
+        event_updates = self._event_statements()
+        for pathway in self.pathways.values():
+            self.check_statements(pathway.statements, pathway.code, context)
+            statements = [*event_updates, *pathway.statements]
+            if event_updates:
+                statements.append(Statement("lastupdate", "=", Expression("t")))
+            kernel, functions = self.make_kernel(
+                f"{pathway.name}_pathway",
+                KernelRole.SYNAPTIC_EVENT,
+                statements,
+                context,
+                when="synapses",
+            )
+            compiled = compile_kernel(kernel, functions, context.target)
+            self._operations.append(
+                Operation(
+                    self,
+                    "synapses",
+                    self.order + (0 if pathway.direction == "pre" else 1),
+                    self._pathway_step(pathway, compiled, state),
+                    kernel.name,
+                )
+            )
+        for name, expression in self.summed.items():
+            self._operations.append(self._summed_operation(name, expression, context))
+
+    def _check_model(self, context: RunContext) -> None:
+        names, called = set(), set()
+        for equation in self.equations.values():
+            if equation.expr is not None:
+                names |= equation.expr.names
+                called |= equation.expr.functions
+        names = {n for n in names if not (n == "xi" or n.startswith("xi_"))}
+        namespace = context.namespace if self.namespace is None else self.namespace
+        resolved = self.resolve(sorted(names), namespace, called=called)
+        model = Equations([eq for eq in self.equations.values() if eq.name not in self.summed])
+        check_equations(model, resolved, owner=self.name)
+
+    def _pathway_step(self, pathway: SynapticPathway, compiled, state):
+        source, event, clock, queue = (
+            pathway.events_source,
+            pathway.event,
+            self.clock,
+            pathway.queue,
+        )
+        by_neuron = self.variables["i" if pathway.direction == "pre" else "j"].values
+        order = np.argsort(by_neuron, kind="stable")
+        pointers = np.searchsorted(by_neuron[order], np.arange(len(source) + 1))
+        delays = np.round(self.variables[pathway.delay_variable].values / clock.dt_).astype(
+            np.int64
+        )
+        homogeneous = len(delays) == 0 or np.all(delays == delays[0])
+        delay_steps = int(delays[0]) if homogeneous and len(delays) else delays
+
+        def step():
+            spikes = source.events.get(event)
+            if spikes is not None and len(spikes):
+                starts, stops = pointers[spikes], pointers[spikes + 1]
+                counts = stops - starts
+                total = int(counts.sum())
+                if total:
+                    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+                    synapses = order[np.repeat(starts, counts) + offsets]
+                    queue.push(
+                        clock.timestep,
+                        synapses,
+                        delay_steps if homogeneous else delay_steps[synapses],
+                    )
+            arrived = queue.pop(clock.timestep)
+            if arrived is not None:
+                compiled(state, arrived)
+
+        return step
+
+    def _summed_operation(self, name: str, expression: Expression, context) -> Operation:
+        suffix = "_post" if name.endswith("_post") else "_pre"
+        group = self.target if suffix == "_post" else self.source
+        variable = group.variables[name[: -len(suffix)]]
+        index = self.variables["j" if suffix == "_post" else "i"]
+        start = getattr(group, "start", 0)
+        namespace = context.namespace if self.namespace is None else self.namespace
+
+        def update():
+            values = self.evaluate(expression, np.arange(self.N), namespace=namespace)
+            values = np.broadcast_to(values, (self.N,))
+            sums = np.bincount(index.values, weights=values, minlength=len(group))
+            variable.values[start : start + len(group)] = sums
+
+        return Operation(self, "before_groups", self.order, update, f"{self.name}.summed_{name}")
+
+    def operations(self) -> list[Operation]:
+        return self._operations
+
+    def state_arrays(self) -> dict[str, object]:
+        arrays = super().state_arrays()
+        arrays["_queues"] = {name: p.queue.snapshot() for name, p in self.pathways.items()}
+        arrays["_N"] = self._N
+        return arrays
+
+    def restore_arrays(self, state) -> None:
+        self._N = state["_N"]
+        for name, variable in self.variables.items():
+            if name in state:
+                variable.values = np.array(state[name])
+        for name, snapshot in state["_queues"].items():
+            self.pathways[name].queue.restore(snapshot)
+
+    def summary(self) -> dict:
+        return {
+            **super().summary(),
+            "source": self.source.name,
+            "target": self.target.name,
+            "synapses": self.N,
+            "equations": str(self.equations),
+            "pathways": {n: p.code for n, p in self.pathways.items()},
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"<Synapses {self.name!r}: {self.source.name} -> {self.target.name}, {self.N} synapses>"
+        )
+
+
+def _storage(group: Group, relative: np.ndarray) -> np.ndarray:
+    """Storage positions of a group's (or subgroup's) relative indices."""
+    return np.asarray(relative) + getattr(group, "start", 0)
+
+
+def _rename_to_j(expression: Expression, variable: str) -> Expression:
+    return (
+        substitute_names(expression, {variable: Expression("j")}) if variable != "j" else expression
+    )
+
+
+__all__ = ["Synapses"]

@@ -1,0 +1,129 @@
+"""connect(): patterns, probabilities, generators, and what is refused."""
+
+import time
+
+import numpy as np
+import pytest
+
+from axonal import *
+from axonal.synapses.connect import SynapseConnectionError, sparse_sample
+
+
+def neurons(N, name=None):
+    return NeuronGroup(N, "v : 1\nx : metre", name=name)
+
+
+def test_all_to_all_and_explicit_pairs():
+    start_scope()
+    G, H = neurons(3), neurons(4)
+    S = Synapses(G, H)
+    S.connect()
+    assert len(S) == 12
+    assert sorted(zip(S.i[:], S.j[:], strict=True)) == [(i, j) for i in range(3) for j in range(4)]
+    T = Synapses(G, H)
+    T.connect(i=[0, 2], j=[3, 1])
+    assert list(T.i[:]) == [0, 2] and list(T.j[:]) == [3, 1]
+    assert list(T.N_outgoing[:]) == [1, 1] and list(S.N_incoming[:]) == [3] * 12
+
+
+def test_probability_gives_the_binomial_count_quickly():
+    start_scope()
+    seed(1)
+    G = neurons(4000)
+    S = Synapses(G, G)
+    started = time.perf_counter()
+    S.connect("i < 3200", p=0.02)
+    elapsed = time.perf_counter() - started
+    expected = 3200 * 4000 * 0.02
+    assert abs(len(S) - expected) < 5 * np.sqrt(expected * 0.98)
+    assert S.i[:].max() < 3200
+    # no pair twice
+    pairs = S.i[:].astype(np.int64) * 4000 + S.j[:]
+    assert len(np.unique(pairs)) == len(S)
+    assert elapsed < 5  # generous: vectorised, no Python loop per pair (about 0.15 s here)
+
+
+def test_sparse_sampling_is_uniform_over_candidates():
+    np.random.seed(5)
+    rows, candidates = sparse_sample(np.zeros(2000, np.int64), np.full(2000, 50), 0.1)
+    counts = np.bincount(candidates, minlength=50)
+    assert counts.sum() == len(rows)
+    # each candidate chosen with probability 0.1 for each of 2000 rows: 200 +- 13
+    assert np.all(np.abs(counts - 200) < 6 * np.sqrt(200 * 0.9))
+
+
+def test_condition_on_neuron_variables_and_probability_expression():
+    start_scope()
+    seed(2)
+    G = neurons(200)
+    G.x = "i * um"
+    S = Synapses(G, G)
+    S.connect("i != j", p="exp(-abs(x_pre - x_post) / (5*um))")
+    distance = np.abs(S.i[:] - S.j[:])
+    assert distance.min() >= 1
+    near = np.mean(distance == 1) / np.mean(distance == 10)
+    assert near > np.exp(9 / 5) * 0.6  # p falls as exp(-d/5): ratio e^(9/5) ~ 6
+    assert len(S) == pytest.approx(2 * 200 * (np.exp(-0.2) / (1 - np.exp(-0.2))), rel=0.15)
+
+
+def test_generator_syntax_with_ranges_and_skipping():
+    start_scope()
+    G = neurons(10)
+    S = Synapses(G, G)
+    S.connect(j="k for k in range(i-3, i+4) if i != k", skip_if_invalid=True)
+    for i in range(10):
+        targets = sorted(S.j[S.i[:] == i])
+        assert targets == [k for k in range(i - 3, i + 4) if k != i and 0 <= k < 10]
+    T = Synapses(G, G)
+    with pytest.raises(SynapseConnectionError, match="skip_if_invalid"):
+        T.connect(j="i + 1")
+    assert len(T) == 0  # nothing half-connected
+    T.connect(j="i + 1", skip_if_invalid=True)
+    assert list(T.j[:]) == list(range(1, 10))
+    U = Synapses(G, G)
+    U.connect(j="k for k in sample(N_post, p=1.0)")
+    assert len(U) == 100
+
+
+def test_several_synapses_per_pair_and_indexing_by_pair():
+    start_scope()
+    G = neurons(2)
+    S = Synapses(G, G, "w : 1", multisynaptic_index="k")
+    S.connect(i=[0, 1], j=[1, 1], n=3)
+    assert len(S) == 6
+    assert list(S.k[:]) == [0, 1, 2, 0, 1, 2]
+    S.w = "k + 10*i"
+    assert list(S.w[0, 1]) == [0, 1, 2]
+    assert list(S.w[1, 1, 2]) == [12]
+    assert list(S.w["i > 0"]) == [10, 11, 12]
+
+
+def test_subgroups_as_source_and_target():
+    start_scope()
+    G = neurons(20)
+    S = Synapses(G[:10], G[10:])
+    S.connect(j="i")
+    assert list(S.i[:]) == list(range(10)) and list(S.j[:]) == list(range(10))
+    S2 = Synapses(G[5:8], G)
+    S2.connect()
+    assert len(S2) == 60 and S2.i[:].max() == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"p": 1.5}, "between 0 and 1"),
+        ({"i": [0], "j": [7]}, "outside"),
+        ({"i": [9], "j": [0]}, "out of range"),
+        ({"condition": "i + j"}, "not a condition"),
+        ({"p": "1*mV"}, "dimensionless"),
+        ({"condition": "v_post > undefined_name"}, "undefined_name"),
+    ],
+)
+def test_bad_connections_are_refused_and_nothing_is_left_behind(kwargs, message):
+    start_scope()
+    G = neurons(5)
+    S = Synapses(G, G)
+    with pytest.raises(Exception, match=message):
+        S.connect(**kwargs)
+    assert len(S) == 0
