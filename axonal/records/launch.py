@@ -9,6 +9,7 @@ imported, the files it opened, and the model axonal simulated. Usage (internal):
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import signal
 import sys
@@ -36,6 +37,17 @@ def model_summaries() -> list[dict[str, Any]] | None:
         return list(summaries())
     except Exception as error:  # noqa: BLE001 - a broken summary must not lose the record
         return [{"error": f"run_summaries() failed: {error!r}"}]
+
+
+def _script_traceback(script: str) -> str:
+    """The traceback of the error being handled, from the script's first frame on (the
+    launcher's and runpy's frames say nothing to the scientist)."""
+    kind, error, frames = sys.exc_info()
+    target = os.path.abspath(script)
+    first = frames
+    while first is not None and os.path.abspath(first.tb_frame.f_code.co_filename) != target:
+        first = first.tb_next
+    return "".join(traceback.format_exception(kind, error, first or frames))
 
 
 def run(script: str, arguments: list[str]) -> dict[str, Any]:
@@ -67,7 +79,7 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         except RunKilled:
             status, exit_code, failure = "killed", 128 + signal.SIGTERM, "Terminated (SIGTERM)."
         except BaseException:  # noqa: BLE001 - whatever the script raised is recorded
-            status, exit_code, failure = "failed", 1, traceback.format_exc()
+            status, exit_code, failure = "failed", 1, _script_traceback(script)
             print(failure, file=sys.stderr, end="")
         finally:
             # A second signal while the facts are gathered must not lose them.

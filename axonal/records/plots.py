@@ -1,7 +1,8 @@
 """Raster and population-rate figures of a record's saved spikes, as PNG bytes.
 
 A run's spikes are found among its output files: an `.npz` holding spike times (seconds) and
-neuron indices as `t` and `i`, `spike_times` and `spike_indices`, or `times` and `indices`.
+neuron indices as `t` and `i`, `spike_times` and `spike_indices`, or `times` and `indices`,
+and optionally the number of neurons as `N` (else the highest index + 1 stands in for it).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ def find_spike_file(record: dict[str, Any]) -> Path | None:
     return None
 
 
-def load_spikes(path: Path) -> tuple[Any, Any] | None:
-    """(times, indices) from an .npz file, or None when it holds no spikes we recognise."""
+def load_spikes(path: Path) -> tuple[Any, Any, int | None] | None:
+    """(times, indices, neuron count or None) from an .npz file, or None when it holds no
+    spikes we recognise."""
     import numpy as np
 
     try:
@@ -35,7 +37,8 @@ def load_spikes(path: Path) -> tuple[Any, Any] | None:
                     times = np.asarray(archive[times_name], dtype=float).ravel()
                     indices = np.asarray(archive[indices_name]).ravel()
                     if times.shape == indices.shape:
-                        return times, indices
+                        neurons = int(archive["N"]) if "N" in archive.files else None
+                        return times, indices, neurons
     except (OSError, ValueError):
         return None
     return None
@@ -54,13 +57,15 @@ def _figure_png(draw: Any) -> bytes:
     return buffer.getvalue()
 
 
-def raster_png(times: Any, indices: Any) -> bytes:
+def raster_png(times: Any, indices: Any, neurons: int | None = None) -> bytes:
     """A raster plot: one dot per spike, time against neuron index."""
 
     def draw(axes: Any) -> None:
         axes.plot(times, indices, ".k", markersize=1.5)
         axes.set_xlabel("time (s)")
         axes.set_ylabel("neuron index")
+        if neurons:
+            axes.set_ylim(-0.5, neurons - 0.5)
         axes.set_title(f"{len(times)} spikes")
 
     return _figure_png(draw)

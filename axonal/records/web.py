@@ -153,8 +153,7 @@ class RecordsHandler(BaseHTTPRequestHandler):
                 HTTPStatus.NOT_FOUND,
             )
             return
-        neurons = _neuron_count(record)
-        png = raster_png(*spikes) if plot == "raster.png" else rate_png(*spikes, neurons)
+        png = raster_png(*spikes) if plot == "raster.png" else rate_png(*spikes)
         self._send(png, "image/png")
 
     def _diff(self, query: dict[str, list[str]]) -> None:
@@ -203,12 +202,6 @@ def _day(text: str | None, end: bool = False) -> datetime | None:
     except ValueError:
         raise RecordsError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
     return day.replace(hour=23, minute=59, second=59) if end else day
-
-
-def _neuron_count(record: dict[str, Any]) -> int | None:
-    summaries = (record.get("details") or {}).get("model") or []
-    sizes = [group.get("N") for summary in summaries for group in summary.get("groups") or []]
-    return sum(size for size in sizes if isinstance(size, int)) or None
 
 
 def serve(store: RecordStore, host: str, port: int, project: Project | None = None) -> None:

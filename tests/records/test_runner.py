@@ -82,6 +82,7 @@ def test_a_crash_leaves_a_failed_record_with_the_traceback(project):
     assert record["status"] == "failed"
     failure = record["details"]["failure"]
     assert "Traceback" in failure and "in integrate" in failure
+    assert "launch.py" not in failure and "runpy" not in failure  # the script's frames only
     assert "ValueError: membrane potential diverged" in failure
     assert [file["path"] for file in record["details"]["outputs"]] == ["partial.txt"]
 

@@ -111,8 +111,10 @@ def test_the_detail_page_shows_every_part_and_the_plots(server):
 
 def test_spikes_are_read_back_from_the_saved_file(tmp_path):
     np.savez(tmp_path / "s.npz", spike_times=[0.1, 0.2], spike_indices=[3, 4])
-    times, indices = load_spikes(tmp_path / "s.npz")
-    assert times.tolist() == [0.1, 0.2] and indices.tolist() == [3, 4]
+    times, indices, neurons = load_spikes(tmp_path / "s.npz")
+    assert times.tolist() == [0.1, 0.2] and indices.tolist() == [3, 4] and neurons is None
+    np.savez(tmp_path / "n.npz", t=[0.1], i=[0], N=10)
+    assert load_spikes(tmp_path / "n.npz")[2] == 10
     np.savez(tmp_path / "other.npz", v=[1.0])
     assert load_spikes(tmp_path / "other.npz") is None
 
