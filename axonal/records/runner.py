@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -97,6 +98,8 @@ def run_script(
     process = subprocess.Popen(
         [*command, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
     )
+    script_started = time.perf_counter()
+    seconds_before_script = _process_age()
     stdout = StreamTee(process.stdout, sys.stdout.buffer)
     stderr = StreamTee(process.stderr, sys.stderr.buffer)
     received: list[int] = []
@@ -133,20 +136,43 @@ def run_script(
             # No record, no run: a run that nobody can find again is what this tool prevents.
             _stop(process)
             raise
+        record_ready = time.perf_counter()
         if on_start is not None:
             on_start(label)
         process.wait()
+        script_ended = time.perf_counter()
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
     facts = _read_facts(facts_file, process.returncode)
     fields, closing = _closing_facts(project, facts, before, output_dir)
     closing.update(stdout=stdout.text(), stderr=stderr.text())
+    # What recording cost this run, in wall-clock seconds: before the script could start,
+    # waiting for the opening record once the script had ended, and the closing facts.
+    closing["recorder_seconds"] = {
+        "before_script": seconds_before_script,
+        "waiting_for_record": max(0.0, record_ready - script_ended),
+        "closing": time.perf_counter() - max(script_ended, record_ready),
+        "record_written_after": record_ready - script_started,
+    }
     store.update(label, fields, closing)
     store.close()
     return RunResult(
         label, fields["status"], _exit_code(process.returncode), {**details, **closing}
     )
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started (Python's start-up and imports included), or None
+    where /proc cannot tell."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            start_ticks = int(stat.read().rpartition(")")[2].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return max(0.0, now - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _stop(process: subprocess.Popen) -> None:
