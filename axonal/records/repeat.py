@@ -4,6 +4,7 @@ and say whether the outputs and the spikes came out the same."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from typing import Any
 from axonal.records.compare import compare_outputs, compare_values, stable_model
 from axonal.records.errors import RepeatError
 from axonal.records.parameter_sets import split_command_line
-from axonal.records.project import Project
+from axonal.records.project import STORE_ENVIRONMENT_VARIABLE, Project
 from axonal.records.store import RecordStore
 
 
@@ -115,11 +116,15 @@ def repeat_record(
         command = [
             sys.executable, "-m", "axonal.cli",
             "--project", str(project.root),
-            "--store", store.url,
             "run", "--repeat-of", label, "--output-dir", str(output_dir),
             str(script), str(parameter_file), *other_arguments,
         ]  # fmt: skip
-        completed = subprocess.run(command, cwd=working_directory, capture_output=True, text=True)
+        # The store goes by the environment, not the command line, where others could read a
+        # password in it.
+        environment = {**os.environ, STORE_ENVIRONMENT_VARIABLE: store.url}
+        completed = subprocess.run(
+            command, cwd=working_directory, capture_output=True, text=True, env=environment
+        )
         repeat_label = _label_from(completed.stderr)
         if repeat_label is None:
             raise RepeatError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,7 +25,7 @@ from typing import Any
 
 from axonal.records.code_version import code_version
 from axonal.records.environment import platform_facts, user_name
-from axonal.records.errors import DuplicateLabelError, ScriptNotFoundError
+from axonal.records.errors import DuplicateLabelError, RecordsError, ScriptNotFoundError
 from axonal.records.files import (
     changed_files,
     describe_files,
@@ -36,6 +37,7 @@ from axonal.records.parameter_sets import read_command_line, split_command_line
 from axonal.records.project import PROJECT_FOLDER, Project
 from axonal.records.streams import StreamTee
 
+LABEL_PATTERN = re.compile(r"[\w.+:@-]+")
 # Folders whose files are never a run's inputs (code, environments, the records themselves).
 _NOT_INPUTS = (PROJECT_FOLDER, ".git", ".venv", "venv", "site-packages", "__pycache__")
 
@@ -83,6 +85,11 @@ def run_script(
     if not script_path.is_file():
         raise ScriptNotFoundError(
             f"The script {str(script)!r} does not exist (looked in {os.getcwd()})."
+        )
+    if label is not None and not LABEL_PATTERN.fullmatch(label):
+        raise RecordsError(
+            f"The label {label!r} cannot be used; a label is letters, digits and . _ - + : @ "
+            "(no spaces or slashes)."
         )
     arguments = list(arguments)
     # Read the parameters before anything starts: a malformed file stops here, cleanly.

@@ -231,3 +231,10 @@ def test_a_chosen_label_that_exists_is_refused(project):
     assert completed.returncode == 2
     assert "'baseline' exists already" in completed.stderr
     assert records_in(project) == ["baseline"]
+
+
+def test_a_label_that_would_not_survive_a_url_is_refused(project):
+    completed = run_axonal("run", "simulate.py", "--label", "my run/2", cwd=project)
+    assert completed.returncode == 2
+    assert "The label 'my run/2' cannot be used" in completed.stderr
+    assert records_in(project) == []
