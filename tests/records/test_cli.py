@@ -176,3 +176,20 @@ def test_a_sweep_of_eight_concurrent_runs_loses_nothing(tmp_path):
         outputs = store_of(project).get(record["label"])["details"]["outputs"]
         n = record["parameters"]["N"]
         assert sorted(file["path"] for file in outputs) == [f"rate_{n}.json", f"spikes_{n}.npz"]
+
+
+@pytest.mark.postgres
+def test_a_lab_store_on_postgresql_serves_the_whole_workflow(tmp_path, postgres_url, axonal):
+    project = make_project(tmp_path / "study")
+    assert run_axonal("init", "--store", postgres_url, cwd=project).returncode == 0
+    assert f'store = "{postgres_url}"' in (project / ".axonal" / "project.toml").read_text()
+    labels = [
+        label_of(run_axonal("run", "simulate.py", f"N={n}", "--tag", "pg", cwd=project))
+        for n in (5, 6)
+    ]
+    listed = axonal(project, "list", "--tag", "pg", "--param", "N>=5").stdout.splitlines()
+    assert [line.split()[0] for line in listed] == labels[::-1]
+    assert "N: a=5  b=6" in axonal(project, "diff", *labels).stdout
+    repeated = run_axonal("repeat", labels[0], cwd=project)
+    assert repeated.returncode == 0 and "MATCH" in repeated.stdout, repeated.stderr
+    assert store_of(project).list() == []  # nothing went to the SQLite store of the first init
