@@ -251,6 +251,8 @@ def _format_duration(seconds: Any) -> str:
 
 
 def command_list(arguments: argparse.Namespace) -> int:
+    from axonal.records.liveness import shown_status
+
     store = _store(arguments)
     records = store.list(_query(arguments, limit=arguments.limit or None), long=arguments.long)
     if arguments.json:
@@ -260,7 +262,8 @@ def command_list(arguments: argparse.Namespace) -> int:
     for record in records:
         tags = ",".join(record["tags"])
         line = (
-            f"{record['label']:<24} {record['status']:<9} {_format_when(record['started_at'])}  "
+            f"{record['label']:<24} {shown_status(record):<9} "
+            f"{_format_when(record['started_at'])}  "
             f"{_format_duration(record['duration']):>9}  {record['script'] or ''}"
             + (f"  [{tags}]" if tags else "")
             + (f"  {record['reason']}" if record["reason"] else "")
@@ -295,12 +298,15 @@ def command_show(arguments: argparse.Namespace) -> int:
 
 def format_record(record: dict[str, Any]) -> str:
     """A record as readable text, every field."""
+    from axonal.records.liveness import shown_status
+
     details = record["details"]
     code = details.get("code") or {}
     platform = details.get("platform") or {}
     lines = [
         f"Label       : {record['label']}",
-        f"Status      : {record['status']}",
+        f"Status      : {shown_status(record)}"
+        + (" (stored as running; its process is gone)" if shown_status(record) == "lost" else ""),
         f"Started     : {_format_when(record['started_at'])} UTC",
         f"Duration    : {_format_duration(record['duration'])}",
         f"User        : {record['user']}@{record['hostname']} (pid {record['pid']})",

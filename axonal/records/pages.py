@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from axonal.records.compare import SECTIONS
+from axonal.records.liveness import shown_status
 from axonal.records.parameter_sets import flatten
 
 STYLE = """
@@ -17,7 +18,7 @@ th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical
 th { background: #f3f3f3; }
 pre { background: #f7f7f7; padding: .5em; overflow-x: auto; max-height: 30em; }
 .finished { color: #176317; } .failed { color: #a31515; } .killed { color: #a35f00; }
-.running { color: #1f4fa3; }
+.running { color: #1f4fa3; } .lost { color: #777; }
 form.filters input, form.filters select { margin-right: .5em; }
 nav a { margin-right: 1em; }
 """
@@ -88,7 +89,7 @@ def list_page(
         [
             f"<input type='checkbox' name='pick' value='{escape(record['label'])}'>",
             f"<a href='{record_url(record['label'])}'>{escape(record['label'])}</a>",
-            _status(record["status"]),
+            _status(shown_status(record)),
             _text(record["started_at"]),
             _text(None if record["duration"] is None else f"{record['duration']:.2f} s"),
             _text(record["script"]),
@@ -131,7 +132,7 @@ def record_page(record: dict[str, Any], has_spikes: bool, message: str = "") -> 
     label = record["label"]
     overview = {
         "label": label,
-        "status": record["status"],
+        "status": shown_status(record),
         "started (UTC)": record["started_at"],
         "duration (s)": record["duration"],
         "user": f"{record['user']}@{record['hostname']} (pid {record['pid']})",

@@ -80,8 +80,10 @@ parameters_table = sa.Table(
     sa.Index("ix_record_parameters_name_number", "name", "number"),
 )
 
-LIST_COLUMNS = ("label", "status", "started_at", "duration", "script", "reason", "outcome")
-LONG_LIST_COLUMNS = LIST_COLUMNS + ("user", "hostname", "commit", "dirty", "seed", "parameters")
+LIST_COLUMNS = (
+    "label", "status", "started_at", "duration", "script", "reason", "outcome", "hostname", "pid"
+)  # fmt: skip
+LONG_LIST_COLUMNS = LIST_COLUMNS + ("user", "commit", "dirty", "seed", "parameters")
 SCALAR_FIELDS = tuple(column.name for column in records_table.columns if column.name != "id")
 
 
