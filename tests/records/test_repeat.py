@@ -39,15 +39,20 @@ def test_uncommitted_changes_are_applied_to_the_checkout(project):
     assert "MATCH" in completed.stdout
 
 
+def commit_script(project, name: str, text: str) -> None:
+    (project / name).write_text(text)
+    git(project, "add", name)
+    git(project, "commit", "-q", "-m", f"add {name}")
+
+
 def test_a_run_that_does_not_repeat_says_what_differs(project):
-    (project / "noisy.py").write_text(
+    noisy = (
         "import time\nfrom pathlib import Path\n"
         "Path('output').mkdir(exist_ok=True)\n"
         "Path('output/clock.txt').write_text(str(time.time_ns()))\n"
         "Path('output/fixed.txt').write_text('same')\n"
     )
-    git(project, "add", "noisy.py")
-    git(project, "commit", "-q", "-m", "noisy")
+    commit_script(project, "noisy.py", noisy)
     original = label_of(run_axonal("run", "noisy.py", cwd=project))
     completed = run_axonal("repeat", original, cwd=project)
     assert completed.returncode == 1
@@ -58,14 +63,13 @@ def test_a_run_that_does_not_repeat_says_what_differs(project):
 
 @pytest.mark.slow
 def test_a_model_whose_spikes_differ_is_reported(project):
-    (project / "model.py").write_text(
+    model = (
         "import os, axonal.network\n"
         "digest = 'cd' * 32 if os.environ.get('AXONAL_TEST_OTHER_SPIKES') else 'ab' * 32\n"
         "axonal.network.run_summaries = lambda: [{'monitors': [{'name': 'spikes', "
         "'spikes': 5, 'spike_digest': digest}]}]\n"
     )
-    git(project, "add", "model.py")
-    git(project, "commit", "-q", "-m", "model")
+    commit_script(project, "model.py", model)
     original = label_of(run_axonal("run", "model.py", cwd=project))
     same = run_axonal("repeat", original, cwd=project)
     assert same.returncode == 0 and "MATCH" in same.stdout
