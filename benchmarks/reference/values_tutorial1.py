@@ -9,7 +9,7 @@ import argparse
 
 import brian2 as b2
 import numpy as np
-from brian2 import Hz, ms, mV, second
+from brian2 import Hz, ms, mV
 from reference_store import record, save_data, spread
 
 SCRIPT = "values_tutorial1.py"
@@ -319,7 +319,7 @@ def main() -> None:
     random_initial_raster(seeds)
     noisy_fi_curve(seeds)
     adaptive_threshold(seeds)
-    print("tutorial1 values recorded;", second)
+    print("tutorial1 values recorded")
 
 
 if __name__ == "__main__":
