@@ -2,6 +2,7 @@
 
 import logging
 import re
+import time
 
 import numpy as np
 import pytest
@@ -138,8 +139,6 @@ def test_additive_noise_with_heun_and_milstein_equals_euler(run):
 
 def test_refusing_exact_for_hodgkin_huxley_is_quick():
     """The automatic choice must not spend seconds proving that HH is nonlinear."""
-    import time
-
     hh = _equations(
         v="(gl * (El - v) - g_na * m**3 * h * (v - ENa) - g_kd * n**4 * (v - EK) + I) / Cm",
         m="0.32 / mV * 4 * mV / exprel((13 * mV - v + VT) / (4 * mV)) / ms * (1 - m)"
