@@ -1,3 +1,6 @@
 """Inputs: TimedArray and PoissonInput."""
 
-__all__: list[str] = []
+from axonal.inputs.poissoninput import PoissonInput
+from axonal.inputs.timedarray import TimedArray
+
+__all__ = ["TimedArray", "PoissonInput"]

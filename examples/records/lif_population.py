@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from axonal.records import parameters
+from axonal import *
 
 p = parameters(
     {
@@ -28,29 +28,28 @@ p = parameters(
     }
 )
 
-rng = np.random.default_rng(p.seed)
-steps = int(round(p.duration / p.dt))
-v = rng.uniform(p.neuron.reset, p.neuron.threshold, p.N)
-refractory_until = np.zeros(p.N)
-spike_times, spike_indices = [], []
-noise_scale = p.drive.sigma * np.sqrt(2 * p.dt / p.neuron.tau)
-for step in range(steps):
-    t = step * p.dt
-    active = refractory_until <= t
-    dv = (p.drive.mean - v) * p.dt / p.neuron.tau + noise_scale * rng.standard_normal(p.N)
-    v = np.where(active, v + dv, v)
-    fired = np.flatnonzero(v > p.neuron.threshold)
-    v[fired] = p.neuron.reset
-    refractory_until[fired] = t + p.neuron.refractory
-    spike_times.append(np.full(fired.size, t))
-    spike_indices.append(fired)
+seed(p.seed)
+defaultclock.dt = p.dt * second
+tau = p.neuron.tau * second
+threshold, reset = p.neuron.threshold, p.neuron.reset
+drive, sigma = p.drive.mean, p.drive.sigma
+neurons = NeuronGroup(
+    p.N,
+    "dv/dt = (drive - v) / tau + sigma * sqrt(2 / tau) * xi : 1 (unless refractory)",
+    threshold="v > threshold",
+    reset="v = reset",
+    refractory=p.neuron.refractory * second,
+    method="euler",
+)
+neurons.v = "reset + rand() * (threshold - reset)"
+spikes = SpikeMonitor(neurons)
+run(p.duration * second)
 
-t = np.concatenate(spike_times)
-i = np.concatenate(spike_indices)
-rate = t.size / (p.N * p.duration)
+t, i = spikes.t / second, spikes.i
+rate = spikes.num_spikes / (p.N * p.duration)
 output = Path(p.output)
 output.mkdir(parents=True, exist_ok=True)
 name = f"lif_N{p.N}_mean{p.drive.mean:g}_seed{p.seed}"
-np.savez(output / f"{name}.npz", t=t, i=i)
+np.savez(output / f"{name}.npz", t=t, i=i, N=p.N)
 (output / f"{name}.txt").write_text(f"spikes {t.size}\nmean rate {rate:.3f} Hz\n")
 print(f"{p.N} neurons, {t.size} spikes in {p.duration} s: {rate:.2f} Hz per neuron")

@@ -1,0 +1,68 @@
+"""Every example runs (briefly), and the benchmark networks give the published statistics."""
+
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import axonal
+from tests.reference import reference
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# Short runs: every example must work, whatever its default duration.
+SHORT_ARGUMENTS = {
+    "flagship.py": ["50"],
+    "cuba.py": ["50"],
+    "coba.py": ["20"],
+    "cobahh.py": ["5"],
+    "brunel_hakim.py": ["10"],
+    "stdp_song.py": ["200"],
+}
+
+
+def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
+    monkeypatch.setattr(sys, "argv", [name, *arguments])
+    axonal.start_scope()
+    return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_example_runs(name, monkeypatch, capsys):
+    run_example(name, SHORT_ARGUMENTS.get(name, []), monkeypatch)
+    assert capsys.readouterr().out.strip()  # every example prints its summary
+
+
+def network_statistics(spikes, N: int, duration_s: float) -> dict:
+    """Mean rate, fraction of neurons that fired, and mean CV of ISIs (neurons with >= 3 spikes),
+    defined as in benchmarks/reference/values_networks.py."""
+    cvs = []
+    for train in spikes.spike_trains().values():
+        if len(train) >= 3:
+            intervals = np.diff(np.asarray(train))
+            cvs.append(intervals.std() / intervals.mean())
+    return {
+        "mean_rate_hz": spikes.num_spikes / (N * duration_s),
+        "fraction_active": float(np.mean(spikes.count > 0)),
+        "cv_isi": float(np.mean(cvs)),
+    }
+
+
+def assert_like_reference(measured: dict, model: str, spread: float = 5) -> None:
+    for key, value in measured.items():
+        expected = reference("networks", model, key)
+        tolerance = spread * expected["std"] + 0.02 * abs(expected["mean"])
+        assert abs(value - expected["mean"]) < tolerance, (model, key, value, expected["mean"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["cuba", "coba"])
+def test_network_statistics_match_brian(model, monkeypatch):
+    axonal.seed(7)
+    result = run_example(f"{model}.py", ["1000"], monkeypatch)
+    synapses = len(result["Ce"]) + len(result["Ci"])
+    expected = reference("networks", model, "synapses")
+    assert abs(synapses - expected["mean"]) < 5 * np.sqrt(expected["mean"])
+    assert_like_reference(network_statistics(result["spikes"], 4000, 1.0), model)
