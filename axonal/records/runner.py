@@ -283,6 +283,8 @@ def _closing_facts(
     if facts.get("parameters") is not None:
         fields["parameters"] = facts["parameters"]
         fields["seed"] = _seed_text(facts["parameters"])
+    if not fields.get("seed") and facts.get("seed") is not None:
+        fields["seed"] = str(facts["seed"])  # what the script gave axonal's seed()
     if not fields.get("seed") and details["model"]:
         seeds = [summary.get("seed") for summary in details["model"] if summary.get("seed")]
         if seeds:

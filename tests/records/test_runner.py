@@ -238,3 +238,10 @@ def test_a_label_that_would_not_survive_a_url_is_refused(project):
     assert completed.returncode == 2
     assert "The label 'my run/2' cannot be used" in completed.stderr
     assert records_in(project) == []
+
+
+def test_the_seed_given_to_axonal_is_recorded(project):
+    (project / "seeded.py").write_text("from axonal import seed\nseed(1234)\n")
+    completed = run_axonal("run", "seeded.py", cwd=project)
+    assert completed.returncode == 0, completed.stderr
+    assert store_of(project).get(label_of(completed))["seed"] == "1234"
