@@ -67,10 +67,18 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
     parameter_sets._parameter_listeners.append(final_parameters.append)
     summaries_before = len(model_summaries() or [])
 
-    def terminate(_signum: int, _frame: Any) -> None:
-        raise RunKilled()
+    stopping: list[int] = []
 
-    signal.signal(signal.SIGTERM, terminate)
+    def stop(signum: int, _frame: Any) -> None:
+        # Ctrl-C reaches this process twice (from the terminal, and forwarded by `axonal run`):
+        # the first signal stops the script, later ones must not cut the record short.
+        if stopping:
+            return
+        stopping.append(signum)
+        raise KeyboardInterrupt() if signum == signal.SIGINT else RunKilled()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     status, exit_code, failure = "finished", 0, None
     sys.argv = [script, *arguments]
     sys.path[0] = str(Path(script).resolve().parent)  # as `python SCRIPT` sets it

@@ -245,3 +245,15 @@ def test_the_seed_given_to_axonal_is_recorded(project):
     completed = run_axonal("run", "seeded.py", cwd=project)
     assert completed.returncode == 0, completed.stderr
     assert store_of(project).get(label_of(completed))["seed"] == "1234"
+
+
+def test_ctrl_c_from_a_terminal_reaches_the_script_twice_and_is_recorded_once(project):
+    process, label = start_sleeper(project)
+    script_pid = store_of(project).get(label)["pid"]
+    os.kill(script_pid, signal.SIGINT)  # the terminal signals the whole process group ...
+    process.send_signal(signal.SIGINT)  # ... and `axonal run` forwards its own copy
+    process.wait(60)
+    assert process.returncode == 130
+    record = store_of(project).get(label)
+    assert record["status"] == "killed"
+    assert record["details"]["failure"] == "Interrupted (SIGINT)."
