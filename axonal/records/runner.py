@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,8 +22,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from axonal.records.code_version import code_version
-from axonal.records.environment import platform_facts, user_name
 from axonal.records.errors import DuplicateLabelError, RecordsError, ScriptNotFoundError
 from axonal.records.files import (
     changed_files,
@@ -203,6 +200,11 @@ def _opening_facts(
     output_dir: Path,
     started: datetime,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    # Imported here, after the script has started: they cost it no time.
+    from axonal.records.code_version import code_version
+    from axonal.records.environment import platform_facts, user_name
+
+    platform = platform_facts()
     code = code_version(script_path)
     code["script_sha256"] = sha256_file(script_path)
     parameter_files, overrides, _ = split_command_line(arguments)
@@ -211,7 +213,7 @@ def _opening_facts(
         "status": "running",
         "started_at": started,
         "user": user_name(),
-        "hostname": socket.gethostname(),
+        "hostname": platform["hostname"],
         "script": _relative_to(script_path, project.root),
         "commit": code.get("commit"),
         "dirty": code.get("dirty"),
@@ -234,7 +236,7 @@ def _opening_facts(
             "overrides": overrides,
         },
         "code": code,
-        "platform": platform_facts(),
+        "platform": platform,
     }
     return fields, details
 
