@@ -257,3 +257,15 @@ def test_ctrl_c_from_a_terminal_reaches_the_script_twice_and_is_recorded_once(pr
     record = store_of(project).get(label)
     assert record["status"] == "killed"
     assert record["details"]["failure"] == "Interrupted (SIGINT)."
+
+
+def test_a_store_that_cannot_be_reached_stops_the_script_and_says_so(project):
+    (project / "late.py").write_text(
+        "import time\nfrom pathlib import Path\ntime.sleep(20)\nPath('done').write_text('x')\n"
+    )
+    completed = run_axonal(
+        "--store", "postgresql://nobody@127.0.0.1:1/none", "run", "late.py", cwd=project
+    )
+    assert completed.returncode == 2
+    assert "The record store postgresql://nobody@127.0.0.1:1/none failed" in completed.stderr
+    assert not (project / "done").exists()  # no record, no run
