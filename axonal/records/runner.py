@@ -96,7 +96,9 @@ def run_script(
     before = snapshot(output_dir)
     started = datetime.now(timezone.utc).replace(tzinfo=None)
 
-    facts_file = Path(tempfile.mkstemp(prefix="axonal-run-", suffix=".json")[1])
+    descriptor, facts_name = tempfile.mkstemp(prefix="axonal-run-", suffix=".json")
+    os.close(descriptor)
+    facts_file = Path(facts_name)
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "axonal.records.launch", str(facts_file), str(script_path)]
     process = subprocess.Popen(
@@ -139,6 +141,7 @@ def run_script(
         except Exception:
             # No record, no run: a run that nobody can find again is what this tool prevents.
             _stop(process)
+            facts_file.unlink(missing_ok=True)
             raise
         record_ready = time.perf_counter()
         if on_start is not None:
