@@ -3,7 +3,8 @@
 A presynaptic neuron fires regularly; at each spike the utilisation u jumps by U*(1-u) (then
 decays to 0 with tau_f) and the spike releases the fraction u of the available resources x
 (which recover to 1 with tau_d), as in Tsodyks, Pawelzik & Markram (1998). The postsynaptic
-increments shrink (depression) or grow (facilitation) along the train towards a steady state. Usage: python short_term_plasticity.py
+increments shrink (depression) or grow (facilitation) along the train towards a steady state.
+Usage: python short_term_plasticity.py
 """
 
 from axonal import *
