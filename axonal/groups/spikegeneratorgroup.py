@@ -8,7 +8,7 @@ import numpy as np
 
 from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
-from axonal.network.base import Operation, RunContext
+from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.network.clock import seconds_of
 from axonal.units import Quantity, get_dimensions, second
 
@@ -246,6 +246,30 @@ class SpikeGeneratorGroup(Group):
             events["spike"] = emit(clock.timestep)
 
         return [Operation(self, self.when, self.order, emit_spikes, f"{self.name}.emit")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """The spikes as a SpikeGeneration item (fused run); periodic spikes are not fused."""
+        from axonal.codegen.numba_target import SpikeGeneration
+        from axonal.network.fused import load_events, recording_item, steps_per_tick
+
+        self.before_run(context)
+        if self._period_bins > 0:
+            return None
+        state = context.state
+        steps_key, indices_key = f"{self.name}._generator_steps", f"{self.name}._generator_indices"
+        state[steps_key] = self._bins * steps_per_tick(context, self.clock)
+        state[indices_key] = self._bin_indices
+        state[f"{self.name}._generator_next"] = self._next_spike  # moved on in place
+        state[f"{self.name}.N"] = self.N
+        load_events(state, self, ["spike"])
+        generation = SpikeGeneration(self.name, steps_key, indices_key)
+        item = recording_item(context, generation, self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import store_events
+
+        store_events(state, self, ["spike"])
 
     # -- store and restore -------------------------------------------------------------------
     def state_arrays(self) -> dict[str, object]:

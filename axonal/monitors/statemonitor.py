@@ -7,7 +7,7 @@ import numpy as np
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.units import Quantity, get_dimensions, second
 
 
@@ -87,6 +87,37 @@ class StateMonitor(MonitorExport, SimulationObject):
                     buffer.append(variable.values[positions])
 
         return [Operation(self, self.when, self.order, record_state, f"{self.name}.record")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """A StateRecording of stored variables; None for subexpressions and shared variables
+        (fused run)."""
+        from axonal.codegen.numba_target import StateRecording
+        from axonal.network.fused import recording_item
+
+        self._namespace = context.namespace
+        recorded = []
+        for name in self.record_variables:
+            variable = self.source.variables[name]
+            if variable.kind not in ("array", "index"):
+                return None
+            context.state[variable.key] = variable.values
+            recorded.append((f"_{name}", variable.key))  # '_n', not 'n' (the rows used)
+        positions_key = f"{self.name}._positions"
+        context.state[positions_key] = self._positions
+        recording = StateRecording(self.name, tuple(recorded), positions_key)
+        item = recording_item(context, recording, self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import clock_times, take_recorded
+
+        names = [f"_{name}" for name in self.record_variables]
+        used, taken = take_recorded(state, self.name, ["t", *names])
+        if not used:
+            return
+        self._times.extend(clock_times(taken["t"], self.clock))
+        for name, buffer in self._values.items():
+            buffer.extend(taken[f"_{name}"])
 
     # -- results ----------------------------------------------------------------------------
     @property
@@ -172,6 +203,27 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
             self._rates.append(count / (source.N * clock.dt_))
 
         return [Operation(self, self.when, self.order, record_rate, f"{self.name}.record")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """A RateRecording of the source's spikes; None for a subgroup (fused run)."""
+        from axonal.codegen.numba_target import RateRecording
+        from axonal.network.fused import recording_item
+
+        if getattr(self.source, "parent", None) is not None:
+            return None
+        item = recording_item(context, RateRecording(self.name, self.source.name), self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import clock_times, take_recorded
+
+        used, taken = take_recorded(state, self.name, ["t", "fraction"])
+        if not used:
+            return
+        # The count back from the fraction, so that the rate is computed as in Python.
+        counts = np.round(taken["fraction"] * self.source.N)
+        self._times.extend(clock_times(taken["t"], self.clock))
+        self._rates.extend(counts / (self.source.N * self.clock.dt_))
 
     @property
     def t(self) -> Quantity:
