@@ -233,6 +233,9 @@ def _compiled_loop(network, items, functions: dict, target):
     implementations = {name: f.numba_function() for name, f in functions.items()}
     try:
         loop = target.generate_network_loop(items, implementations, parallel=True)
+        if "prange(" not in loop.source:
+            # Nothing to split between threads: the serial function compiles faster.
+            loop = target.generate_network_loop(items, implementations, parallel=False)
     except target.NumbaTargetError as error:
         raise FusedScheduleError(str(error)) from None
     cache[key] = (loop, dict(functions))  # functions kept alive: their ids stay theirs

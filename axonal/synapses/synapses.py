@@ -633,7 +633,10 @@ class Synapses(Group):
             f"{self.name}.{pathway.name}", root.name, f"{prefix}_indptr", ids, pathway.event
         )
         now = self.clock.timestep
-        pending = {step: a for step, a in pathway.queue.snapshot().items() if step >= now}
+        queued = pathway.queue.snapshot()
+        pending = {step: a for step, a in queued.items() if step >= now}
+        # The ring buffer holds them during the run; fused_results puts back what is left.
+        pathway.queue.restore({step: a for step, a in queued.items() if step < now})
         if not np.any(delays) and not pending:
             return loop_pathway
         delay_key = f"{prefix}_delay_steps"
