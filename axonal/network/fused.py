@@ -29,6 +29,9 @@ logger = logging.getLogger("axonal.network")
 
 # Steps of the first stretch of a reported run; later stretches aim at the report period.
 _FIRST_STRETCH = 100
+# Splitting a kernel between threads costs about 0.2 ms per step (Numba's thread pool):
+# worth it only for groups this large (CUBA's 4000 neurons ran 8x slower with it).
+PARALLEL_MIN_ELEMENTS = 100_000
 
 
 class FusedScheduleError(ValueError):
@@ -220,20 +223,22 @@ def _plan(network, objects, clocks, context) -> FusedRun:
         keyed.extend(items)
     keyed.sort(key=lambda pair: pair[0])  # stable: an object's items keep their order
     items = tuple(item for _, item in keyed)
-    loop = _compiled_loop(network, items, context.functions, target)
+    sizes = [value for key, value in context.state.items() if key.endswith(".N")]
+    parallel = max(sizes, default=0) >= PARALLEL_MIN_ELEMENTS
+    loop = _compiled_loop(network, items, context.functions, target, parallel)
     return FusedRun(objects, clocks, context, items, loop)
 
 
-def _compiled_loop(network, items, functions: dict, target):
+def _compiled_loop(network, items, functions: dict, target, parallel: bool):
     """The NetworkLoop of ``items``, kept on the network so a repeated run generates nothing."""
     cache = network.__dict__.setdefault("_fused_loops", {})
-    key = (items, tuple(sorted((name, id(f)) for name, f in functions.items())))
+    key = (items, parallel, tuple(sorted((name, id(f)) for name, f in functions.items())))
     if key in cache:
         return cache[key][0]
     implementations = {name: f.numba_function() for name, f in functions.items()}
     try:
-        loop = target.generate_network_loop(items, implementations, parallel=True)
-        if "prange(" not in loop.source:
+        loop = target.generate_network_loop(items, implementations, parallel=parallel)
+        if parallel and "prange(" not in loop.source:
             # Nothing to split between threads: the serial function compiles faster.
             loop = target.generate_network_loop(items, implementations, parallel=False)
     except target.NumbaTargetError as error:
