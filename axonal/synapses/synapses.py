@@ -636,7 +636,8 @@ class Synapses(Group):
         queued = pathway.queue.snapshot()
         pending = {step: a for step, a in queued.items() if step >= now}
         # The ring buffer holds them during the run; fused_results puts back what is left.
-        pathway.queue.restore({step: a for step, a in queued.items() if step < now})
+        stale = {step: a for step, a in queued.items() if step < now}
+        pathway.queue.restore(stale)
         if not np.any(delays) and not pending:
             return loop_pathway
         delay_key = f"{prefix}_delay_steps"
@@ -646,7 +647,7 @@ class Synapses(Group):
         loop_pathway = dataclasses.replace(
             loop_pathway, delay=delay_key, heterogeneous_delays=not uniform
         )
-        self._fused_queues[pathway.name] = (loop_pathway, order, pointers)
+        self._fused_queues[pathway.name] = (loop_pathway, order, pointers, stale)
         if uniform:
             content = sources
         else:
@@ -666,9 +667,9 @@ class Synapses(Group):
     def fused_results(self, state: dict) -> None:
         """Spikes still in the loop's ring buffers go back to the pathways' queues."""
         now = self.clock.timestep
-        for name, (loop_pathway, order, pointers) in self._fused_queues.items():
+        for name, (loop_pathway, order, pointers, stale) in self._fused_queues.items():
             queue = self.pathways[name].queue
-            kept = {step: a for step, a in queue.snapshot().items() if step < now}
+            kept = dict(stale)  # never delivered: steps before the run's start
             ring = state[f"{loop_pathway.name}._queue"]
             queued = state[f"{loop_pathway.name}._queue_n"]
             cursor = int(state[f"{loop_pathway.name}._queue_cursor"][0])
