@@ -223,7 +223,11 @@ def _plan(network, objects, clocks, context) -> FusedRun:
         keyed.extend(items)
     keyed.sort(key=lambda pair: pair[0])  # stable: an object's items keep their order
     items = tuple(item for _, item in keyed)
-    sizes = [value for key, value in context.state.items() if key.endswith(".N")]
+    sizes = [
+        context.state[f"{item.kernel.owner}.N"]
+        for item in items
+        if item.kernel is not None and item.selection == "all"
+    ]
     parallel = max(sizes, default=0) >= PARALLEL_MIN_ELEMENTS
     loop = _compiled_loop(network, items, context.functions, target, parallel)
     return FusedRun(objects, clocks, context, items, loop)
