@@ -379,6 +379,9 @@ class Subgroup(Group):
     def events(self, value) -> None:
         pass  # a subgroup's events are always its parent's
 
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        return []  # its parent does the work
+
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
 
