@@ -22,23 +22,11 @@ from types import ModuleType
 
 import numba
 
-CACHE_DIR_VARIABLE = "AXONAL_CACHE_DIR"
+from axonal.codegen.cache_folder import CACHE_DIR_VARIABLE, cache_directory
 
 _loaded: dict[str, ModuleType] = {}  # digest -> module, for this process
 
 __all__: list[str] = []
-
-
-def cache_directory() -> Path:
-    """Where generated modules (and Numba's compiled code for them) are kept."""
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
-    if configured:
-        return Path(configured).expanduser()
-    try:
-        from platformdirs import user_cache_dir
-    except ImportError:  # platformdirs comes with the records extra; fall back to XDG's default
-        return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "axonal"
-    return Path(user_cache_dir("axonal")) / "kernels"
 
 
 def source_digest(source: str) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 import numpy as np
 
-from axonal import integrate
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -25,14 +24,6 @@ logger = logging.getLogger("axonal.groups")
 
 # Brian's value for "never spiked": far enough in the past for any refractory period.
 NEVER = -1e4
-
-
-@lru_cache(maxsize=256)
-def _cached_state_update(
-    rhs: tuple[tuple[str, Expression], ...], method, owner: str, constant_over_dt: frozenset[str]
-):
-    # Symbolic integration is the slow part of building a group: do it once per model.
-    return integrate.state_update(dict(rhs), method, owner=owner, constant_over_dt=constant_over_dt)
 
 
 class NeuronGroup(Group):
@@ -160,7 +151,7 @@ class NeuronGroup(Group):
             eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
         )
         constant |= self._locally_constant_functions(rhs, namespace)
-        update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
+        update = cached_state_update(rhs, self.method, self.name, constant)
         self._method_used = update.method
         not_refractory = Expression("not_refractory")
         for statement in update.statements:
@@ -193,7 +184,7 @@ class NeuronGroup(Group):
             period = Expression(repr(float(np.asarray(refractory))))
         elif isinstance(refractory, str):
             expression = parse_expression(refractory, owner=self.name)
-            dims = self._expression_dimensions(expression, refractory, 0, namespace)
+            dims = self._expression_dimensions(expression, refractory, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
                 return Statement("not_refractory", "=", Expression(f"not ({expression})"))
             if dims is not get_dimensions(second):
@@ -236,12 +227,12 @@ class NeuronGroup(Group):
         for event, condition in self.event_conditions.items():
             text = condition.code
             if not self._is_condition(condition):
-                dims = self._expression_dimensions(condition, text, 0, namespace)
+                dims = self._expression_dimensions(condition, text, namespace)
                 raise GroupError(
                     f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
                     f"in {dims}); write a comparison such as 'v > -50*mV'"
                 )
-            self._expression_dimensions(condition, text, 0, namespace)
+            self._expression_dimensions(condition, text, namespace)
             if event == "spike" and "not_refractory" in self.variables:
                 condition = Expression(f"({condition}) and not_refractory")
             kernels.append(

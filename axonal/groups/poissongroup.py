@@ -80,9 +80,7 @@ class PoissonGroup(Group):
         if self._rates_text is not None:
             expression = self.variables["rates"].expression
             namespace = self.namespace if self.namespace is not None else context.namespace
-            dims = self._expression_dimensions(
-                expression, self._rates_text, depth=0, namespace=namespace
-            )
+            dims = self._expression_dimensions(expression, self._rates_text, namespace=namespace)
             if dims is not get_dimensions(Hz):
                 raise DimensionMismatchError(
                     f"{self.name}: rates={self._rates_text!r} gives values in {get_unit(dims)}, "

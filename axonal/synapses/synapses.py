@@ -6,16 +6,16 @@ import dataclasses
 
 import numpy as np
 
-from axonal import integrate
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
 from axonal.network.base import Operation, RunContext, schedule_key
-from axonal.network.network import _caller_namespace
+from axonal.network.namespace import user_namespace
 from axonal.synapses.connect import (
     SynapseConnectionError,
     check_targets,
@@ -54,7 +54,7 @@ class SynapticPathway:
 
     @delay.setter
     def delay(self, value) -> None:
-        self.synapses.set_values(self.delay_variable, slice(None), value, depth=1)
+        self.synapses.set_values(self.delay_variable, slice(None), value)
 
 
 class Synapses(Group):
@@ -281,7 +281,7 @@ class Synapses(Group):
     ) -> None:
         """Create synapses: all-to-all, by ``condition``/``p``, explicit ``i``/``j``, or a
         generator ``j='k for k in range(i-3, i+4) if i != k'``; ``n`` synapses per pair."""
-        caller = namespace if namespace is not None else _caller_namespace(1)
+        caller = namespace if namespace is not None else user_namespace()
         n_pre, n_post = len(self.source), len(self.target)
         if condition is True:
             condition = None
@@ -441,7 +441,7 @@ class Synapses(Group):
             variable = self.variables[self.pathways[pathway_name].delay_variable]
             variable.values[old:] = float(np.asarray(value)) if not isinstance(value, str) else 0
             if isinstance(value, str):
-                self.set_values(variable.name, np.arange(old, new), value, depth=2)
+                self.set_values(variable.name, np.arange(old, new), value)
         self._N = new
         v["N_incoming"].values[:] = np.bincount(v["j"].values, minlength=len(self.target))[
             v["j"].values
@@ -488,7 +488,7 @@ class Synapses(Group):
         if not names:
             return []
         rhs = differential_right_hand_sides(self.equations)
-        update = integrate.state_update({n: rhs[n] for n in names}, "exact", owner=self.name)
+        update = cached_state_update({n: rhs[n] for n in names}, "exact", self.name, frozenset())
         elapsed = {"dt": Expression("t - lastupdate")}
         return [
             Statement(s.target, s.op, substitute_names(s.expr, elapsed), s.temporary)
@@ -500,7 +500,7 @@ class Synapses(Group):
         driven = {n: e for n, e in rhs.items() if "event-driven" not in self.equations[n].flags}
         if not driven:
             return []
-        return list(integrate.state_update(driven, self.method, owner=self.name).statements)
+        return list(cached_state_update(driven, self.method, self.name, frozenset()).statements)
 
     def _kernels(self, context: RunContext):
         """(kernel, functions, pathway or None) of one step: clock-driven update, pathways."""

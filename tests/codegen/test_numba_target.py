@@ -450,7 +450,7 @@ def test_unknown_names_and_functions_are_named_in_the_error():
 
 
 def test_exact_integrator_output_computes_its_constant_temporaries_once_per_call():
-    from axonal.integrate.state_update import state_update
+    from axonal.integrate.method_choice import state_update
 
     update = state_update(
         {
