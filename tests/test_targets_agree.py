@@ -2,6 +2,7 @@
 statistics for random ones, and the Numba target's fused loop keeps runs, store/restore and
 network operations working."""
 
+import gc
 import logging
 import runpy
 from pathlib import Path
@@ -15,6 +16,13 @@ from axonal.codegen.numba_target import NetworkLoop
 from axonal.codegen.targets import set_target
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage():
+    """Networks of a test die with it: default names (``neurongroup``) are free again."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The fused run (axonal/network/fused.py): one compiled call per run, stretches for progress
 reports, the compiled loop kept between runs, and the fallbacks to the Python loop."""
 
+import gc
 import logging
 
 import numpy as np
@@ -12,6 +13,13 @@ from axonal.codegen.numba_target import NetworkLoop
 from axonal.codegen.targets import set_target
 from axonal.network.fused import loop_function_of
 from tests.test_targets_agree import CONSTANTS, assert_same, cuba_network, results
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage():
+    """Networks of a test die with it: default names (``neurongroup``) are free again."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
