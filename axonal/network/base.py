@@ -161,4 +161,5 @@ class RunContext:
     state: dict[str, object]
     # For a fused run (see axonal.network.fused): the loop's time step, user functions by name.
     loop_dt: float | None = None
+    end: float | None = None  # the run's end time (seconds)
     functions: dict[str, object] = field(default_factory=dict)

@@ -194,8 +194,12 @@ class FusedRun:
             obj.fused_results(self.context.state)
 
 
-def plan_fused_run(network, objects: list[SimulationObject], clocks: list[Clock], context):
-    """A FusedRun for ``objects``, or None (logged at INFO) when one cannot be fused."""
+def plan_fused_run(
+    network, objects: list[SimulationObject], clocks: list[Clock], context, end: float
+):
+    """A FusedRun for ``objects`` until ``end``, or None (logged at INFO) when one cannot be
+    fused."""
+    context.end = end
     try:
         return _plan(network, objects, clocks, context)
     except FusedScheduleError as reason:

@@ -143,7 +143,7 @@ class Network:
             from axonal.network.fused import plan_fused_run
 
             context = RunContext(namespace, explicit, target, state={})
-            fused = plan_fused_run(self, active, clocks, context)
+            fused = plan_fused_run(self, active, clocks, context, end)
         if fused is None:
             context = RunContext(namespace, explicit, target, state={})
             for obj in active:

@@ -94,7 +94,7 @@ def test_events_of_the_last_step_are_kept(numba_target):
     [
         (lambda G: StateMonitor(G, "I", record=0), "StateMonitor"),
         (lambda G: SpikeMonitor(G, variables="v"), "SpikeMonitor"),
-        (lambda G: SpikeGeneratorGroup(1, [0], [1] * ms, period=2 * ms), "SpikeGeneratorGroup"),
+        (lambda G: PoissonInput(G[1:], "v", 5, 10 * Hz, 0.1), "PoissonInput"),
     ],
 )
 def test_what_cannot_be_fused_runs_in_python_and_says_why(extra, reason, numba_target, caplog):
@@ -105,3 +105,32 @@ def test_what_cannot_be_fused_runs_in_python_and_says_why(extra, reason, numba_t
         net.run(1 * ms)
     assert "runs in the Python loop" in caplog.text and reason in caplog.text
     assert loop_function_of(net) == []
+
+
+def periodic_input():
+    G = SpikeGeneratorGroup(3, [0, 2, 1], [0.3, 0.3, 1.1] * ms, period=2 * ms)
+    H = NeuronGroup(3, "v : 1", threshold="v > 0.5", reset="v = 0")
+    S = Synapses(G, H, on_pre="v_post += 1", delay=0.2 * ms)
+    S.connect(j="i")
+    spikes, generated = SpikeMonitor(H), SpikeMonitor(G)
+    net = Network(G, H, S, spikes, generated)
+    for duration in (3.05 * ms, 0.05 * ms, 4 * ms):  # stops inside a period, between spikes
+        net.run(duration)
+    return spikes, generated
+
+
+def test_a_periodic_spike_generator_is_fused_and_keeps_its_place(loop_runs):
+    set_target("numpy")
+    expected = periodic_input()
+    set_target("numba")
+    try:
+        found = periodic_input()
+    finally:
+        set_target("numpy")
+    assert len(loop_runs) == 3
+    np.testing.assert_allclose(
+        expected[1].t / ms, [0.3, 0.3, 1.1, 2.3, 2.3, 3.1, 4.3, 4.3, 5.1, 6.3, 6.3]
+    )
+    for monitors in zip(expected, found, strict=True):
+        np.testing.assert_array_equal(monitors[1].i, monitors[0].i)
+        np.testing.assert_array_equal(monitors[1].t_, monitors[0].t_)
