@@ -214,6 +214,22 @@ def test_stdp_window_is_identical_on_both_targets(on_target):
     assert np.sum(reference["S"].w_ > 0) > 0 and np.sum(reference["S"].w_ < 0) > 0
 
 
+@pytest.mark.parametrize("name, duration_ms", [("cuba.py", "50"), ("coba.py", "20")])
+def test_benchmark_examples_give_identical_spikes_on_both_targets(
+    name, duration_ms, on_target, monkeypatch, loop_runs
+):
+    # Random initial values and connectivity come from NumPy's generator on both targets.
+    monkeypatch.setattr("sys.argv", [name, duration_ms])
+    found = {}
+    for target in ("numpy", "numba"):
+        seed(2)
+        found[target] = run_example(name, target)["spikes"]
+    assert loop_runs == [int(duration_ms) * 10]
+    assert found["numpy"].num_spikes > 100
+    np.testing.assert_array_equal(found["numba"].i, found["numpy"].i)
+    np.testing.assert_array_equal(found["numba"].t_, found["numpy"].t_)
+
+
 def tutorial_cells():
     tau = 5 * ms
     G = NeuronGroup(
