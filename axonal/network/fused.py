@@ -200,9 +200,10 @@ def plan_fused_run(
     """A FusedRun for ``objects`` until ``end``, or None (logged at INFO) when one cannot be
     fused."""
     context.end = end
+    target = _numba_target()
     try:
         return _plan(network, objects, clocks, context)
-    except FusedScheduleError as reason:
+    except (FusedScheduleError, target.NumbaTargetError) as reason:
         logger.info("%s runs in the Python loop: %s", network.name, reason)
         return None
 
