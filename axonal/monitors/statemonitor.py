@@ -95,18 +95,50 @@ class StateMonitor(MonitorExport, SimulationObject):
         from axonal.network.fused import recording_item
 
         self._namespace = context.namespace
-        recorded = []
+        key = schedule_key(self, self.when, self.order)
+        items, recorded = [], []
         for name in self.record_variables:
             variable = self.source.variables[name]
-            if variable.kind not in ("array", "index"):
+            if variable.kind == "subexpression":
+                computed = self._computed_subexpression(name, variable, context)
+                if computed is None:
+                    return None
+                items.append((key, computed))
+            elif variable.kind not in ("array", "index"):
                 return None
-            context.state[variable.key] = variable.values
-            recorded.append((f"_{name}", variable.key))  # '_n', not 'n' (the rows used)
+            else:
+                context.state[variable.key] = variable.values
+            recorded.append((f"_{name}", self._stored_key(name)))  # '_n': 'n' is the rows used
         positions_key = f"{self.name}._positions"
         context.state[positions_key] = self._positions
         recording = StateRecording(self.name, tuple(recorded), positions_key)
-        item = recording_item(context, recording, self.clock)
-        return [(schedule_key(self, self.when, self.order), item)]
+        return [*items, (key, recording_item(context, recording, self.clock))]
+
+    def _stored_key(self, name: str) -> str:
+        variable = self.source.variables[name]
+        return f"{self.name}._value_of_{name}" if variable.kind == "subexpression" else variable.key
+
+    def _computed_subexpression(self, name: str, variable, context: RunContext):
+        """A kernel storing the subexpression's values over the source, read by the recording
+        right after it (None for a subgroup: its kernel would cover the parent's start)."""
+        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+        from axonal.network.fused import kernel_item
+
+        if getattr(self.source, "start", None) is not None:
+            return None
+        key, stored = self._stored_key(name), f"_value_of_{name}"
+        context.state[key] = np.zeros(self.source.N, dtype=variable.dtype)
+        extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
+        kernel, functions = self.source.make_kernel(
+            f"{self.name}_{name}",
+            KernelRole.STATE_UPDATE,
+            [Statement(stored, "=", Expression(name))],
+            context,
+            when=self.when,
+            order=self.order,
+            extra=extra,
+        )
+        return kernel_item(context, kernel, functions, "all", self.clock)
 
     def fused_results(self, state: dict) -> None:
         from axonal.network.fused import clock_times, take_recorded

@@ -92,7 +92,7 @@ def test_events_of_the_last_step_are_kept(numba_target):
 @pytest.mark.parametrize(
     "extra, reason",
     [
-        (lambda G: StateMonitor(G, "I", record=0), "StateMonitor"),
+        (lambda G: StateMonitor(G[1:], "I", record=0), "StateMonitor"),
         (lambda G: SpikeMonitor(G, variables="v"), "SpikeMonitor"),
         (lambda G: PoissonInput(G[1:], "v", 5, 10 * Hz, 0.1), "PoissonInput"),
     ],
@@ -134,3 +134,14 @@ def test_a_periodic_spike_generator_is_fused_and_keeps_its_place(loop_runs):
     for monitors in zip(expected, found, strict=True):
         np.testing.assert_array_equal(monitors[1].i, monitors[0].i)
         np.testing.assert_array_equal(monitors[1].t_, monitors[0].t_)
+
+
+def test_a_state_monitor_of_a_subexpression_is_fused(numba_target, loop_runs):
+    axonal.start_scope()
+    G = NeuronGroup(3, "dv/dt = (2 - v) / (10*ms) : 1\nI = 2*v - 1 : 1", method="exact")
+    G.v = [0, 0.5, 1]
+    M = StateMonitor(G, ["I", "v"], record=[0, 2])
+    Network(G, M).run(2 * ms)
+    assert loop_runs == [20]
+    np.testing.assert_array_equal(M.I_, 2 * M.v_ - 1)
+    np.testing.assert_allclose(M.v_[1], 2 - np.exp(-M.t_ / 0.01), rtol=1e-12)
