@@ -46,8 +46,13 @@ def test_song_network_reproduces_brian_numpy_target_exactly(monkeypatch):
 
 @pytest.mark.slow
 def test_song_miller_abbott_weights_become_bimodal(monkeypatch):
-    axonal.seed(1)
-    result = run_example("stdp_song.py", ["100000"], monkeypatch)
+    # 100 s of simulated time: on the compiled target (about 25 s; the NumPy one takes minutes)
+    axonal.set_target("numba")
+    try:
+        axonal.seed(1)
+        result = run_example("stdp_song.py", ["100000"], monkeypatch)
+    finally:
+        axonal.set_target("numpy")
     weights = np.asarray(result["S"].w[:]) / result["gmax"]
     runs = reference_data("stdp_song_2000_runs.json")  # Brian 2.9.0, 100 s, several seeds
     for key, measured in (
