@@ -78,3 +78,15 @@ def test_brunel_hakim_rate_and_fast_oscillation(monkeypatch):
     # The population oscillates near 137 Hz (Brian 2.9.0 over 1 s); 100 ms resolve 10 Hz.
     oscillation = reference("brunel_hakim_1999", "network", "oscillation_hz")["mean"]
     assert abs(result["peak"] - oscillation) <= 15
+
+
+@pytest.mark.slow
+def test_cobahh_statistics_match_brian(monkeypatch):
+    # 1 s of 4000 Hodgkin-Huxley neurons: on the compiled target (the NumPy one takes minutes)
+    axonal.set_target("numba")
+    try:
+        axonal.seed(7)
+        result = run_example("cobahh.py", ["1000"], monkeypatch)
+    finally:
+        axonal.set_target("numpy")
+    assert_like_reference(network_statistics(result["spikes"], 4000, 1.0), "cobahh")
