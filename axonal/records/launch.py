@@ -50,20 +50,16 @@ def _script_traceback(script: str) -> str:
     return "".join(traceback.format_exception(kind, error, first or frames))
 
 
-def _watch_seeds() -> list[Any]:
-    """The values the script gives axonal's `seed()`, seen through the network's seed hooks
-    (when the network is already imported: importing it here would slow scripts without it)."""
-    seeds: list[Any] = []
-    register = getattr(sys.modules.get("axonal.network.random"), "register_seed_hook", None)
-    if register is not None:
-        register(seeds.append)
-    return seeds
+def last_seed() -> Any:
+    """The last value the script gave axonal's `seed()`, or None (read after the run, so
+    that nothing is imported for scripts that never load the simulator)."""
+    seeds = getattr(sys.modules.get("axonal.network.random"), "_last_seed", None)
+    return seeds[-1] if seeds else None
 
 
 def run(script: str, arguments: list[str]) -> dict[str, Any]:
     """Run `script` with `arguments` in this process; return the facts of the run."""
     final_parameters: list[dict[str, Any]] = []
-    seeds = _watch_seeds()
     parameter_sets._parameter_listeners.append(final_parameters.append)
     summaries_before = len(model_summaries() or [])
 
@@ -112,7 +108,7 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         "failure": failure,
         "duration": duration,
         "parameters": final_parameters[-1] if final_parameters else None,
-        "seed": seeds[-1] if seeds else None,
+        "seed": last_seed(),
         "packages": imported_packages(),
         "model": None if summaries is None else summaries[summaries_before:],
         "read": sorted(watcher.read - watcher.written),
