@@ -13,7 +13,7 @@ The compiled loop itself is kept on the Network, keyed by the schedule.
 
 What runs in the Python loop instead (logged at INFO, with the reason): network operations,
 event monitors recording variables, state monitors of shared variables or of a subgroup's
-subexpressions, rate monitors of subgroups, PoissonInput onto a subgroup, summed variables
+subexpressions, PoissonInput onto a subgroup, summed variables
 into a subgroup, clocks whose dt is not a whole multiple of the finest one (or that are not
 at one of its steps when the run starts), and functions without a Numba implementation.
 """
