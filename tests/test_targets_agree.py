@@ -100,6 +100,7 @@ def cuba_network(N: int = 300):
         "trace": StateMonitor(P, ["v", "ge"], record=[0, 3, 99], dt=1 * ms),
         "x": StateMonitor(Q, "x", record=True),
         "rate": PopulationRateMonitor(P),
+        "sub_rate": PopulationRateMonitor(P[:60]),
         "Ce": Ce,
     }
     net = Network(P, Ci, G, Sin, Q, Ssum, *monitors.values())
@@ -120,6 +121,8 @@ def results(net, monitors) -> dict:
         "x": m["x"].x_,
         "rate": m["rate"].rate_,
         "rate_t": m["rate"].t_,
+        "sub_rate": m["sub_rate"].rate_,
+        "sub_rate_t": m["sub_rate"].t_,
         "net_t": np.array([round(net.t_, 12)]),
         "queued": np.array([len(m["Ce"].pre.queue)]),
     }
@@ -145,6 +148,7 @@ def test_cuba_with_delays_gives_identical_spikes_on_both_targets(cuba_on_numpy, 
     net.run(30 * ms, namespace=CONSTANTS)
     fused = results(net, monitors)
     assert len(fused["i"]) > 100 and len(fused["sub_i"]) > 0 and fused["queued"][0] > 0
+    assert fused["sub_rate"].max() > 0
     assert_same(cuba_on_numpy, fused)
 
 

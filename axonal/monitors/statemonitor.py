@@ -237,18 +237,26 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
         return [Operation(self, self.when, self.order, record_rate, f"{self.name}.record")]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """A RateRecording of the source's spikes; None for a subgroup (fused run)."""
-        from axonal.codegen.numba_target import RateRecording
-        from axonal.network.fused import recording_item
+        """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its
+        parent's, counted per step afterwards (fused run)."""
+        from axonal.codegen.numba_target import RateRecording, SpikeRecording
+        from axonal.network.fused import event_root, recording_item
 
-        if getattr(self.source, "parent", None) is not None:
-            return None
-        item = recording_item(context, RateRecording(self.name, self.source.name), self.clock)
+        root, _ = event_root(self.source)
+        if root is self.source:
+            recording = RateRecording(self.name, self.source.name)
+        else:
+            recording = SpikeRecording(self.name, root.name)
+            self._counted_from = self.clock.timestep
+        item = recording_item(context, recording, self.clock)
         return [(schedule_key(self, self.when, self.order), item)]
 
     def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import clock_times, take_recorded
+        from axonal.network.fused import clock_times, event_root, take_recorded
 
+        if event_root(self.source)[0] is not self.source:
+            self._subgroup_results(state)
+            return
         used, taken = take_recorded(state, self.name, ["t", "fraction"])
         if not used:
             return
@@ -256,6 +264,22 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
         counts = np.round(taken["fraction"] * self.source.N)
         self._times.extend(clock_times(taken["t"], self.clock))
         self._rates.extend(counts / (self.source.N * self.clock.dt_))
+
+    def _subgroup_results(self, state: dict) -> None:
+        """Rates of the steps since the last call, from the parent's recorded spikes."""
+        from axonal.network.fused import event_root, take_recorded
+
+        _, taken = take_recorded(state, self.name, ["i", "t"])
+        first, now, dt = self._counted_from, self.clock.timestep, self.clock.dt_
+        _, start = event_root(self.source)
+        if not taken or now <= first:
+            return
+        inside = (taken["i"] >= start) & (taken["i"] < start + self.source.N)
+        ticks = np.round(taken["t"][inside] / dt).astype(np.int64) - first
+        counts = np.bincount(ticks, minlength=now - first)
+        self._times.extend(np.arange(first, now) * dt)
+        self._rates.extend(counts / (self.source.N * dt))
+        self._counted_from = now
 
     @property
     def t(self) -> Quantity:

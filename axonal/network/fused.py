@@ -10,6 +10,12 @@ Where the loop's state lives between runs: nowhere but in the objects. Each run 
 the objects' own state (spike queues, last events, monitor contents) and leaves its results
 there, so store/restore, consecutive runs and a switch to the Python loop all keep working.
 The compiled loop itself is kept on the Network, keyed by the schedule.
+
+What runs in the Python loop instead (logged at INFO, with the reason): network operations,
+event monitors recording variables, state monitors of shared variables or of a subgroup's
+subexpressions, PoissonInput onto a subgroup, summed variables
+into a subgroup, clocks whose dt is not a whole multiple of the finest one (or that are not
+at one of its steps when the run starts), and functions without a Numba implementation.
 """
 
 from __future__ import annotations
