@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from collections.abc import Callable, Mapping
 
 from axonal.model.ir import Kernel
 
 TARGETS = ("numpy", "numba")
-_current = {"target": "numpy"}
+# A preference for every script on this machine, e.g. AXONAL_TARGET=numpy.
+TARGET_VARIABLE = "AXONAL_TARGET"
+
+
+def _default_target() -> str:
+    """The compiled target when Numba is installed, else NumPy; $AXONAL_TARGET overrides."""
+    preferred = os.environ.get(TARGET_VARIABLE)
+    if preferred:
+        if preferred not in TARGETS:
+            choices = ", ".join(TARGETS)
+            raise ValueError(f"{TARGET_VARIABLE}={preferred!r} is not a target; choose {choices}")
+        return preferred
+    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+
+
+_current = {"target": _default_target()}
 
 
 def set_target(name: str) -> None:

@@ -127,3 +127,15 @@ def test_chained_comparisons_are_element_wise():
     values = evaluate_expression(Expression("0 < x <= 2"), {"x": np.array([0, 1, 2, 3])}, 4)
     assert list(values) == [False, True, True, False]
     assert ALL_ELEMENTS == slice(None)
+
+
+def test_numba_is_the_default_target_unless_a_preference_says_otherwise(monkeypatch):
+    from axonal.codegen import targets
+
+    monkeypatch.delenv(targets.TARGET_VARIABLE, raising=False)
+    assert targets._default_target() == "numba"  # Numba is installed with the test extras
+    monkeypatch.setenv(targets.TARGET_VARIABLE, "numpy")
+    assert targets._default_target() == "numpy"
+    monkeypatch.setenv(targets.TARGET_VARIABLE, "fortran")
+    with pytest.raises(ValueError, match="not a target"):
+        targets._default_target()
