@@ -1,8 +1,9 @@
 """Song, Miller & Abbott (2000): spike-timing-dependent plasticity makes weights bimodal.
 
-1000 Poisson inputs at 15 Hz drive one conductance-based integrate-and-fire neuron through
-plastic synapses (pair-based STDP with slightly stronger depression). Competition between
-the inputs pushes the weights towards 0 or towards gmax.
+1000 Poisson inputs at 15 Hz drive one integrate-and-fire neuron (as in Brian 2's example,
+the synaptic drive uses the fixed distance Ee - vr from reversal) through plastic synapses
+(pair-based STDP, depression slightly stronger). Competition between the inputs pushes the
+weights towards 0 or towards gmax.
 Usage: python stdp_song.py [duration_ms]
 """
 
@@ -30,11 +31,11 @@ dApost *= gmax
 dApre *= gmax
 
 eqs_neurons = """
-dv/dt = (ge * (Ee - v) + El - v) / taum : volt
+dv/dt = (ge * (Ee - vr) + El - v) / taum : volt
 dge/dt = -ge / taue : 1
 """
 inputs = PoissonGroup(N, rates=F)
-neurons = NeuronGroup(1, eqs_neurons, threshold="v > vt", reset="v = vr", method="euler")
+neurons = NeuronGroup(1, eqs_neurons, threshold="v > vt", reset="v = vr", method="exact")
 S = Synapses(
     inputs,
     neurons,

@@ -22,23 +22,11 @@ from types import ModuleType
 
 import numba
 
-CACHE_DIR_VARIABLE = "AXONAL_CACHE_DIR"
+from axonal.codegen.cache_folder import CACHE_DIR_VARIABLE, cache_directory
 
 _loaded: dict[str, ModuleType] = {}  # digest -> module, for this process
 
 __all__: list[str] = []
-
-
-def cache_directory() -> Path:
-    """Where generated modules (and Numba's compiled code for them) are kept."""
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
-    if configured:
-        return Path(configured).expanduser()
-    try:
-        from platformdirs import user_cache_dir
-    except ImportError:  # platformdirs comes with the records extra; fall back to XDG's default
-        return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "axonal"
-    return Path(user_cache_dir("axonal")) / "kernels"
 
 
 def source_digest(source: str) -> str:
@@ -52,15 +40,25 @@ def module_path(source: str, tag: str) -> Path:
     return cache_directory() / f"axonal_{tag}_{source_digest(source)[:24]}.py"
 
 
+class KernelCacheError(OSError):
+    """The cache folder cannot hold generated code (not writable, say)."""
+
+
 def _write_once(path: Path, source: str) -> None:
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: a concurrent process sees either no file or the whole file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(source)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a concurrent process sees either no file or the whole file.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w") as stream:
+            stream.write(source)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise KernelCacheError(
+            f"cannot write generated code to the kernel cache folder {path.parent} ({error}); "
+            f"set {CACHE_DIR_VARIABLE} to a writable folder"
+        ) from error
 
 
 def load_module(

@@ -39,7 +39,7 @@ NUMBER_NAMES = {"pi": "np.pi", "e": "np.e", "inf": "np.inf"}
 PRINTED_CODE_IMPORTS = (
     "import math\n"
     "import numpy as np\n"
-    "from numba import njit\n"
+    "from numba import njit, prange\n"
     "from axonal.codegen.numba_printer import numba_clip, numba_exprel\n"
 )
 
@@ -161,6 +161,28 @@ def hoist_invariants(
     tree = ast.parse(expression.code, mode="eval")
     hoister = _InvariantHoister(invariant_names, placeholder)
     return Expression(ast.unparse(ast.fix_missing_locations(hoister.visit(tree))))
+
+
+def is_invariant(expression: Expression, invariant_names: Callable[[str], bool]) -> bool:
+    """Whether the whole expression keeps its value for the call (no random draw in it)."""
+    return _InvariantHoister(invariant_names, str).invariant(expression.tree)
+
+
+class _Substituter(ast.NodeTransformer):
+    def __init__(self, values: Mapping[str, Expression]):
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        value = self.values.get(node.id)
+        return node if value is None else ast.copy_location(value.tree, node)
+
+
+def substitute(expression: Expression, values: Mapping[str, Expression]) -> Expression:
+    """``expression`` with each name in ``values`` replaced by that expression (as a unit)."""
+    if not expression.names & values.keys():
+        return expression
+    tree = _Substituter(values).visit(ast.parse(expression.code, mode="eval"))
+    return Expression(ast.unparse(ast.fix_missing_locations(tree)))
 
 
 _INTEGER_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)

@@ -7,7 +7,7 @@ Two entry points share one printer of kernel loop bodies:
 - :func:`generate_network_loop` makes ONE compiled function ``run_loop`` that runs the whole
   time loop of a network: every scheduled kernel's loop inlined in schedule order, spikes
   passed between them in event buffers, synaptic pathways through CSR connectivity and a
-  ring buffer of delayed spikes, spike monitors appending to preallocated buffers.
+  ring buffer of delayed spikes, monitors appending to preallocated buffers.
   The schedule is a list of :class:`ScheduledItem` records (see there).
 
 Meaning is the NumPy target's, element for element: statements run in order; a write through
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,7 +40,9 @@ from axonal.codegen.numba_printer import (
     RANDOM_FUNCTIONS,
     expression_dtype,
     hoist_invariants,
+    is_invariant,
     numba_code,
+    substitute,
 )
 from axonal.codegen.numpy_printer import numpy_code
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS
@@ -68,32 +69,47 @@ class _Arguments:
     def __init__(self) -> None:
         self.arrays: dict[str, str] = {}  # state key -> identifier
         self.values: dict[str, str] = {}  # state key -> identifier
+        self.value_dtypes: dict[str, str] = {}  # state key -> dtype the value is passed as
         self.invariants: list[tuple[str, Expression, Kernel]] = []  # identifier, expr, kernel
         self._taken: set[str] = set()
 
     def _identifier(self, prefix: str, key: str) -> str:
-        base = prefix + re.sub(r"\W", "_", key)
-        identifier, counter = base, 1
-        while identifier in self._taken:
-            identifier, counter = f"{base}_{counter}", counter + 1
+        # Numbered, not named after the key: the same model under other object names gives
+        # the same source, hence the same cache entry (``describe()`` shows the mapping).
+        number = sum(1 for taken in self._taken if taken.startswith(prefix))
+        identifier = f"{prefix}{number}"
         self._taken.add(identifier)
         return identifier
+
+    def describe(self) -> str:
+        """Which state key each parameter stands for (for reading generated code)."""
+        pairs = [*self.arrays.items(), *self.values.items()]
+        pairs += [(str(e), i) for i, e, _ in self.invariants]
+        return "\n".join(f"{identifier} = {key}" for key, identifier in pairs)
 
     def array(self, key: str) -> str:
         if key not in self.arrays:
             self.arrays[key] = self._identifier("a_", key)
         return self.arrays[key]
 
-    def value(self, key: str) -> str:
+    def value(self, key: str, dtype: str) -> str:
+        """A scalar parameter, always passed as ``dtype`` (so its type, and the compiled
+        code, stays the same whether the user wrote 3 or 3.0)."""
         if key not in self.values:
             self.values[key] = self._identifier("c_", key)
+            self.value_dtypes[key] = dtype
         return self.values[key]
 
     def invariant(self, expression: Expression, kernel: Kernel) -> str:
         for identifier, known, owner in self.invariants:
             if known == expression and owner is kernel:
                 return identifier
-        identifier = f"_inv{len(self.invariants)}"
+        number = len(self.invariants)
+        # Never shadow one of the kernel's own names.
+        while f"_inv{number}" in kernel.variables or f"_inv{number}" in self._taken:
+            number += 1
+        identifier = f"_inv{number}"
+        self._taken.add(identifier)
         self.invariants.append((identifier, expression, kernel))
         return identifier
 
@@ -101,9 +117,22 @@ class _Arguments:
         return [*self.arrays.values(), *self.values.values(), *(i for i, _, _ in self.invariants)]
 
 
-def _scalar(value):
-    """A value argument: 0-d arrays become NumPy scalars (Numba types them differently)."""
-    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+def _value_arguments(state: Mapping[str, object], dtypes: Mapping[str, str]) -> list:
+    """Scalar arguments in their declared dtypes (arrays given as constants pass unchanged)."""
+    values = []
+    for key, dtype in dtypes.items():
+        value = state[key]
+        if isinstance(value, np.ndarray):
+            if value.ndim:
+                values.append(value)
+                continue
+            value = value[()]
+        values.append(_SCALAR_TYPES[dtype](value))
+    return values
+
+
+_SCALAR_TYPES = {name: np.dtype(name).type for name in ("float64", "float32", "int64", "int32")}
+_SCALAR_TYPES.update({"bool": np.bool_, "uint64": np.uint64, "uint32": np.uint32})
 
 
 def _value_key(ref: VariableRef) -> str:
@@ -113,24 +142,55 @@ def _value_key(ref: VariableRef) -> str:
 def _invariants_function(
     invariants: Sequence[tuple[str, Expression, Kernel]], functions: Mapping[str, Callable]
 ) -> Callable[[Mapping[str, object]], tuple]:
-    """A Python function computing the hoisted invariants from the state with NumPy."""
-    lines = ["def invariants(_ns):"]
-    results = []
+    """A Python function computing the hoisted invariants from the state with NumPy.
+
+    The last inputs and results are kept: a kernel called on every step with unchanged
+    constants does not recompute its ``exp(-dt/tau)``.
+    """
+    inputs: dict[str, int] = {}  # load code -> position in the tuple of inputs
+    lines = ["def _make():", "    _last = [None, None]"]
+    calls = []
     for number, (_, expression, kernel) in enumerate(invariants):
-        bindings = []
-        for name in sorted(expression.names):
+        names = sorted(expression.names)
+        positions = []
+        for name in names:
             ref = kernel.variables[name]
-            if ref.kind == VariableKind.SHARED:
-                bindings.append(f"{name}=_ns[{ref.array!r}][0]")
-            else:
-                bindings.append(f"{name}=_ns[{_value_key(ref)!r}]")
-        lines.append(f"    def _invariant_{number}({', '.join(bindings)}):")
+            load = (
+                f"_ns[{ref.array!r}][0]"
+                if ref.kind == VariableKind.SHARED
+                else f"_ns[{_value_key(ref)!r}]"
+            )
+            positions.append(inputs.setdefault(load, len(inputs)))
+        lines.append(f"    def _invariant_{number}({', '.join(names)}):")
         lines.append(f"        return {numpy_code(expression)}")
-        results.append(f"_invariant_{number}()")
-    lines.append(f"    return ({''.join(r + ', ' for r in results)})")
-    scope: dict[str, object] = {**NUMPY_FUNCTIONS, **functions}
+        calls.append(f"_invariant_{number}({', '.join(f'_inputs[{p}]' for p in positions)})")
+    lines += [
+        "    def invariants(_ns):",
+        f"        _inputs = ({''.join(load + ', ' for load in inputs)})",
+        "        _key = _cache_key(_inputs)",
+        "        if _key is not None and _key == _last[0]:",
+        "            return _last[1]",
+        f"        _results = ({''.join(call + ', ' for call in calls)})",
+        "        _last[0], _last[1] = _key, _results",
+        "        return _results",
+        "    return invariants",
+    ]
+    scope: dict[str, object] = {**NUMPY_FUNCTIONS, **functions, "_cache_key": _cache_key}
     exec(compile("\n".join(lines) + "\n", "<axonal invariants>", "exec"), scope)
-    return scope["invariants"]
+    return scope["_make"]()
+
+
+def _cache_key(inputs: tuple) -> tuple | None:
+    """Inputs compared exactly (-0.0 differs from 0.0), or None when one is an array."""
+    key = []
+    for value in inputs:
+        if isinstance(value, float):  # numpy.float64 included
+            key.append(value.hex())
+        elif isinstance(value, int | bool | np.integer | np.bool_):
+            key.append((type(value), value))
+        else:
+            return None
+    return tuple(key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,6 +203,7 @@ class _FlatSelection:
 
     n: str
     indices: str | None = None
+    parallel: bool = False  # elements independent: prange may split them between threads
 
 
 @dataclass(frozen=True)
@@ -159,7 +220,8 @@ def _open_loop(selection, indent: str) -> tuple[list[str], str]:
     """Loop header lines that define ``_e`` (the element) for each selected element."""
     if isinstance(selection, _FlatSelection):
         if selection.indices is None:
-            return [f"{indent}for _e in range({selection.n}):"], indent + "    "
+            loop = "prange" if selection.parallel else "range"
+            return [f"{indent}for _e in {loop}({selection.n}):"], indent + "    "
         inner = indent + "    "
         return [
             f"{indent}for _k in range({selection.n}):",
@@ -275,18 +337,37 @@ class _KernelCode:
         return False
 
     def _hoisted(self) -> tuple[list[Statement], Expression | None]:
+        """The statements with loop-invariant parts lifted out as parameters.
+
+        A temporary assigned once, unconditionally, from invariant values (the exact
+        integrator's ``_sub1 = exp(-dt/taum)``) is not computed per element: its expression
+        takes its place in later statements, where it joins a larger invariant if it can.
+        """
+
         def placeholder(code: str) -> str:
             return self.arguments.invariant(Expression(code), self.kernel)
+
+        invariant_temporaries: dict[str, Expression] = {}
 
         def hoist(expression: Expression | None) -> Expression | None:
             if expression is None:
                 return None
+            expression = substitute(expression, invariant_temporaries)
             return hoist_invariants(expression, self._is_invariant_name, placeholder)
 
-        statements = [
-            Statement(s.target, s.op, hoist(s.expr), s.temporary, hoist(s.condition))
-            for s in self.kernel.statements
-        ]
+        assignments: dict[str, int] = {}
+        for statement in self.kernel.statements:
+            assignments[statement.target] = assignments.get(statement.target, 0) + 1
+        statements = []
+        for s in self.kernel.statements:
+            if s.temporary and s.op == "=" and s.condition is None and assignments[s.target] == 1:
+                expression = substitute(s.expr, invariant_temporaries)
+                if is_invariant(expression, self._is_invariant_name):
+                    invariant_temporaries[s.target] = expression
+                    continue
+            statements.append(
+                Statement(s.target, s.op, hoist(s.expr), s.temporary, hoist(s.condition))
+            )
         return statements, hoist(self.kernel.condition)
 
     def _needs_statement_wise_loops(self) -> bool:
@@ -333,7 +414,7 @@ class _KernelCode:
         return self.prefix + name
 
     def _index_local(self, index_key: str) -> str:
-        return self.prefix + "j_" + re.sub(r"\W", "_", index_key)
+        return self.prefix + "j_" + self.arguments.array(index_key)
 
     def _scalar_forms(self) -> dict[str, str]:
         """Code forms of names that are the same for every element (constants, clock, ...)."""
@@ -346,7 +427,7 @@ class _KernelCode:
             if ref is None or name in self.temporaries:
                 continue
             if ref.kind == VariableKind.CONSTANT:
-                forms[name] = self.arguments.value(_value_key(ref))
+                forms[name] = self.arguments.value(_value_key(ref), ref.dtype)
             elif ref.kind == VariableKind.CLOCK:
                 forms[name] = self._clock_form(ref)
             elif ref.kind == VariableKind.SHARED:
@@ -356,7 +437,7 @@ class _KernelCode:
     def _clock_form(self, ref: VariableRef) -> str:
         key = _value_key(ref)
         if not self.in_time_loop:
-            return self.arguments.value(key)
+            return self.arguments.value(key, ref.dtype)
         if key in ("t", "dt"):
             return key
         raise NumbaTargetError(
@@ -383,11 +464,24 @@ class _KernelCode:
             return f"{array}[_e]"
         return f"{array}[{self.arguments.array(ref.index)}[_e]]"
 
+    def parallelisable(self) -> bool:
+        """Whether elements may run on different threads with unchanged results."""
+        calls: set[str] = set()
+        for statement in self.statements:
+            calls |= statement.expr.functions
+            if statement.condition is not None:
+                calls |= statement.condition.functions
+        indexed_writes = any(
+            not s.temporary and self.kernel.variables[s.target].index is not None
+            for s in self.statements
+        )
+        return not (self.statement_wise or indexed_writes or calls & set(RANDOM_FUNCTIONS))
+
     # -- code -------------------------------------------------------------------------------
 
     def lines(self, selection, events: tuple[str, str] | None, indent: str) -> list[str]:
         """The kernel's code; for a THRESHOLD kernel, ``events`` = (array, count) to append to."""
-        lines = [f"{indent}# {self.kernel.name} ({self.kernel.role.value})"]
+        lines = [f"{indent}# {self.kernel.role.value}"]
         for name in self._used_names():
             ref = self.kernel.variables.get(name)
             if ref is not None and name not in self.temporaries:
@@ -405,28 +499,35 @@ class _KernelCode:
         return numba_code(expression, forms, self.function_forms, self.where)
 
     def _fused_lines(self, selection, events, indent: str) -> list[str]:
+        """All statements in one element loop (no element sees another's writes here)."""
+        written = {s.target for s in self.statements}
         forms = self._scalar_forms()
-        for name in self._per_element_names():
-            forms[name] = self._local(name)
         lines, inner = _open_loop(selection, indent)
         index_locals: dict[str, str] = {}
         for name in self._per_element_names():
+            ref = self.kernel.variables.get(name)
             if name in self.temporaries:
-                continue
-            ref = self.kernel.variables[name]
-            if ref.index is not None and ref.index not in index_locals:
-                index_locals[ref.index] = self._index_local(ref.index)
-                index_array = self.arguments.array(ref.index)
-                lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
-            if ref.index is not None:
-                load = f"{self.arguments.array(ref.array)}[{index_locals[ref.index]}]"
+                forms[name] = self._local(name)
+            elif name not in written:
+                # Read where used: a short-circuit condition may never need it.
+                forms[name] = self._load_code(name)
+            elif ref.index is not None:
+                # Written through the index in place; never read back in a fused loop.
+                forms[name] = self._local(name)
+                if ref.index not in index_locals:
+                    index_locals[ref.index] = self._index_local(ref.index)
+                    index_array = self.arguments.array(ref.index)
+                    lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
             else:
-                load = self._load_code(name)
-            lines.append(f"{inner}{forms[name]} = {load}")
+                forms[name] = self._local(name)
+                lines.append(f"{inner}{forms[name]} = {self._load_code(name)}")
         stored: list[str] = []
         for statement in self.statements:
-            lines += self._statement_lines(statement, forms, index_locals, inner)
+            statement_lines = self._statement_lines(statement, forms, index_locals, inner)
             ref = self.kernel.variables.get(statement.target)
+            if not statement.temporary and ref.index is not None:
+                statement_lines = statement_lines[:-1]  # the re-read is for statement-wise loops
+            lines += statement_lines
             if not statement.temporary and ref.index is None and statement.target not in stored:
                 stored.append(statement.target)
         for name in stored:
@@ -493,13 +594,13 @@ class _KernelCode:
             buffer = self.prefix + "b_" + name
             lines.append(f"{indent}{buffer} = np.empty({flat.n}, np.{np.dtype(dtype).name})")
             forms[name] = f"{buffer}[_k]"
-        flat_indexed = _FlatSelection(flat.n, flat.indices)
 
         def element_loop() -> tuple[list[str], str]:
-            if flat_indexed.indices is None:
+            """A loop defining both the position ``_k`` (for buffers) and the element ``_e``."""
+            if flat.indices is None:
                 inner = indent + "    "
                 return [f"{indent}for _k in range({flat.n}):", f"{inner}_e = _k"], inner
-            return _open_loop(flat_indexed, indent)
+            return _open_loop(_FlatSelection(flat.n, flat.indices), indent)
 
         loaded = [name for name in dtypes if name not in self.temporaries]
         if loaded:
@@ -621,8 +722,9 @@ class NumbaKernel:
     source: str
     function: Callable
     array_keys: tuple[str, ...]
-    value_keys: tuple[str, ...]
+    value_dtypes: Mapping[str, str]
     invariants: Callable[[Mapping[str, object]], tuple]
+    parameters: str = ""  # which state key each parameter of the source stands for
 
     def __call__(self, namespace: Mapping[str, object], selection=ALL_ELEMENTS):
         if isinstance(selection, slice):
@@ -636,10 +738,17 @@ class NumbaKernel:
             indices = np.asarray(selection)
             if indices.dtype == bool:
                 indices = np.flatnonzero(indices)
+            elif indices.dtype.kind not in "iu" and indices.size:
+                raise NumbaTargetError(
+                    f"kernel {self.kernel.name!r} was given a selection of {indices.dtype} "
+                    "values; expected element indices (integers) or a boolean mask"
+                )
+            # One index type for every call: one compiled signature.
+            indices = indices.astype(np.int64, copy=False)
             n, use_indices = len(indices), True
         events = np.empty(n if self.kernel.role == KernelRole.THRESHOLD else 0, np.int64)
         arguments = [namespace[key] for key in self.array_keys]
-        arguments += [_scalar(namespace[key]) for key in self.value_keys]
+        arguments += _value_arguments(namespace, self.value_dtypes)
         arguments += self.invariants(namespace)
         count = self.function(n, use_indices, indices, events, *arguments)
         if self.kernel.role == KernelRole.THRESHOLD:
@@ -658,7 +767,7 @@ def numba_kernel_source(kernel: Kernel, functions: Mapping[str, Callable] | None
     body += [*code.lines(selection, events, "    "), "    return _count"]
     parameters = ["_n", "_use_indices", "_indices", "_events", *arguments.parameters()]
     header = [
-        f'"""Generated by axonal from kernel {kernel.name!r}: do not edit."""',
+        f'"""Generated by axonal from a {kernel.role.value} kernel: do not edit."""',
         *_function_fingerprints(functions),
         PRINTED_CODE_IMPORTS,
         "",
@@ -681,8 +790,9 @@ def compile_numba_kernel(
         source=source,
         function=module.kernel,
         array_keys=tuple(arguments.arrays),
-        value_keys=tuple(arguments.values),
+        value_dtypes=dict(arguments.value_dtypes),
         invariants=_invariants_function(arguments.invariants, functions or {}),
+        parameters=arguments.describe(),
     )
 
 
@@ -714,10 +824,30 @@ def seed_numba(value: int | None = None) -> None:
 #                                arrive now through `pathway`, after its delay
 #   SpikeRecording(monitor, ...) no kernel: append (index, t) of this step's events of
 #                                `source` to the monitor's buffers
+#   StateRecording(monitor, ...) no kernel: append t and variables at recorded indices
+#   RateRecording(monitor, ...)  no kernel: append t and the fraction of elements with events
+#   SpikeGeneration(owner, ...)  no kernel: events given in advance (instead of a threshold)
+#
+# Each item may run only every k-th step (ScheduledItem.every), counted on the absolute step.
 #
 # A THRESHOLD kernel (selection 'all') writes its events to state[f'{owner}._events_{event}']
 # (int64, length N) and their number to state[f'{owner}._n_events_{event}'] (int64, shape (1,)),
 # where Python can read the last step's events after a run.
+#
+# Example (CUBA; benchmarks/numba_loop.py builds it in full):
+#
+#   pathway = SynapticPathway("Ce.pre", source="P", indptr="Ce._indptr", synapse_ids=None)
+#   loop = generate_network_loop([
+#       ScheduledItem(P_state_update), ScheduledItem(P_threshold),
+#       ScheduledItem(None, SpikeRecording("spikes", "P")),
+#       ScheduledItem(Ce_on_pre, SynapsesOfEvents(pathway)),
+#       ScheduledItem(P_reset, OnEvents("P")),
+#   ])
+#   loop.run(state, n_steps=10_000, t0=0.0, dt=1e-4)   # state: the run's arrays and values
+#   spikes_i = state["spikes.i"][: state["spikes.n"][0]]
+#
+# A run that must return to Python (network_operation, progress report) is split into
+# several loop.run calls: the loop's state (queued spikes, buffers) lives in ``state``.
 
 
 @dataclass(frozen=True)
@@ -772,7 +902,53 @@ class SpikeRecording:
     event: str = "spike"
 
 
-Selection = str | OnEvents | SynapsesOfEvents | SpikeRecording
+@dataclass(frozen=True)
+class StateRecording:
+    """A state monitor: append ``t`` and the current values of ``variables`` at ``indices``.
+
+    ``variables`` are (name, state key of the array) pairs; ``indices`` is the state key of
+    the recorded element indices (int array). Buffers: ``f'{monitor}.t'`` (float64),
+    ``f'{monitor}.{name}'`` (one row per recorded step, one column per index, the array's
+    dtype) and ``f'{monitor}.n'`` (rows used, int64, shape (1,)); grown like SpikeRecording's.
+    Schedule it with ``every`` for a recording period longer than dt.
+    """
+
+    monitor: str
+    variables: tuple[tuple[str, str], ...]
+    indices: str
+
+
+@dataclass(frozen=True)
+class RateRecording:
+    """A population rate monitor: append ``t`` and the fraction of ``source``'s elements that
+    had ``event`` in this step (divide by dt for a rate): ``f'{monitor}.t'``,
+    ``f'{monitor}.fraction'`` (float64) and ``f'{monitor}.n'``."""
+
+    monitor: str
+    source: str
+    event: str = "spike"
+
+
+@dataclass(frozen=True)
+class SpikeGeneration:
+    """Events given in advance (a spike generator): element ``indices[k]`` has ``event`` on
+    the absolute step ``steps[k]``. ``steps`` and ``indices`` are state keys of int arrays
+    sorted by step; the position of the next one is kept in ``f'{owner}._generator_next'``.
+    Steps already past when a run starts are skipped. Stands in for a threshold kernel."""
+
+    owner: str
+    steps: str
+    indices: str
+    event: str = "spike"
+
+
+_RECORDINGS = (SpikeRecording, StateRecording, RateRecording)
+_WITHOUT_KERNEL = (*_RECORDINGS, SpikeGeneration)
+
+Selection = (
+    str | OnEvents | SynapsesOfEvents | SpikeRecording | StateRecording | RateRecording
+    | SpikeGeneration
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -781,13 +957,19 @@ class ScheduledItem:
 
     kernel: Kernel | None
     selection: Selection = "all"
+    every: int = 1  # run on time steps whose absolute index is a multiple of this
 
     def __post_init__(self) -> None:
         kernel, selection = self.kernel, self.selection
-        if isinstance(selection, SpikeRecording):
+        if not isinstance(self.every, int) or self.every < 1:
+            raise NumbaTargetError(
+                f"scheduled item {_item_name(self)!r}: every={self.every!r} "
+                "must be a whole number of time steps, at least 1"
+            )
+        if isinstance(selection, _WITHOUT_KERNEL):
             if kernel is not None:
                 raise NumbaTargetError(
-                    f"a spike recording ({selection.monitor!r}) runs no kernel, got {kernel.name!r}"
+                    f"{type(selection).__name__} runs no kernel, got {kernel.name!r}"
                 )
             return
         if kernel is None:
@@ -801,7 +983,7 @@ class ScheduledItem:
         if selection != "all" and not isinstance(selection, OnEvents | SynapsesOfEvents):
             raise NumbaTargetError(
                 f"kernel {kernel.name!r} is scheduled on {selection!r}; expected 'all', "
-                "OnEvents, SynapsesOfEvents or SpikeRecording"
+                "OnEvents, SynapsesOfEvents or a recording"
             )
         if expected is not None and kind != expected:
             raise NumbaTargetError(
@@ -822,8 +1004,14 @@ LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
 class _LoopPrinter:
     """Prints ``run_loop`` for a schedule."""
 
-    def __init__(self, items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None):
+    def __init__(
+        self,
+        items: Sequence[ScheduledItem],
+        functions: Mapping[str, Callable] | None,
+        parallel: bool = False,
+    ):
         self.items = list(items)
+        self.parallel = parallel
         self.arguments = _Arguments()
         forms = _function_forms(functions)
         self.codes = [
@@ -832,15 +1020,14 @@ class _LoopPrinter:
             else _KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
             for number, item in enumerate(self.items)
         ]
-        self.thresholds = {}  # (owner, event) -> item number
+        self.thresholds = {}  # (owner, event) -> item number of what finds those events
         for number, item in enumerate(self.items):
-            if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
-                key = (item.kernel.owner, item.kernel.event)
-                if key in self.thresholds:
-                    raise NumbaTargetError(
-                        f"two threshold kernels detect {item.kernel.event!r} of {key[0]!r}"
-                    )
-                self.thresholds[key] = number
+            key = _detected_events(item)
+            if key is None:
+                continue
+            if key in self.thresholds:
+                raise NumbaTargetError(f"two scheduled items detect {key[1]!r} of {key[0]!r}")
+            self.thresholds[key] = number
 
     def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
         if (owner, event) not in self.thresholds:
@@ -856,14 +1043,21 @@ class _LoopPrinter:
         selection = item.selection
         if isinstance(selection, SpikeRecording):
             return self._recording_lines(number, selection, indent)
+        if isinstance(selection, StateRecording):
+            return self._state_recording_lines(number, selection, indent)
+        if isinstance(selection, SpikeGeneration):
+            return self._generation_lines(selection, indent)
+        if isinstance(selection, RateRecording):
+            return self._rate_recording_lines(number, selection, indent)
         if isinstance(selection, SynapsesOfEvents):
             return self._pathway_lines(number, code, selection.pathway, indent)
         if isinstance(selection, OnEvents):
             events, count = self._events(selection.owner, selection.event, item.kernel.name)
             return code.lines(_FlatSelection(f"{count}[0]", events), None, indent)
-        size = self.arguments.value(f"{item.kernel.owner}.N")
+        size = self.arguments.value(f"{item.kernel.owner}.N", "int64")
         if item.kernel.role != KernelRole.THRESHOLD:
-            return code.lines(_FlatSelection(size), None, indent)
+            parallel = self.parallel and code.parallelisable()
+            return code.lines(_FlatSelection(size, parallel=parallel), None, indent)
         events, count = event_keys(item.kernel.owner, item.kernel.event)
         events, count = self.arguments.array(events), self.arguments.array(count)
         lines = [f"{indent}_count = 0"]
@@ -878,7 +1072,7 @@ class _LoopPrinter:
         times = self.arguments.array(f"{recording.monitor}.t")
         used = self.arguments.array(f"{recording.monitor}.n")
         return [
-            f"{indent}# {recording.monitor} (spike recording of {recording.source!r})",
+            f"{indent}# spike recording",
             f"{indent}_used = {used}[0]",
             f"{indent}if _used + {count}[0] > {indices}.shape[0]:",
             f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
@@ -886,6 +1080,60 @@ class _LoopPrinter:
             f"{indent}    {indices}[_used + _q] = {events}[_q]",
             f"{indent}    {times}[_used + _q] = t",
             f"{indent}{used}[0] = _used + {count}[0]",
+        ]
+
+    def _state_recording_lines(self, number: int, recording: StateRecording, indent: str):
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        indices = self.arguments.array(recording.indices)
+        lines = [
+            f"{indent}# state recording",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used >= {times}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}{times}[_used] = t",
+            f"{indent}for _q in range({indices}.shape[0]):",
+        ]
+        for name, key in recording.variables:
+            buffer = self.arguments.array(f"{recording.monitor}.{name}")
+            source = self.arguments.array(key)
+            lines.append(f"{indent}    {buffer}[_used, _q] = {source}[{indices}[_q]]")
+        return [*lines, f"{indent}{used}[0] = _used + 1"]
+
+    def _generation_lines(self, generation: SpikeGeneration, indent: str) -> list[str]:
+        events, count = self._events(generation.owner, generation.event, "")
+        steps = self.arguments.array(generation.steps)
+        indices = self.arguments.array(generation.indices)
+        following = self.arguments.array(f"{generation.owner}._generator_next")
+        return [
+            f"{indent}# spike generation",
+            f"{indent}_count = 0",
+            f"{indent}_next = {following}[0]",
+            f"{indent}while _next < {steps}.shape[0] and {steps}[_next] <= step0 + _step:",
+            f"{indent}    if {steps}[_next] == step0 + _step:",
+            f"{indent}        {events}[_count] = {indices}[_next]",
+            f"{indent}        _count += 1",
+            f"{indent}    _next += 1",
+            f"{indent}{following}[0] = _next",
+            f"{indent}{count}[0] = _count",
+        ]
+
+    def _rate_recording_lines(self, number: int, recording: RateRecording, indent: str):
+        _, count = self._events(
+            recording.source, recording.event, f"rate monitor {recording.monitor!r}"
+        )
+        times = self.arguments.array(f"{recording.monitor}.t")
+        fractions = self.arguments.array(f"{recording.monitor}.fraction")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        size = self.arguments.value(f"{recording.source}.N", "int64")
+        return [
+            f"{indent}# rate recording",
+            f"{indent}_used = {used}[0]",
+            f"{indent}if _used >= {times}.shape[0]:",
+            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
+            f"{indent}{times}[_used] = t",
+            f"{indent}{fractions}[_used] = {count}[0] / {size}",
+            f"{indent}{used}[0] = _used + 1",
         ]
 
     def _pathway_lines(self, number: int, code, pathway: SynapticPathway, indent: str):
@@ -899,12 +1147,12 @@ class _LoopPrinter:
         queued = self.arguments.array(f"{pathway.name}._queue_n")
         cursor = self.arguments.array(f"{pathway.name}._queue_cursor")
         lines = [
-            f"{indent}# {pathway.name}: queue this step's events, take those arriving now",
+            f"{indent}# pathway: queue this step's events, take those arriving now",
             f"{indent}_slots = {queue}.shape[0]",
             f"{indent}_now = {cursor}[0]",
         ]
         if not pathway.heterogeneous_delays:
-            delay = self.arguments.value(pathway.delay)
+            delay = self.arguments.value(pathway.delay, "int64")
             lines += [
                 f"{indent}_slot = (_now + {delay}) % _slots",
                 f"{indent}for _q in range({count}[0]):",
@@ -933,23 +1181,22 @@ class _LoopPrinter:
         return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
 
     def source(self, functions: Mapping[str, Callable] | None) -> str:
-        body = ["    for _step in range(start_step, n_steps):", "        t = t0 + _step * dt"]
+        # Time as the network's clock has it: the absolute step index times dt.
+        body = ["    for _step in range(start_step, n_steps):", "        t = (step0 + _step) * dt"]
         body.append("        _first = start_item if _step == start_step else 0")
-        for number in range(len(self.items)):
-            body.append(f"        if _first <= {number}:")
+        for number, item in enumerate(self.items):
+            due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
+            body.append(f"        if _first <= {number}{due}:")
             body += self.item_lines(number, "            ")
         body.append(f"    return {LOOP_DONE}, n_steps, 0")
-        parameters = ["n_steps", "t0", "dt", "start_step", "start_item"]
+        parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
-        names = ", ".join(
-            repr(i.kernel.name if i.kernel else i.selection.monitor) for i in self.items
-        )
         header = [
-            f'"""Generated by axonal: the time loop of the schedule {names}; do not edit."""',
+            '"""Generated by axonal: the time loop of a network; do not edit."""',
             *_function_fingerprints(functions),
             PRINTED_CODE_IMPORTS,
             "",
-            "@njit(cache=True, error_model='numpy')",
+            f"@njit(cache=True, error_model='numpy', parallel={self.parallel})",
             f"def run_loop({', '.join(parameters)}):",
         ]
         return "\n".join(header + body) + "\n"
@@ -959,6 +1206,9 @@ class _LoopPrinter:
 class NetworkLoop:
     """A compiled time loop: ``loop.run(state, n_steps, t0, dt)`` advances the state.
 
+    On each step the time is ``t = step * dt`` with ``step`` the absolute step index, as the
+    network's ``Clock`` computes it (``t0`` gives the first step: ``round(t0/dt)``).
+
     ``state`` maps keys to arrays and values as for kernels (plus ``f'{owner}.N'`` sizes);
     ``prepare`` adds the buffers the loop needs (events, queues, monitor buffers) if missing.
     """
@@ -967,33 +1217,49 @@ class NetworkLoop:
     source: str
     function: Callable
     array_keys: tuple[str, ...]
-    value_keys: tuple[str, ...]
+    value_dtypes: Mapping[str, str]
     invariants: Callable[[Mapping[str, object]], tuple]
+    parameters: str = ""  # which state key each parameter of the source stands for
 
     def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
         """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
         for item in self.items:
-            kernel, selection = item.kernel, item.selection
-            if kernel is not None and kernel.role == KernelRole.THRESHOLD:
-                events, count = event_keys(kernel.owner, kernel.event)
-                state.setdefault(events, np.zeros(state[f"{kernel.owner}.N"], np.int64))
+            selection = item.selection
+            detected = _detected_events(item)
+            if detected is not None:
+                events, count = event_keys(*detected)
+                size = state[f"{detected[0]}.N"]
+                if isinstance(selection, SpikeGeneration):  # a step may repeat an index
+                    size = max(size, len(state[selection.indices]))
+                    state.setdefault(f"{selection.owner}._generator_next", np.zeros(1, np.int64))
+                state.setdefault(events, np.zeros(size, np.int64))
                 state.setdefault(count, np.zeros(1, np.int64))
-            elif isinstance(selection, SpikeRecording):
-                state.setdefault(f"{selection.monitor}.i", np.zeros(monitor_capacity, np.int64))
-                state.setdefault(f"{selection.monitor}.t", np.zeros(monitor_capacity))
-                state.setdefault(f"{selection.monitor}.n", np.zeros(1, np.int64))
+            elif isinstance(selection, _RECORDINGS):
+                for key, shape, dtype in _recording_buffers(state, selection, monitor_capacity):
+                    state.setdefault(key, np.zeros(shape, dtype))
             elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
                 _prepare_queue(state, selection.pathway)
 
-    def run(self, state: dict, n_steps: int, t0: float, dt: float) -> None:
-        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks."""
+    def run(
+        self, state: dict, n_steps: int, t0: float, dt: float, step0: int | None = None
+    ) -> None:
+        """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks.
+
+        ``step0`` is the absolute index of the first step (default ``round(t0/dt)``); step
+        ``k`` of this call runs at ``t = (step0 + k) * dt``, and items scheduled ``every`` j
+        steps run when ``step0 + k`` is a multiple of j.
+        """
+        if step0 is None:
+            step0 = int(round(t0 / dt))
         self.prepare(state)
-        invariants = tuple(self.invariants({**state, "dt": dt, "t": t0}))
+        invariants = tuple(self.invariants({**state, "dt": dt, "t": step0 * dt}))
         step, item = 0, 0
         while True:
             arguments = [state[key] for key in self.array_keys]
-            arguments += [_scalar(state[key]) for key in self.value_keys]
-            status, step, item = self.function(n_steps, t0, dt, step, item, *arguments, *invariants)
+            arguments += _value_arguments(state, self.value_dtypes)
+            status, step, item = self.function(
+                n_steps, dt, step0, step, item, *arguments, *invariants
+            )
             if status == LOOP_DONE:
                 return
             selection = self.items[item].selection
@@ -1011,16 +1277,57 @@ def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
     return grown
 
 
-def _grow_monitor(state: dict, recording: SpikeRecording) -> None:
-    _, count = event_keys(recording.source, recording.event)
-    needed = int(state[f"{recording.monitor}.n"][0] + state[count][0])
-    for suffix in (".i", ".t"):
-        key = recording.monitor + suffix
+def _item_name(item: ScheduledItem) -> str:
+    if item.kernel is not None:
+        return item.kernel.name
+    selection = item.selection
+    return getattr(selection, "monitor", None) or getattr(selection, "owner", str(selection))
+
+
+def _detected_events(item: ScheduledItem) -> tuple[str, str] | None:
+    """(owner, event) whose events the item finds, if it is a threshold or a generator."""
+    if item.kernel is not None and item.kernel.role == KernelRole.THRESHOLD:
+        return item.kernel.owner, item.kernel.event
+    if isinstance(item.selection, SpikeGeneration):
+        return item.selection.owner, item.selection.event
+    return None
+
+
+def _recording_buffers(state: Mapping[str, object], recording, capacity: int):
+    """(key, shape, dtype) of each buffer a recording appends to; first axis: entries."""
+    monitor = recording.monitor
+    buffers = [(f"{monitor}.n", (1,), np.int64), (f"{monitor}.t", (capacity,), np.float64)]
+    if isinstance(recording, SpikeRecording):
+        buffers.append((f"{monitor}.i", (capacity,), np.int64))
+    elif isinstance(recording, RateRecording):
+        buffers.append((f"{monitor}.fraction", (capacity,), np.float64))
+    else:
+        n_indices = len(state[recording.indices])
+        for name, key in recording.variables:
+            buffers.append((f"{monitor}.{name}", (capacity, n_indices), state[key].dtype))
+    return buffers
+
+
+def _grow_monitor(state: dict, recording) -> None:
+    used = int(state[f"{recording.monitor}.n"][0])
+    needed = used + 1
+    if isinstance(recording, SpikeRecording):
+        needed = used + int(state[event_keys(recording.source, recording.event)[1]][0])
+    for key, _, _ in _recording_buffers(state, recording, 0)[1:]:
         state[key] = _grow(state[key], max(2 * len(state[key]), needed))
 
 
 def _prepare_queue(state: dict, pathway: SynapticPathway) -> None:
     delay = np.asarray(state[pathway.delay])
+    expected_shape = (state[pathway.indptr][-1],) if pathway.heterogeneous_delays else ()
+    if delay.shape != expected_shape or not np.all(np.mod(delay, 1) == 0) or np.any(delay < 0):
+        kind = "one per synapse" if pathway.heterogeneous_delays else "one value"
+        raise NumbaTargetError(
+            f"pathway {pathway.name!r}: the delay {pathway.delay!r} must be whole numbers of "
+            f"time steps, at least 0, {kind}; got {delay!r}"
+        )
+    if pathway.heterogeneous_delays and delay.dtype != np.int64:
+        state[pathway.delay] = delay = delay.astype(np.int64)
     slots = int(delay.max(initial=0)) + 1
     queue_key = f"{pathway.name}._queue"
     queue = state.get(queue_key)
@@ -1052,16 +1359,23 @@ def _grow_queue(state: dict, pathway: SynapticPathway) -> None:
 
 
 def generate_network_loop(
-    items: Sequence[ScheduledItem], functions: Mapping[str, Callable] | None = None
+    items: Sequence[ScheduledItem],
+    functions: Mapping[str, Callable] | None = None,
+    parallel: bool = False,
 ) -> NetworkLoop:
     """Compile one function that runs the whole time loop of the schedule ``items``.
 
-    The function is ``run_loop(n_steps, t0, dt, start_step, start_item, <arrays>, <values>,
-    <invariants>)``; on step ``k`` the time is ``t0 + k*dt``. It returns ``(status, step,
+    The function is ``run_loop(n_steps, dt, step0, start_step, start_item, <arrays>,
+    <values>, <invariants>)``; on step ``k`` the time is ``(step0 + k)*dt``, the absolute step
+    index ``step0 + k`` (for items scheduled ``every`` k steps). It returns ``(status, step,
     item)``: LOOP_DONE, or a buffer to grow before resuming at that step and item (which
     ``NetworkLoop.run`` does).
+
+    With ``parallel``, kernels over all elements whose elements are independent (one fused
+    loop, no random numbers) are split between threads (``prange``); the results do not
+    depend on the number of threads.
     """
-    printer = _LoopPrinter(items, functions)
+    printer = _LoopPrinter(items, functions, parallel)
     source = printer.source(functions)
     module = kernel_cache.load_module(
         source, tag="loop", injected=_compiled_user_functions(functions)
@@ -1072,6 +1386,7 @@ def generate_network_loop(
         source=source,
         function=module.run_loop,
         array_keys=tuple(arguments.arrays),
-        value_keys=tuple(arguments.values),
+        value_dtypes=dict(arguments.value_dtypes),
         invariants=_invariants_function(arguments.invariants, functions or {}),
+        parameters=arguments.describe(),
     )

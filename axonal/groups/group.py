@@ -14,7 +14,7 @@ from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
-from axonal.network.network import _caller_namespace
+from axonal.network.namespace import user_namespace
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
 _KIND_OF_STORED = {
@@ -80,6 +80,23 @@ class Group(SimulationObject):
         self.variables[name] = variable
         return variable
 
+    def add_equation_variable(self, equation) -> Variable:
+        """The variable that one line of the model equations defines."""
+        if equation.name in self.variables:
+            raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
+        if equation.kind == "subexpression":
+            kind = "subexpression"
+        else:
+            kind = "shared" if "shared" in equation.flags else "array"
+        return self.add_variable(
+            equation.name,
+            dimensions=equation.dimensions,
+            dtype=equation.dtype,
+            kind=kind,
+            expression=equation.expr if kind == "subexpression" else None,
+            flags=equation.flags,
+        )
+
     def __getattr__(self, name: str):
         variables = self.__dict__.get("variables", {})
         if name in variables:
@@ -94,7 +111,7 @@ class Group(SimulationObject):
     def __setattr__(self, name: str, value) -> None:
         variables = self.__dict__.get("variables", {})
         if name in variables:
-            self.set_values(name, slice(None), value, depth=1)
+            self.set_values(name, slice(None), value)
         elif name.endswith("_") and name[:-1] in variables:
             self._check_writable(name[:-1])
             self.get_raw(name[:-1])[...] = value
@@ -118,7 +135,7 @@ class Group(SimulationObject):
         """The positions in the storage arrays that ``item`` selects (int, slice, array, str)."""
         if isinstance(item, str):
             condition = parse_expression(item, owner=self.name)
-            mask = self.evaluate(condition, np.arange(self.N), depth=2)
+            mask = self.evaluate(condition, np.arange(self.N))
             return np.flatnonzero(np.broadcast_to(mask, (self.N,)))
         if isinstance(item, slice):
             return item
@@ -139,12 +156,12 @@ class Group(SimulationObject):
             raise GroupError(f"{self.name}.{name} is a {variable.kind}; it has no stored values")
         return variable.values
 
-    def get_values(self, name: str, item=slice(None), depth: int = 0):
+    def get_values(self, name: str, item=slice(None)):
         variable = self.variables[name]
         if variable.kind == "subexpression":
             indices = np.arange(self.N)[self.storage_indices(item)]
             positions = np.atleast_1d(indices)
-            raw = self.evaluate(variable.expression, positions, depth=depth + 1)
+            raw = self.evaluate(variable.expression, positions)
             raw = np.broadcast_to(raw, positions.shape).copy()
             raw = raw if np.ndim(indices) else raw[0]
         elif variable.kind == "shared":
@@ -158,7 +175,7 @@ class Group(SimulationObject):
         if variable.read_only or variable.kind in ("subexpression", "index", "constant"):
             raise GroupError(f"{self.name}.{name} is read-only; it cannot be set")
 
-    def set_values(self, name: str, item, value, depth: int = 0) -> None:
+    def set_values(self, name: str, item, value) -> None:
         """``G.name[item] = value``; ``value`` may be a quantity, a number or a string of code."""
         self._check_writable(name)
         variable = self.variables[name]
@@ -167,9 +184,9 @@ class Group(SimulationObject):
         indices = self.storage_indices(item)
         if isinstance(value, str):
             expression = parse_expression(value, owner=self.name)
-            self._check_assignment(name, expression, value, depth=depth + 1)
+            self._check_assignment(name, expression, value)
             positions = np.arange(len(variable.values))[indices]
-            raw = self.evaluate(expression, positions, depth=depth + 1)
+            raw = self.evaluate(expression, positions)
         else:
             value_dims = get_dimensions(value)
             if variable.dtype != "bool" and value_dims is not variable.dimensions:
@@ -186,8 +203,8 @@ class Group(SimulationObject):
     def validate_values(self, name: str, raw) -> None:
         """Refuse values a variable cannot take (e.g. negative delays) before any is written."""
 
-    def _check_assignment(self, name: str, expression: Expression, text: str, depth: int) -> None:
-        dims = self._expression_dimensions(expression, text, depth=depth + 1)
+    def _check_assignment(self, name: str, expression: Expression, text: str) -> None:
+        dims = self._expression_dimensions(expression, text)
         target = self.variables[name]
         if target.dtype == "bool" or target.dtype.startswith("int") and dims is DIMENSIONLESS:
             return
@@ -200,10 +217,10 @@ class Group(SimulationObject):
             )
 
     # -- evaluating expressions from Python (initial values, string indices) -------------------
-    def _namespace_for(self, depth: int, namespace=None) -> Mapping[str, object]:
+    def _namespace_for(self, namespace=None) -> Mapping[str, object]:
         if namespace is not None:
             return namespace
-        return self.namespace if self.namespace is not None else _caller_namespace(depth + 1)
+        return self.namespace if self.namespace is not None else user_namespace()
 
     def resolve(self, names, namespace, called=(), line=None) -> dict[str, ResolvedName]:
         """What each name means for this group: own variables first, then ``namespace``."""
@@ -217,20 +234,18 @@ class Group(SimulationObject):
             line=line,
         )
 
-    def _expression_dimensions(self, expression: Expression, text: str, depth: int, namespace=None):
-        namespace = self._namespace_for(depth + 1, namespace)
+    def _expression_dimensions(self, expression: Expression, text: str, namespace=None):
+        namespace = self._namespace_for(namespace)
         resolved = self.resolve(expression.names, namespace, expression.functions, text)
         return expression_dimensions(expression, resolved, owner=self.name, line=text)
 
-    def evaluate(
-        self, expression: Expression, positions: np.ndarray, depth: int = 0, namespace=None
-    ):
+    def evaluate(self, expression: Expression, positions: np.ndarray, namespace=None):
         """Raw values of ``expression`` for the elements at storage ``positions``.
 
         External names are looked up in ``namespace``, else in the group's own namespace, else
-        in the namespace of the code ``depth`` frames above the caller.
+        in the script that called axonal.
         """
-        namespace = self._namespace_for(depth + 1, namespace)
+        namespace = self._namespace_for(namespace)
         resolved = self.resolve(expression.names, namespace, expression.functions)
         values = {
             name: self._raw_name(name, positions, resolved, namespace) for name in expression.names

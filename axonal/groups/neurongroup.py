@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 import numpy as np
 
-from axonal import integrate
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -17,7 +16,7 @@ from axonal.model.errors import EquationError
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement
 from axonal.model.namespace import resolve_equation_names
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.network.clock import seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
 
@@ -25,14 +24,6 @@ logger = logging.getLogger("axonal.groups")
 
 # Brian's value for "never spiked": far enough in the past for any refractory period.
 NEVER = -1e4
-
-
-@lru_cache(maxsize=256)
-def _cached_state_update(
-    rhs: tuple[tuple[str, Expression], ...], method, owner: str, constant_over_dt: frozenset[str]
-):
-    # Symbolic integration is the slow part of building a group: do it once per model.
-    return integrate.state_update(dict(rhs), method, owner=owner, constant_over_dt=constant_over_dt)
 
 
 class NeuronGroup(Group):
@@ -70,7 +61,7 @@ class NeuronGroup(Group):
         self.add_variable("i", kind="index", dtype="int64", read_only=True)
         self.variables["i"].values[:] = np.arange(self.N)
         for equation in equations.values():
-            self._add_equation_variable(equation)
+            self.add_equation_variable(equation)
 
         # Events: 'spike' from threshold=, custom ones from events=.
         self.event_conditions: dict[str, Expression] = {}
@@ -95,28 +86,6 @@ class NeuronGroup(Group):
         elif any("unless refractory" in eq.flags for eq in equations.values()):
             raise GroupError(
                 f"{self.name}: equations use (unless refractory), but no refractory= is given"
-            )
-
-    def _add_equation_variable(self, equation) -> None:
-        if equation.name in self.variables:
-            raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
-        if equation.kind == "subexpression":
-            self.add_variable(
-                equation.name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind="subexpression",
-                expression=equation.expr,
-                flags=equation.flags,
-            )
-        else:
-            kind = "shared" if "shared" in equation.flags else "array"
-            self.add_variable(
-                equation.name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind=kind,
-                flags=equation.flags,
             )
 
     # -- user API ----------------------------------------------------------------------------
@@ -160,7 +129,7 @@ class NeuronGroup(Group):
             eq.name for eq in self.equations.values() if "constant over dt" in eq.flags
         )
         constant |= self._locally_constant_functions(rhs, namespace)
-        update = _cached_state_update(tuple(rhs.items()), self.method, self.name, constant)
+        update = cached_state_update(rhs, self.method, self.name, constant)
         self._method_used = update.method
         not_refractory = Expression("not_refractory")
         for statement in update.statements:
@@ -193,7 +162,7 @@ class NeuronGroup(Group):
             period = Expression(repr(float(np.asarray(refractory))))
         elif isinstance(refractory, str):
             expression = parse_expression(refractory, owner=self.name)
-            dims = self._expression_dimensions(expression, refractory, 0, namespace)
+            dims = self._expression_dimensions(expression, refractory, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
                 return Statement("not_refractory", "=", Expression(f"not ({expression})"))
             if dims is not get_dimensions(second):
@@ -236,12 +205,12 @@ class NeuronGroup(Group):
         for event, condition in self.event_conditions.items():
             text = condition.code
             if not self._is_condition(condition):
-                dims = self._expression_dimensions(condition, text, 0, namespace)
+                dims = self._expression_dimensions(condition, text, namespace)
                 raise GroupError(
                     f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
                     f"in {dims}); write a comparison such as 'v > -50*mV'"
                 )
-            self._expression_dimensions(condition, text, 0, namespace)
+            self._expression_dimensions(condition, text, namespace)
             if event == "spike" and "not_refractory" in self.variables:
                 condition = Expression(f"({condition}) and not_refractory")
             kernels.append(
@@ -294,6 +263,25 @@ class NeuronGroup(Group):
                 )
             )
         return operations
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """State update and thresholds over all neurons, resets on the events (fused run)."""
+        from axonal.codegen.numba_target import OnEvents
+        from axonal.network.fused import kernel_item, load_events
+
+        items = []
+        for kernel, functions in self.build_kernels(context):
+            every_neuron = kernel.role in (KernelRole.STATE_UPDATE, KernelRole.THRESHOLD)
+            selection = "all" if every_neuron else OnEvents(self.name, kernel.event)
+            item = kernel_item(context, kernel, functions, selection, self.clock)
+            items.append((schedule_key(self, kernel.when, kernel.order), item))
+        load_events(context.state, self, list(self.event_conditions))
+        return items
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import store_events
+
+        store_events(state, self, list(self.event_conditions))
 
     def _numpy_step(self, kernel: Kernel, compiled):
         state, events, event = self._state, self.events, kernel.event
@@ -360,6 +348,9 @@ class Subgroup(Group):
     def events(self, value) -> None:
         pass  # a subgroup's events are always its parent's
 
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        return []  # its parent does the work
+
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
 
@@ -383,6 +374,11 @@ class RegularOperation(SimulationObject):
         self.statements = parse_statements(code, owner=group.name)
 
     def before_run(self, context: RunContext) -> None:
+        kernel_for_clock, functions = self._kernel(context)
+        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
+        self._state = context.state
+
+    def _kernel(self, context: RunContext) -> tuple[Kernel, dict]:
         self.group.check_statements(self.statements, self.code, context)
         kernel, functions = self.group.make_kernel(
             "run_regularly",
@@ -403,12 +399,19 @@ class RegularOperation(SimulationObject):
         )
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
-        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
-        self._state = context.state
+        return kernel_for_clock, functions
 
     def operations(self) -> list[Operation]:
         compiled, state = self._compiled, self._state
         return [Operation(self, self.when, self.order, lambda: compiled(state), self.name)]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """The code over all neurons, every ``dt / loop dt`` loop steps (fused run)."""
+        from axonal.network.fused import kernel_item
+
+        kernel, functions = self._kernel(context)
+        item = kernel_item(context, kernel, functions, "all", self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
 
 
 __all__ = ["NeuronGroup"]

@@ -31,7 +31,7 @@ class VariableView:
         return self.group.get_values(self.name, item)
 
     def __setitem__(self, item, value) -> None:
-        self.group.set_values(self.name, item, value, depth=1)
+        self.group.set_values(self.name, item, value)
 
     def __array__(self, dtype=None, copy=None):
         raw = np.asarray(self.group.get_raw(self.name))

@@ -1,3 +1,10 @@
-"""Run provenance: record stores, the record model, repeat and the web view."""
+"""Run provenance: parameters, record stores, repeat and the web view.
 
-__all__: list[str] = []
+Only `parameters` belongs in a model script's namespace; everything else is reached through the
+`axonal` command or `axonal.records.<module>`. Importing this package is cheap: the store
+(SQLAlchemy) is imported only by the modules that need it.
+"""
+
+from axonal.records.parameter_sets import parameters
+
+__all__ = ["parameters"]

@@ -87,3 +87,11 @@ def test_default_cache_folder_is_the_platform_user_cache(monkeypatch):
     platformdirs = pytest.importorskip("platformdirs")
     expected = platformdirs.user_cache_dir("axonal")
     assert str(kernel_cache.cache_directory()).startswith(expected)
+
+
+def test_unwritable_cache_folder_is_reported_with_the_variable_to_set(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(kernel_cache.CACHE_DIR_VARIABLE, str(blocked / "kernels"))
+    with pytest.raises(kernel_cache.KernelCacheError, match="set AXONAL_CACHE_DIR"):
+        kernel_cache.load_module("x = 1\n", tag="test")

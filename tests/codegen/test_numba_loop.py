@@ -1,6 +1,8 @@
 """The generated network loop: spike for spike the same as NumPy kernels called in order."""
 
+import dataclasses
 import importlib.util
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -9,12 +11,16 @@ import pytest
 from axonal.codegen.numba_target import (
     NumbaTargetError,
     OnEvents,
+    RateRecording,
     ScheduledItem,
+    SpikeGeneration,
     SpikeRecording,
+    StateRecording,
     SynapsesOfEvents,
     SynapticPathway,
     event_keys,
     generate_network_loop,
+    seed_numba,
 )
 from axonal.codegen.numpy_target import compile_numpy_kernel
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
@@ -23,8 +29,9 @@ BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "numba_loop.py"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
+def _test_kernel_cache(monkeypatch):
+    # Kept between test runs (sources are named by content), apart from the user's cache.
+    monkeypatch.setenv("AXONAL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "axonal-test-kernels"))
 
 
 def _cuba_module():
@@ -45,10 +52,22 @@ def run_numpy_reference(items, state, n_steps, t0, dt):
     ]
     events, arrivals, recorded = {}, {}, {}
     for step in range(n_steps):
-        state["t"], state["dt"] = t0 + step * dt, dt
+        state["t"], state["dt"] = (round(t0 / dt) + step) * dt, dt  # as the network's Clock
         for item, kernel in zip(items, compiled, strict=True):
             selection = item.selection
-            if isinstance(selection, SpikeRecording):
+            if step % item.every:
+                continue
+            if isinstance(selection, StateRecording):
+                found = recorded.setdefault(selection.monitor, ([], []))
+                found[0].append(
+                    [state[k][state[selection.indices]] for _, k in selection.variables]
+                )
+                found[1].append(state["t"])
+            elif isinstance(selection, RateRecording):
+                found = recorded.setdefault(selection.monitor, ([], []))
+                found[0].append(len(events[(selection.source, selection.event)]) / state["G.N"])
+                found[1].append(state["t"])
+            elif isinstance(selection, SpikeRecording):
                 indices = events[(selection.source, selection.event)]
                 found = recorded.setdefault(selection.monitor, ([], []))
                 found[0].extend(indices)
@@ -83,34 +102,44 @@ def _arriving_synapses(pathway, state, events, arrivals, step):
     return np.concatenate([np.empty(0, np.int64), *rows]).astype(np.int64)
 
 
-def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024):
+def _assert_same_run(items, state, n_steps, dt, monitor_capacity=1024, parallel=False):
     reference_state, numba_state = _copy(state), _copy(state)
     recorded = run_numpy_reference(items, reference_state, n_steps, 0.0, dt)
-    loop = generate_network_loop(items)
+    loop = generate_network_loop(items, parallel=parallel)
     loop.prepare(numba_state, monitor_capacity=monitor_capacity)
     loop.run(numba_state, n_steps, 0.0, dt)
-    for name, (indices, times) in recorded.items():
+    for name, (values, times) in recorded.items():
         used = numba_state[f"{name}.n"][0]
-        np.testing.assert_array_equal(numba_state[f"{name}.i"][:used], indices, err_msg=name)
         np.testing.assert_array_equal(numba_state[f"{name}.t"][:used], times, err_msg=name)
+        if f"{name}.i" in numba_state:
+            np.testing.assert_array_equal(numba_state[f"{name}.i"][:used], values, err_msg=name)
+        elif f"{name}.fraction" in numba_state:
+            np.testing.assert_array_equal(numba_state[f"{name}.fraction"][:used], values)
+        else:
+            recorded_v = numba_state[f"{name}.v"][:used]
+            np.testing.assert_array_equal(recorded_v, np.array(values)[:, 0, :], err_msg=name)
     for key, value in reference_state.items():
         if "._queue" not in key and isinstance(value, np.ndarray):
             np.testing.assert_array_equal(numba_state[key], value, err_msg=key)
     return loop, numba_state, recorded
 
 
-def test_cuba_network_spikes_identically_to_numpy_kernels():
+@pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_cuba_network_spikes_identically_to_numpy_kernels(parallel):
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
     state = cuba.cuba_state(n=1000, p=0.08, seed=4)
-    _, numba_state, recorded = _assert_same_run(items, state, n_steps=1500, dt=cuba.DT)
+    loop, numba_state, recorded = _assert_same_run(
+        items, state, n_steps=1500, dt=cuba.DT, parallel=parallel
+    )
+    assert ("prange(" in loop.source) == parallel
     indices, times = recorded["spikes"]
     assert len(indices) > 500  # the network is active: the comparison means something
     assert np.all(np.diff(times) >= 0)
     assert numba_state["P.lastspike"].max() == times[-1]
 
 
-def _driven_network(delay=None, heterogeneous=False, n=60, seed=0):
+def _driven_network(delay=None, heterogeneous=False, n=60, seed=0, on_pre=None):
     """Neurons driven to fire regularly, exciting each other through a delayed pathway."""
     rng = np.random.default_rng(seed)
     variables = {
@@ -131,7 +160,9 @@ def _driven_network(delay=None, heterogeneous=False, n=60, seed=0):
     )
     on_pre = Kernel(
         "S.on_pre", "S", KernelRole.SYNAPTIC_EVENT,
-        (Statement("v_post", "+=", Expression("w")), Statement("hits", "+=", Expression("1"))),
+        on_pre or (
+            Statement("v_post", "+=", Expression("w")), Statement("hits", "+=", Expression("1"))
+        ),
         {
             "v_post": VariableRef("v_post", VariableKind.ARRAY, array="G.v", index="S._post"),
             "w": VariableRef("w", VariableKind.ARRAY, array="S.w"),
@@ -217,3 +248,168 @@ def test_schedule_mistakes_are_reported_with_the_kernel_name():
     with pytest.raises(NumbaTargetError, match="no threshold kernel in the schedule"):
         generate_network_loop([items[0], items[2]])
     assert event_keys("G") == ("G._events_spike", "G._n_events_spike")
+
+
+@pytest.mark.slow
+def test_synapses_reading_targets_after_accumulating_them_match_statement_by_statement():
+    # w reads v_post after all synapses of the step added to it (statement-wise loops).
+    on_pre = (
+        Statement("v_post", "+=", Expression("w")),
+        Statement("w", "=", Expression("clip(w + 0.01*v_post, 0, 0.3)")),
+        Statement("hits", "+=", Expression("1"), condition=Expression("v_post > 0.5")),
+    )
+    items, state = _driven_network(delay=4, heterogeneous=True, on_pre=on_pre)
+    loop, numba_state, _ = _assert_same_run(items, state, n_steps=500, dt=1e-4)
+    assert "_flat = np.empty(_m, np.int64)" not in loop.source  # heterogeneous: flat already
+    assert not np.array_equal(numba_state["S.w"], state["S.w"])
+    items, state = _driven_network(on_pre=on_pre)
+    loop, _, _ = _assert_same_run(items, state, n_steps=300, dt=1e-4)
+    assert "_flat = np.empty(_m, np.int64)" in loop.source
+
+
+def test_items_scheduled_every_k_steps_run_on_multiples_of_k():
+    variables = {
+        "calls": VariableRef("calls", VariableKind.ARRAY, dtype="int64", array="G.calls"),
+        "last": VariableRef("last", VariableKind.ARRAY, array="G.last"),
+        "t": VariableRef("t", VariableKind.CLOCK),
+    }
+    counter = Kernel(
+        "G.regularly", "G", KernelRole.RUN_REGULARLY,
+        (Statement("calls", "+=", Expression("1")), Statement("last", "=", Expression("t"))),
+        variables,
+    )  # fmt: skip
+    loop = generate_network_loop([ScheduledItem(counter, every=10)])
+    state = {"G.N": 3, "G.calls": np.zeros(3, np.int64), "G.last": np.zeros(3)}
+    loop.run(state, 25, 0.0, 1e-3)
+    assert list(state["G.calls"]) == [3, 3, 3]  # steps 0, 10, 20
+    loop.run(state, 10, 25e-3, 1e-3)  # absolute steps 25..34: only 30
+    assert list(state["G.calls"]) == [4, 4, 4]
+    assert state["G.last"][0] == pytest.approx(30e-3)
+    with pytest.raises(NumbaTargetError, match="every=0 must be a whole number"):
+        ScheduledItem(counter, every=0)
+
+
+def test_random_threshold_fires_at_the_expected_rate_and_is_reproducible_with_a_seed():
+    variables = {
+        "rates": VariableRef("rates", VariableKind.ARRAY, array="Q.rates"),
+        "dt": VariableRef("dt", VariableKind.CLOCK),
+    }
+    poisson = Kernel(
+        "Q.threshold", "Q", KernelRole.THRESHOLD, (), variables,
+        condition=Expression("rand() < rates*dt"),
+    )  # fmt: skip
+    items = [ScheduledItem(poisson), ScheduledItem(None, SpikeRecording("M", "Q"))]
+    loop = generate_network_loop(items)
+
+    def spikes(seed):
+        seed_numba(seed)
+        state = {"Q.N": 200, "Q.rates": np.full(200, 50.0)}
+        loop.run(state, 2000, 0.0, 1e-4)  # 0.2 s at 50 Hz: 10 spikes per neuron expected
+        return state["M.i"][: state["M.n"][0]].copy()
+
+    first = spikes(11)
+    assert len(first) == pytest.approx(200 * 10, rel=0.1)
+    np.testing.assert_array_equal(spikes(11), first)
+    assert not np.array_equal(spikes(12)[:100], first[:100])
+
+
+def test_delays_must_be_whole_non_negative_steps():
+    items, state = _driven_network(delay=3)
+    loop = generate_network_loop(items)
+    state["S.delay"] = 2.5
+    with pytest.raises(NumbaTargetError, match="'S.pre': the delay 'S.delay' must be whole"):
+        loop.run(state, 1, 0.0, 1e-4)
+    items, state = _driven_network(delay=3, heterogeneous=True)
+    state["S.delay"] = -state["S.delay"] - 1
+    with pytest.raises(NumbaTargetError, match="at least 0, one per synapse"):
+        generate_network_loop(items).run(state, 1, 0.0, 1e-4)
+
+
+def test_integer_or_float_constant_values_share_one_compiled_loop():
+    items, state = _driven_network()
+    loop = generate_network_loop(items)
+    loop.run(state, 5, 0.0, 1e-4)
+    state["tau"] = 1  # an int now: passed as float64 all the same
+    loop.run(state, 5, 5e-4, 1e-4)
+    assert len(loop.function.signatures) == 1
+
+
+def test_state_and_rate_recordings_grow_and_match_the_reference():
+    items, state = _driven_network()
+    state["V.indices"] = np.array([0, 5, 59])
+    items.insert(2, ScheduledItem(None, StateRecording("V", (("v", "G.v"),), "V.indices"), every=3))
+    items.append(ScheduledItem(None, RateRecording("R", "G")))
+    _, numba_state, recorded = _assert_same_run(
+        items, state, n_steps=400, dt=1e-4, monitor_capacity=2
+    )
+    assert numba_state["V.n"][0] == len(range(0, 400, 3))
+    assert numba_state["V.v"].shape[1] == 3
+    assert numba_state["R.n"][0] == 400
+    fractions = numba_state["R.fraction"][:400]
+    assert fractions.sum() * 60 == pytest.approx(numba_state["M.n"][0])
+
+
+def test_generated_spikes_drive_a_delayed_pathway_on_the_given_steps():
+    items, state = _driven_network(delay=2)
+    state.update({"G.drive": np.zeros(60), "G.v": np.zeros(60), "tau": 1e9})
+    source = {"In.N": 3, "In.steps": np.array([1, 1, 4, 9]), "In.indices": np.array([0, 2, 1, 0])}
+    pathway = SynapticPathway("In.pre", "In", indptr="In._indptr", delay="In.delay")
+    on_pre = Kernel(
+        "In.on_pre", "In", KernelRole.SYNAPTIC_EVENT, (Statement("v_post", "+=", Expression("1")),),
+        {"v_post": VariableRef("v_post", VariableKind.ARRAY, array="G.v", index="In._post")},
+    )  # fmt: skip
+    source.update({"In._indptr": np.array([0, 1, 1, 2]), "In._post": np.array([7, 8])})
+    source["In.delay"] = 2
+    schedule = [
+        ScheduledItem(None, SpikeGeneration("In", "In.steps", "In.indices")),
+        ScheduledItem(None, SpikeRecording("InSpikes", "In")),
+        ScheduledItem(on_pre, SynapsesOfEvents(pathway)),
+        *items[:2],
+    ]
+    state.update(source)
+    loop = generate_network_loop(schedule)
+    trace = []
+    for step in range(12):
+        loop.run(state, 1, step * 1e-4, 1e-4)
+        trace.append((state["G.v"][7], state["G.v"][8]))
+    assert list(state["InSpikes.i"][: state["InSpikes.n"][0]]) == [0, 2, 1, 0]
+    np.testing.assert_allclose(state["InSpikes.t"][:4], [1e-4, 1e-4, 4e-4, 9e-4])
+    arrivals_7 = [round(v7) for v7, _ in trace]
+    assert arrivals_7 == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2]  # steps 1 + 2 and 9 + 2
+    assert [round(v8) for _, v8 in trace][2:4] == [0, 1]  # index 2 at step 1 arrives at 3
+
+
+def test_a_run_split_into_calls_equals_one_run():
+    # Queued spikes, event buffers and monitors carry over; time is step * dt in both.
+    items, state = _driven_network(delay=6, heterogeneous=True)
+    whole, split = _copy(state), _copy(state)
+    loop = generate_network_loop(items)
+    loop.run(whole, 500, 0.0, 1e-4)
+    loop.run(split, 123, 0.0, 1e-4)
+    loop.run(split, 377, 123 * 1e-4, 1e-4)
+    for key in ("G.v", "S.hits", "M.i", "M.t", "M.n"):
+        np.testing.assert_array_equal(split[key], whole[key], err_msg=key)
+    assert whole["M.n"][0] > 50
+
+
+def test_the_same_model_under_other_object_names_gives_the_same_source():
+    cuba = _cuba_module()
+    items = cuba.cuba_kernels()
+    renamed = []
+    for item in items:
+        kernel = item.kernel
+        if kernel is not None:
+            variables = {
+                name: dataclasses.replace(
+                    ref,
+                    array=ref.array and ref.array.replace("P.", "Q."),
+                    index=ref.index and ref.index.replace("Ce.", "E."),
+                )
+                for name, ref in kernel.variables.items()
+            }
+            kernel = dataclasses.replace(kernel, name="x" + kernel.name, variables=variables)
+        renamed.append(dataclasses.replace(item, kernel=kernel))
+    loop = generate_network_loop(items)
+    assert generate_network_loop(renamed).source == loop.source
+    assert loop.parameters.splitlines()[0] == "a_0 = P.ge"
+    assert "_inv1 = exp(-dt / taum)" in loop.parameters.splitlines()

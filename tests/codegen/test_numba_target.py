@@ -1,6 +1,8 @@
 """The Numba target's kernels: the same results as the NumPy target on the same kernels."""
 
 import copy
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +19,9 @@ from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableK
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
+def _test_kernel_cache(monkeypatch):
+    # Kept between test runs (sources are named by content), apart from the user's cache.
+    monkeypatch.setenv("AXONAL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "axonal-test-kernels"))
 
 
 def _array(name, key, index=None, read_only=False, dtype="float64"):
@@ -444,3 +447,53 @@ def test_unknown_names_and_functions_are_named_in_the_error():
     )  # fmt: skip
     with pytest.raises(NumbaPrintError, match="function 'erf' is unknown"):
         compile_numba_kernel(unknown_function)
+
+
+def test_exact_integrator_output_computes_its_constant_temporaries_once_per_call():
+    from axonal.integrate.method_choice import state_update
+
+    update = state_update(
+        {
+            "v": Expression("(ge + gi - (v - El)) / taum"),
+            "ge": Expression("-ge / taue"),
+            "gi": Expression("-gi / taui"),
+        },
+        "exact",
+    )
+    kernel = Kernel(
+        name="g.state_update", owner="g", role=KernelRole.STATE_UPDATE,
+        statements=update.statements, variables=CUBA_VARIABLES,
+    )  # fmt: skip
+    source = numba_kernel_source(kernel)[0]
+    assert "np.exp" not in source  # every exp(-dt/tau) is an invariant parameter
+    assert source.count("for _k") == 1
+    numba_state, _ = _assert_agree(kernel, _cuba_state())
+    assert np.all(numba_state["g.v"] != _cuba_state()["g.v"])
+
+
+def test_selections_of_any_integer_type_or_empty_share_one_compiled_signature():
+    compiled = compile_numba_kernel(UNLESS_REFRACTORY)
+    state = {
+        "g.N": 3, "g.v": np.zeros(3), "g.not_refractory": np.ones(3, dtype=bool),
+        "tau": 0.01, "dt": 0.001,
+    }  # fmt: skip
+    compiled(state, np.array([0, 2], dtype=np.int32))
+    compiled(state, np.array([]))  # an empty list of events comes out as float64
+    compiled(state, [1])
+    compiled(state, np.array([True, False, False]))
+    np.testing.assert_allclose(state["g.v"], [0.19, 0.1, 0.1])
+    assert len(compiled.function.signatures) == 1
+    with pytest.raises(NumbaTargetError, match="selection of float64 values"):
+        compiled(state, np.array([0.5]))
+
+
+def test_invariants_are_recomputed_exactly_when_an_input_changes():
+    compiled = compile_numba_kernel(EXACT_LIF_UPDATE)
+    state = _cuba_state()
+    first = compiled.invariants(state)
+    assert compiled.invariants(state) is first  # unchanged constants: kept
+    state["taum"] = 0.021
+    changed = compiled.invariants(state)
+    assert changed is not first and changed != first
+    state["taum"] = 0.02
+    assert compiled.invariants(state) == first

@@ -152,3 +152,13 @@ def test_errors_at_run_time_name_the_group_and_the_code():
     with pytest.raises(EquationError, match="vt_unknown"):
         run(1 * ms)
     assert G.N == 2
+
+
+def test_subexpressions_read_constants_of_the_calling_script():
+    start_scope()
+    gain = 3
+    G = NeuronGroup(3, "v : volt\nscaled = gain * v : volt")
+    G.v = "i * mV"
+    np.testing.assert_allclose(G.scaled[:] / mV, [0, 3, 6])
+    assert float((G.scaled + 1 * mV)[2] / mV) == 7
+    assert "neurongroup" in repr(G.scaled)

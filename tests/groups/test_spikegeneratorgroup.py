@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from axonal import *
 from axonal.groups.spikegeneratorgroup import IgnoredSpikesWarning, SpikeGeneratorError
@@ -235,3 +237,42 @@ def test_emission_arrays_replay_a_group_in_a_compiled_loop():
         start, stop = step(arrays["bins"], arrays["period_bins"], arrays["pointer"], timestep)
         replayed += [(int(i), timestep) for i in arrays["indices"][start:stop]]
     assert sorted(replayed) == recorded(monitor)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cells=st.sets(st.tuples(st.integers(0, 4), st.integers(0, 29)), max_size=40),
+    period_steps=st.sampled_from([0, 30, 37]),
+    offsets=st.floats(0, 0.99),
+)
+def test_any_spikes_round_trip_with_or_without_a_period(cells, period_steps, offsets):
+    start_scope()
+    indices = np.array([i for i, _ in cells], dtype=int)
+    steps = np.array([step for _, step in cells], dtype=int)
+    # Anywhere inside its step, a spike is emitted in that step.
+    times = (steps + offsets * 0.99) * DT
+    G = SpikeGeneratorGroup(5, indices, times, period=period_steps * DT)
+    monitor = SpikeMonitor(G)
+    run(80 * DT)
+    repeats = range(3) if period_steps else range(1)
+    expected = sorted(
+        (int(i), int(step) + k * period_steps)
+        for i, step in zip(indices, steps, strict=True)
+        for k in repeats
+        if int(step) + k * period_steps < 80
+    )
+    assert recorded(monitor) == expected
+
+
+def test_no_spike_is_lost_or_doubled_with_several_clocks():
+    # Brian 1.1.4 fixed lost and extra spikes of a SpikeGeneratorGroup with several clocks.
+    start_scope()
+    times = np.arange(1, 60) * 0.3 * ms
+    G = SpikeGeneratorGroup(2, np.arange(59) % 2, times, dt=0.3 * ms)
+    H = NeuronGroup(2, "v : 1")  # on the default clock, 0.1 ms
+    S = Synapses(G, H, on_pre="v += 1")
+    S.connect(j="i")
+    monitor = SpikeMonitor(G)
+    run(20 * ms)
+    assert monitor.num_spikes == 59 and H.v[:].tolist() == [30, 29]
+    np.testing.assert_allclose(np.sort(monitor.t_), times / second, rtol=1e-12)

@@ -1,4 +1,4 @@
-"""Choosing and applying a state updater: from equations to a ``StateUpdate``."""
+"""Choosing and applying a state updater: state_update() and the automatic method choice."""
 
 from __future__ import annotations
 

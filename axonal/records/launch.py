@@ -1,0 +1,136 @@
+"""The process that runs a script for `axonal run` and reports what the recorder cannot see.
+
+It runs the script as `python SCRIPT` would, then writes one JSON file of facts from inside
+the process: how it ended (with the traceback), the parameters the script read, the packages it
+imported, the files it opened, and the model axonal simulated. Usage (internal):
+`python -m axonal.records.launch FACTS_FILE SCRIPT [ARGUMENTS...]`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from axonal.records import parameter_sets
+from axonal.records.environment import imported_packages
+from axonal.records.files import FileWatcher
+
+
+class RunKilled(BaseException):
+    """Raised in the script when the process receives SIGTERM."""
+
+
+def model_summaries() -> list[dict[str, Any]] | None:
+    """What axonal's network says it simulated in this process, or None when it cannot say."""
+    network = sys.modules.get("axonal.network")
+    summaries = getattr(network, "run_summaries", None)
+    if summaries is None:
+        return None
+    try:
+        return list(summaries())
+    except Exception as error:  # noqa: BLE001 - a broken summary must not lose the record
+        return [{"error": f"run_summaries() failed: {error!r}"}]
+
+
+def _script_traceback(script: str) -> str:
+    """The traceback of the error being handled, from the script's first frame on (the
+    launcher's and runpy's frames say nothing to the scientist)."""
+    kind, error, frames = sys.exc_info()
+    target = os.path.abspath(script)
+    first = frames
+    while first is not None and os.path.abspath(first.tb_frame.f_code.co_filename) != target:
+        first = first.tb_next
+    return "".join(traceback.format_exception(kind, error, first or frames))
+
+
+def _watch_seeds() -> list[Any]:
+    """The values the script gives axonal's `seed()`, seen through the network's seed hooks
+    (when the network is already imported: importing it here would slow scripts without it)."""
+    seeds: list[Any] = []
+    register = getattr(sys.modules.get("axonal.network.random"), "register_seed_hook", None)
+    if register is not None:
+        register(seeds.append)
+    return seeds
+
+
+def run(script: str, arguments: list[str]) -> dict[str, Any]:
+    """Run `script` with `arguments` in this process; return the facts of the run."""
+    final_parameters: list[dict[str, Any]] = []
+    seeds = _watch_seeds()
+    parameter_sets._parameter_listeners.append(final_parameters.append)
+    summaries_before = len(model_summaries() or [])
+
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        # Ctrl-C reaches this process twice (from the terminal, and forwarded by `axonal run`):
+        # the first signal stops the script, later ones must not cut the record short.
+        if stopping:
+            return
+        stopping.append(signum)
+        raise KeyboardInterrupt() if signum == signal.SIGINT else RunKilled()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    status, exit_code, failure = "finished", 0, None
+    sys.argv = [script, *arguments]
+    sys.path[0] = str(Path(script).resolve().parent)  # as `python SCRIPT` sets it
+    clock = time.perf_counter()
+    with FileWatcher() as watcher:
+        try:
+            runpy.run_path(script, run_name="__main__")
+        except SystemExit as exit_request:
+            code = exit_request.code
+            if code not in (None, 0):
+                status, exit_code = "failed", code if isinstance(code, int) else 1
+                failure = f"The script exited with status {code}."
+                if not isinstance(code, int):
+                    print(code, file=sys.stderr)
+        except KeyboardInterrupt:
+            status, exit_code, failure = "killed", 128 + signal.SIGINT, "Interrupted (SIGINT)."
+        except RunKilled:
+            status, exit_code, failure = "killed", 128 + signal.SIGTERM, "Terminated (SIGTERM)."
+        except BaseException:  # noqa: BLE001 - whatever the script raised is recorded
+            status, exit_code, failure = "failed", 1, _script_traceback(script)
+            print(failure, file=sys.stderr, end="")
+        finally:
+            # A second signal while the facts are gathered must not lose them.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    duration = time.perf_counter() - clock
+    summaries = model_summaries()
+    return {
+        "status": status,
+        "exit_code": exit_code,
+        "failure": failure,
+        "duration": duration,
+        "parameters": final_parameters[-1] if final_parameters else None,
+        "seed": seeds[-1] if seeds else None,
+        "packages": imported_packages(),
+        "model": None if summaries is None else summaries[summaries_before:],
+        "read": sorted(watcher.read - watcher.written),
+        "written": sorted(watcher.written),
+    }
+
+
+def main() -> None:
+    facts_file, script, *arguments = sys.argv[1:]
+    facts = run(script, arguments)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    Path(facts_file).write_text(json.dumps(facts, default=str), encoding="utf-8")
+    sys.exit(facts["exit_code"])
+
+
+if __name__ == "__main__":
+    main()

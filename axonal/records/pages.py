@@ -1,0 +1,251 @@
+"""The HTML of the records' web view: list, record detail and diff pages (no template engine)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from html import escape
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from axonal.records.compare import SECTIONS
+from axonal.records.liveness import shown_status
+from axonal.records.parameter_sets import flatten
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+pre { background: #f7f7f7; padding: .5em; overflow-x: auto; max-height: 30em; }
+.finished { color: #176317; } .failed { color: #a31515; } .killed { color: #a35f00; }
+.running { color: #1f4fa3; } .lost { color: #777; }
+form.filters input, form.filters select { margin-right: .5em; }
+nav a { margin-right: 1em; }
+"""
+
+
+def page(title: str, body: str) -> str:
+    """A whole HTML document."""
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        "<nav><a href='/'>All records</a></nav>"
+        f"<h1>{escape(title)}</h1>{body}</body></html>"
+    )
+
+
+def record_url(label: str, suffix: str = "") -> str:
+    return f"/record/{quote(label, safe='')}{suffix}"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return escape(str(value))
+
+
+def _table(headers: list[str], rows: list[list[str]], table_id: str = "") -> str:
+    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    identity = f" id='{table_id}'" if table_id else ""
+    return f"<table{identity}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _status(status: str) -> str:
+    return f"<span class='{escape(status)}'>{escape(status)}</span>"
+
+
+def list_page(
+    records: list[dict[str, Any]],
+    total: int,
+    filters: dict[str, str],
+    tags: list[str],
+    page_number: int,
+    page_size: int,
+) -> str:
+    """The record list with its search and filter form and a 'compare two' button."""
+    tag_options = "".join(
+        f"<option{' selected' if filters.get('tag') == tag else ''}>{escape(tag)}</option>"
+        for tag in tags
+    )
+    status_options = "".join(
+        f"<option{' selected' if filters.get('status') == status else ''}>{status}</option>"
+        for status in ("running", "finished", "failed", "killed")
+    )
+    form = (
+        "<form class='filters' method='get' action='/'>"
+        f"<input name='q' placeholder='search' value='{escape(filters.get('q', ''))}'>"
+        f"<select name='tag'><option value=''>any tag</option>{tag_options}</select>"
+        f"<select name='status'><option value=''>any status</option>{status_options}</select>"
+        f"<input name='param' placeholder='parameter, e.g. N=100' "
+        f"value='{escape(filters.get('param', ''))}'>"
+        f"<input name='since' type='date' value='{escape(filters.get('since', ''))}'>"
+        f"<input name='until' type='date' value='{escape(filters.get('until', ''))}'>"
+        "<button type='submit' id='filter'>Filter</button></form>"
+    )
+    rows = [
+        [
+            f"<input type='checkbox' name='pick' value='{escape(record['label'])}'>",
+            f"<a href='{record_url(record['label'])}'>{escape(record['label'])}</a>",
+            _status(shown_status(record)),
+            _text(record["started_at"]),
+            _text(None if record["duration"] is None else f"{record['duration']:.2f} s"),
+            _text(record["script"]),
+            _text(", ".join(record["tags"])),
+            _text(record["reason"]),
+            _text(record["outcome"]),
+        ]
+        for record in records
+    ]
+    table = _table(
+        ["", "label", "status", "started (UTC)", "duration", "script", "tags", "reason", "outcome"],
+        rows,
+        table_id="records",
+    )
+    shown_from = page_number * page_size + 1 if records else 0
+    summary = (
+        f"<p id='count'>{total} record{'s' if total != 1 else ''} match; "
+        f"showing {shown_from}-{page_number * page_size + len(records)}.</p>"
+    )
+    pager = []
+    if page_number > 0:
+        pager.append(f"<a href='/?{urlencode({**filters, 'page': page_number - 1})}'>newer</a>")
+    if (page_number + 1) * page_size < total:
+        pager.append(f"<a href='/?{urlencode({**filters, 'page': page_number + 1})}'>older</a>")
+    compare = (
+        "<form method='get' action='/diff'>"
+        f"{table}<button type='submit' id='compare'>Compare the two selected</button></form>"
+    )
+    return page("Run records", form + summary + compare + " ".join(pager))
+
+
+def _key_values(mapping: dict[str, Any]) -> str:
+    return _table(["name", "value"], [[escape(k), _text(v)] for k, v in mapping.items()])
+
+
+def record_page(record: dict[str, Any], has_spikes: bool, message: str = "") -> str:
+    """Everything a record holds, with its raster and rate plots when it saved spikes."""
+    details = record.get("details") or {}
+    code = details.get("code") or {}
+    label = record["label"]
+    overview = {
+        "label": label,
+        "status": shown_status(record),
+        "started (UTC)": record["started_at"],
+        "duration (s)": record["duration"],
+        "user": f"{record['user']}@{record['hostname']} (pid {record['pid']})",
+        "project": record["project"],
+        "script": record["script"],
+        "arguments": " ".join(details.get("arguments") or []),
+        "working directory": details.get("working_directory"),
+        "reason": record["reason"],
+        "outcome": record["outcome"],
+        "tags": ", ".join(record["tags"]),
+        "seed": record["seed"],
+        "repeat of": details.get("repeat_of"),
+    }
+    parts = [f"<p id='message'>{escape(message)}</p>" if message else ""]
+    parts.append(
+        _table(
+            ["name", "value"],
+            [[escape(k), _text(v)] for k, v in overview.items()],
+            table_id="overview",
+        )
+    )
+    parts.append(
+        f"<form method='post' action='{record_url(label, '/tag')}'>"
+        "<input name='tag' placeholder='tag'><button type='submit' id='add-tag'>Add tag</button>"
+        "</form>"
+        f"<form method='post' action='{record_url(label, '/comment')}'>"
+        "<input name='text' placeholder='outcome' size='60'>"
+        "<button type='submit' id='comment'>Set outcome</button></form>"
+        f"<form method='post' action='{record_url(label, '/repeat')}'>"
+        "<button type='submit' id='repeat'>Repeat this run and compare</button></form>"
+        f"<p><a href='{record_url(label, '.json')}'>JSON</a></p>"
+    )
+    if has_spikes:
+        parts.append(
+            "<h2>Spikes</h2>"
+            f"<img id='raster' alt='raster plot' src='{record_url(label, '/raster.png')}'><br>"
+            f"<img id='rate' alt='population rate' src='{record_url(label, '/rate.png')}'>"
+        )
+    parts.append("<h2>Parameters</h2>" + _key_values(flatten(record.get("parameters") or {})))
+    code_rows = {
+        name: code.get(name)
+        for name in ("repository", "remote", "commit", "branch", "dirty", "script_sha256")
+    }
+    parts.append("<h2>Code</h2>" + _key_values(code_rows))
+    if code.get("diff"):
+        parts.append(f"<h3>Uncommitted changes</h3><pre id='diff'>{escape(code['diff'])}</pre>")
+    parts.append("<h2>Model</h2>" + _model(details.get("model")))
+    for title, key in (("Inputs", "inputs"), ("Outputs", "outputs")):
+        files = details.get(key) or []
+        rows = [
+            [escape(f["path"]), _text(f["size"]), f"<code>{escape(f['sha256'])}</code>"]
+            for f in files
+        ]
+        parts.append(f"<h2>{title}</h2>" + _table(["path", "bytes", "sha256"], rows, table_id=key))
+    parts.append("<h2>Platform</h2>" + _key_values(details.get("platform") or {}))
+    parts.append("<h2>Packages</h2>" + _key_values(details.get("packages") or {}))
+    sources = details.get("parameter_sources") or {}
+    for source in sources.get("files") or []:
+        parts.append(
+            f"<h3>Parameter file {escape(source['path'])}</h3>"
+            f"<pre>{escape(source.get('text') or '')}</pre>"
+        )
+    for title, key in (
+        ("Failure", "failure"),
+        ("Standard output", "stdout"),
+        ("Standard error", "stderr"),
+    ):
+        if details.get(key):
+            parts.append(f"<h2>{title}</h2><pre id='{key}'>{escape(details[key])}</pre>")
+    return page(f"Record {label}", "".join(parts))
+
+
+def _model(summaries: Any) -> str:
+    if summaries is None:
+        return "<p>No model summary: the script did not run axonal's network.</p>"
+    if not summaries:
+        return "<p>The script ran no simulation.</p>"
+    parts = []
+    for number, summary in enumerate(summaries, start=1):
+        facts = {
+            key: value for key, value in summary.items() if not isinstance(value, (list, dict))
+        }
+        parts.append(f"<h3>run() {number}</h3>" + _key_values(facts))
+        for key, value in summary.items():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                headers = sorted({name for item in value for name in item})
+                rows = [[_text(item.get(name)) for name in headers] for item in value]
+                parts.append(f"<h4>{escape(key)}</h4>" + _table(headers, rows))
+            elif isinstance(value, (list, dict)):
+                parts.append(
+                    f"<h4>{escape(key)}</h4><pre>{escape(json.dumps(value, indent=1))}</pre>"
+                )
+    return "".join(parts)
+
+
+def diff_page(label_a: str, label_b: str, differences: dict[str, list]) -> str:
+    """The differences between two records, section by section."""
+    parts = [
+        f"<p>a = <a href='{record_url(label_a)}'>{escape(label_a)}</a>, "
+        f"b = <a href='{record_url(label_b)}'>{escape(label_b)}</a></p>"
+    ]
+    for section in SECTIONS:
+        found = differences.get(section, [])
+        if not found:
+            parts.append(f"<h2>{section}</h2><p class='same' id='{section}'>same</p>")
+            continue
+        rows = [[escape(path), _text(a), _text(b)] for path, a, b in found]
+        parts.append(f"<h2>{section}</h2>" + _table(["what", "a", "b"], rows, table_id=section))
+    return page(f"{label_a} compared with {label_b}", "".join(parts))
+
+
+def message_page(title: str, message: str) -> str:
+    return page(title, f"<pre id='message'>{escape(message)}</pre>")

@@ -1,0 +1,216 @@
+"""`axonal web`: the record store served as local web pages (standard library http.server).
+
+The standard library serves these few pages well enough and needs nothing installed; the
+pages are rendered by axonal.records.pages and the plots by axonal.records.plots.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from axonal.records import pages
+from axonal.records.compare import diff_records
+from axonal.records.errors import RecordsError, UnknownLabelError
+from axonal.records.plots import find_spike_file, load_spikes, raster_png, rate_png
+from axonal.records.project import Project
+from axonal.records.store import ParameterFilter, RecordQuery, RecordStore
+
+PAGE_SIZE = 100
+
+
+class RecordsServer(ThreadingHTTPServer):
+    """An HTTP server that knows the record store (and the project, for repeats)."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], store: RecordStore, project: Project | None):
+        super().__init__(address, RecordsHandler)
+        self.store = store
+        self.project = project
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/"
+
+
+class RecordsHandler(BaseHTTPRequestHandler):
+    server: RecordsServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass  # quiet: the terminal belongs to the user
+
+    # -- responses ----------------------------------------------------------------------------
+
+    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _html(self, html: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self._send(html.encode("utf-8"), "text/html; charset=utf-8", status)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    # -- routes -------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        address = urlsplit(self.path)
+        query = {name: values for name, values in parse_qs(address.query).items()}
+        path = address.path
+        try:
+            if path == "/":
+                self._list(query)
+            elif path == "/diff":
+                self._diff(query)
+            elif path.startswith("/record/"):
+                self._record(unquote(path[len("/record/") :]))
+            else:
+                self._html(pages.message_page("Not found", f"No page {path}"), HTTPStatus.NOT_FOUND)
+        except UnknownLabelError as error:
+            self._html(pages.message_page("Unknown record", str(error)), HTTPStatus.NOT_FOUND)
+        except RecordsError as error:
+            self._html(pages.message_page("Error", str(error)), HTTPStatus.BAD_REQUEST)
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
+        if not path.startswith("/record/"):
+            self._html(pages.message_page("Not found", f"No page {path}"), HTTPStatus.NOT_FOUND)
+            return
+        label, _, action = unquote(path[len("/record/") :]).rpartition("/")
+        store = self.server.store
+        try:
+            if action == "tag" and form.get("tag", "").strip():
+                store.tag([label], [form["tag"].strip()])
+            elif action == "comment":
+                store.comment(label, form.get("text", ""))
+            elif action == "repeat":
+                self._repeat(label)
+                return
+            else:
+                raise RecordsError(f"Cannot {action!r} a record from this page.")
+        except UnknownLabelError as error:
+            self._html(pages.message_page("Unknown record", str(error)), HTTPStatus.NOT_FOUND)
+            return
+        except RecordsError as error:
+            self._html(pages.message_page("Error", str(error)), HTTPStatus.BAD_REQUEST)
+            return
+        self._redirect(pages.record_url(label))
+
+    def _list(self, query: dict[str, list[str]]) -> None:
+        filters = {name: values[0] for name, values in query.items() if values and values[0]}
+        page_number = max(0, int(filters.pop("page", "0") or 0))
+        record_query = RecordQuery(
+            tags=[filters["tag"]] if filters.get("tag") else [],
+            status=filters.get("status"),
+            since=_day(filters.get("since")),
+            until=_day(filters.get("until"), end=True),
+            parameters=[
+                ParameterFilter.parse(text)
+                for text in filter(None, (filters.get("param") or "").split(","))
+            ],
+            search=filters.get("q"),
+        )
+        store = self.server.store
+        total = store.count(record_query)
+        record_query.limit, record_query.offset = PAGE_SIZE, page_number * PAGE_SIZE
+        records = store.list(record_query)
+        self._html(
+            pages.list_page(records, total, filters, store.all_tags(), page_number, PAGE_SIZE)
+        )
+
+    def _record(self, rest: str) -> None:
+        store = self.server.store
+        if rest.endswith(".json"):
+            record = store.get(rest[: -len(".json")])
+            self._send(json.dumps(record, default=str, indent=1).encode(), "application/json")
+            return
+        label, _, plot = rest.rpartition("/") if rest.endswith(".png") else (rest, "", "")
+        record = store.get(label)
+        spike_file = find_spike_file(record)
+        if not plot:
+            self._html(pages.record_page(record, spike_file is not None))
+            return
+        spikes = load_spikes(spike_file) if spike_file else None
+        if spikes is None or plot not in ("raster.png", "rate.png"):
+            self._html(
+                pages.message_page("No plot", f"Record {label} saved no spikes."),
+                HTTPStatus.NOT_FOUND,
+            )
+            return
+        png = raster_png(*spikes) if plot == "raster.png" else rate_png(*spikes)
+        self._send(png, "image/png")
+
+    def _diff(self, query: dict[str, list[str]]) -> None:
+        labels = query.get("pick") or [*query.get("a", []), *query.get("b", [])]
+        if len(labels) != 2:
+            self._html(
+                pages.message_page(
+                    "Choose two records",
+                    f"Select exactly two records to compare ({len(labels)} selected).",
+                ),
+                HTTPStatus.BAD_REQUEST,
+            )
+            return
+        store = self.server.store
+        a, b = store.get(labels[0]), store.get(labels[1])
+        if "pick" in query and (b["started_at"], b["label"]) < (a["started_at"], a["label"]):
+            a, b = b, a  # two ticked in the list: the older one is a
+        self._html(pages.diff_page(a["label"], b["label"], diff_records(a, b)))
+
+    def _repeat(self, label: str) -> None:
+        from axonal.records.repeat import repeat_record
+
+        if self.server.project is None:
+            raise RecordsError("This server was started outside a project; cannot repeat.")
+        result = repeat_record(self.server.project, self.server.store, label)
+        self._html(
+            pages.page(
+                f"Repeat of {label}",
+                "<pre id='message'>"
+                + pages.escape(result.report())
+                + "</pre>"
+                + (
+                    f"<p><a href='{pages.record_url(result.repeat)}'>the repeat's record</a></p>"
+                    if result.repeat
+                    else ""
+                ),
+            )
+        )
+
+
+def _day(text: str | None, end: bool = False) -> datetime | None:
+    if not text:
+        return None
+    try:
+        day = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordsError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+    return day.replace(hour=23, minute=59, second=59) if end else day
+
+
+def serve(store: RecordStore, host: str, port: int, project: Project | None = None) -> None:
+    """Serve until interrupted; prints the address (port 0 picks a free one)."""
+    server = RecordsServer((host, port), store, project)
+    print(f"Serving the records of {store!r} at {server.url} (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        server.server_close()
