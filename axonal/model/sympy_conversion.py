@@ -16,6 +16,7 @@ import math
 import operator
 from collections.abc import Callable
 
+import mpmath
 import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
@@ -77,6 +78,28 @@ class clip(sympy.Function):  # noqa: N801 -- the name users write
     """``clip(x, low, high)``: ``x`` limited to the interval [low, high]."""
 
     nargs = 3
+
+
+class mod(sympy.Function):  # noqa: N801 -- printed as the operator %
+    """Python's ``a % b`` (the sign of ``b``), kept as written.
+
+    SymPy's own ``Mod`` rewrites symbolic arguments and gets signs wrong on the way
+    (``Mod(-v/2, v)`` becomes ``-v/2``, where Python gives ``v/2`` for ``v > 0``).
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a, b):
+        if a.is_Number and b.is_Number:
+            if b.is_zero:
+                raise ZeroDivisionError("modulo by zero")
+            return a - b * sympy.floor(a / b)
+        return None
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return sympy.S.One if argindex == 1 else -sympy.floor(a / b)
 
 
 class int_(sympy.Function):  # noqa: N801 -- prints as ``int``
@@ -157,7 +180,7 @@ _BINARY_OPERATORS: dict[type, Callable] = {
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
-    ast.Mod: sympy.Mod,
+    ast.Mod: mod,
     ast.FloorDiv: lambda a, b: sympy.floor(a / b),
 }
 
@@ -283,10 +306,21 @@ class _LanguagePrinter(StrPrinter):
     """SymPy's string printer with the expression language's names and Python semantics."""
 
     def _print_Float(self, expr):
+        _, _, exponent, bits = expr._mpf_
+        # Decide from the binary exponent first: converting exp(exp(100.0)) takes minutes.
+        if expr._mpf_ not in (mpmath.libmp.fzero, mpmath.libmp.fnzero) and exponent + bits > 1100:
+            raise SympyConversionError("a number in the expression is outside the float64 range")
+        if exponent + bits < -1100:  # below the smallest subnormal: zero in float64
+            return "0.0"
         value = float(expr)
         if not math.isfinite(value):
-            raise SympyConversionError(f"the number {expr} is outside the float64 range")
+            raise SympyConversionError("a number in the expression is outside the float64 range")
         return repr(value)
+
+    def _print_Integer(self, expr):
+        if abs(expr.p).bit_length() > 1100:
+            raise SympyConversionError("a number in the expression is outside the float64 range")
+        return str(expr.p)
 
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}"
@@ -341,8 +375,8 @@ class _LanguagePrinter(StrPrinter):
     _print_rand = _print_RandomDraw
     _print_randn = _print_RandomDraw
 
-    def _print_Mod(self, expr):
-        # Always bracketed: SymPy ranks Mod with Mul, Python's % binds differently with -.
+    def _print_mod(self, expr):
+        # Always bracketed, as a function call would be: -(a % b) must not become -a % b.
         # Its right operand is bracketed unless atomic: Python reads v % 1/v as (v % 1)/v.
         left, right = expr.args
         right_text = self._print(right)
