@@ -147,7 +147,8 @@ class _DimensionChecker:
     def _BinOp(self, node: ast.BinOp) -> _Term:
         left, right = self.term(node.left), self.term(node.right)
         value = _fold(node.op, left.value, right.value)
-        literal = left.literal and right.literal
+        # Only a 0 written as such is neutral: `2 - 2` is arithmetic, as Quantity sees it.
+        literal = False
         if isinstance(node.op, (ast.Add, ast.Sub, ast.Mod)):
             if left.dimensions is right.dimensions:
                 dims = left.dimensions
