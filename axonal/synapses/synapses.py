@@ -100,10 +100,11 @@ class Synapses(Group):
         self.equations = model if isinstance(model, Equations) else Equations(model)
         self.equations.check_flags(_ALLOWED_FLAGS, owner=self.name)
         self.multisynaptic_index = multisynaptic_index
+        # 32-bit indices: half the memory per synapse, and no group has 2**31 neurons.
         for index_name in ("_pre_idx", "_post_idx", "i", "j", "N_incoming", "N_outgoing"):
-            self.add_variable(index_name, dtype="int64", kind="index", read_only=True)
+            self.add_variable(index_name, dtype="int32", kind="index", read_only=True)
         if multisynaptic_index is not None:
-            self.add_variable(multisynaptic_index, dtype="int64", kind="index", read_only=True)
+            self.add_variable(multisynaptic_index, dtype="int32", kind="index", read_only=True)
         self.summed: dict[str, Expression] = {}
         for equation in self.equations.values():
             self._add_model_variable(equation)
@@ -220,7 +221,11 @@ class Synapses(Group):
             elif name in ("i", "j"):
                 variable = self.variables[name]
                 refs[name] = VariableRef(
-                    name, VariableKind.ARRAY, dtype="int64", array=variable.key, read_only=True
+                    name,
+                    VariableKind.ARRAY,
+                    dtype=variable.dtype,
+                    array=variable.key,
+                    read_only=True,
                 )
                 context.state[variable.key] = variable.values
             elif found is not None:
@@ -415,8 +420,15 @@ class Synapses(Group):
         v = self.variables
         v["i"].values[old:] = pre
         v["j"].values[old:] = post
-        v["_pre_idx"].values[old:] = _storage(self.source, pre)
-        v["_post_idx"].values[old:] = _storage(self.target, post)
+        # Storage positions equal the indices unless the group is a subgroup: share the array.
+        for storage, index, group in (
+            ("_pre_idx", "i", self.source),
+            ("_post_idx", "j", self.target),
+        ):
+            if getattr(group, "start", 0) == 0:
+                v[storage].values = v[index].values
+            else:
+                v[storage].values[old:] = _storage(group, v[index].values[old:])
         if self.multisynaptic_index is not None:
             offsets = np.repeat(np.cumsum(copies) - copies, copies)
             v[self.multisynaptic_index].values[old:] = np.arange(added) - offsets
