@@ -150,6 +150,8 @@ RATIO_COLUMNS = [
     "/ Brian standalone",
     "/ Brian cython",
     "/ NEST",
+    "CPU: / Brian cython",
+    "CPU: / NEST",
     "process s (cold / cached)",
     "compile s (cold / cached)",
     "Brian process s (cython / standalone)",
@@ -166,6 +168,8 @@ def ratio_table(entries, targets, runs) -> list[str]:
         standalone = median(runs.get(("brian2-standalone", model, size)), "run_s")
         cython = median(runs.get(("brian2-cython", model, size)), "run_s")
         nest = median(runs.get(("nest", model, size)), "run_s")
+        cython_cpu = median(runs.get(("brian2-cython", model, size)), "run_cpu_s")
+        nest_cpu = median(runs.get(("nest", model, size)), "run_cpu_s")
         brian_total = (
             _cell(median(runs.get(("brian2-cython", model, size)), "total_s"))
             + " / "
@@ -177,16 +181,19 @@ def ratio_table(entries, targets, runs) -> list[str]:
             if not warm:
                 continue
             loop = median(warm, "run_s")
+            loop_cpu = median(warm, "run_cpu_s")
             all_runs = warm + (cold or [])
             cells = [
                 model,
                 str(size),
                 target,
                 _cell(loop),
-                _cell(median(warm, "run_cpu_s")),
+                _cell(loop_cpu),
                 _ratio(loop, standalone),
                 _ratio(loop, cython),
                 _ratio(loop, nest),
+                _ratio(loop_cpu, cython_cpu),
+                _ratio(loop_cpu, nest_cpu),
                 f"{_cell(median(cold, 'total_s'))} / {_cell(median(warm, 'total_s'))}",
                 f"{_cell(median(cold, 'compile_s'))} / {_cell(median(warm, 'compile_s'))}",
                 brian_total,
@@ -213,11 +220,30 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--python", default=run_reference.DEFAULT_PYTHON, help="reference env")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
     parser.add_argument("--output", type=Path, help="write every raw result as JSON here")
+    parser.add_argument("--table-from", type=Path, help="only print the tables of an --output file")
     return parser.parse_args(argv)
+
+
+def print_tables(entries, targets, runs) -> None:
+    """The ratio table, then every simulator's medians (run_reference's table)."""
+    print("\n".join(ratio_table(entries, targets, runs)))
+    print()
+    run_reference.print_table([run_reference.summarise(r) for r in runs.values() if r])
+
+
+def load_runs(path: Path) -> tuple[list, list, dict]:
+    """Entries, axonal targets and runs of an --output file."""
+    runs = {(e["label"], e["model"], e["N"]): e["runs"] for e in json.loads(path.read_text())}
+    entries = list(dict.fromkeys((model, size) for _, model, size in runs))
+    targets = [t for t in AXONAL_TARGETS if any(label == f"axonal-{t}" for label, *_ in runs)]
+    return entries, targets, runs
 
 
 def main(argv=None) -> None:
     args = parse_arguments(argv)
+    if args.table_from:
+        print_tables(*load_runs(args.table_from))
+        return
     if args.models:
         entries = [
             (model, 1 if model == "overhead" else size)
@@ -238,9 +264,7 @@ def main(argv=None) -> None:
     load_before = os.getloadavg()[0]
     runs = measure(entries, args.targets, references, args)
     print(f"Measured {started}, load average {load_before:.1f} at start; medians of runs.")
-    print("\n".join(ratio_table(entries, args.targets, runs)))
-    print()
-    run_reference.print_table([run_reference.summarise(r) for r in runs.values() if r])
+    print_tables(entries, args.targets, runs)
     if args.output:
         raw = [
             {"label": label, "model": model, "N": size, "runs": results}

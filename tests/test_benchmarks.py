@@ -80,3 +80,9 @@ def test_compare_without_reference_env_prints_axonal_rows(tmp_path):
     assert "| cuba | 100 | numpy |" in completed.stdout
     raw = json.loads(output.read_text())
     assert {entry["label"] for entry in raw} == {"axonal-numpy", "axonal-numpy-cold"}
+    reprinted = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "compare.py"), "--table-from", str(output)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert reprinted.returncode == 0, reprinted.stderr
+    assert "| cuba | 100 | numpy |" in reprinted.stdout
