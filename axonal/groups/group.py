@@ -80,6 +80,23 @@ class Group(SimulationObject):
         self.variables[name] = variable
         return variable
 
+    def add_equation_variable(self, equation) -> Variable:
+        """The variable that one line of the model equations defines."""
+        if equation.name in self.variables:
+            raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
+        if equation.kind == "subexpression":
+            kind = "subexpression"
+        else:
+            kind = "shared" if "shared" in equation.flags else "array"
+        return self.add_variable(
+            equation.name,
+            dimensions=equation.dimensions,
+            dtype=equation.dtype,
+            kind=kind,
+            expression=equation.expr if kind == "subexpression" else None,
+            flags=equation.flags,
+        )
+
     def __getattr__(self, name: str):
         variables = self.__dict__.get("variables", {})
         if name in variables:

@@ -61,7 +61,7 @@ class NeuronGroup(Group):
         self.add_variable("i", kind="index", dtype="int64", read_only=True)
         self.variables["i"].values[:] = np.arange(self.N)
         for equation in equations.values():
-            self._add_equation_variable(equation)
+            self.add_equation_variable(equation)
 
         # Events: 'spike' from threshold=, custom ones from events=.
         self.event_conditions: dict[str, Expression] = {}
@@ -86,28 +86,6 @@ class NeuronGroup(Group):
         elif any("unless refractory" in eq.flags for eq in equations.values()):
             raise GroupError(
                 f"{self.name}: equations use (unless refractory), but no refractory= is given"
-            )
-
-    def _add_equation_variable(self, equation) -> None:
-        if equation.name in self.variables:
-            raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
-        if equation.kind == "subexpression":
-            self.add_variable(
-                equation.name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind="subexpression",
-                expression=equation.expr,
-                flags=equation.flags,
-            )
-        else:
-            kind = "shared" if "shared" in equation.flags else "array"
-            self.add_variable(
-                equation.name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind=kind,
-                flags=equation.flags,
             )
 
     # -- user API ----------------------------------------------------------------------------

@@ -29,6 +29,10 @@ __all__: list[str] = []  # internal room
 LARGEST_CYCLE = 2
 
 
+def _reads_state_in_a_function(expr: sympy.Expr, states) -> bool:
+    return any(call.free_symbols & states for call in expr.atoms(sympy.Function))
+
+
 def _linear_coefficients(system: EquationSystem):
     """``A`` (as a dict of dicts) and ``b``, or NotApplicable naming the nonlinear equations."""
     symbols = system.symbols
@@ -36,21 +40,28 @@ def _linear_coefficients(system: EquationSystem):
     matrix: dict[str, dict[str, sympy.Expr]] = {}
     constant: dict[str, sympy.Expr] = {}
     nonlinear = []
+    at_origin = {s: sympy.S.Zero for s in states}
     for x in system.variables:
-        f = sympy.expand(system.drift[x])
+        f = system.drift[x]
         row = {}
         for y in system.variables:
             coefficient = sympy.diff(f, symbols[y])
             if coefficient.free_symbols & states:
-                nonlinear.append(x)
-                break
+                # A rational expression may still cancel (v*(1 - v) + v**2 is linear); a
+                # function of the state (exp(v), the rates of Hodgkin-Huxley) does not.
+                if not _reads_state_in_a_function(coefficient, states):
+                    coefficient = sympy.cancel(sympy.expand(coefficient))
+                if coefficient.free_symbols & states:
+                    nonlinear.append(x)
+                    break
             if coefficient != 0:
                 row[y] = coefficient
         else:
             matrix[x] = row
-            constant[x] = sympy.simplify(f - sum(c * symbols[y] for y, c in row.items()))
-            if constant[x].free_symbols & states:
-                nonlinear.append(x)
+            # f is affine in the state, so its value at the origin is the constant term.
+            constant[x] = f.xreplace(at_origin)
+            if constant[x].has(sympy.nan, sympy.zoo):
+                constant[x] = sympy.simplify(f - sum(c * symbols[y] for y, c in row.items()))
     if nonlinear:
         raise NotApplicable(
             f"the {plural('equation', nonlinear)} for {enumerate_names(nonlinear)} "

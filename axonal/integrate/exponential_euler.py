@@ -22,7 +22,10 @@ def split_linear(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr
     """``(A, B)`` with ``f = A x + B`` and neither reading ``x``; None if ``f`` is not so."""
     A = sympy.diff(f, x)
     if x in A.free_symbols:
-        A = sympy.simplify(A)
+        # Only a rational expression can still cancel; x inside a function (exp(v)) cannot.
+        if any(x in call.free_symbols for call in A.atoms(sympy.Function)):
+            return None
+        A = sympy.cancel(sympy.expand(A))
         if x in A.free_symbols:
             return None
     B = f.subs(x, 0)

@@ -8,9 +8,11 @@ flattened parameters have their own indexed tables so that filters stay fast at 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -550,6 +552,23 @@ def _is_transient(error: OperationalError) -> bool:
     return "locked" in message or "busy" in message or "deadlock" in message
 
 
+def _forget_connections_after_fork(engine: sa.Engine) -> None:
+    """A forked child (a sweep's worker) must not touch its parent's SQLite connections.
+
+    Closing an inherited connection's file in the child releases the POSIX locks that the
+    child's own connection holds on the database, and concurrent writes are then lost.
+    After a fork the child drops the inherited pool without closing anything.
+    """
+    reference = weakref.ref(engine)
+
+    def forget() -> None:
+        inherited = reference()
+        if inherited is not None:
+            inherited.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
+
+
 def _make_engine(url: str) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -562,6 +581,7 @@ def _make_engine(url: str) -> sa.Engine:
 
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
+    _forget_connections_after_fork(engine)
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

@@ -143,24 +143,7 @@ class Synapses(Group):
                 f"{self.name}: the summed variable {name!r} must name a variable "
                 "of the target (x_post) or source (x_pre)"
             )
-        if equation.kind == "subexpression":
-            self.add_variable(
-                name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind="subexpression",
-                expression=equation.expr,
-                flags=equation.flags,
-            )
-        else:
-            kind = "shared" if "shared" in equation.flags else "array"
-            self.add_variable(
-                name,
-                dimensions=equation.dimensions,
-                dtype=equation.dtype,
-                kind=kind,
-                flags=equation.flags,
-            )
+        self.add_equation_variable(equation)
 
     @property
     def event_driven(self) -> list[str]:

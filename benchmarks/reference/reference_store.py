@@ -28,6 +28,8 @@ def record(section: str, name: str, entry: dict, script: str) -> None:
     """Store `entry` under reference_values.json[section][name], tagged with version and script."""
     entry = dict(entry, brian2_version=brian2.__version__, script=f"benchmarks/reference/{script}")
     entry.setdefault("n_seeds", 0)  # 0 means deterministic: no random numbers involved
+    if entry["n_seeds"] == 0:
+        entry.setdefault("std", 0.0)  # deterministic: any spread comes from rounding alone
     with open(LOCK_PATH, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # value scripts may run in parallel
         values = json.loads(VALUES_PATH.read_text()) if VALUES_PATH.exists() else {}

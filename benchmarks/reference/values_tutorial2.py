@@ -244,6 +244,7 @@ def stdp_window() -> None:
             "max_abs_error_vs_analytic": float(np.max(np.abs(measured[exact] - analytic[exact]))),
             "w_at_dt_0": [float(w) for w in measured[~exact]],
             "integral_dw_ms": float(0.01 * 20 + a_post * 20),
+            "parameters": {"Apre": a_pre, "Apost": a_post, "taupre_ms": 20.0, "taupost_ms": 20.0},
             "description": "tutorial 2 STDP cell: tspike = i*tmax/(N-1) (pre), (N-1-i)*tmax/(N-1) "
             "(post), threshold t>tspike, refractory 100 ms, run tmax + 1 ms; "
             "delta_t from the recorded spike times (on the 0.1 ms grid)",

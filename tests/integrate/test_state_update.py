@@ -2,6 +2,7 @@
 
 import logging
 import re
+import time
 
 import numpy as np
 import pytest
@@ -134,3 +135,26 @@ def test_additive_noise_with_heun_and_milstein_equals_euler(run):
     assert finals["euler"] == pytest.approx(2.0 * 0.1 * (0.3 - 1.2 + 0.7))
     assert finals["heun"] == pytest.approx(finals["euler"])
     assert finals["milstein"] == pytest.approx(finals["euler"])
+
+
+def test_refusing_exact_for_hodgkin_huxley_is_quick():
+    """The automatic choice must not spend seconds proving that HH is nonlinear."""
+    hh = _equations(
+        v="(gl * (El - v) - g_na * m**3 * h * (v - ENa) - g_kd * n**4 * (v - EK) + I) / Cm",
+        m="0.32 / mV * 4 * mV / exprel((13 * mV - v + VT) / (4 * mV)) / ms * (1 - m)"
+        " - 0.28 / mV * 5 * mV / exprel((v - VT - 40 * mV) / (5 * mV)) / ms * m",
+        n="0.032 / mV * 5 * mV / exprel((15 * mV - v + VT) / (5 * mV)) / ms * (1 - n)"
+        " - 0.5 * exp((10 * mV - v + VT) / (40 * mV)) / ms * n",
+        h="0.128 * exp((17 * mV - v + VT) / (18 * mV)) / ms * (1 - h)"
+        " - 4 / (1 + exp((40 * mV - v + VT) / (5 * mV))) / ms * h",
+    )
+    started = time.perf_counter()
+    assert state_update(hh, owner="hh").method == "euler"
+    assert time.perf_counter() - started < 3.0
+    assert state_update(hh, "exponential_euler").method == "exponential_euler"
+
+
+def test_linearity_is_seen_through_cancelling_terms(run):
+    update = state_update(_equations(v="v * (1 - v) + v**2 - 2 * v"), "exact")
+    final = run(update, {"v": 1.0}, dt=0.1, steps=10)
+    assert final["v"][0] == pytest.approx(np.exp(-1.0), rel=1e-13)
