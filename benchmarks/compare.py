@@ -228,7 +228,14 @@ def print_tables(entries, targets, runs) -> None:
     """The ratio table, then every simulator's medians (run_reference's table)."""
     print("\n".join(ratio_table(entries, targets, runs)))
     print()
-    run_reference.print_table([run_reference.summarise(r) for r in runs.values() if r])
+    summaries = []
+    for (label, _, _), results in runs.items():
+        if results:
+            summary = run_reference.summarise(results)
+            if label.endswith("-cold"):
+                summary["mode"] += ", cold cache"
+            summaries.append(summary)
+    run_reference.print_table(summaries)
 
 
 def load_runs(path: Path) -> tuple[list, list, dict]:
