@@ -23,15 +23,21 @@ _PUBLIC_ROOMS = (
     "records",
 )
 
-__all__: list[str] = []
 
-
-def _assemble_namespace() -> None:
+def _assemble_namespace() -> list[str]:
+    names: list[str] = []
     for room_name in _PUBLIC_ROOMS:
         room = import_module(f"{__name__}.{room_name}")
         for name in room.__all__:
             globals()[name] = getattr(room, name)
-            __all__.append(name)
+            names.append(name)
+    return names
 
 
-_assemble_namespace()
+def __getattr__(name: str):
+    # Assembled on first use (PEP 562): `axonal.cli` starts without the simulator.
+    if name == "__all__" or not name.startswith("__"):
+        globals()["__all__"] = _assemble_namespace()
+        if name in globals():
+            return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

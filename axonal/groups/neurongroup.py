@@ -16,7 +16,7 @@ from axonal.model.errors import EquationError
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement
 from axonal.model.namespace import resolve_equation_names
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.network.clock import seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
 
@@ -264,6 +264,25 @@ class NeuronGroup(Group):
             )
         return operations
 
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """State update and thresholds over all neurons, resets on the events (fused run)."""
+        from axonal.codegen.numba_target import OnEvents
+        from axonal.network.fused import kernel_item, load_events
+
+        items = []
+        for kernel, functions in self.build_kernels(context):
+            every_neuron = kernel.role in (KernelRole.STATE_UPDATE, KernelRole.THRESHOLD)
+            selection = "all" if every_neuron else OnEvents(self.name, kernel.event)
+            item = kernel_item(context, kernel, functions, selection, self.clock)
+            items.append((schedule_key(self, kernel.when, kernel.order), item))
+        load_events(context.state, self, list(self.event_conditions))
+        return items
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import store_events
+
+        store_events(state, self, list(self.event_conditions))
+
     def _numpy_step(self, kernel: Kernel, compiled):
         state, events, event = self._state, self.events, kernel.event
         events.setdefault(event, np.zeros(0, dtype=np.int64))
@@ -329,6 +348,9 @@ class Subgroup(Group):
     def events(self, value) -> None:
         pass  # a subgroup's events are always its parent's
 
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        return []  # its parent does the work
+
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
 
@@ -352,6 +374,11 @@ class RegularOperation(SimulationObject):
         self.statements = parse_statements(code, owner=group.name)
 
     def before_run(self, context: RunContext) -> None:
+        kernel_for_clock, functions = self._kernel(context)
+        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
+        self._state = context.state
+
+    def _kernel(self, context: RunContext) -> tuple[Kernel, dict]:
         self.group.check_statements(self.statements, self.code, context)
         kernel, functions = self.group.make_kernel(
             "run_regularly",
@@ -372,12 +399,19 @@ class RegularOperation(SimulationObject):
         )
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
-        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
-        self._state = context.state
+        return kernel_for_clock, functions
 
     def operations(self) -> list[Operation]:
         compiled, state = self._compiled, self._state
         return [Operation(self, self.when, self.order, lambda: compiled(state), self.name)]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """The code over all neurons, every ``dt / loop dt`` loop steps (fused run)."""
+        from axonal.network.fused import kernel_item
+
+        kernel, functions = self._kernel(context)
+        item = kernel_item(context, kernel, functions, "all", self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
 
 
 __all__ = ["NeuronGroup"]

@@ -9,7 +9,7 @@ from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole
-from axonal.network.base import Operation, RunContext
+from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.units import DimensionMismatchError, Hz, get_dimensions, get_unit
 
 # Each neuron spikes in a step of length dt with probability rates * dt.
@@ -115,6 +115,22 @@ class PoissonGroup(Group):
 
             operations.append(Operation(self, kernel.when, kernel.order, detect, kernel.name))
         return operations
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """The threshold kernel over all neurons (fused run)."""
+        from axonal.network.fused import kernel_item, load_events
+
+        items = []
+        for kernel, functions in self.build_kernels(context):
+            item = kernel_item(context, kernel, functions, "all", self.clock)
+            items.append((schedule_key(self, kernel.when, kernel.order), item))
+        load_events(context.state, self, ["spike"])
+        return items
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import store_events
+
+        store_events(state, self, ["spike"])
 
     def summary(self) -> dict:
         rates = self._rates_text

@@ -8,9 +8,12 @@ import numpy as np
 
 from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
-from axonal.network.base import Operation, RunContext
+from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.network.clock import seconds_of
 from axonal.units import Quantity, get_dimensions, second
+
+# A periodic generator's spikes are unrolled for a fused run only up to this many.
+_MOST_UNROLLED_SPIKES = 10_000_000
 
 
 class SpikeGeneratorError(GroupError):
@@ -246,6 +249,51 @@ class SpikeGeneratorGroup(Group):
             events["spike"] = emit(clock.timestep)
 
         return [Operation(self, self.when, self.order, emit_spikes, f"{self.name}.emit")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """The spikes as a SpikeGeneration item (fused run); periodic spikes are not fused."""
+        from axonal.codegen.numba_target import SpikeGeneration
+        from axonal.network.fused import load_events, recording_item, steps_per_tick
+
+        self.before_run(context)
+        state = context.state
+        steps_key, indices_key = f"{self.name}._generator_steps", f"{self.name}._generator_indices"
+        every = steps_per_tick(context, self.clock)
+        if self._period_bins > 0:
+            bins, indices = self._unrolled(self.clock.steps_until(context.end))
+            if bins is None:
+                return None
+            self._fused_next = np.zeros(1, np.int64)
+        else:
+            bins, indices, self._fused_next = self._bins, self._bin_indices, self._next_spike
+        state[steps_key], state[indices_key] = bins * every, indices
+        state[f"{self.name}._generator_next"] = self._fused_next  # moved on in place
+        state[f"{self.name}.N"] = self.N
+        load_events(state, self, ["spike"])
+        generation = SpikeGeneration(self.name, steps_key, indices_key)
+        item = recording_item(context, generation, self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def _unrolled(self, steps: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The periodic spikes of the next ``steps`` steps as absolute steps, or (None, None)
+        when there would be too many to hold."""
+        period, first = self._period_bins, self.clock.timestep
+        periods = np.arange(first // period, (first + steps) // period + 1)
+        if len(periods) * len(self._bins) > _MOST_UNROLLED_SPIKES:
+            return None, None
+        bins = (periods[:, None] * period + self._bins[None, :]).ravel()
+        indices = np.tile(self._bin_indices, len(periods))
+        due = (bins >= first) & (bins < first + steps)
+        return bins[due], indices[due]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import store_events
+
+        store_events(state, self, ["spike"])
+        if self._period_bins > 0:
+            # Where the Python loop's pointer would be: past the spikes of the last step.
+            phase = (self.clock.timestep - 1) % self._period_bins
+            self._next_spike[0] = np.searchsorted(self._bins, phase, side="right")
 
     # -- store and restore -------------------------------------------------------------------
     def state_arrays(self) -> dict[str, object]:

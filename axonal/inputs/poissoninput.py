@@ -10,7 +10,7 @@ from axonal.inputs.binomial import binomial_function
 from axonal.model.dimensions import expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.units import DimensionMismatchError, Hz, Quantity, get_dimensions, get_unit
 
 __all__ = ["PoissonInput"]
@@ -153,7 +153,10 @@ class PoissonInput(SimulationObject):
             extra=extra,
         )
         sampler_name = f"_binomial_{self.name}"
-        self.binomial = binomial_function(self._N, probability, sampler_name)
+        if getattr(self, "_binomial_for", None) != (self._N, probability):
+            # Kept while N and p stay: the same function lets a compiled loop be reused.
+            self.binomial = binomial_function(self._N, probability, sampler_name)
+            self._binomial_for = (self._N, probability)
         draw = Statement(_COUNT, "=", Expression(f"{sampler_name}(rand())"), temporary=True)
         kernel = Kernel(
             name=f"{self.name}.poisson_input",
@@ -185,6 +188,18 @@ class PoissonInput(SimulationObject):
 
             operations.append(Operation(self, kernel.when, kernel.order, add_input, kernel.name))
         return operations
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """The input kernel over the target's neurons; None for a subgroup (fused run)."""
+        from axonal.network.fused import kernel_item
+
+        if getattr(self.target, "start", None) is not None:
+            return None
+        items = []
+        for kernel, functions in self.build_kernels(context):
+            item = kernel_item(context, kernel, functions, "all", self.clock)
+            items.append((schedule_key(self, kernel.when, kernel.order), item))
+        return items
 
     def summary(self) -> dict:
         weight = self._weight if isinstance(self._weight, str) else float(np.asarray(self._weight))

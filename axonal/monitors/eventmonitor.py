@@ -6,7 +6,7 @@ import numpy as np
 
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.export import MonitorExport
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.network.network import spike_digest
 from axonal.units import Quantity, get_dimensions, second
 
@@ -74,6 +74,35 @@ class EventMonitor(MonitorExport, SimulationObject):
                 buffer.extend(self._read(name, events + offset))
 
         return [Operation(self, self.when, self.order, record_events, f"{self.name}.record")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """A SpikeRecording of the source's (or its parent's) events; None when the monitor
+        records variables too (fused run)."""
+        from axonal.codegen.numba_target import SpikeRecording
+        from axonal.network.fused import event_root, recording_item
+
+        if self.record_variables:
+            return None
+        self._namespace = context.namespace
+        root, _ = event_root(self.source)
+        recording = SpikeRecording(self.name, root.name, self.event)
+        item = recording_item(context, recording, self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import clock_times, event_root, take_recorded
+
+        used, taken = take_recorded(state, self.name, ["i", "t"])
+        if not used:
+            return
+        _, offset = event_root(self.source)
+        indices = taken["i"] - offset
+        inside = (indices >= 0) & (indices < self.source.N)
+        indices, times = indices[inside], taken["t"][inside]
+        self._count += np.bincount(indices, minlength=self.source.N)
+        if self.record:
+            self._indices.extend(indices)
+            self._times.extend(clock_times(times, self.clock))
 
     def _read(self, name: str, positions: np.ndarray) -> np.ndarray:
         variable = self.source.variables[name]

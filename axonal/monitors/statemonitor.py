@@ -7,7 +7,7 @@ import numpy as np
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
-from axonal.network.base import Operation, RunContext, SimulationObject
+from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.units import Quantity, get_dimensions, second
 
 
@@ -87,6 +87,69 @@ class StateMonitor(MonitorExport, SimulationObject):
                     buffer.append(variable.values[positions])
 
         return [Operation(self, self.when, self.order, record_state, f"{self.name}.record")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """A StateRecording of stored variables; None for subexpressions and shared variables
+        (fused run)."""
+        from axonal.codegen.numba_target import StateRecording
+        from axonal.network.fused import recording_item
+
+        self._namespace = context.namespace
+        key = schedule_key(self, self.when, self.order)
+        items, recorded = [], []
+        for name in self.record_variables:
+            variable = self.source.variables[name]
+            if variable.kind == "subexpression":
+                computed = self._computed_subexpression(name, variable, context)
+                if computed is None:
+                    return None
+                items.append((key, computed))
+            elif variable.kind not in ("array", "index"):
+                return None
+            else:
+                context.state[variable.key] = variable.values
+            recorded.append((f"_{name}", self._stored_key(name)))  # '_n': 'n' is the rows used
+        positions_key = f"{self.name}._positions"
+        context.state[positions_key] = self._positions
+        recording = StateRecording(self.name, tuple(recorded), positions_key)
+        return [*items, (key, recording_item(context, recording, self.clock))]
+
+    def _stored_key(self, name: str) -> str:
+        variable = self.source.variables[name]
+        return f"{self.name}._value_of_{name}" if variable.kind == "subexpression" else variable.key
+
+    def _computed_subexpression(self, name: str, variable, context: RunContext):
+        """A kernel storing the subexpression's values over the source, read by the recording
+        right after it (None for a subgroup: its kernel would cover the parent's start)."""
+        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+        from axonal.network.fused import kernel_item
+
+        if getattr(self.source, "start", None) is not None:
+            return None
+        key, stored = self._stored_key(name), f"_value_of_{name}"
+        context.state[key] = np.zeros(self.source.N, dtype=variable.dtype)
+        extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
+        kernel, functions = self.source.make_kernel(
+            f"{self.name}_{name}",
+            KernelRole.STATE_UPDATE,
+            [Statement(stored, "=", Expression(name))],
+            context,
+            when=self.when,
+            order=self.order,
+            extra=extra,
+        )
+        return kernel_item(context, kernel, functions, "all", self.clock)
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import clock_times, take_recorded
+
+        names = [f"_{name}" for name in self.record_variables]
+        used, taken = take_recorded(state, self.name, ["t", *names])
+        if not used:
+            return
+        self._times.extend(clock_times(taken["t"], self.clock))
+        for name, buffer in self._values.items():
+            buffer.extend(taken[f"_{name}"])
 
     # -- results ----------------------------------------------------------------------------
     @property
@@ -172,6 +235,27 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
             self._rates.append(count / (source.N * clock.dt_))
 
         return [Operation(self, self.when, self.order, record_rate, f"{self.name}.record")]
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """A RateRecording of the source's spikes; None for a subgroup (fused run)."""
+        from axonal.codegen.numba_target import RateRecording
+        from axonal.network.fused import recording_item
+
+        if getattr(self.source, "parent", None) is not None:
+            return None
+        item = recording_item(context, RateRecording(self.name, self.source.name), self.clock)
+        return [(schedule_key(self, self.when, self.order), item)]
+
+    def fused_results(self, state: dict) -> None:
+        from axonal.network.fused import clock_times, take_recorded
+
+        used, taken = take_recorded(state, self.name, ["t", "fraction"])
+        if not used:
+            return
+        # The count back from the fraction, so that the rate is computed as in Python.
+        counts = np.round(taken["fraction"] * self.source.N)
+        self._times.extend(clock_times(taken["t"], self.clock))
+        self._rates.extend(counts / (self.source.N * self.clock.dt_))
 
     @property
     def t(self) -> Quantity:

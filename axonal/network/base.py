@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from axonal.network.clock import Clock, defaultclock
 
@@ -41,7 +41,12 @@ class Operation:
     name: str
 
     def sort_key(self) -> tuple:
-        return (schedule_position(self.when), self.order, self.owner.creation_index)
+        return schedule_key(self.owner, self.when, self.order)
+
+
+def schedule_key(owner: SimulationObject, when: str, order: int) -> tuple:
+    """Where work of ``owner`` runs in a time step: slot, then order, then creation."""
+    return (schedule_position(when), order, owner.creation_index)
 
 
 class _Scope:
@@ -113,6 +118,20 @@ class SimulationObject:
     def operations(self) -> list[Operation]:
         return []
 
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """This object's work in the compiled time loop, instead of ``before_run``.
+
+        A list of ``(schedule_key, ScheduledItem)`` in the order of ``operations()``, or None
+        when the object needs Python on every step (then the whole run uses the Python loop).
+        """
+        return None
+
+    def fused_results(self, state: dict) -> None:
+        """Copy what the compiled loop left in ``state`` (events, buffers) into the object.
+
+        Called after each stretch of a fused run; must leave ``state`` ready to continue.
+        """
+
     def after_run(self) -> None:
         """Called once a run ends (normally or not)."""
 
@@ -140,3 +159,7 @@ class RunContext:
     explicit_namespace: bool
     target: str
     state: dict[str, object]
+    # For a fused run (see axonal.network.fused): the loop's time step, user functions by name.
+    loop_dt: float | None = None
+    end: float | None = None  # the run's end time (seconds)
+    functions: dict[str, object] = field(default_factory=dict)

@@ -136,18 +136,26 @@ class Network:
         for clock in clocks:
             clock.timestep = int(round(start / clock.dt_))
 
-        state: dict[str, object] = {}
-        context = RunContext(
-            namespace=namespace, explicit_namespace=explicit, target=current_target(), state=state
-        )
-        for obj in active:
-            obj.before_run(context)
-        operations = sorted(
-            (op for obj in active for op in obj.operations()), key=Operation.sort_key
-        )
+        target = current_target()
         reporter = _progress_reporter(report, self.name, start, duration_s)
+        fused = None
+        if target == "numba":
+            from axonal.network.fused import plan_fused_run
+
+            context = RunContext(namespace, explicit, target, state={})
+            fused = plan_fused_run(self, active, clocks, context, end)
+        if fused is None:
+            context = RunContext(namespace, explicit, target, state={})
+            for obj in active:
+                obj.before_run(context)
+            operations = sorted(
+                (op for obj in active for op in obj.operations()), key=Operation.sort_key
+            )
         try:
-            self._loop(operations, clocks, state, end, reporter, report_every)
+            if fused is not None:
+                fused.run(end, reporter, report_every)
+            else:
+                self._loop(operations, clocks, context.state, end, reporter, report_every)
         finally:
             for obj in active:
                 obj.after_run()

@@ -1,10 +1,10 @@
 """Run provenance: parameters, record stores, repeat and the web view.
 
-Only `parameters` (and its ParameterSet) belong in a model script's namespace; everything else
-is reached through the `axonal` command or `axonal.records.<module>`. Importing this package is
-cheap: the store (SQLAlchemy) is imported only by the modules that need it.
+Only `parameters` belongs in a model script's namespace; everything else is reached through the
+`axonal` command or `axonal.records.<module>`. Importing this package is cheap: the store
+(SQLAlchemy) is imported only by the modules that need it.
 """
 
-from axonal.records.parameter_sets import ParameterSet, parameters
+from axonal.records.parameter_sets import parameters
 
-__all__ = ["parameters", "ParameterSet"]
+__all__ = ["parameters"]

@@ -50,16 +50,35 @@ def _script_traceback(script: str) -> str:
     return "".join(traceback.format_exception(kind, error, first or frames))
 
 
+def _watch_seeds() -> list[Any]:
+    """The values the script gives axonal's `seed()`, seen through the network's seed hooks
+    (when the network is already imported: importing it here would slow scripts without it)."""
+    seeds: list[Any] = []
+    register = getattr(sys.modules.get("axonal.network.random"), "register_seed_hook", None)
+    if register is not None:
+        register(seeds.append)
+    return seeds
+
+
 def run(script: str, arguments: list[str]) -> dict[str, Any]:
     """Run `script` with `arguments` in this process; return the facts of the run."""
     final_parameters: list[dict[str, Any]] = []
+    seeds = _watch_seeds()
     parameter_sets._parameter_listeners.append(final_parameters.append)
     summaries_before = len(model_summaries() or [])
 
-    def terminate(_signum: int, _frame: Any) -> None:
-        raise RunKilled()
+    stopping: list[int] = []
 
-    signal.signal(signal.SIGTERM, terminate)
+    def stop(signum: int, _frame: Any) -> None:
+        # Ctrl-C reaches this process twice (from the terminal, and forwarded by `axonal run`):
+        # the first signal stops the script, later ones must not cut the record short.
+        if stopping:
+            return
+        stopping.append(signum)
+        raise KeyboardInterrupt() if signum == signal.SIGINT else RunKilled()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     status, exit_code, failure = "finished", 0, None
     sys.argv = [script, *arguments]
     sys.path[0] = str(Path(script).resolve().parent)  # as `python SCRIPT` sets it
@@ -93,6 +112,7 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         "failure": failure,
         "duration": duration,
         "parameters": final_parameters[-1] if final_parameters else None,
+        "seed": seeds[-1] if seeds else None,
         "packages": imported_packages(),
         "model": None if summaries is None else summaries[summaries_before:],
         "read": sorted(watcher.read - watcher.written),

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,8 +22,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from axonal.records.code_version import code_version
-from axonal.records.environment import platform_facts, user_name
 from axonal.records.errors import DuplicateLabelError, RecordsError, ScriptNotFoundError
 from axonal.records.files import (
     changed_files,
@@ -99,7 +96,9 @@ def run_script(
     before = snapshot(output_dir)
     started = datetime.now(timezone.utc).replace(tzinfo=None)
 
-    facts_file = Path(tempfile.mkstemp(prefix="axonal-run-", suffix=".json")[1])
+    descriptor, facts_name = tempfile.mkstemp(prefix="axonal-run-", suffix=".json")
+    os.close(descriptor)
+    facts_file = Path(facts_name)
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "axonal.records.launch", str(facts_file), str(script_path)]
     process = subprocess.Popen(
@@ -142,6 +141,7 @@ def run_script(
         except Exception:
             # No record, no run: a run that nobody can find again is what this tool prevents.
             _stop(process)
+            facts_file.unlink(missing_ok=True)
             raise
         record_ready = time.perf_counter()
         if on_start is not None:
@@ -203,6 +203,11 @@ def _opening_facts(
     output_dir: Path,
     started: datetime,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    # Imported here, after the script has started: they cost it no time.
+    from axonal.records.code_version import code_version
+    from axonal.records.environment import platform_facts, user_name
+
+    platform = platform_facts()
     code = code_version(script_path)
     code["script_sha256"] = sha256_file(script_path)
     parameter_files, overrides, _ = split_command_line(arguments)
@@ -211,7 +216,7 @@ def _opening_facts(
         "status": "running",
         "started_at": started,
         "user": user_name(),
-        "hostname": socket.gethostname(),
+        "hostname": platform["hostname"],
         "script": _relative_to(script_path, project.root),
         "commit": code.get("commit"),
         "dirty": code.get("dirty"),
@@ -234,7 +239,7 @@ def _opening_facts(
             "overrides": overrides,
         },
         "code": code,
-        "platform": platform_facts(),
+        "platform": platform,
     }
     return fields, details
 
@@ -283,6 +288,8 @@ def _closing_facts(
     if facts.get("parameters") is not None:
         fields["parameters"] = facts["parameters"]
         fields["seed"] = _seed_text(facts["parameters"])
+    if not fields.get("seed") and facts.get("seed") is not None:
+        fields["seed"] = str(facts["seed"])  # what the script gave axonal's seed()
     if not fields.get("seed") and details["model"]:
         seeds = [summary.get("seed") for summary in details["model"] if summary.get("seed")]
         if seeds:

@@ -575,7 +575,10 @@ def _make_engine(url: str) -> sa.Engine:
         # psycopg 3 is what the records extra installs; SQLAlchemy's bare default is psycopg2.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        # A lab server that does not answer must fail a run's record quickly, not after the
+        # system's TCP time-out of minutes.
+        connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
         from pathlib import Path
 

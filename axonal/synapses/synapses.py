@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from axonal.codegen.targets import compile_kernel
@@ -12,7 +14,7 @@ from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
-from axonal.network.base import Operation, RunContext
+from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.network.namespace import user_namespace
 from axonal.synapses.connect import (
     SynapseConnectionError,
@@ -483,19 +485,16 @@ class Synapses(Group):
             return []
         return list(cached_state_update(driven, self.method, self.name, frozenset()).statements)
 
-    def before_run(self, context: RunContext) -> None:
-        self._operations: list[Operation] = []
-        state = context.state
+    def _kernels(self, context: RunContext):
+        """(kernel, functions, pathway or None) of one step: clock-driven update, pathways."""
         self._check_model(context)
+        kernels = []
         clock_driven = self._clock_driven_statements()
         if clock_driven:
             kernel, functions = self.make_kernel(
                 "state_update", KernelRole.STATE_UPDATE, clock_driven, context, when="groups"
             )
-            compiled = compile_kernel(kernel, functions, context.target)
-            self._operations.append(
-                Operation(self, "groups", self.order, lambda: compiled(state), kernel.name)
-            )
+            kernels.append((kernel, functions, None))
         event_updates = self._event_statements()
         for pathway in self.pathways.values():
             self.check_statements(pathway.statements, pathway.code, context)
@@ -508,19 +507,164 @@ class Synapses(Group):
                 statements,
                 context,
                 when="synapses",
+                order=self._pathway_order(pathway),
             )
+            kernels.append((kernel, functions, pathway))
+        return kernels
+
+    def _pathway_order(self, pathway: SynapticPathway) -> int:
+        return self.order + (0 if pathway.direction == "pre" else 1)
+
+    def before_run(self, context: RunContext) -> None:
+        self._operations: list[Operation] = []
+        state = context.state
+        for kernel, functions, pathway in self._kernels(context):
             compiled = compile_kernel(kernel, functions, context.target)
-            self._operations.append(
-                Operation(
-                    self,
-                    "synapses",
-                    self.order + (0 if pathway.direction == "pre" else 1),
-                    self._pathway_step(pathway, compiled, state),
-                    kernel.name,
-                )
-            )
+            if pathway is None:
+                step = lambda compiled=compiled: compiled(state)  # noqa: E731
+            else:
+                step = self._pathway_step(pathway, compiled, state)
+            self._operations.append(Operation(self, kernel.when, kernel.order, step, kernel.name))
         for name, expression in self.summed.items():
             self._operations.append(self._summed_operation(name, expression, context))
+
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
+        """Clock-driven update over all synapses, each pathway over the synapses its events
+        reach, summed variables as two kernels (fused run)."""
+        from axonal.codegen.numba_target import SynapsesOfEvents
+        from axonal.network.fused import kernel_item
+
+        self._fused_queues: dict[str, tuple] = {}
+        items = []
+        for kernel, functions, pathway in self._kernels(context):
+            selection = (
+                "all"
+                if pathway is None
+                else SynapsesOfEvents(self._loop_pathway(pathway, context.state))
+            )
+            item = kernel_item(context, kernel, functions, selection, self.clock)
+            items.append((schedule_key(self, kernel.when, kernel.order), item))
+        for name, expression in self.summed.items():
+            summed = self._summed_items(name, expression, context)
+            if summed is None:
+                return None
+            items.extend(summed)
+        return items
+
+    def _summed_items(self, name: str, expression: Expression, context):
+        """``x_post = sum over synapses``: zero x over the group, then add each synapse's term."""
+        from axonal.network.fused import kernel_item
+
+        suffix = "_post" if name.endswith("_post") else "_pre"
+        group = self.target if suffix == "_post" else self.source
+        if getattr(group, "start", None) is not None:
+            return None  # a subgroup's kernel would run over the parent's first elements
+        variable = name[: -len(suffix)]
+        key = schedule_key(self, "before_groups", self.order)
+        zero, zero_functions = group.make_kernel(
+            f"summed_{variable}_zero",
+            KernelRole.STATE_UPDATE,
+            [Statement(variable, "=", Expression("0.0"))],
+            context,
+            when="before_groups",
+        )
+        add, add_functions = self.make_kernel(
+            f"summed_{name}",
+            KernelRole.STATE_UPDATE,
+            [Statement(name, "+=", expression)],
+            context,
+            when="before_groups",
+        )
+        return [
+            (key, kernel_item(context, zero, zero_functions, "all", self.clock)),
+            (key, kernel_item(context, add, add_functions, "all", self.clock)),
+        ]
+
+    def _connectivity(self, pathway: SynapticPathway, rows: int, storage: bool):
+        """CSR of the pathway: synapses sorted by their source neuron (stable), row pointers.
+
+        ``storage``: rows are the source's storage positions (a subgroup's parent), not its
+        own indices.
+        """
+        if storage:
+            by_neuron = self.variables["_pre_idx" if pathway.direction == "pre" else "_post_idx"]
+        else:
+            by_neuron = self.variables["i" if pathway.direction == "pre" else "j"]
+        order = np.argsort(by_neuron.values, kind="stable")
+        pointers = np.searchsorted(by_neuron.values[order], np.arange(rows + 1))
+        return order, pointers
+
+    def _delay_steps(self, pathway: SynapticPathway) -> np.ndarray:
+        values = self.variables[pathway.delay_variable].values
+        return np.round(values / self.clock.dt_).astype(np.int64)
+
+    def _loop_pathway(self, pathway: SynapticPathway, state: dict):
+        """The pathway as the compiled loop sees it; its queued spikes put in ``state``."""
+        from axonal.codegen.numba_target import SynapticPathway as LoopPathway
+        from axonal.network.fused import event_root
+
+        root, _ = event_root(pathway.events_source)
+        order, pointers = self._connectivity(pathway, root.N, storage=True)
+        prefix = f"{self.name}._{pathway.name}"
+        state[f"{prefix}_indptr"] = pointers
+        ids = None
+        if not np.array_equal(order, np.arange(len(order))):
+            ids = f"{prefix}_synapse_ids"
+            state[ids] = order
+        delays = self._delay_steps(pathway)
+        loop_pathway = LoopPathway(
+            f"{self.name}.{pathway.name}", root.name, f"{prefix}_indptr", ids, pathway.event
+        )
+        now = self.clock.timestep
+        queued = pathway.queue.snapshot()
+        pending = {step: a for step, a in queued.items() if step >= now}
+        # The ring buffer holds them during the run; fused_results puts back what is left.
+        stale = {step: a for step, a in queued.items() if step < now}
+        pathway.queue.restore(stale)
+        if not np.any(delays) and not pending:
+            return loop_pathway
+        delay_key = f"{prefix}_delay_steps"
+        sources = _queued_sources(pending, order, pointers, root.N)
+        uniform = len(delays) > 0 and np.all(delays == delays[0]) and sources is not None
+        state[delay_key] = int(delays[0]) if uniform else delays
+        loop_pathway = dataclasses.replace(
+            loop_pathway, delay=delay_key, heterogeneous_delays=not uniform
+        )
+        self._fused_queues[pathway.name] = (loop_pathway, order, pointers, stale)
+        if uniform:
+            content = sources
+        else:
+            content = {step: np.concatenate(arrays) for step, arrays in pending.items()}
+        slots = int(max([delays.max(initial=0), *(step - now for step in content)])) + 1
+        width = root.N if uniform else max([1024, *(len(a) for a in content.values())])
+        queue = np.zeros((slots, width), np.int64)
+        queued = np.zeros(slots, np.int64)
+        for step, entries in content.items():
+            queue[step - now, : len(entries)] = entries
+            queued[step - now] = len(entries)
+        name = loop_pathway.name
+        state[f"{name}._queue"], state[f"{name}._queue_n"] = queue, queued
+        state[f"{name}._queue_cursor"] = np.zeros(1, np.int64)
+        return loop_pathway
+
+    def fused_results(self, state: dict) -> None:
+        """Spikes still in the loop's ring buffers go back to the pathways' queues."""
+        now = self.clock.timestep
+        for name, (loop_pathway, order, pointers, stale) in self._fused_queues.items():
+            queue = self.pathways[name].queue
+            kept = dict(stale)  # never delivered: steps before the run's start
+            ring = state[f"{loop_pathway.name}._queue"]
+            queued = state[f"{loop_pathway.name}._queue_n"]
+            cursor = int(state[f"{loop_pathway.name}._queue_cursor"][0])
+            slots = len(queued)
+            for ahead in range(slots):
+                slot = (cursor + ahead) % slots
+                if queued[slot]:
+                    entries = ring[slot, : queued[slot]].copy()
+                    if not loop_pathway.heterogeneous_delays:
+                        entries = _rows(entries, order, pointers)
+                    kept[now + ahead] = [entries]
+            queue.restore(kept)
 
     def _check_model(self, context: RunContext) -> None:
         names, called = set(), set()
@@ -541,12 +685,8 @@ class Synapses(Group):
             self.clock,
             pathway.queue,
         )
-        by_neuron = self.variables["i" if pathway.direction == "pre" else "j"].values
-        order = np.argsort(by_neuron, kind="stable")
-        pointers = np.searchsorted(by_neuron[order], np.arange(len(source) + 1))
-        delays = np.round(self.variables[pathway.delay_variable].values / clock.dt_).astype(
-            np.int64
-        )
+        order, pointers = self._connectivity(pathway, len(source), storage=False)
+        delays = self._delay_steps(pathway)
         homogeneous = len(delays) == 0 or np.all(delays == delays[0])
         delay_steps = int(delays[0]) if homogeneous and len(delays) else delays
 
@@ -617,6 +757,37 @@ class Synapses(Group):
         return (
             f"<Synapses {self.name!r}: {self.source.name} -> {self.target.name}, {self.N} synapses>"
         )
+
+
+def _rows(sources: np.ndarray, order: np.ndarray, pointers: np.ndarray) -> np.ndarray:
+    """The synapses of ``sources``, row after row, in CSR order."""
+    starts = pointers[sources]
+    counts = pointers[sources + 1] - starts
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return order[np.repeat(starts, counts) + offsets]
+
+
+def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
+    """Queued synapses as the sources whose whole rows they are (a uniform delay's queue),
+    or None when some queued array is not a sequence of whole rows (delays changed)."""
+    if not pending:
+        return {}
+    position = np.empty(len(order), np.int64)
+    position[order] = np.arange(len(order))
+    found = {}
+    for step, arrays in pending.items():
+        sources = []
+        for synapses in arrays:
+            row = np.searchsorted(pointers, position[synapses], side="right") - 1
+            starts = np.flatnonzero(np.diff(row, prepend=-1) != 0)
+            candidates = row[starts]
+            if not np.array_equal(_rows(candidates, order, pointers), synapses):
+                return None
+            sources.append(candidates)
+        found[step] = np.concatenate(sources)
+        if len(found[step]) > rows:
+            return None
+    return found
 
 
 def _storage(group: Group, relative: np.ndarray) -> np.ndarray:

@@ -52,9 +52,12 @@ def _keeps_dimension(function: Callable, power: float = 1) -> None:
         dim = get_dimensions(array)
         result_dim = dim**power
         name = f"np.{function.__name__}"
-        if "initial" in kwargs:  # np.max(v, initial=0*mV): a value in the array's units
-            _same_dimension([array, kwargs["initial"]], name, allow_neutral=True)
-            kwargs["initial"] = _strip(kwargs["initial"])
+        # Values given alongside the array are in its units: np.max(v, initial=0*mV),
+        # np.diff(v, prepend=0*mV).
+        for keyword in ("initial", "prepend", "append"):
+            if keyword in kwargs:
+                _same_dimension([array, kwargs[keyword]], name, allow_neutral=True)
+                kwargs[keyword] = _strip(kwargs[keyword])
         out = kwargs.get("out")
         if out is None:
             return _wrap(function(_strip(array), *args, **kwargs), result_dim)

@@ -238,3 +238,34 @@ def test_a_label_that_would_not_survive_a_url_is_refused(project):
     assert completed.returncode == 2
     assert "The label 'my run/2' cannot be used" in completed.stderr
     assert records_in(project) == []
+
+
+def test_the_seed_given_to_axonal_is_recorded(project):
+    (project / "seeded.py").write_text("from axonal import seed\nseed(1234)\n")
+    completed = run_axonal("run", "seeded.py", cwd=project)
+    assert completed.returncode == 0, completed.stderr
+    assert store_of(project).get(label_of(completed))["seed"] == "1234"
+
+
+def test_ctrl_c_from_a_terminal_reaches_the_script_twice_and_is_recorded_once(project):
+    process, label = start_sleeper(project)
+    script_pid = store_of(project).get(label)["pid"]
+    os.kill(script_pid, signal.SIGINT)  # the terminal signals the whole process group ...
+    process.send_signal(signal.SIGINT)  # ... and `axonal run` forwards its own copy
+    process.wait(60)
+    assert process.returncode == 130
+    record = store_of(project).get(label)
+    assert record["status"] == "killed"
+    assert record["details"]["failure"] == "Interrupted (SIGINT)."
+
+
+def test_a_store_that_cannot_be_reached_stops_the_script_and_says_so(project):
+    (project / "late.py").write_text(
+        "import time\nfrom pathlib import Path\ntime.sleep(20)\nPath('done').write_text('x')\n"
+    )
+    completed = run_axonal(
+        "--store", "postgresql://nobody@127.0.0.1:1/none", "run", "late.py", cwd=project
+    )
+    assert completed.returncode == 2
+    assert "The record store postgresql://nobody@127.0.0.1:1/none failed" in completed.stderr
+    assert not (project / "done").exists()  # no record, no run

@@ -156,7 +156,11 @@ def _write_records(url: str, worker: int, count: int) -> None:
 
 
 def test_eight_processes_writing_at_once_lose_nothing(store_url):
-    RecordStore(store_url).ensure_schema()
+    setup = RecordStore(store_url)
+    setup.ensure_schema()
+    # No open connection may cross the fork: SQLite's locks are per process, and a child that
+    # closes an inherited connection can reset the write-ahead log under the others' feet.
+    setup.close()
     # fork: the workers start with SQLAlchemy imported, as a sweep's processes would have it.
     context = multiprocessing.get_context("fork")
     workers = [

@@ -110,3 +110,13 @@ def test_norm_initial_and_out():
     assert np.cumsum(V, out=out) is out and in_mV(out) == pytest.approx([3.0, 4.0, 6.0])
     with pytest.raises(DimensionMismatchError, match="other units"):
         np.cumsum(V, out=np.zeros(3) * ms)
+
+
+def test_diff_with_prepend_and_append_keeps_and_checks_units():
+    from axonal.units import DimensionMismatchError, mV, second
+
+    values = np.array([1.0, 3.0, 6.0]) * mV
+    np.testing.assert_allclose(np.diff(values, prepend=0 * mV) / mV, [1, 2, 3])
+    np.testing.assert_allclose(np.diff(values, append=10 * mV) / mV, [2, 3, 4])
+    with pytest.raises(DimensionMismatchError):
+        np.diff(values, prepend=0 * second)

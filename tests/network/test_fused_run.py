@@ -1,0 +1,147 @@
+"""The fused run (axonal/network/fused.py): one compiled call per run, stretches for progress
+reports, the compiled loop kept between runs, and the fallbacks to the Python loop."""
+
+import gc
+import logging
+
+import numpy as np
+import pytest
+
+import axonal
+from axonal import *
+from axonal.codegen.numba_target import NetworkLoop
+from axonal.codegen.targets import set_target
+from axonal.network.fused import loop_function_of
+from tests.test_targets_agree import CONSTANTS, assert_same, cuba_network, results
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage():
+    """Networks of a test die with it: default names (``neurongroup``) are free again."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+def numba_target():
+    set_target("numba")
+    yield
+    set_target("numpy")
+
+
+@pytest.fixture
+def loop_runs(monkeypatch):
+    """The steps of each call of a compiled network loop since the test began."""
+    calls = []
+    original = NetworkLoop.run
+
+    def counted(self, state, n_steps, *args, **kwargs):
+        calls.append(n_steps)
+        return original(self, state, n_steps, *args, **kwargs)
+
+    monkeypatch.setattr(NetworkLoop, "run", counted)
+    return calls
+
+
+def test_a_run_calls_the_compiled_loop_once(numba_target, loop_runs):
+    axonal.start_scope()
+    net, _ = cuba_network()
+    net.run(20 * ms, namespace=CONSTANTS)
+    assert loop_runs == [200]
+    net.run(5 * ms, namespace=CONSTANTS)
+    assert loop_runs == [200, 50]
+    assert len(loop_function_of(net)) == 1  # the second run reused the compiled loop
+    assert net.t_ == pytest.approx(25e-3)
+    assert defaultclock.timestep == 250
+
+
+def test_a_reported_run_returns_for_each_report_and_gives_the_same_results(numba_target, loop_runs):
+    axonal.start_scope()
+    net, monitors = cuba_network()
+    net.run(30 * ms, namespace=CONSTANTS)
+    whole = results(net, monitors)
+
+    axonal.start_scope()
+    net, monitors = cuba_network()
+    reports = []
+    net.run(
+        30 * ms,
+        namespace=CONSTANTS,
+        report=lambda elapsed, duration, done, wall: reports.append(float(done)),
+        report_period=0 * second,  # as often as possible: every stretch
+    )
+    assert sum(loop_runs[1:]) == 300 and len(loop_runs) > 2
+    assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) == len(loop_runs) - 1
+    assert_same(whole, results(net, monitors))
+
+
+def test_events_of_the_last_step_are_kept(numba_target):
+    axonal.start_scope()
+    G = SpikeGeneratorGroup(4, [1, 3, 2], [0.2, 0.2, 0.4] * ms)
+    H = NeuronGroup(4, "v : 1", threshold="v > 0", reset="v = 0")
+    S = Synapses(G, H, on_pre="v_post += 1")
+    S.connect(j="i")
+    net = Network(G, H, S)
+    net.run(0.3 * ms)
+    np.testing.assert_array_equal(G.events["spike"], [1, 3])
+    net.run(0.1 * ms)
+    np.testing.assert_array_equal(G.events["spike"], [])
+    np.testing.assert_array_equal(H.events["spike"], [1, 3])
+
+
+@pytest.mark.parametrize(
+    "extra, reason",
+    [
+        (lambda G: StateMonitor(G[1:], "I", record=0), "StateMonitor"),
+        (lambda G: SpikeMonitor(G, variables="v"), "SpikeMonitor"),
+        (lambda G: PoissonInput(G[1:], "v", 5, 10 * Hz, 0.1), "PoissonInput"),
+    ],
+)
+def test_what_cannot_be_fused_runs_in_python_and_says_why(extra, reason, numba_target, caplog):
+    axonal.start_scope()
+    G = NeuronGroup(2, "dv/dt = -v / (10*ms) : 1\nI = 2*v : 1", threshold="v > 1", reset="v=0")
+    net = Network(G, extra(G))
+    with caplog.at_level(logging.INFO, logger="axonal.network"):
+        net.run(1 * ms)
+    assert "runs in the Python loop" in caplog.text and reason in caplog.text
+    assert loop_function_of(net) == []
+
+
+def periodic_input():
+    G = SpikeGeneratorGroup(3, [0, 2, 1], [0.3, 0.3, 1.1] * ms, period=2 * ms)
+    H = NeuronGroup(3, "v : 1", threshold="v > 0.5", reset="v = 0")
+    S = Synapses(G, H, on_pre="v_post += 1", delay=0.2 * ms)
+    S.connect(j="i")
+    spikes, generated = SpikeMonitor(H), SpikeMonitor(G)
+    net = Network(G, H, S, spikes, generated)
+    for duration in (3.05 * ms, 0.05 * ms, 4 * ms):  # stops inside a period, between spikes
+        net.run(duration)
+    return spikes, generated
+
+
+def test_a_periodic_spike_generator_is_fused_and_keeps_its_place(loop_runs):
+    set_target("numpy")
+    expected = periodic_input()
+    set_target("numba")
+    try:
+        found = periodic_input()
+    finally:
+        set_target("numpy")
+    assert len(loop_runs) == 3
+    np.testing.assert_allclose(
+        expected[1].t / ms, [0.3, 0.3, 1.1, 2.3, 2.3, 3.1, 4.3, 4.3, 5.1, 6.3, 6.3]
+    )
+    for monitors in zip(expected, found, strict=True):
+        np.testing.assert_array_equal(monitors[1].i, monitors[0].i)
+        np.testing.assert_array_equal(monitors[1].t_, monitors[0].t_)
+
+
+def test_a_state_monitor_of_a_subexpression_is_fused(numba_target, loop_runs):
+    axonal.start_scope()
+    G = NeuronGroup(3, "dv/dt = (2 - v) / (10*ms) : 1\nI = 2*v - 1 : 1", method="exact")
+    G.v = [0, 0.5, 1]
+    M = StateMonitor(G, ["I", "v"], record=[0, 2])
+    Network(G, M).run(2 * ms)
+    assert loop_runs == [20]
+    np.testing.assert_array_equal(M.I_, 2 * M.v_ - 1)
+    np.testing.assert_allclose(M.v_[1], 2 - np.exp(-M.t_ / 0.01), rtol=1e-12)
