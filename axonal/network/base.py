@@ -156,7 +156,6 @@ class RunContext:
     """What ``before_run`` needs: the namespace to resolve external names in, and the target."""
 
     namespace: Mapping[str, object]
-    explicit_namespace: bool
     target: str
     state: dict[str, object]
     # For a fused run (see axonal.network.fused): the loop's time step, user functions by name.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from axonal.network.network import Network, _caller_namespace, collect
+from axonal.network.namespace import user_namespace
+from axonal.network.network import Network, collect
 from axonal.units import second
 
 
@@ -27,7 +28,7 @@ magic_network = _MagicNetwork()
 
 def run(duration, report=None, report_period=10 * second, namespace=None) -> None:
     """Simulate the objects the calling script created (since the last ``start_scope()``)."""
-    caller = _caller_namespace(1)
+    caller = user_namespace()
     magic_network.collect_from(caller)
     if not magic_network.objects:
         raise ValueError(
@@ -44,10 +45,10 @@ def run(duration, report=None, report_period=10 * second, namespace=None) -> Non
 
 def store(name: str = "default") -> None:
     """Store the state of the objects the calling script created, to ``restore(name)`` later."""
-    magic_network.collect_from(_caller_namespace(1))
+    magic_network.collect_from(user_namespace())
     magic_network.store(name)
 
 
 def restore(name: str = "default", restore_random_state: bool = False) -> None:
-    magic_network.collect_from(_caller_namespace(1))
+    magic_network.collect_from(user_namespace())
     magic_network.restore(name, restore_random_state=restore_random_state)

@@ -6,13 +6,13 @@ import copy
 import hashlib
 import sys
 import time
-from collections import ChainMap
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from axonal.network.base import Operation, RunContext, SimulationObject
 from axonal.network.clock import Clock, seconds_of
+from axonal.network.namespace import user_namespace
 from axonal.units import Quantity, get_dimensions, second
 
 # One description per run() in this process, for run records (axonal.records).
@@ -26,16 +26,6 @@ def run_summaries() -> list[dict]:
 
 class NetworkError(RuntimeError):
     """A run could not start or did not complete; the message says which object and why."""
-
-
-def _caller_namespace(depth: int) -> Mapping[str, object]:
-    """Locals then globals of the frame ``depth`` levels above the caller of this function.
-
-    This is the one place where axonal looks at a caller's frame: for the objects ``run()``
-    collects and for the constants the equations refer to.
-    """
-    frame = sys._getframe(depth + 1)
-    return ChainMap(dict(frame.f_locals), frame.f_globals)
 
 
 def _flatten(objects: Iterable) -> list[SimulationObject]:
@@ -57,7 +47,7 @@ def collect(namespace: Mapping[str, object] | None = None) -> list[SimulationObj
     from axonal.network.base import _Scope
 
     if namespace is None:
-        namespace = _caller_namespace(1)
+        namespace = user_namespace()
     seen: dict[int, SimulationObject] = {}
     for value in namespace.values():
         if (
@@ -118,7 +108,7 @@ class Network:
 
     # -- running ------------------------------------------------------------------------
     def run(
-        self, duration, report=None, report_period=10 * second, namespace=None, _depth: int = 0
+        self, duration, report=None, report_period=10 * second, namespace=None
     ) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
         from axonal.codegen.targets import current_target
@@ -127,9 +117,8 @@ class Network:
         if duration_s < 0:
             raise NetworkError(f"cannot run {self.name!r} for a negative duration ({duration})")
         report_every = seconds_of(report_period, "report_period")
-        explicit = namespace is not None
         if namespace is None:
-            namespace = _caller_namespace(_depth + 1)
+            namespace = user_namespace()
         active = [obj for obj in self.objects if obj.active]
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
@@ -142,10 +131,10 @@ class Network:
         if target == "numba":
             from axonal.network.fused import plan_fused_run
 
-            context = RunContext(namespace, explicit, target, state={})
+            context = RunContext(namespace, target, state={})
             fused = plan_fused_run(self, active, clocks, context, end)
         if fused is None:
-            context = RunContext(namespace, explicit, target, state={})
+            context = RunContext(namespace, target, state={})
             for obj in active:
                 obj.before_run(context)
             operations = sorted(
