@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from axonal.integrate import IntegrationError, state_update
@@ -148,7 +148,7 @@ def _matrix_exponential(matrix):
     return (vectors @ np.diag(np.exp(values)) @ np.linalg.inv(vectors)).real
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.lists(st.floats(-3, 3), min_size=7, max_size=7), st.floats(0.01, 1.0))
 def test_triangular_chain_matches_the_matrix_exponential(run, chain_update, values, dt):
     a, c, d, e, f, h, k = values

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from axonal.model import EquationError, Equations
@@ -237,6 +237,8 @@ def test_checker_agrees_with_quantity_arithmetic(code):
             value = eval(code, {"__builtins__": {}}, {**_QUANTITIES, **functions})  # noqa: S307
     except DimensionMismatchError:
         value = None
+    except (ZeroDivisionError, OverflowError):
+        assume(False)  # no value to compare dimensions with (d / (d - d))
     dims = {name: get_dimensions(quantity) for name, quantity in _QUANTITIES.items()}
     if value is None:
         with pytest.raises(EquationDimensionError):
