@@ -151,7 +151,7 @@ class Network:
             self.t_ = min(clock.t_ for clock in clocks) if clocks else end
             if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
                 self.t_ = end
-            _run_summaries.append(self._summary(active, start, context))
+            _run_summaries.append(self._summary(active, start, context, fused is not None))
 
     @staticmethod
     def _loop(
@@ -197,10 +197,14 @@ class Network:
         if reporter is not None:
             reporter(end, time.perf_counter() - wall_start)
 
-    def _summary(self, objects, start: float, context: RunContext) -> dict:
+    def _summary(self, objects, start: float, context: RunContext, fused: bool) -> dict:
+        from axonal.network.random import last_seed
+
         return {
             "network": self.name,
             "target": context.target,
+            "fused": fused,  # one compiled loop for the whole run
+            "seed": last_seed(),
             "start": start,
             "duration": self.t_ - start,
             "dt": sorted({obj.clock.dt_ for obj in objects}),

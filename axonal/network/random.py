@@ -23,6 +23,11 @@ def register_numba_seed(hook) -> None:
         hook(_last_seed[0])
 
 
+def last_seed() -> int | None:
+    """The value of the last ``seed()`` call (None before any, or after ``seed(None)``)."""
+    return _last_seed[0] if _last_seed else None
+
+
 def seed(value: int | None = None) -> None:
     """Seed the random numbers of every target (``None``: fresh entropy)."""
     np.random.seed(value)

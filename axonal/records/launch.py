@@ -53,8 +53,8 @@ def _script_traceback(script: str) -> str:
 def last_seed() -> Any:
     """The last value the script gave axonal's `seed()`, or None (read after the run, so
     that nothing is imported for scripts that never load the simulator)."""
-    seeds = getattr(sys.modules.get("axonal.network.random"), "_last_seed", None)
-    return seeds[-1] if seeds else None
+    reader = getattr(sys.modules.get("axonal.network.random"), "last_seed", None)
+    return None if reader is None else reader()
 
 
 def run(script: str, arguments: list[str]) -> dict[str, Any]:

@@ -118,3 +118,15 @@ def test_seed_makes_random_numbers_repeat():
     first = np.random.rand(3)
     seed(4)
     assert np.array_equal(first, np.random.rand(3))
+
+
+def test_run_summaries_say_what_ran():
+    from axonal.network.network import run_summaries
+
+    start_scope()
+    seed(21)
+    net = Network(NetworkOperation(lambda: None))
+    net.run(1 * ms)
+    summary = run_summaries()[-1]
+    assert summary["seed"] == 21 and summary["target"] == "numpy" and not summary["fused"]
+    assert summary["duration"] == pytest.approx(0.001)
