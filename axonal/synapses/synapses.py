@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 
+from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.state_updates import cached_state_update
@@ -563,33 +564,38 @@ class Synapses(Group):
             items.extend(summed)
         return items
 
-    def _summed_items(self, name: str, expression: Expression, context):
-        """``x_post = sum over synapses``: zero x over the group, then add each synapse's term."""
-        from axonal.network.fused import kernel_item
-
+    def _summed_kernels(self, name: str, expression: Expression, context):
+        """``x_post = sum over synapses``: a kernel zeroing x over the group, then one adding
+        each synapse's term through the index (writes through an index accumulate)."""
         suffix = "_post" if name.endswith("_post") else "_pre"
         group = self.target if suffix == "_post" else self.source
-        if getattr(group, "start", None) is not None:
-            return None  # a subgroup's kernel would run over the parent's first elements
         variable = name[: -len(suffix)]
-        key = schedule_key(self, "before_groups", self.order)
-        zero, zero_functions = group.make_kernel(
+        zero = group.make_kernel(
             f"summed_{variable}_zero",
             KernelRole.STATE_UPDATE,
             [Statement(variable, "=", Expression("0.0"))],
             context,
             when="before_groups",
         )
-        add, add_functions = self.make_kernel(
+        add = self.make_kernel(
             f"summed_{name}",
             KernelRole.STATE_UPDATE,
             [Statement(name, "+=", expression)],
             context,
             when="before_groups",
         )
+        return group, zero, add
+
+    def _summed_items(self, name: str, expression: Expression, context):
+        from axonal.network.fused import kernel_item
+
+        group, zero, add = self._summed_kernels(name, expression, context)
+        if getattr(group, "start", None) is not None:
+            return None  # a subgroup's kernel would run over the parent's first elements
+        key = schedule_key(self, "before_groups", self.order)
         return [
-            (key, kernel_item(context, zero, zero_functions, "all", self.clock)),
-            (key, kernel_item(context, add, add_functions, "all", self.clock)),
+            (key, kernel_item(context, *zero, "all", self.clock)),
+            (key, kernel_item(context, *add, "all", self.clock)),
         ]
 
     def _connectivity(self, pathway: SynapticPathway, rows: int, storage: bool):
@@ -723,18 +729,19 @@ class Synapses(Group):
         return step
 
     def _summed_operation(self, name: str, expression: Expression, context) -> Operation:
-        suffix = "_post" if name.endswith("_post") else "_pre"
-        group = self.target if suffix == "_post" else self.source
-        variable = group.variables[name[: -len(suffix)]]
-        index = self.variables["j" if suffix == "_post" else "i"]
-        start = getattr(group, "start", 0)
-        namespace = context.namespace if self.namespace is None else self.namespace
+        group, (zero, zero_functions), (add, add_functions) = self._summed_kernels(
+            name, expression, context
+        )
+        zero = compile_kernel(zero, zero_functions, context.target)
+        add = compile_kernel(add, add_functions, context.target)
+        start = getattr(group, "start", None)
+        # A subgroup's variable lives in its parent's array: zero only the subgroup's part.
+        positions = ALL_ELEMENTS if start is None else np.arange(start, start + len(group))
+        state = context.state
 
         def update():
-            values = self.evaluate(expression, np.arange(self.N), namespace=namespace)
-            values = np.broadcast_to(values, (self.N,))
-            sums = np.bincount(index.values, weights=values, minlength=len(group))
-            variable.values[start : start + len(group)] = sums
+            zero(state, positions)
+            add(state)
 
         return Operation(self, "before_groups", self.order, update, f"{self.name}.summed_{name}")
 

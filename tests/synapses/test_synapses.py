@@ -116,3 +116,15 @@ def test_errors_name_the_synapses():
     S3.connect()
     with pytest.raises(DimensionMismatchError, match="syn_units"):
         run(defaultclock.dt)
+
+
+def test_summed_variable_into_a_subgroup_leaves_the_rest_of_the_group_alone():
+    start_scope()
+    source = NeuronGroup(2, "x : 1")
+    source.x = "i + 1"
+    target = NeuronGroup(4, "total : 1")
+    target.total = 7
+    S = Synapses(source, target[2:], "total_post = x_pre : 1 (summed)")
+    S.connect()
+    run(defaultclock.dt)
+    assert list(target.total[:]) == [7, 7, 3, 3]
