@@ -25,6 +25,7 @@ bit-identical to the NumPy target's.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -199,11 +200,20 @@ def _cache_key(inputs: tuple) -> tuple | None:
 
 @dataclass(frozen=True)
 class _FlatSelection:
-    """Elements 0..n-1 (``indices`` None) or ``indices[0:n]``; code strings."""
+    """Elements start..n-1 (``indices`` None) or ``indices[0:n]``; code strings."""
 
     n: str
     indices: str | None = None
     parallel: bool = False  # elements independent: prange may split them between threads
+    start: str | None = None  # first element (None: 0); only without ``indices``
+
+
+@dataclass(frozen=True)
+class _HitFlag:
+    """Where a threshold's loop records only WHETHER some element meets the condition:
+    ``flag |= condition``, evaluated without branches so that the loop vectorises."""
+
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -221,7 +231,8 @@ def _open_loop(selection, indent: str) -> tuple[list[str], str]:
     if isinstance(selection, _FlatSelection):
         if selection.indices is None:
             loop = "prange" if selection.parallel else "range"
-            return [f"{indent}for _e in {loop}({selection.n}):"], indent + "    "
+            bounds = selection.n if selection.start is None else f"{selection.start}, {selection.n}"
+            return [f"{indent}for _e in {loop}({bounds}):"], indent + "    "
         inner = indent + "    "
         return [
             f"{indent}for _k in range({selection.n}):",
@@ -250,6 +261,69 @@ def _flatten_selection(selection, indent: str) -> tuple[list[str], _FlatSelectio
     filling, inner = _open_loop(selection, indent)
     lines += [*filling, f"{inner}_flat[_m] = _e", f"{inner}_m += 1"]
     return lines, _FlatSelection("_m", "_flat")
+
+
+# ---------------------------------------------------------------------------------------------
+# Threshold conditions without branches
+
+# Elements a threshold tests together: a block is first tested with branch-free code, which
+# vectorises, and scanned for its events in element order only when one element meets the
+# condition (most blocks have none: CUBA's 4000-neuron scan took 0.45x the time of one
+# branching loop). Fixed, so that the compiler knows the trip count.
+THRESHOLD_BLOCK = 64
+# Elements per chunk of a threshold split between threads: each chunk collects its events in
+# its own part of the event buffer, and the parts are joined in chunk order, so the events
+# come out in ascending order whatever the number of threads. A multiple of THRESHOLD_BLOCK.
+THRESHOLD_CHUNK = 64 * THRESHOLD_BLOCK
+
+
+class _BranchFree(ast.NodeTransformer):
+    """``and``/``or`` and chained comparisons as ``&``/``|`` on booleans (no short circuit)."""
+
+    def __init__(self, dtypes: Mapping[str, str]):
+        self.dtypes = dtypes
+
+    def boolean(self, node: ast.expr) -> ast.expr:
+        """``node`` branch-free, as a boolean (``!= 0`` added where it is a number)."""
+        boolean = isinstance(node, ast.BoolOp)  # made of booleans below
+        dtype = "bool" if boolean else expression_dtype(Expression(ast.unparse(node)), self.dtypes)
+        node = self.visit(node)
+        if dtype == "bool":
+            return node
+        return ast.Compare(left=node, ops=[ast.NotEq()], comparators=[ast.Constant(0)])
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        operator = ast.BitAnd() if isinstance(node.op, ast.And) else ast.BitOr()
+        result = self.boolean(node.values[0])
+        for value in node.values[1:]:
+            result = ast.BinOp(left=result, op=operator, right=self.boolean(value))
+        return result
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        node = self.generic_visit(node)
+        if len(node.ops) == 1:
+            return node
+        operands = [node.left, *node.comparators]
+        pairs = [
+            ast.Compare(left=left, ops=[op], comparators=[right])
+            for left, op, right in zip(operands, node.ops, operands[1:], strict=False)
+        ]
+        result = pairs[0]
+        for pair in pairs[1:]:
+            result = ast.BinOp(left=result, op=ast.BitAnd(), right=pair)
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        if isinstance(node.op, ast.Not):
+            return ast.UnaryOp(op=ast.Not(), operand=self.boolean(node.operand))
+        return self.generic_visit(node)
+
+
+def branch_free_condition(condition: Expression, dtypes: Mapping[str, str]) -> Expression:
+    """``condition`` evaluated in full, as the NumPy target does (``logical_and`` and friends),
+    so that a loop testing it has no branch; ``dtypes`` gives the dtype of each name."""
+    tree = _BranchFree(dtypes).boolean(ast.parse(condition.code, mode="eval").body)
+    return Expression(ast.unparse(ast.fix_missing_locations(tree)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,7 +540,7 @@ class _KernelCode:
 
     def parallelisable(self) -> bool:
         """Whether elements may run on different threads with unchanged results."""
-        calls: set[str] = set()
+        calls: set[str] = set(self.condition.functions if self.condition is not None else ())
         for statement in self.statements:
             calls |= statement.expr.functions
             if statement.condition is not None:
@@ -477,10 +551,30 @@ class _KernelCode:
         )
         return not (self.statement_wise or indexed_writes or calls & set(RANDOM_FUNCTIONS))
 
+    def scans_in_blocks(self) -> bool:
+        """Whether a threshold may test its elements twice, and in full (see THRESHOLD_BLOCK):
+        it writes nothing but temporaries, draws no random numbers and calls no user function
+        (whose side effects, or errors on arguments a short circuit would have avoided, are
+        unknown)."""
+        calls: set[str] = set()
+        for statement in self.statements:
+            if not statement.temporary:
+                return False
+            calls |= statement.expr.functions
+            if statement.condition is not None:
+                calls |= statement.condition.functions
+        if self.condition is not None:
+            calls |= self.condition.functions
+        return not self.statement_wise and all(
+            name not in RANDOM_FUNCTIONS
+            and self.function_forms.get(name) == NUMBA_FUNCTION_FORMS.get(name)
+            for name in calls
+        )
+
     # -- code -------------------------------------------------------------------------------
 
-    def lines(self, selection, events: tuple[str, str] | None, indent: str) -> list[str]:
-        """The kernel's code; for a THRESHOLD kernel, ``events`` = (array, count) to append to."""
+    def _shared_loads(self, indent: str) -> list[str]:
+        """The kernel's comment, then shared variables read once into locals."""
         lines = [f"{indent}# {self.kernel.role.value}"]
         for name in self._used_names():
             ref = self.kernel.variables.get(name)
@@ -489,6 +583,11 @@ class _KernelCode:
                     lines.append(
                         f"{indent}{self._local(name)} = {self.arguments.array(ref.array)}[0]"
                     )
+        return lines
+
+    def lines(self, selection, events: tuple[str, str] | None, indent: str) -> list[str]:
+        """The kernel's code; for a THRESHOLD kernel, ``events`` = (array, count) to append to."""
+        lines = self._shared_loads(indent)
         if self.statement_wise:
             lines += self._statement_wise_lines(selection, events, indent)
         else:
@@ -559,6 +658,10 @@ class _KernelCode:
         return [f"{indent}{write[0]}", *regather]
 
     def _event_lines(self, condition, forms, events, indent: str) -> list[str]:
+        if isinstance(events, _HitFlag):
+            known = {name: ref.dtype for name, ref in self.kernel.variables.items()}
+            eager = branch_free_condition(condition, {**known, **self._buffer_dtypes()})
+            return [f"{indent}{events.flag} |= {self._print(eager, forms)}"]
         array, count = events
         return [
             f"{indent}if {self._print(condition, forms)}:",
@@ -650,6 +753,61 @@ class _KernelCode:
             lines += loop
             lines += self._event_lines(self.condition, forms, events, inner)
         return lines
+
+    def threshold_lines(
+        self, size: str, events: tuple[str, str], indent: str, parallel: bool = False
+    ) -> list[str]:
+        """A THRESHOLD kernel over elements 0..size-1, its events appended in ascending order
+        to ``events`` = (array, count array), the count stored in ``count array[0]``.
+
+        With ``parallel``, chunks of THRESHOLD_CHUNK elements are scanned on different threads
+        (only for kernels that scan in blocks, and parallelisable ones)."""
+        array, count_array = events
+        if not self.scans_in_blocks():
+            # The plain loop: tests each element once, in order (random draws stay in order).
+            body = self.lines(_FlatSelection(size), (array, "_count"), indent)
+            return [f"{indent}_count = 0", *body, f"{indent}{count_array}[0] = _count"]
+        lines = self._shared_loads(indent)
+        if not (parallel and self.parallelisable()):
+            lines.append(f"{indent}_count = 0")
+            lines += self._block_scan_lines("0", size, (array, "_count"), indent)
+            return [*lines, f"{indent}{count_array}[0] = _count"]
+        p, chunk = self.prefix, THRESHOLD_CHUNK
+        inner = indent + "    "
+        lines += [
+            f"{indent}{p}n_chunks = ({size} + {chunk - 1}) // {chunk}",
+            f"{indent}{p}found = np.empty({p}n_chunks, np.int64)",
+            f"{indent}for {p}chunk in prange({p}n_chunks):",
+            f"{inner}{p}start = {p}chunk * {chunk}",
+            f"{inner}{p}count = {p}start",  # the chunk's events go to its own elements' places
+            *self._block_scan_lines(
+                f"{p}start", f"min({p}start + {chunk}, {size})", (array, f"{p}count"), inner
+            ),
+            f"{inner}{p}found[{p}chunk] = {p}count - {p}start",
+            # Joined in chunk order; each part moves down (or stays), never over one unread.
+            f"{indent}_count = 0",
+            f"{indent}for {p}chunk in range({p}n_chunks):",
+            f"{inner}for _q in range({p}found[{p}chunk]):",
+            f"{inner}    {array}[_count + _q] = {array}[{p}chunk * {chunk} + _q]",
+            f"{inner}_count += {p}found[{p}chunk]",
+            f"{indent}{count_array}[0] = _count",
+        ]
+        return lines
+
+    def _block_scan_lines(self, start: str, stop: str, events, indent: str) -> list[str]:
+        """Elements start..stop-1 tested in blocks of THRESHOLD_BLOCK (see there)."""
+        p, block = self.prefix, THRESHOLD_BLOCK
+        whole, inner = f"{p}whole", indent + "    "
+        elements = _FlatSelection(f"{p}block + {block}", start=f"{p}block")
+        return [
+            f"{indent}{whole} = {start} + ({stop} - {start}) // {block} * {block}",
+            f"{indent}for {p}block in range({start}, {whole}, {block}):",
+            f"{inner}{p}hit = False",
+            *self._fused_lines(elements, _HitFlag(f"{p}hit"), inner),
+            f"{inner}if {p}hit:",
+            *self._fused_lines(elements, events, inner + "    "),
+            *self._fused_lines(_FlatSelection(stop, start=whole), events, indent),
+        ]
 
     def _shared_statement_lines(self, statement: Statement, forms, indent: str) -> list[str]:
         """A shared variable's assignment, evaluated once (its value must be the same for all)."""
@@ -1060,9 +1218,7 @@ class _LoopPrinter:
             return code.lines(_FlatSelection(size, parallel=parallel), None, indent)
         events, count = event_keys(item.kernel.owner, item.kernel.event)
         events, count = self.arguments.array(events), self.arguments.array(count)
-        lines = [f"{indent}_count = 0"]
-        lines += code.lines(_FlatSelection(size), (events, "_count"), indent)
-        return [*lines, f"{indent}{count}[0] = _count"]
+        return code.threshold_lines(size, (events, count), indent, parallel=self.parallel)
 
     def _recording_lines(self, number: int, recording: SpikeRecording, indent: str):
         events, count = self._events(
