@@ -234,17 +234,18 @@ def _plan(network, objects, clocks, context) -> FusedRun:
         keyed.extend(items)
     keyed.sort(key=lambda pair: pair[0])  # stable: an object's items keep their order
     items = tuple(item for _, item in keyed)
-    sizes = [
-        context.state[f"{item.kernel.owner}.N"]
+    parallel = frozenset(
+        item.kernel.owner
         for item in items
-        if item.kernel is not None and item.selection == "all"
-    ]
-    parallel = max(sizes, default=0) >= PARALLEL_MIN_ELEMENTS
+        if item.kernel is not None
+        and item.selection == "all"
+        and context.state[f"{item.kernel.owner}.N"] >= PARALLEL_MIN_ELEMENTS
+    )
     loop = _compiled_loop(network, items, context.functions, target, parallel)
     return FusedRun(objects, clocks, context, items, loop)
 
 
-def _compiled_loop(network, items, functions: dict, target, parallel: bool):
+def _compiled_loop(network, items, functions: dict, target, parallel: frozenset[str]):
     """The NetworkLoop of ``items``, kept on the network so a repeated run generates nothing."""
     cache = network.__dict__.setdefault("_fused_loops", {})
     key = (items, parallel, tuple(sorted((name, id(f)) for name, f in functions.items())))
@@ -253,9 +254,6 @@ def _compiled_loop(network, items, functions: dict, target, parallel: bool):
     implementations = {name: f.numba_function() for name, f in functions.items()}
     try:
         loop = target.generate_network_loop(items, implementations, parallel=parallel)
-        if parallel and "prange(" not in loop.source:
-            # Nothing to split between threads: the serial function compiles faster.
-            loop = target.generate_network_loop(items, implementations, parallel=False)
     except target.NumbaTargetError as error:
         raise FusedScheduleError(str(error)) from None
     cache[key] = (loop, dict(functions))  # functions kept alive: their ids stay theirs
