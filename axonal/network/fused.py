@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Callable
 
@@ -35,9 +36,12 @@ logger = logging.getLogger("axonal.network")
 
 # Steps of the first stretch of a reported run; later stretches aim at the report period.
 _FIRST_STRETCH = 100
-# Splitting a kernel between threads costs about 0.2 ms per step (Numba's thread pool):
-# worth it only for groups this large (CUBA's 4000 neurons ran 8x slower with it).
+# Kernels of groups at least this large are split between threads (state updates, thresholds;
+# see generate_network_loop). Starting a split costs 2-40 us per kernel and step on an idle
+# 2-core machine (Numba's OpenMP layer), while a kernel over 4000 neurons takes about 1 us.
 PARALLEL_MIN_ELEMENTS = 100_000
+# How long the machine's load is sampled before a run with threads (see threads_for_run).
+_LOAD_SAMPLE_SECONDS = 0.1
 
 
 class FusedScheduleError(ValueError):
@@ -156,6 +160,45 @@ def clock_times(recorded_t: np.ndarray, clock: Clock) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
+# Threads
+
+
+def busy_cores(seconds: float = _LOAD_SAMPLE_SECONDS) -> float | None:
+    """How many cores other processes kept busy over the next ``seconds`` (from /proc/stat;
+    None where it does not exist). This process sleeps meanwhile, so it does not count."""
+    try:
+        before = _cpu_times()
+        time.sleep(seconds)
+        after = _cpu_times()
+    except OSError:
+        return None
+    elapsed = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(elapsed)
+    if total <= 0:
+        return None
+    idle = elapsed[3] + elapsed[4]  # idle, iowait
+    return (total - idle) / total * (os.cpu_count() or 1)
+
+
+def _cpu_times() -> list[int]:
+    with open("/proc/stat") as stat:
+        return [int(field) for field in stat.readline().split()[1:9]]
+
+
+def threads_for_run(requested: int) -> int:
+    """How many of ``requested`` threads a run splits its kernels between: those the cores
+    left idle by other processes can take. Every thread waits for the others at the end of
+    each split kernel, so a thread that shares its core with another process stalls them all
+    (CUBA 64k on a loaded 2-core machine ran 25x SLOWER on two threads than on one). The
+    results do not depend on the choice."""
+    busy = busy_cores()
+    if busy is None:
+        return requested
+    spare = (os.cpu_count() or 1) - busy
+    return max(1, min(requested, int(spare + 0.5)))
+
+
+# ---------------------------------------------------------------------------------------------
 # Planning and running
 
 
@@ -170,6 +213,21 @@ class FusedRun:
         self.every = {id(c): int(round(c.dt_ / self.dt)) for c in clocks}
 
     def run(self, end: float, reporter, report_every: float) -> None:
+        if "prange(" not in self.loop.source:
+            self._run(end, reporter, report_every)
+            return
+        import numba
+
+        requested = numba.get_num_threads()
+        threads = threads_for_run(requested)
+        logger.info("the compiled loop splits its largest kernels between %d thread(s)", threads)
+        numba.set_num_threads(threads)
+        try:
+            self._run(end, reporter, report_every)
+        finally:
+            numba.set_num_threads(requested)
+
+    def _run(self, end: float, reporter, report_every: float) -> None:
         total = self.base.steps_until(end)
         first = self.base.timestep
         done = 0

@@ -17,6 +17,7 @@ from axonal import ms
 from axonal.codegen import numba_target
 from axonal.codegen.numba_target import (
     THRESHOLD_BLOCK,
+    NetworkLoop,
     ScheduledItem,
     SpikeRecording,
     branch_free_condition,
@@ -223,12 +224,21 @@ def test_large_groups_run_on_threads_in_the_fused_run_with_unchanged_results(
     set_target("numba")
     monkeypatch.setattr(fused, "PARALLEL_MIN_ELEMENTS", 300)  # the 300 neurons, not the rest
     monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(fused, "busy_cores", lambda: 0.0)  # an idle machine: all threads
+    used = []
+    original_run = NetworkLoop.run
+    monkeypatch.setattr(
+        NetworkLoop,
+        "run",
+        lambda *a, **k: (used.append(numba.get_num_threads()), original_run(*a, **k)),
+    )
     for n_threads in (1, 2):
         threads(n_threads)
         axonal.start_scope()
         net, monitors = cuba_network()
         net.run(20 * ms, namespace=CONSTANTS)
         assert_same(reference, results(net, monitors))
+        assert used[-1] == n_threads and numba.get_num_threads() == n_threads
         (loop,) = loop_function_of(net)
         kernels = [part.split("\n")[0] for part in loop.source.split("# ")[1:]]
         on_threads = [part.split("\n")[0] for part in loop.source.split("# ") if "prange(" in part]
@@ -244,3 +254,21 @@ def test_small_groups_stay_serial_in_the_fused_run(numba_run):
     (loop,) = loop_function_of(net)
     assert "prange(" not in loop.source and "parallel=False" in loop.source
     assert fused.PARALLEL_MIN_ELEMENTS > 300
+
+
+@pytest.mark.parametrize(
+    "busy, expected", [(0.0, 2), (0.4, 2), (0.6, 1), (1.5, 1), (2.0, 1), (None, 2)]
+)
+def test_a_run_takes_only_the_threads_that_idle_cores_can_run(busy, expected, monkeypatch):
+    monkeypatch.setattr(fused.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(fused, "busy_cores", lambda: busy)
+    assert fused.threads_for_run(2) == expected
+    assert fused.threads_for_run(1) == 1
+
+
+def test_the_busy_cores_are_measured_from_the_cpu_times(monkeypatch):
+    samples = iter([[100, 0, 50, 800, 50, 0, 0, 0], [160, 0, 70, 900, 70, 0, 0, 0]])
+    monkeypatch.setattr(fused, "_cpu_times", lambda: next(samples))
+    monkeypatch.setattr(fused.os, "cpu_count", lambda: 2)
+    # 80 of 200 ticks busy over both cores: 0.8 cores
+    assert fused.busy_cores(0.0) == pytest.approx(0.8)
