@@ -90,6 +90,7 @@ def _threshold_network(n: int, condition: str, statements=()):
         "y": VariableRef("y", VariableKind.ARRAY, array="G.y"),
         "flag": VariableRef("flag", VariableKind.ARRAY, dtype="bool", array="G.flag"),
         "level": VariableRef("level", VariableKind.CONSTANT),
+        "i": VariableRef("i", VariableKind.INDEX, dtype="int64", array="G.i"),  # as in groups
     }
     update = Kernel(
         "G.update", "G", KernelRole.STATE_UPDATE,
@@ -107,7 +108,7 @@ def _threshold_network(n: int, condition: str, statements=()):
     rng = np.random.default_rng(n)
     state = {
         "G.N": n, "G.x": 0.05 + 0.9 * rng.random(n), "G.y": 0.05 + 0.9 * rng.random(n),
-        "G.flag": np.zeros(n, bool), "level": 0.97,
+        "G.flag": np.zeros(n, bool), "level": 0.97, "G.i": np.arange(n),
     }  # fmt: skip
     items = [ScheduledItem(update), ScheduledItem(threshold)]
     return [*items, ScheduledItem(None, SpikeRecording("M", "G"))], state
@@ -119,7 +120,7 @@ def test_thresholds_find_the_events_of_numpy_in_order_at_every_block_edge(n, par
     monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # several chunks
     items, state = _threshold_network(n, "x > level and flag or y > 0.924")
     loop, numba_state, recorded = _assert_same_run(items, state, 40, 1e-4, parallel=parallel)
-    assert "_hit |=" in loop.source
+    assert "_hit |=" in loop.source and "np.uint64" in loop.source
     assert ("prange(" in loop.source) == parallel
     if n == 1000:
         indices, times = recorded["M"]
@@ -133,6 +134,15 @@ def test_a_threshold_with_subexpressions_scans_in_blocks(parallel, monkeypatch):
     items, state = _threshold_network(700, "_s > 0.6 and not flag", statements)
     loop, _, recorded = _assert_same_run(items, state, 30, 1e-4, parallel=parallel)
     assert "_hit |=" in loop.source and len(recorded["M"][0]) > 10
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_threshold_on_the_element_index_computes_with_signed_values(parallel, monkeypatch):
+    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    items, state = _threshold_network(300, "x > 0.9 and (i - 100) % 3 == 1")
+    loop, _, recorded = _assert_same_run(items, state, 20, 1e-4, parallel=parallel)
+    assert "_hit |=" in loop.source.split("# threshold")[1]
+    assert len(recorded["M"][0]) > 10 and set(recorded["M"][0] % 3) == {2}
 
 
 def test_a_threshold_drawing_random_numbers_stays_one_serial_scan():
@@ -252,7 +262,7 @@ def test_small_groups_stay_serial_in_the_fused_run(numba_run):
     net, _ = cuba_network()
     net.run(1 * ms, namespace=CONSTANTS)
     (loop,) = loop_function_of(net)
-    assert "prange(" not in loop.source and "parallel=False" in loop.source
+    assert "prange(" not in loop.source and "parallel=True" not in loop.source
     assert fused.PARALLEL_MIN_ELEMENTS > 300
 
 
