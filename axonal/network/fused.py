@@ -40,8 +40,11 @@ _FIRST_STRETCH = 100
 # see generate_network_loop). Starting a split costs 2-40 us per kernel and step on an idle
 # 2-core machine (Numba's OpenMP layer), while a kernel over 4000 neurons takes about 1 us.
 PARALLEL_MIN_ELEMENTS = 100_000
-# How long the machine's load is sampled before a run with threads (see threads_for_run).
+# How long the machine's load is sampled before a run with threads (see threads_for_run), and
+# for how long the answer serves later runs (many short runs would otherwise each wait).
 _LOAD_SAMPLE_SECONDS = 0.1
+_LOAD_KEPT_SECONDS = 10.0
+_last_load: list[float] = []  # [time of the sample, busy cores]
 
 
 class FusedScheduleError(ValueError):
@@ -191,7 +194,12 @@ def threads_for_run(requested: int) -> int:
     each split kernel, so a thread that shares its core with another process stalls them all
     (CUBA 64k on a loaded 2-core machine ran 25x SLOWER on two threads than on one). The
     results do not depend on the choice."""
-    busy = busy_cores()
+    now = time.monotonic()
+    if _last_load and now - _last_load[0] < _LOAD_KEPT_SECONDS:
+        busy = _last_load[1]
+    else:
+        busy = busy_cores()
+        _last_load[:] = [] if busy is None else [now, busy]
     if busy is None:
         return requested
     spare = (os.cpu_count() or 1) - busy

@@ -235,6 +235,7 @@ def test_large_groups_run_on_threads_in_the_fused_run_with_unchanged_results(
     monkeypatch.setattr(fused, "PARALLEL_MIN_ELEMENTS", 300)  # the 300 neurons, not the rest
     monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     monkeypatch.setattr(fused, "busy_cores", lambda: 0.0)  # an idle machine: all threads
+    monkeypatch.setattr(fused, "_last_load", [])
     used = []
     original_run = NetworkLoop.run
     monkeypatch.setattr(
@@ -272,8 +273,24 @@ def test_small_groups_stay_serial_in_the_fused_run(numba_run):
 def test_a_run_takes_only_the_threads_that_idle_cores_can_run(busy, expected, monkeypatch):
     monkeypatch.setattr(fused.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(fused, "busy_cores", lambda: busy)
+    monkeypatch.setattr(fused, "_last_load", [])
     assert fused.threads_for_run(2) == expected
     assert fused.threads_for_run(1) == 1
+
+
+def test_the_load_is_sampled_again_only_after_a_while(monkeypatch):
+    samples = []
+    monkeypatch.setattr(fused, "busy_cores", lambda: samples.append(1) or 0.0)
+    monkeypatch.setattr(fused, "_last_load", [])
+    clock = [100.0]
+    monkeypatch.setattr(fused.time, "monotonic", lambda: clock[0])
+    fused.threads_for_run(2)
+    clock[0] += fused._LOAD_KEPT_SECONDS / 2
+    fused.threads_for_run(2)
+    assert len(samples) == 1
+    clock[0] += fused._LOAD_KEPT_SECONDS
+    fused.threads_for_run(2)
+    assert len(samples) == 2
 
 
 def test_the_busy_cores_are_measured_from_the_cpu_times(monkeypatch):
