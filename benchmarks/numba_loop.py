@@ -2,8 +2,10 @@
 
 Prints JSON: compile seconds with an empty cache and with a warm cache (a second process),
 run seconds, spikes and mean rate. Usage: ``python benchmarks/numba_loop.py [--duration 1]
-[--neurons 4000] [--repeats 3] [--parallel]``; ``AXONAL_CACHE_DIR`` is set to a fresh
-folder for the run. Also measures a hand-written Numba CUBA loop on the same state, side by side.
+[--neurons 4000] [--repeats 3] [--parallel [--threads N]]``; ``AXONAL_CACHE_DIR`` is set to a
+fresh folder for the run. Also measures a hand-written Numba CUBA loop on the same state, side
+by side, and the CPU seconds of the threshold's scan alone (``threshold_scan_cpu_seconds``:
+the loop with four more copies of the threshold kernel, minus the loop, over four).
 """
 
 from __future__ import annotations
@@ -213,6 +215,36 @@ def _timed(function, repeats):
     return statistics.median(wall), statistics.median(cpu)
 
 
+def threshold_scan_seconds(state, n_steps: int, repeats: int, parallel: bool) -> float:
+    """CPU seconds of CUBA's threshold scan over ``n_steps``: the loop run with four extra
+    copies of the threshold (events of their own, unused), minus the loop, divided by four."""
+    import dataclasses
+
+    from axonal.codegen.numba_target import ScheduledItem, generate_network_loop
+
+    items = cuba_kernels()
+    threshold = items[1].kernel
+    copies = [
+        ScheduledItem(dataclasses.replace(threshold, name=f"copy{k}", event=f"copy{k}"))
+        for k in range(4)
+    ]
+    loops = [
+        generate_network_loop(schedule, parallel=parallel)
+        for schedule in (items, [*items[:2], *copies, *items[2:]])
+    ]
+    for loop in loops:
+        loop.run(_fresh(state), 1, 0.0, DT)
+    cpu = {id(loop): [] for loop in loops}
+    for _ in range(repeats):  # interleaved: both see the same machine
+        for loop in loops:
+            run_state = _fresh(state)
+            started = time.process_time()
+            loop.run(run_state, n_steps, 0.0, DT)
+            cpu[id(loop)].append(time.process_time() - started)
+    plain, with_copies = (statistics.median(cpu[id(loop)]) for loop in loops)
+    return (with_copies - plain) / len(copies)
+
+
 def measure(
     duration: float, neurons: int, repeats: int, parallel: bool, hand_written: bool
 ) -> dict:
@@ -249,6 +281,8 @@ def measure(
     if not hand_written:
         return result
     result["per_step_overhead_us_cpu"] = round(per_step_overhead(), 4)
+    scan = threshold_scan_seconds(state, n_steps, max(repeats, 5), parallel)
+    result["threshold_scan_cpu_seconds"] = round(scan, 4)
     hand = hand_written_loop()
     started = time.perf_counter()
     hand(_fresh(state), 0)
@@ -306,11 +340,18 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=1.0)
     parser.add_argument("--neurons", type=int, default=4000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parallel", action="store_true", help="prange in state updates")
+    parser.add_argument(
+        "--parallel", action="store_true", help="state updates and thresholds on threads"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="Numba threads (--parallel)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--hand-written", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
+        if options.threads is not None:
+            import numba
+
+            numba.set_num_threads(options.threads)
         measured = measure(
             options.duration, options.neurons, options.repeats, options.parallel,
             options.hand_written,
@@ -329,7 +370,8 @@ def main() -> None:
 
     print(json.dumps({
         "model": "CUBA",
-        "target": "numba, generated loop, " + ("prange" if options.parallel else "1 thread"),
+        "target": "numba, generated loop, "
+        + (f"threads ({options.threads or 'all'})" if options.parallel else "1 thread"),
         "neurons": options.neurons, "duration_s": options.duration, "dt_s": DT,
         "synapses": cold["synapses"],
         "build_seconds": cold["build_seconds"],
@@ -348,6 +390,7 @@ def main() -> None:
         "hand_written_compile_seconds_cold": timed["hand_written_compile_seconds"],
         "spikes": timed["spikes"], "rate_hz": timed["rate_hz"],
         "per_step_overhead_us_cpu": timed["per_step_overhead_us_cpu"],
+        "threshold_scan_cpu_seconds": timed["threshold_scan_cpu_seconds"],
         "numba": numba.__version__, "numpy": np.__version__,
     }, indent=1))  # fmt: skip
 
