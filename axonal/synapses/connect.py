@@ -45,59 +45,66 @@ def sparse_sample(
     Returns (row, candidate) pairs, sorted by row and then candidate; rows are int32 and
     candidates int32 when they fit. Draws the number per row from the binomial distribution,
     then that many distinct candidates uniformly, so the cost follows the number of pairs made,
-    not the number of candidates. The rows are sampled a piece at a time (the random numbers
-    are drawn in the same order as in one piece), so the temporaries stay small.
+    not the number of candidates. Each row's pairs go straight to their final place (the
+    counts say where), a piece of rows at a time, with the random numbers drawn in the order
+    one piece would draw them: no temporary grows with the number of pairs.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     starts = np.asarray(starts, dtype=np.int64)
     if p >= 0.25:
         return _dense_sample(starts, lengths, p)
     counts = np.random.binomial(lengths, p)
+    begins = np.cumsum(counts) - counts
     width = int(lengths.max()) + 1 if len(lengths) else 1
+    low, high = int(starts.min(initial=0)), int((starts + lengths).max(initial=0))
+    rows = np.empty(int(counts.sum()), np.int32)
+    candidates = np.empty(len(rows), index_dtype(low, high))
+
+    def place(keys: np.ndarray, row_of: np.ndarray) -> np.ndarray:
+        """Write sorted distinct keys (local row * width + offset) to their rows' places;
+        the number found for each local row."""
+        local, offsets = np.divmod(keys, width)
+        found = np.bincount(local, minlength=len(row_of))
+        row = row_of[local]
+        candidates[begins[row] + _rank_in_runs(found)] = starts[row] + offsets
+        return found
+
+    have = np.zeros(len(lengths), np.int64)  # distinct candidates found per row so far
     bounds = row_chunks(counts, SAMPLE_CHUNK)
-    keys = []  # per piece of rows: sorted distinct (row - first row) * width + offset
     for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
         local_rows = np.repeat(np.arange(stop - first), counts[first:stop])
+        rows[begins[first] : begins[first] + len(local_rows)] = local_rows + first
         offsets = _draw_offsets(lengths[first:stop], local_rows)
-        keys.append(_unique(local_rows * width + offsets))
-    # Draws with replacement can repeat a candidate: draw again for the rows that lost one,
-    # all rows at once (as one piece would), then give each piece its new draws.
-    while True:
-        have = (
-            np.concatenate(
-                [
-                    np.bincount(k // width, minlength=stop - first)
-                    for k, first, stop in zip(keys, bounds[:-1], bounds[1:], strict=True)
-                ]
-            )
-            if keys
-            else np.zeros(0, np.int64)
-        )
-        missing = counts - have
-        if not missing.any():
-            break
+        have[first:stop] = place(_unique(local_rows * width + offsets), np.arange(first, stop))
+    # Draws with replacement can repeat a candidate: draw again for all rows that lost one
+    # (in row order, as before), and merge the new draws into those rows, a piece at a time.
+    while np.any(missing := counts - have):
         extra_rows = np.repeat(np.arange(len(lengths)), missing)
         extra = _draw_offsets(lengths, extra_rows)
-        cuts = np.searchsorted(extra_rows, bounds)
-        for piece, (first, low, high) in enumerate(
-            zip(bounds[:-1], cuts[:-1], cuts[1:], strict=True)
-        ):
-            if high > low:
-                added = (extra_rows[low:high] - first) * width + extra[low:high]
-                keys[piece] = _unique(np.concatenate([keys[piece], added]))
-    total = int(counts.sum())
-    low = int(starts.min()) if len(starts) else 0
-    high = int((starts + lengths).max()) if len(starts) else 0
-    rows = np.empty(total, np.int32)
-    candidates = np.empty(total, index_dtype(low, high))
-    done = 0
-    for piece, first in enumerate(bounds[:-1]):
-        piece_keys, keys[piece] = keys[piece], None  # freed as the output grows
-        found_rows = piece_keys // width + first
-        rows[done : done + len(piece_keys)] = found_rows
-        candidates[done : done + len(piece_keys)] = starts[found_rows] + piece_keys % width
-        done += len(piece_keys)
+        short = np.flatnonzero(missing)
+        bounds = row_chunks(counts[short], SAMPLE_CHUNK)
+        for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            rows_here = short[first:stop]
+            local = np.repeat(np.arange(len(rows_here)), have[rows_here])
+            held = candidates[ranges(begins[rows_here], have[rows_here])] - starts[rows_here][local]
+            low = np.searchsorted(extra_rows, rows_here[0])
+            high = np.searchsorted(extra_rows, rows_here[-1], side="right")
+            added = np.searchsorted(rows_here, extra_rows[low:high]) * width + extra[low:high]
+            keys = _unique(np.concatenate([local * width + held, added]))
+            have[rows_here] = place(keys, rows_here)
     return rows, candidates
+
+
+def _rank_in_runs(run_lengths: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of consecutive elements: [2, 3] gives [0, 1, 0, 1, 2]."""
+    return np.arange(run_lengths.sum()) - np.repeat(
+        np.cumsum(run_lengths) - run_lengths, run_lengths
+    )
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` for each k, one after another."""
+    return np.repeat(starts, lengths) + _rank_in_runs(lengths)
 
 
 def _draw_offsets(lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -140,11 +147,7 @@ def _chunked_ranges(lengths: np.ndarray):
     bounds = row_chunks(lengths, CHUNK_PAIRS)
     for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
         chunk = lengths[first:stop]
-        rows = np.repeat(np.arange(first, stop), chunk)
-        starts = np.repeat(np.cumsum(chunk) - chunk, chunk)
-        offsets = np.arange(len(rows)) - starts
-        del starts
-        yield rows, offsets
+        yield np.repeat(np.arange(first, stop), chunk), _rank_in_runs(chunk)
 
 
 def _concat(arrays: list[np.ndarray], dtype=np.int64) -> np.ndarray:

@@ -10,6 +10,7 @@ from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.state_updates import cached_state_update
+from axonal.groups.variables import Variable
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -24,6 +25,7 @@ from axonal.synapses.connect import (
     pairs_by_condition,
     pairs_by_generator,
     parse_generator,
+    ranges,
 )
 from axonal.synapses.connectivity import PIECE, csr, index_counts
 from axonal.synapses.spike_queue import SpikeQueue
@@ -35,6 +37,29 @@ _ALLOWED_FLAGS = {
     "subexpression": {"summed", "shared", "constant over dt"},
     "parameter": {"constant", "shared"},
 }
+
+
+class SynapseCounts(Variable):
+    """``N_incoming``/``N_outgoing``: for each synapse, how many synapses its target/source
+    neuron has. Counted when first read (by a user or a kernel), kept until the synapses
+    change: most models never read them, and they would cost 4 bytes per synapse each."""
+
+    def __init__(self, variables: dict, index_name: str, group, **fields):
+        self._variables, self._index_name, self._group = variables, index_name, group
+        self._counted = None
+        super().__init__(dtype="int32", kind="index", read_only=True, **fields)
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._counted is None:
+            indices = self._variables[self._index_name].values
+            counts = index_counts(indices, len(self._group)).astype(np.int32)
+            self._counted = counts[indices]
+        return self._counted
+
+    @values.setter
+    def values(self, values) -> None:
+        self._counted = values  # None: count again when next read
 
 
 class SynapticPathway:
@@ -104,8 +129,15 @@ class Synapses(Group):
         self.equations.check_flags(_ALLOWED_FLAGS, owner=self.name)
         self.multisynaptic_index = multisynaptic_index
         # 32-bit indices: half the memory per synapse, and no group has 2**31 neurons.
-        for index_name in ("_pre_idx", "_post_idx", "i", "j", "N_incoming", "N_outgoing"):
+        for index_name in ("_pre_idx", "_post_idx", "i", "j"):
             self.add_variable(index_name, dtype="int32", kind="index", read_only=True)
+        for count_name, index_name, group in (
+            ("N_incoming", "j", target),
+            ("N_outgoing", "i", source),
+        ):
+            self.variables[count_name] = SynapseCounts(
+                self.variables, index_name, group, name=count_name, owner=self.name
+            )
         if multisynaptic_index is not None:
             self.add_variable(multisynaptic_index, dtype="int32", kind="index", read_only=True)
         self.summed: dict[str, Expression] = {}
@@ -462,14 +494,7 @@ class Synapses(Group):
             grown = np.zeros(new, dtype=variable.values.dtype)
             grown[:old] = variable.values
             variable.values = grown
-        # Storage positions equal the indices unless the group is a subgroup: share the array.
-        for storage, index, group in (
-            ("_pre_idx", "i", self.source),
-            ("_post_idx", "j", self.target),
-        ):
-            start = getattr(group, "start", 0)
-            indices = v[index].values
-            v[storage].values = indices if start == 0 else indices + np.int32(start)
+        self._share_storage_indices(compute=True)
         if self.multisynaptic_index is not None:
             if isinstance(copies, int):
                 numbers = np.arange(added) % max(copies, 1)
@@ -482,12 +507,21 @@ class Synapses(Group):
             if isinstance(value, str):
                 self.set_values(variable.name, np.arange(old, new), value)
         self._N = new
-        for name, index, group in (
-            ("N_incoming", "j", self.target),
-            ("N_outgoing", "i", self.source),
+        v["N_incoming"].values = v["N_outgoing"].values = None  # counted again when read
+
+    def _share_storage_indices(self, compute: bool = False) -> None:
+        """Storage positions equal the indices unless the group is a subgroup: one array.
+        ``compute``: also (re)compute a subgroup's positions from its indices."""
+        v = self.variables
+        for storage, index, group in (
+            ("_pre_idx", "i", self.source),
+            ("_post_idx", "j", self.target),
         ):
-            indices = v[index].values
-            v[name].values = index_counts(indices, len(group)).astype(np.int32)[indices]
+            start = getattr(group, "start", 0)
+            if start == 0:
+                v[storage].values = v[index].values
+            elif compute:
+                v[storage].values = v[index].values + np.int32(start)
 
     # -- reading and setting by (i, j) ---------------------------------------------------------
     def storage_indices(self, item):
@@ -798,15 +832,21 @@ class Synapses(Group):
 
     def state_arrays(self) -> dict[str, object]:
         arrays = super().state_arrays()
+        for name in ("N_incoming", "N_outgoing"):
+            del arrays[name]  # counted from i and j again
         arrays["_queues"] = {name: p.queue.snapshot() for name, p in self.pathways.items()}
         arrays["_N"] = self._N
         return arrays
 
     def restore_arrays(self, state) -> None:
+        """Take the arrays of ``state`` (a copy the caller gives away), sharing the storage
+        indices with i/j again where they are the same."""
         self._N = state["_N"]
         for name, variable in self.variables.items():
             if name in state:
-                variable.values = np.array(state[name])
+                variable.values = np.asarray(state[name])
+        self._share_storage_indices()
+        self.variables["N_incoming"].values = self.variables["N_outgoing"].values = None
         for name, snapshot in state["_queues"].items():
             self.pathways[name].queue.restore(snapshot)
 
@@ -829,9 +869,7 @@ class Synapses(Group):
 def _rows(sources: np.ndarray, order: np.ndarray | None, pointers: np.ndarray) -> np.ndarray:
     """The synapses of ``sources``, row after row, in CSR order (see ``csr``)."""
     starts = pointers[sources]
-    counts = pointers[sources + 1] - starts
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    positions = np.repeat(starts, counts) + offsets
+    positions = ranges(starts, pointers[sources + 1] - starts)
     return positions if order is None else order[positions]
 
 
