@@ -20,9 +20,9 @@ from axonal.model.ir import Expression
 # Pairs evaluated at once when a condition must be checked for every pair: a few arrays of this
 # many 8-byte values live at a time, 8 MB each.
 CHUNK_PAIRS = 1 << 20
-# Draws made at once when connecting sparsely: their temporaries (about 2 MB an array) stay far
-# below the synapses' own arrays.
-SAMPLE_CHUNK = 1 << 18
+# Draws made at once when connecting sparsely: their temporaries (0.5 MB an array) stay far
+# below the synapses' own arrays (larger pieces were no faster).
+SAMPLE_CHUNK = 1 << 16
 
 PairEvaluator = Callable[[Expression, np.ndarray, np.ndarray], np.ndarray]
 
