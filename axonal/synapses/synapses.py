@@ -831,9 +831,11 @@ class Synapses(Group):
         return self._operations
 
     def state_arrays(self) -> dict[str, object]:
-        arrays = super().state_arrays()
-        for name in ("N_incoming", "N_outgoing"):
-            del arrays[name]  # counted from i and j again
+        arrays = {  # N_incoming and N_outgoing are not read (that would count them)
+            name: variable.values
+            for name, variable in self.variables.items()
+            if variable.is_stored and not isinstance(variable, SynapseCounts)
+        }
         arrays["_queues"] = {name: p.queue.snapshot() for name, p in self.pathways.items()}
         arrays["_N"] = self._N
         return arrays
