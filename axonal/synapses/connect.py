@@ -1,9 +1,10 @@
 """Pairs to connect: all-to-all, by condition and probability, by generator, without a Python loop.
 
-Every function here returns two index arrays (pre, post), relative to the source and target
-groups, and evaluates expressions through ``evaluate(expression, pre, post)``, which the
+Every function here returns two int32 index arrays (pre, post), relative to the source and
+target groups, and evaluates expressions through ``evaluate(expression, pre, post)``, which the
 Synapses object supplies (it knows the variables and the namespace). Nothing is connected
-here: the caller checks the pairs and then adds them in one step.
+here: the caller checks the pairs and then adds them in one step. Temporaries are made a piece
+at a time, so that connecting needs little more memory than the synapses themselves.
 """
 
 from __future__ import annotations
@@ -87,9 +88,11 @@ def sparse_sample(
             rows_here = short[first:stop]
             local = np.repeat(np.arange(len(rows_here)), have[rows_here])
             held = candidates[ranges(begins[rows_here], have[rows_here])] - starts[rows_here][local]
-            low = np.searchsorted(extra_rows, rows_here[0])
-            high = np.searchsorted(extra_rows, rows_here[-1], side="right")
-            added = np.searchsorted(rows_here, extra_rows[low:high]) * width + extra[low:high]
+            mine = slice(
+                np.searchsorted(extra_rows, rows_here[0]),
+                np.searchsorted(extra_rows, rows_here[-1], side="right"),
+            )
+            added = np.searchsorted(rows_here, extra_rows[mine]) * width + extra[mine]
             keys = _unique(np.concatenate([local * width + held, added]))
             have[rows_here] = place(keys, rows_here)
     return rows, candidates
