@@ -9,6 +9,7 @@ import numpy as np
 from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations, is_boolean_expression
@@ -247,6 +248,12 @@ class Synapses(Group):
                     )
                     prelude.append(Statement(name, "=", renamed, temporary=True))
                     refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+                    continue
+                if isinstance(variable, LinkedVariable):  # read through both indices
+                    through = self.variables[index]
+                    refs[name] = variable.reference(
+                        name, context.state, through=(through.key, through.values)
+                    )
                     continue
                 index_key = self.variables[index].key
                 refs[name] = VariableRef(
