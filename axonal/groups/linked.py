@@ -9,6 +9,7 @@ positions when the elements do not coincide. A linked variable is read-only.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,7 +80,7 @@ class LinkedVariable(Variable):
 
     def __init__(self, name: str, group, dimensions, dtype, flags):
         self.name, self.owner, self.size = name, group.name, group.N
-        self.group_variables = group.variables  # where index='k' finds k
+        self._group = weakref.ref(group)  # where index='k' finds k (weak: no reference cycle)
         self.dimensions, self.declared_dtype = dimensions, dtype
         self.kind, self.read_only, self.expression = "linked", True, None
         self.flags = frozenset(flags)
@@ -180,7 +181,8 @@ class LinkedVariable(Variable):
         return index.astype(np.int64, copy=False)
 
     def _index_variable(self, name: str) -> np.ndarray:
-        variable = self.group_variables.get(name)
+        group = self._group()
+        variable = group.variables.get(name) if group is not None else None
         if variable is None or isinstance(variable, LinkedVariable) or variable.values is None:
             raise LinkedVariableError(
                 f"the index of {self.describe()} names {name!r}, which is not a variable "

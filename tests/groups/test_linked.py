@@ -10,6 +10,7 @@ from axonal.network.fused import loop_function_of
 
 TARGETS = ["numpy", "numba"]
 
+
 LEAKY = """
 dv/dt = (x - v) / tau : volt
 x : volt (linked)

@@ -9,6 +9,7 @@ from axonal.network.fused import loop_function_of
 
 TARGETS = ["numpy", "numba"]
 
+
 # Brian 2.9.0 (numpy target), same script with `from brian2 import *`: G.v after the run and
 # the monitor's rows (time x neuron, mV), printed by /work/refenv/bin/python.
 BRIAN_V_END_MV = [0.5, 0.5, 0.1, -0.9, -1.9, 0.5, 0.5, 0.5, 0.5, 0.5]
