@@ -87,6 +87,12 @@ class Group(SimulationObject):
         if equation.name in self.variables:
             raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
         if "linked" in equation.flags:
+            if equation.flags != {"linked"}:
+                others = ", ".join(sorted(equation.flags - {"linked"}))
+                raise LinkedVariableError(
+                    f"{self.name}: {equation.name} is (linked); the flag cannot be combined with "
+                    f"others ({others}): a linked variable is whatever its source is"
+                )
             variable = LinkedVariable(
                 equation.name, self, equation.dimensions, equation.dtype, equation.flags
             )

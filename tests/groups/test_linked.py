@@ -263,6 +263,26 @@ def test_code_cannot_write_a_linked_variable(target):
         run(0.1 * ms)
 
 
+def test_linked_takes_no_other_flag():
+    start_scope()
+    with pytest.raises(LinkedVariableError, match=r"cannot be combined with others \(shared\)"):
+        NeuronGroup(2, "x : volt (linked, shared)")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_synapses_cannot_write_a_linked_variable(target):
+    set_target(target)
+    start_scope()
+    source = NeuronGroup(2, "I : volt")
+    G = NeuronGroup(2, "x : volt (linked)", threshold="True")
+    G.x = linked_var(source, "I")
+    S = Synapses(G, G, on_pre="x_post += 1*mV")
+    S.connect()
+    with pytest.raises(PermissionError, match="writes to the read-only variable 'x_post'"):
+        run(0.1 * ms)
+    assert np.all(source.I_ == 0)
+
+
 def test_units_must_match():
     start_scope()
     source = NeuronGroup(2, "I : amp", name="current")
@@ -319,8 +339,8 @@ BRIAN_X_AT_10MS_MV = [25.939941502901643, 10.149861892041926, 20.299723784083852
 BRIAN_Y_AT_15MS_MV = [9.364490014082099, 9.947085385320987, 5.940703149790595]
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_same_results_as_brian2(target):
+def brian_script_results(target: str) -> dict:
+    """The script Brian 2.9.0 ran (see above), on ``target``."""
     set_target(target)
     start_scope()
     defaultclock.dt = 0.1 * ms
@@ -338,8 +358,20 @@ def test_same_results_as_brian2(target):
     S = SpikeMonitor(G)
     H[1:3].run_regularly("v += (i + 1)*mV", dt=5 * ms, order=-1)
     run(20 * ms)
-    np.testing.assert_allclose(S.t / ms, BRIAN_SPIKE_TIMES_MS, rtol=1e-12)
-    assert list(S.i) == BRIAN_SPIKE_INDICES
-    np.testing.assert_allclose(G.y / mV, BRIAN_Y_END_MV, rtol=1e-10)
-    np.testing.assert_allclose(M.x[:, 100] / mV, BRIAN_X_AT_10MS_MV, rtol=1e-10)
-    np.testing.assert_allclose(M.y[:, 150] / mV, BRIAN_Y_AT_15MS_MV, rtol=1e-10)
+    return {"t": S.t_, "i": S.i, "y": G.y_, "trace_x": M.x_, "trace_y": M.y_}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_same_results_as_brian2(target):
+    results = brian_script_results(target)
+    np.testing.assert_allclose(results["t"] * 1e3, BRIAN_SPIKE_TIMES_MS, rtol=1e-12)
+    assert list(results["i"]) == BRIAN_SPIKE_INDICES
+    np.testing.assert_allclose(results["y"] * 1e3, BRIAN_Y_END_MV, rtol=1e-10)
+    np.testing.assert_allclose(results["trace_x"][:, 100] * 1e3, BRIAN_X_AT_10MS_MV, rtol=1e-10)
+    np.testing.assert_allclose(results["trace_y"][:, 150] * 1e3, BRIAN_Y_AT_15MS_MV, rtol=1e-10)
+
+
+def test_numpy_and_numba_give_identical_results():
+    on_numpy, on_numba = brian_script_results("numpy"), brian_script_results("numba")
+    for name, values in on_numpy.items():
+        np.testing.assert_array_equal(on_numba[name], values, err_msg=name)
