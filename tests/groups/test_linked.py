@@ -134,6 +134,26 @@ def test_a_link_to_a_linked_variable_reads_the_original():
     np.testing.assert_allclose(end.y / mV, [3, 0])
 
 
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_group_linked_to_itself_reads_values_from_before_the_update(target):
+    """Pairs pulled together: x is the partner's y, read before anyone is updated, so with
+    Euler the difference within a pair shrinks by (1 - 2 dt/tau) each step."""
+    set_target(target)
+    start_scope()
+    G = NeuronGroup(
+        4,
+        "dy/dt = (x - y) / (1*ms) : 1\nx : 1 (linked)",
+        method="euler",
+    )
+    G.y = [1.0, 0.0, 5.0, 3.0]
+    G.x = linked_var(G, "y", index=[1, 0, 3, 2])
+    run(1 * ms)
+    shrink = (1 - 2 * 0.1) ** 10
+    np.testing.assert_allclose(G.y[0] - G.y[1], 1 * shrink, rtol=1e-12)
+    np.testing.assert_allclose(G.y[2] - G.y[3], 2 * shrink, rtol=1e-12)
+    np.testing.assert_allclose([G.y[0] + G.y[1], G.y[2] + G.y[3]], [1, 8], rtol=1e-12)
+
+
 def test_relinking_points_the_variable_elsewhere():
     start_scope()
     a, b = NeuronGroup(2, "I : volt"), NeuronGroup(2, "I : volt")
@@ -185,7 +205,10 @@ def test_a_state_monitor_records_what_the_link_reads(target):
         assert len(loop_function_of(net)) == 1  # one compiled loop, monitor included
 
 
-def test_a_spike_monitor_records_linked_values():
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_spike_monitor_records_linked_values(target):
+    """(An event monitor recording variables runs in the Python loop: kernel by kernel.)"""
+    set_target(target)
     start_scope()
     source, G = linked_ramps()
     spikes = SpikeMonitor(G, variables="x")

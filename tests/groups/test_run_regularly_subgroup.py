@@ -38,6 +38,22 @@ def test_only_the_subgroup_is_set_with_its_own_index(target):
 
 
 @pytest.mark.parametrize("target", TARGETS)
+def test_the_python_loop_gives_the_same(target):
+    """A network operation keeps the run in the Python loop: kernels are called one by one."""
+    set_target(target)
+    start_scope()
+    G = NeuronGroup(10, "dv/dt = 1*volt/second : volt")
+    G[2:5].run_regularly("v = -i*mV", dt=0.2 * ms)
+    M = StateMonitor(G, "v", record=True)
+    calls = []
+    operation = network_operation(lambda: calls.append(1))
+    net = Network(G, M, operation)
+    net.run(0.5 * ms)
+    assert len(calls) == 5 and not loop_function_of(net)
+    np.testing.assert_allclose(M.v.T / mV, BRIAN_TRACE_MV, atol=1e-12)
+
+
+@pytest.mark.parametrize("target", TARGETS)
 def test_N_is_the_subgroup_size_and_updates_accumulate(target):
     set_target(target)
     start_scope()
