@@ -154,14 +154,21 @@ def test_a_group_linked_to_itself_reads_values_from_before_the_update(target):
     np.testing.assert_allclose([G.y[0] + G.y[1], G.y[2] + G.y[3]], [1, 8], rtol=1e-12)
 
 
-def test_relinking_points_the_variable_elsewhere():
+@pytest.mark.parametrize("target", TARGETS)
+def test_relinking_between_runs_points_the_variable_elsewhere(target):
+    set_target(target)
     start_scope()
     a, b = NeuronGroup(2, "I : volt"), NeuronGroup(2, "I : volt")
-    a.I, b.I = 1 * mV, 2 * mV
-    G = NeuronGroup(2, "x : volt (linked)")
+    a.I, b.I = [1, 2] * mV, [3, 4] * mV
+    G = NeuronGroup(2, "dv/dt = x / ms : volt\nx : volt (linked)", method="euler")
     G.x = linked_var(a, "I")
-    G.x = linked_var(b, "I")
-    np.testing.assert_allclose(G.x / mV, [2, 2])
+    net = Network(a, b, G)
+    net.run(1 * ms)
+    np.testing.assert_allclose(G.v / mV, [1, 2], rtol=1e-12)
+    G.x = linked_var(b, "I", index=[1, 1])
+    np.testing.assert_allclose(G.x / mV, [4, 4])
+    net.run(1 * ms)
+    np.testing.assert_allclose(G.v / mV, [5, 6], rtol=1e-12)
 
 
 @pytest.mark.parametrize("target", TARGETS)
