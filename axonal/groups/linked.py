@@ -93,10 +93,6 @@ class LinkedVariable(Variable):
             return self.declared_dtype
         return self.source()[0].dtype
 
-    @property
-    def is_linked(self) -> bool:
-        return self.target is not None
-
     def describe(self) -> str:
         return f"{self.owner}.{self.name}"
 
@@ -114,9 +110,12 @@ class LinkedVariable(Variable):
             self.target = previous
             raise
 
-    def source(self) -> tuple[Variable, np.ndarray | str | None]:
+    def source(self, _chain: tuple = ()) -> tuple[Variable, np.ndarray | str | None]:
         """The stored variable read, and the storage position each element reads in it:
         an int array, None (element k reads position k) or SHARED_SOURCE."""
+        if self in _chain:
+            names = " -> ".join(v.describe() for v in (*_chain, self))
+            raise LinkedVariableError(f"linked variables link to each other in a loop: {names}")
         if self.target is None:
             raise LinkedVariableError(
                 f"{self.describe()} is a linked variable that is not linked to anything; "
@@ -126,9 +125,7 @@ class LinkedVariable(Variable):
         variable = group.variables[name]
         where = f"{group.name}.{name}"
         if isinstance(variable, LinkedVariable):
-            if variable is self:
-                raise LinkedVariableError(f"{self.describe()} cannot be linked to itself")
-            variable, positions = variable.source()
+            variable, positions = variable.source((*_chain, self))
         elif variable.kind in ("array", "index"):
             positions = None
         elif variable.kind == "shared":
@@ -138,7 +135,7 @@ class LinkedVariable(Variable):
                 f"cannot link {self.describe()} to {where}: {where} is a {variable.kind}, "
                 "not a stored variable"
             )
-        local = self._source_elements(len(group), where)
+        local = self._source_elements(group, where)
         offset = getattr(group, "start", 0)
         if positions is SHARED_SOURCE:
             return variable, SHARED_SOURCE
@@ -148,9 +145,9 @@ class LinkedVariable(Variable):
         storage = local + offset
         return variable, storage if positions is None else positions[storage]
 
-    def _source_elements(self, source_size: int, where: str) -> np.ndarray | None:
-        """The element of the source each element reads (None: the same-numbered one)."""
-        index = self.target.index
+    def _source_elements(self, group, where: str) -> np.ndarray | None:
+        """The element of ``group`` each element reads (None: the same-numbered one)."""
+        index, source_size = self.target.index, len(group)
         if index is None:
             if source_size == self.size:
                 return None
@@ -159,7 +156,7 @@ class LinkedVariable(Variable):
             raise LinkedVariableError(
                 f"cannot link {self.describe()} ({self.size} elements) to {where} "
                 f"({source_size} elements): the sizes differ; give index= with the element "
-                f"of {where.split('.')[0]} that each element of {self.owner} reads"
+                f"of {group.name} that each element of {self.owner} reads"
             )
         if isinstance(index, str):
             index = self._index_variable(index)
@@ -193,7 +190,7 @@ class LinkedVariable(Variable):
     @property
     def values(self) -> np.ndarray:
         variable, positions = self.source()
-        if isinstance(positions, str):
+        if positions is SHARED_SOURCE:
             linked = np.full(self.size, variable.values[0])
         elif positions is None:
             linked = variable.values.view()
@@ -216,7 +213,7 @@ class LinkedVariable(Variable):
         """
         variable, positions = self.source()
         state[variable.key] = variable.values
-        if isinstance(positions, str):
+        if positions is SHARED_SOURCE:
             return VariableRef(
                 name,
                 VariableKind.SHARED,

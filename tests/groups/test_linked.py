@@ -154,6 +154,22 @@ def test_a_group_linked_to_itself_reads_values_from_before_the_update(target):
     np.testing.assert_allclose([G.y[0] + G.y[1], G.y[2] + G.y[3]], [1, 8], rtol=1e-12)
 
 
+def test_links_in_a_loop_are_refused():
+    start_scope()
+    source = NeuronGroup(2, "I : volt")
+    A = NeuronGroup(2, "x : volt (linked)", name="A")
+    B = NeuronGroup(2, "y : volt (linked)", name="B")
+    with pytest.raises(LinkedVariableError, match=r"in a loop: A.x -> A.x"):
+        A.x = linked_var(A, "x")
+    with pytest.raises(LinkedVariableError, match=r"A.x is a linked variable that is not linked"):
+        B.y = linked_var(A, "x")
+    A.x = linked_var(source, "I")
+    B.y = linked_var(A, "x", index=[1, 0])
+    with pytest.raises(LinkedVariableError, match=r"in a loop: A.x -> B.y -> A.x"):
+        A.x = linked_var(B, "y")
+    assert A.variables["x"].target.group is source  # the refused link changed nothing
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_relinking_between_runs_points_the_variable_elsewhere(target):
     set_target(target)
