@@ -403,7 +403,7 @@ class Group(SimulationObject):
                 prelude.append(Statement(name, "=", variable.expression, temporary=True))
                 refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
             elif isinstance(variable, LinkedVariable):
-                refs[name] = variable.reference(name, context.state)
+                variable.add_to_kernel(name, refs, prelude, context)
             elif variable is not None:
                 refs[name] = VariableRef(
                     name,

@@ -9,13 +9,15 @@ positions when the elements do not coincide. A linked variable is read-only.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from axonal.groups.variables import Variable
-from axonal.model.ir import VariableKind, VariableRef
+from axonal.model.dependencies import substitute_names
+from axonal.model.ir import Expression, Statement, VariableKind, VariableRef
 
 # The positions of a link to a shared variable: every element reads its one value.
 SHARED_SOURCE = "shared"
@@ -91,7 +93,7 @@ class LinkedVariable(Variable):
         """The source's dtype once linked (kernels read its array), else the declared one."""
         if self.target is None:
             return self.declared_dtype
-        return self.source()[0].dtype
+        return self.source()[1].dtype
 
     def describe(self) -> str:
         return f"{self.owner}.{self.name}"
@@ -110,9 +112,10 @@ class LinkedVariable(Variable):
             self.target = previous
             raise
 
-    def source(self, _chain: tuple = ()) -> tuple[Variable, np.ndarray | str | None]:
-        """The stored variable read, and the storage position each element reads in it:
-        an int array, None (element k reads position k) or SHARED_SOURCE."""
+    def source(self, _chain: tuple = ()) -> tuple[object, Variable, np.ndarray | str | None]:
+        """The group that stores the variable read (a subgroup's parent), that variable, and
+        the storage position each element reads in it: an int array, None (element k reads
+        position k) or SHARED_SOURCE."""
         if self in _chain:
             names = " -> ".join(v.describe() for v in (*_chain, self))
             raise LinkedVariableError(f"linked variables link to each other in a loop: {names}")
@@ -123,27 +126,27 @@ class LinkedVariable(Variable):
             )
         group, name = self.target.group, self.target.name
         variable = group.variables[name]
-        where = f"{group.name}.{name}"
+        root = getattr(group, "parent", group)
         if isinstance(variable, LinkedVariable):
-            variable, positions = variable.source((*_chain, self))
-        elif variable.kind in ("array", "index"):
+            root, variable, positions = variable.source((*_chain, self))
+        elif variable.kind == "shared" or "shared" in variable.flags:
+            return root, variable, SHARED_SOURCE
+        elif variable.kind in ("array", "index", "subexpression"):
             positions = None
-        elif variable.kind == "shared":
-            return variable, SHARED_SOURCE
         else:
             raise LinkedVariableError(
-                f"cannot link {self.describe()} to {where}: {where} is a {variable.kind}, "
-                "not a stored variable"
+                f"cannot link {self.describe()} to {group.name}.{name}: it is a "
+                f"{variable.kind}, not a variable of the group's elements"
             )
-        local = self._source_elements(group, where)
+        local = self._source_elements(group, f"{group.name}.{name}")
         offset = getattr(group, "start", 0)
         if positions is SHARED_SOURCE:
-            return variable, SHARED_SOURCE
+            return root, variable, SHARED_SOURCE
         if local is None and offset == 0 and positions is None:
-            return variable, None
+            return root, variable, None
         local = np.arange(self.size) if local is None else local
         storage = local + offset
-        return variable, storage if positions is None else positions[storage]
+        return root, variable, storage if positions is None else positions[storage]
 
     def _source_elements(self, group, where: str) -> np.ndarray | None:
         """The element of ``group`` each element reads (None: the same-numbered one)."""
@@ -189,8 +192,14 @@ class LinkedVariable(Variable):
 
     @property
     def values(self) -> np.ndarray:
-        variable, positions = self.source()
-        if positions is SHARED_SOURCE:
+        group, variable, positions = self.source()
+        if variable.kind == "subexpression":
+            if positions is SHARED_SOURCE:
+                at = np.zeros(1, dtype=np.int64)
+            else:
+                at = np.arange(self.size) if positions is None else positions
+            linked = np.broadcast_to(group.evaluate(variable.expression, at), (self.size,)).copy()
+        elif positions is SHARED_SOURCE:
             linked = np.full(self.size, variable.values[0])
         elif positions is None:
             linked = variable.values.view()
@@ -203,45 +212,76 @@ class LinkedVariable(Variable):
     def values(self, _) -> None:
         raise LinkedVariableError(f"{self.describe()} is a linked variable; it has no storage")
 
-    def reference(
-        self, name: str, state: dict, through: tuple[str, np.ndarray] | None = None
-    ) -> VariableRef:
-        """How a kernel reads this variable as ``name``; puts the arrays it needs in ``state``.
+    def add_to_kernel(
+        self,
+        name: str,
+        refs: dict,
+        prelude: list,
+        context,
+        through: tuple[str, np.ndarray] | None = None,
+    ) -> None:
+        """Make ``name`` in a kernel read this variable: a reference in ``refs`` (and, for a
+        subexpression source, statements computing it in ``prelude``); the arrays it needs
+        go in the run's state.
 
         ``through`` is (key, storage positions in this group) of an index the kernel reads
         the variable through (``_pre_idx`` for ``x_pre`` in synapses).
         """
-        variable, positions = self.source()
-        state[variable.key] = variable.values
-        if positions is SHARED_SOURCE:
-            return VariableRef(
-                name,
-                VariableKind.SHARED,
-                dtype=variable.dtype,
-                array=variable.key,
-                read_only=True,
-                dimensions=self.dimensions,
-            )
-        if through is not None:
+        group, variable, positions = self.source()
+        state = context.state
+        if positions is not SHARED_SOURCE and through is not None:
             through_key, through_positions = through
             if positions is None:
                 index_key, positions = through_key, through_positions
             else:
                 index_key = f"{through_key}._linked_{self.owner}_{self.name}"
                 positions = positions[through_positions]
+        elif positions is None or positions is SHARED_SOURCE:
+            index_key = None
         else:
-            index_key = None if positions is None else f"{self.key}._link_positions"
+            index_key = f"{self.key}._link_positions"
         if index_key is not None:
             state[index_key] = positions
-        return VariableRef(
+        if variable.kind == "subexpression":
+            self._add_subexpression(name, group, variable, index_key, refs, prelude, context)
+            return
+        state[variable.key] = variable.values
+        shared = positions is SHARED_SOURCE
+        refs[name] = VariableRef(
             name,
-            VariableKind.ARRAY,
+            VariableKind.SHARED if shared else VariableKind.ARRAY,
             dtype=variable.dtype,
             array=variable.key,
             index=index_key,
             read_only=True,
             dimensions=self.dimensions,
         )
+
+    def _add_subexpression(self, name, group, variable, index_key, refs, prelude, context):
+        """``name = <the source's subexpression>`` at the kernel's top, each of its names
+        (prefixed ``_<name>_``) read from the source group through the link's index."""
+        namespace = context.namespace if group.namespace is None else group.namespace
+        inner_refs: dict[str, VariableRef] = {}
+        inner_prelude: list[Statement] = []
+        names = sorted(variable.expression.names)
+        group._add_references(names, inner_refs, inner_prelude, {}, context, namespace)
+        prefix = f"_{name}_"
+        renamed = {inner: Expression(prefix + inner) for inner in inner_refs}
+        for inner, ref in inner_refs.items():
+            if ref.kind is VariableKind.ARRAY and ref.array is not None and index_key is not None:
+                if ref.index is None:
+                    ref = dataclasses.replace(ref, index=index_key)
+                else:  # the source reads it through an index of its own: compose the two
+                    composed = f"{ref.index}._via_{self.owner}_{self.name}"
+                    context.state[composed] = context.state[ref.index][context.state[index_key]]
+                    ref = dataclasses.replace(ref, index=composed)
+            refs[prefix + inner] = dataclasses.replace(ref, name=prefix + inner, read_only=True)
+        for statement in inner_prelude:
+            expression = substitute_names(statement.expr, renamed)
+            prelude.append(Statement(prefix + statement.target, "=", expression, temporary=True))
+        expression = substitute_names(variable.expression, renamed)
+        prelude.append(Statement(name, "=", expression, temporary=True))
+        refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
 
 
 __all__ = ["linked_var"]

@@ -251,8 +251,8 @@ class Synapses(Group):
                     continue
                 if isinstance(variable, LinkedVariable):  # read through both indices
                     through = self.variables[index]
-                    refs[name] = variable.reference(
-                        name, context.state, through=(through.key, through.values)
+                    variable.add_to_kernel(
+                        name, refs, prelude, context, through=(through.key, through.values)
                     )
                     continue
                 index_key = self.variables[index].key
