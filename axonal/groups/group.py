@@ -209,9 +209,9 @@ class Group(SimulationObject):
                 variable.dimensions,
                 source.dimensions,
             )
-        if (source.dtype == "bool") != (variable.dtype == "bool"):
+        if (source.dtype == "bool") != (variable.declared_dtype == "bool"):
             raise LinkedVariableError(
-                f"cannot link {self.name}.{name} ({variable.dtype}) to "
+                f"cannot link {self.name}.{name} ({variable.declared_dtype}) to "
                 f"{target.group.name}.{target.name} ({source.dtype}): only a boolean can be "
                 "linked to a boolean"
             )

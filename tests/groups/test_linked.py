@@ -396,6 +396,12 @@ def test_what_can_be_linked():
         linked_var(source)
     with pytest.raises(LinkedVariableError, match="on the whole group"):
         G[0:1].x = linked_var(source, "I")
+    flags = NeuronGroup(2, "on : boolean (linked)\nspikes : boolean\nlevel : 1")
+    with pytest.raises(LinkedVariableError, match=r"only a boolean can be linked to a boolean"):
+        flags.on = linked_var(flags, "level")
+    flags.on = linked_var(flags, "spikes", index=[1, 1])
+    flags.spikes = [False, True]
+    assert list(flags.on) == [True, True]
 
 
 # -- cross-check with Brian 2.9.0 ------------------------------------------------------------
