@@ -9,6 +9,7 @@ import numpy as np
 from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
 from axonal.groups.variables import Variable
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
@@ -281,6 +282,12 @@ class Synapses(Group):
                     )
                     prelude.append(Statement(name, "=", renamed, temporary=True))
                     refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+                    continue
+                if isinstance(variable, LinkedVariable):  # read through both indices
+                    through = self.variables[index]
+                    variable.add_to_kernel(
+                        name, refs, prelude, context, through=(through.key, through.values)
+                    )
                     continue
                 index_key = self.variables[index].key
                 refs[name] = VariableRef(
