@@ -579,7 +579,8 @@ class _KernelCode:
         )
 
     def _reads_element_index(self) -> bool:
-        """Whether the code uses the element's index as a value (``i`` of a group)."""
+        """Whether the code uses the loop's element ``_e`` itself as a value: an index variable
+        without a stored array (groups store ``i``, which is read like any array)."""
         return any(
             self.kernel.variables[name].kind == VariableKind.INDEX
             and self.kernel.variables[name].array is None

@@ -37,8 +37,10 @@ logger = logging.getLogger("axonal.network")
 # Steps of the first stretch of a reported run; later stretches aim at the report period.
 _FIRST_STRETCH = 100
 # Kernels of groups at least this large are split between threads (state updates, thresholds;
-# see generate_network_loop). Starting a split costs 2-40 us per kernel and step on an idle
-# 2-core machine (Numba's OpenMP layer), while a kernel over 4000 neurons takes about 1 us.
+# see generate_network_loop). A split kernel costs 1 us more per step on one thread, 10-100 us
+# on two (Numba's OpenMP layer, this shared 2-core machine under load; TBB 2-4 us), where CUBA's
+# update and threshold over 4000 neurons take 5 us: two threads never paid under load, even at
+# 256k neurons. Not measured on an idle machine; threads_for_run keeps loaded ones serial.
 PARALLEL_MIN_ELEMENTS = 100_000
 # How long the machine's load is sampled before a run with threads (see threads_for_run), and
 # for how long the answer serves later runs (many short runs would otherwise each wait).
@@ -194,6 +196,8 @@ def threads_for_run(requested: int) -> int:
     each split kernel, so a thread that shares its core with another process stalls them all
     (CUBA 64k on a loaded 2-core machine ran 25x SLOWER on two threads than on one). The
     results do not depend on the choice."""
+    if requested < 2:
+        return requested
     now = time.monotonic()
     if _last_load and now - _last_load[0] < _LOAD_KEPT_SECONDS:
         busy = _last_load[1]
