@@ -245,6 +245,10 @@ class Group(SimulationObject):
             self._check_assignment(name, expression, value)
             positions = np.arange(len(variable.values))[indices]
             raw = self.evaluate(expression, positions)
+            guard = self.write_guard(name)
+            if guard is not None:  # code does not write a refractory neuron's variable
+                writable = self.evaluate(Expression(guard), positions)
+                raw = np.where(writable, raw, variable.values[indices])
         else:
             value_dims = get_dimensions(value)
             if variable.dtype != "bool" and value_dims is not variable.dimensions:
@@ -352,6 +356,8 @@ class Group(SimulationObject):
         refs: dict[str, VariableRef] = dict(extra or {})
         prelude: list[Statement] = []
         functions: dict[str, Callable] = {}
+        if role != KernelRole.RESET:  # a reset starts the refractory period: it must write
+            statements = self._guard_writes(statements)
         defined = {s.target for s in statements if s.temporary}
         names: set[str] = set()
         for statement in statements:
@@ -383,6 +389,30 @@ class Group(SimulationObject):
             event=event,
         )
         return kernel, functions
+
+    def write_guard(self, name: str) -> str | None:
+        """The boolean variable that must be true for code to write ``name``, or None.
+
+        A variable of an ``(unless refractory)`` equation is held during the refractory
+        period: not only by its own equation but against every write from code (synapses,
+        inputs, run_regularly, string assignments), as in Brian 2; only resets write it.
+        """
+        variable = self.variables.get(name)
+        if variable is None or "unless refractory" not in variable.flags:
+            return None
+        return "not_refractory" if "not_refractory" in self.variables else None
+
+    def _guard_writes(self, statements: Sequence[Statement]) -> list[Statement]:
+        """``statements`` with each write to a guarded variable made conditional on its guard."""
+        guarded = []
+        for s in statements:
+            guard = None if s.temporary else self.write_guard(s.target)
+            if guard is None or (s.condition is not None and guard in s.condition.names):
+                guarded.append(s)  # the state update's own (unless refractory) condition
+                continue
+            condition = guard if s.condition is None else f"{guard} and ({s.condition})"
+            guarded.append(Statement(s.target, s.op, s.expr, s.temporary, Expression(condition)))
+        return guarded
 
     def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
         unresolved = [name for name in names if name not in refs]

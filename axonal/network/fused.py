@@ -292,7 +292,7 @@ def _plan(network, objects, clocks, context) -> FusedRun:
     base_step = min(clocks, key=lambda clock: clock.dt_).timestep
     for clock in clocks:
         every = steps_per_tick(context, clock)
-        if clock.timestep * every != base_step:
+        if clock.timestep != -(-base_step // every):  # its next tick: the first at or after
             raise FusedScheduleError(
                 f"clock {clock.name!r} is not at a step of the finest clock at t = {clock.t_} s"
             )

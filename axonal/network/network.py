@@ -107,9 +107,7 @@ class Network:
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
     # -- running ------------------------------------------------------------------------
-    def run(
-        self, duration, report=None, report_period=10 * second, namespace=None
-    ) -> None:
+    def run(self, duration, report=None, report_period=10 * second, namespace=None) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
         from axonal.codegen.targets import current_target
 
@@ -123,7 +121,9 @@ class Network:
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
         for clock in clocks:
-            clock.timestep = int(round(start / clock.dt_))
+            # A coarser clock starts at its first tick at or after the start (as in Brian 2):
+            # a run_regularly every 1 ms does not fire at 0.2 ms because a run began there.
+            clock.timestep = int(np.ceil(start / clock.dt_ - 1e-3))
 
         target = current_target()
         reporter = _progress_reporter(report, self.name, start, duration_s)

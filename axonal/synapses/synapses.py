@@ -215,6 +215,17 @@ class Synapses(Group):
             return self.target, name, "_post_idx"
         return None
 
+    def write_guard(self, name: str) -> str | None:
+        """A neuron's ``(unless refractory)`` variable written through the connectivity is
+        guarded by that neuron's ``not_refractory`` (read through the same index)."""
+        found = self._neuron_variable(name)
+        if found is None:
+            return super().write_guard(name)
+        group, variable_name, index = found
+        if group.write_guard(variable_name) is None:
+            return None
+        return "not_refractory_pre" if index == "_pre_idx" else "not_refractory_post"
+
     def dimensions_of(self) -> dict[str, object]:
         dims = super().dimensions_of()
         for name, var in self.target.variables.items():

@@ -127,7 +127,9 @@ def test_a_periodic_spike_generator_is_fused_and_keeps_its_place(loop_runs):
         found = periodic_input()
     finally:
         set_target("numpy")
-    assert len(loop_runs) == 3
+    # The 0.05 ms run starts at 3.05 ms, after the step of 3.0 ms has run and before that of
+    # 3.1 ms would begin: it has no step (as in Brian 2, which rounds the start up to the grid).
+    assert len(loop_runs) == 2
     np.testing.assert_allclose(
         expected[1].t / ms, [0.3, 0.3, 1.1, 2.3, 2.3, 3.1, 4.3, 4.3, 5.1, 6.3, 6.3]
     )
