@@ -29,7 +29,17 @@ def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
     return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+# 600 s of simulated pairing protocols: about a minute on the NumPy target.
+SLOW_EXAMPLES = {"triplet_stdp.py"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(p.name, marks=[pytest.mark.slow] if p.name in SLOW_EXAMPLES else [])
+        for p in sorted(EXAMPLES.glob("*.py"))
+    ],
+)
 def test_example_runs(name, monkeypatch, capsys):
     run_example(name, SHORT_ARGUMENTS.get(name, []), monkeypatch)
     assert capsys.readouterr().out.strip()  # every example prints its summary
