@@ -11,6 +11,7 @@ from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
 from axonal.model.dimensions import check_statement, expression_dimensions
 from axonal.model.expressions import parse_expression
+from axonal.model.factoring import group_kernel_factors
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
@@ -311,11 +312,13 @@ class Group(SimulationObject):
             all_functions |= condition.functions
         self._add_functions(all_functions, functions, namespace)
         context.state[f"{self.name}.N"] = self.N
+        # Both targets get the same regrouped arithmetic, so they still agree to the bit.
+        all_statements, condition = group_kernel_factors((*prelude, *statements), condition, refs)
         kernel = Kernel(
             name=f"{self.name}.{name}",
             owner=self.name,
             role=role,
-            statements=(*prelude, *statements),
+            statements=all_statements,
             variables=refs,
             condition=condition,
             when=when,

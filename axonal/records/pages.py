@@ -12,6 +12,8 @@ from axonal.records.compare import SECTIONS
 from axonal.records.liveness import shown_status
 from axonal.records.parameter_sets import flatten
 
+FORM_TOKEN_FIELD = "form_token"  # the hidden field of every form that changes a record
+
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; margin: .5em 0 1em; }
@@ -128,8 +130,14 @@ def _key_values(mapping: dict[str, Any]) -> str:
     return _table(["name", "value"], [[escape(k), _text(v)] for k, v in mapping.items()])
 
 
-def record_page(record: dict[str, Any], has_spikes: bool, message: str = "") -> str:
-    """Everything a record holds, with its raster and rate plots when it saved spikes."""
+def record_page(
+    record: dict[str, Any], has_spikes: bool, form_token: str, message: str = ""
+) -> str:
+    """Everything a record holds, with its raster and rate plots when it saved spikes.
+
+    ``form_token`` goes into each form, so that the server can tell its own forms' posts.
+    """
+    token = f"<input type='hidden' name='{FORM_TOKEN_FIELD}' value='{escape(form_token)}'>"
     details = record.get("details") or {}
     code = details.get("code") or {}
     label = record["label"]
@@ -158,13 +166,13 @@ def record_page(record: dict[str, Any], has_spikes: bool, message: str = "") -> 
         )
     )
     parts.append(
-        f"<form method='post' action='{record_url(label, '/tag')}'>"
+        f"<form method='post' action='{record_url(label, '/tag')}'>{token}"
         "<input name='tag' placeholder='tag'><button type='submit' id='add-tag'>Add tag</button>"
         "</form>"
-        f"<form method='post' action='{record_url(label, '/comment')}'>"
+        f"<form method='post' action='{record_url(label, '/comment')}'>{token}"
         "<input name='text' placeholder='outcome' size='60'>"
         "<button type='submit' id='comment'>Set outcome</button></form>"
-        f"<form method='post' action='{record_url(label, '/repeat')}'>"
+        f"<form method='post' action='{record_url(label, '/repeat')}'>{token}"
         "<button type='submit' id='repeat'>Repeat this run and compare</button></form>"
         f"<p><a href='{record_url(label, '.json')}'>JSON</a></p>"
     )

@@ -2,11 +2,17 @@
 
 The standard library serves these few pages well enough and needs nothing installed; the
 pages are rendered by axonal.records.pages and the plots by axonal.records.plots.
+
+The server listens on the loopback interface, but any web page the user opens could still
+send a POST there (tag, comment, or repeat, which runs code). So every form carries a secret
+token made when the server starts, and a POST without it, or from another origin, is refused.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
 import sys
 from datetime import datetime
 from http import HTTPStatus
@@ -33,6 +39,7 @@ class RecordsServer(ThreadingHTTPServer):
         super().__init__(address, RecordsHandler)
         self.store = store
         self.project = project
+        self.form_token = secrets.token_urlsafe(32)
 
     @property
     def url(self) -> str:
@@ -89,6 +96,12 @@ class RecordsHandler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
+        if not self._same_origin() or not hmac.compare_digest(
+            form.get(pages.FORM_TOKEN_FIELD, ""), self.server.form_token
+        ):
+            message = "This form did not come from this server's own pages; nothing was changed."
+            self._html(pages.message_page("Refused", message), HTTPStatus.FORBIDDEN)
+            return
         if not path.startswith("/record/"):
             self._html(pages.message_page("Not found", f"No page {path}"), HTTPStatus.NOT_FOUND)
             return
@@ -111,6 +124,13 @@ class RecordsHandler(BaseHTTPRequestHandler):
             self._html(pages.message_page("Error", str(error)), HTTPStatus.BAD_REQUEST)
             return
         self._redirect(pages.record_url(label))
+
+    def _same_origin(self) -> bool:
+        """A browser names the page a POST came from; another site's page is refused."""
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return True  # not sent by every client (urllib, older browsers): the token decides
+        return origin.rstrip("/") + "/" == self.server.url
 
     def _list(self, query: dict[str, list[str]]) -> None:
         filters = {name: values[0] for name, values in query.items() if values and values[0]}
@@ -144,7 +164,7 @@ class RecordsHandler(BaseHTTPRequestHandler):
         record = store.get(label)
         spike_file = find_spike_file(record)
         if not plot:
-            self._html(pages.record_page(record, spike_file is not None))
+            self._html(pages.record_page(record, spike_file is not None, self.server.form_token))
             return
         spikes = load_spikes(spike_file) if spike_file else None
         if spikes is None or plot not in ("raster.png", "rate.png"):

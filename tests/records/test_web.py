@@ -64,10 +64,13 @@ def server(tmp_path):
     server.server_close()
 
 
-def fetch(url: str, data: dict | None = None) -> tuple[int, str, bytes]:
+def fetch(
+    url: str, data: dict | None = None, headers: dict | None = None
+) -> tuple[int, str, bytes]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, data=body, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers["Content-Type"], response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read()
@@ -129,17 +132,50 @@ def test_the_diff_page_shows_what_differs(server):
     assert fetch(server.url + "diff?pick=small")[0] == 400
 
 
+def form_token(server, label: str) -> str:
+    """The hidden token the record's page puts in its forms."""
+    html = fetch(server.url + f"record/{label}")[2].decode()
+    tokens = set(re.findall(r"name='form_token' value='([^']+)'", html))
+    assert len(tokens) == 1 and html.count("name='form_token'") == 3  # tag, comment, repeat
+    return tokens.pop()
+
+
 def test_tags_and_outcomes_can_be_set_from_the_page(server):
-    assert fetch(server.url + "record/small/tag", {"tag": "figure6"})[0] == 200  # redirected
-    assert fetch(server.url + "record/small/comment", {"text": "looks right"})[0] == 200
+    token = form_token(server, "small")
+    own_page = {"Origin": server.url.rstrip("/")}
+    assert fetch(server.url + "record/small/tag", {"tag": "figure6", "form_token": token})[0] == 200
+    assert (
+        fetch(
+            server.url + "record/small/comment", {"text": "looks right", "form_token": token},
+            own_page,
+        )[0]
+        == 200  # redirected to the record
+    )  # fmt: skip
     record = server.store.get("small")
     assert "figure6" in record["tags"] and record["outcome"] == "looks right"
+
+
+def test_posts_from_other_pages_change_nothing(server):
+    """Another site's page could post to this loopback server: without the token, or from
+    another origin, a post is refused and the record is unchanged."""
+    token = form_token(server, "small")
+    status, _, html = fetch(server.url + "record/small/tag", {"tag": "forged"})
+    assert status == 403 and b"nothing was changed" in html
+    assert (
+        fetch(server.url + "record/small/tag", {"tag": "forged", "form_token": "guess"})[0] == 403
+    )
+    elsewhere = {"Origin": "http://evil.example"}
+    assert fetch(server.url + "record/small/repeat", {"form_token": token}, elsewhere)[0] == 403
+    assert fetch(server.url + "record/small/tag", {"tag": "forged", "form_token": token},
+                 elsewhere)[0] == 403  # fmt: skip
+    assert "forged" not in server.store.get("small")["tags"]
 
 
 def test_unknown_records_are_a_404_that_names_them(server):
     status, _, html = fetch(server.url + "record/nope")
     assert status == 404 and b"No record labelled &#x27;nope&#x27;" in html
-    assert fetch(server.url + "record/nope/tag", {"tag": "x"})[0] == 404
+    token = form_token(server, "small")
+    assert fetch(server.url + "record/nope/tag", {"tag": "x", "form_token": token})[0] == 404
 
 
 def test_a_record_is_served_as_json(server):
