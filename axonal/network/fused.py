@@ -30,7 +30,6 @@ import numpy as np
 from axonal.model.ir import VariableKind
 from axonal.network.base import RunContext, SimulationObject
 from axonal.network.clock import Clock
-from axonal.network.random import numpy_stream_in_compiled_code
 
 logger = logging.getLogger("axonal.network")
 
@@ -176,21 +175,20 @@ class FusedRun:
         done = 0
         wall_start = time.perf_counter()
         stretch = total if reporter is None else min(total, _FIRST_STRETCH)
-        with numpy_stream_in_compiled_code():
-            while done < total:
-                steps = min(stretch, total - done)
-                started = time.perf_counter()
-                try:
-                    self.loop.run(
-                        self.context.state, steps, (first + done) * self.dt, self.dt, first + done
-                    )
-                finally:
-                    self._bring_back(first + done + steps)
-                done += steps
-                if reporter is not None and done < total:
-                    reporter(self.base.t_, time.perf_counter() - wall_start)
-                    per_step = (time.perf_counter() - started) / steps
-                    stretch = max(1, int(report_every / max(per_step, 1e-12)))
+        while done < total:
+            steps = min(stretch, total - done)
+            started = time.perf_counter()
+            try:
+                self.loop.run(
+                    self.context.state, steps, (first + done) * self.dt, self.dt, first + done
+                )
+            finally:
+                self._bring_back(first + done + steps)
+            done += steps
+            if reporter is not None and done < total:
+                reporter(self.base.t_, time.perf_counter() - wall_start)
+                per_step = (time.perf_counter() - started) / steps
+                stretch = max(1, int(report_every / max(per_step, 1e-12)))
         if reporter is not None:
             reporter(end, time.perf_counter() - wall_start)
 

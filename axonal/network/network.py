@@ -13,6 +13,7 @@ import numpy as np
 from axonal.network.base import Operation, RunContext, SimulationObject
 from axonal.network.clock import Clock, seconds_of
 from axonal.network.namespace import user_namespace
+from axonal.network.random import numpy_stream_in_compiled_code
 from axonal.units import Quantity, get_dimensions, second
 
 # One description per run() in this process, for run records (axonal.records).
@@ -107,9 +108,7 @@ class Network:
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
     # -- running ------------------------------------------------------------------------
-    def run(
-        self, duration, report=None, report_period=10 * second, namespace=None
-    ) -> None:
+    def run(self, duration, report=None, report_period=10 * second, namespace=None) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
         from axonal.codegen.targets import current_target
 
@@ -142,7 +141,8 @@ class Network:
             )
         try:
             if fused is not None:
-                fused.run(end, reporter, report_every)
+                with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
+                    fused.run(end, reporter, report_every)
             else:
                 self._loop(operations, clocks, context.state, end, reporter, report_every)
         finally:
