@@ -29,14 +29,20 @@ def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
     return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
 
 
-# 600 s of simulated pairing protocols: about a minute on the NumPy target.
-SLOW_EXAMPLES = {"triplet_stdp.py"}
+# Examples that other tests run in full; a second run here would only cost time.
+RUN_ELSEWHERE = {
+    # 600 s of simulated pairing protocols: about a minute on the NumPy target
+    "triplet_stdp.py": "run in full by tests/synapses/test_plasticity.py::"
+    "test_triplet_rule_matches_event_by_event_evaluation",
+}
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(p.name, marks=[pytest.mark.slow] if p.name in SLOW_EXAMPLES else [])
+        pytest.param(p.name, marks=[pytest.mark.skip(RUN_ELSEWHERE[p.name])])
+        if p.name in RUN_ELSEWHERE
+        else p.name
         for p in sorted(EXAMPLES.glob("*.py"))
     ],
 )
