@@ -13,7 +13,7 @@ import pytest
 import axonal
 from axonal import *
 from axonal.codegen.numba_target import NetworkLoop
-from axonal.codegen.targets import set_target
+from axonal.codegen.targets import current_target, set_target
 from axonal.monitors.export import MonitorExport
 from tests.test_examples import SHORT_ARGUMENTS
 
@@ -46,6 +46,11 @@ def loop_runs(monkeypatch):
 
     monkeypatch.setattr(NetworkLoop, "run", counted)
     return calls
+
+
+def test_the_suite_runs_on_the_target_it_was_given(request):
+    # `pytest --target numba` runs every test that does not choose a target on Numba.
+    assert current_target() == request.config.getoption("--target")
 
 
 def run_example(name: str, target: str) -> dict:
