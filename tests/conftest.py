@@ -1,4 +1,7 @@
-"""Tests run on the NumPy reference target unless they choose the compiled one themselves.
+"""Tests run on one target for the session: NumPy by default, ``--target numba`` the other.
+
+A test that is about one target chooses it itself with ``set_target`` (the fixture below
+restores the session's target after it). Run the suite once per target to test both.
 
 In CI, property-based tests draw their examples deterministically, so that a run of the same
 code gives the same result (a failure found by chance locally is still found by chance).
@@ -9,16 +12,30 @@ import os
 import pytest
 from hypothesis import settings
 
-from axonal.codegen.targets import current_target, set_target
+from axonal.codegen.targets import TARGETS, current_target, set_target
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--target",
+        choices=TARGETS,
+        default="numpy",
+        help="code generation target every test runs on unless it chooses one (default: numpy)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"axonal target: {config.getoption('--target')}"
+
+
 @pytest.fixture(autouse=True)
-def numpy_target_by_default():
+def session_target(request: pytest.FixtureRequest):
+    """Every test starts on the session's target and leaves the previous one behind it."""
     previous = current_target()
-    set_target("numpy")
+    set_target(request.config.getoption("--target"))
     yield
     set_target(previous)

@@ -29,7 +29,23 @@ def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
     return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+# Examples that other tests run in full; a second run here would only cost time.
+RUN_ELSEWHERE = {
+    # 600 s of simulated pairing protocols: about a minute on the NumPy target
+    "triplet_stdp.py": "run in full by tests/synapses/test_plasticity.py::"
+    "test_triplet_rule_matches_event_by_event_evaluation",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(p.name, marks=[pytest.mark.skip(RUN_ELSEWHERE[p.name])])
+        if p.name in RUN_ELSEWHERE
+        else p.name
+        for p in sorted(EXAMPLES.glob("*.py"))
+    ],
+)
 def test_example_runs(name, monkeypatch, capsys):
     run_example(name, SHORT_ARGUMENTS.get(name, []), monkeypatch)
     assert capsys.readouterr().out.strip()  # every example prints its summary

@@ -13,7 +13,9 @@ import pytest
 import axonal
 from axonal import *
 from axonal.codegen.numba_target import NetworkLoop
-from axonal.codegen.targets import set_target
+from axonal.codegen.targets import current_target, set_target
+from axonal.monitors.export import MonitorExport
+from tests.test_examples import SHORT_ARGUMENTS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -44,6 +46,11 @@ def loop_runs(monkeypatch):
 
     monkeypatch.setattr(NetworkLoop, "run", counted)
     return calls
+
+
+def test_the_suite_runs_on_the_target_it_was_given(request):
+    # `pytest --target numba` runs every test that does not choose a target on Numba.
+    assert current_target() == request.config.getoption("--target")
 
 
 def run_example(name: str, target: str) -> dict:
@@ -232,6 +239,49 @@ def test_benchmark_examples_give_identical_spikes_on_both_targets(
     assert found["numpy"].num_spikes > 100
     np.testing.assert_array_equal(found["numba"].i, found["numpy"].i)
     np.testing.assert_array_equal(found["numba"].t_, found["numpy"].t_)
+
+
+# Compared above with checks of their own; triplet_stdp simulates 600 s (a minute on NumPy): its
+# weights are checked against the event-by-event rule on each target (tests/synapses).
+COMPARED_APART = {"cuba.py", "coba.py", "synapses_tutorial.py", "stdp_window.py", "triplet_stdp.py"}
+# Long enough for spikes in every monitor (Brunel-Hakim first fires after 20 ms).
+AGREEMENT_ARGUMENTS = {**SHORT_ARGUMENTS, "brunel_hakim.py": ["25"]}
+
+
+def recordings(namespace: dict) -> dict[str, dict[str, np.ndarray]]:
+    """Every monitor's recordings in an example's namespace, as plain arrays."""
+    return {
+        name: obj.get_states(units=False)
+        for name, obj in namespace.items()
+        if isinstance(obj, MonitorExport)
+    }
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in EXAMPLES.glob("*.py") if p.name not in COMPARED_APART)
+)
+def test_every_example_records_the_same_on_both_targets(
+    name, on_target, monkeypatch, capsys, loop_runs
+):
+    # Random ones too: the fused loop draws NumPy's numbers in the NumPy target's order.
+    monkeypatch.setattr("sys.argv", [name, *AGREEMENT_ARGUMENTS.get(name, [])])
+    found = {}
+    for target in ("numpy", "numba"):
+        seed(2)
+        found[target] = recordings(run_example(name, target))
+    assert loop_runs, "the example ran in the Python loop on the Numba target"
+    assert found["numpy"], "the example has no monitor to compare"
+    for monitor, columns in found["numpy"].items():
+        assert len(columns["t"]) > 0, monitor
+        for column, expected in columns.items():
+            measured = found["numba"][monitor][column]
+            if column in ("i", "t", "rate"):  # events: identical
+                np.testing.assert_array_equal(measured, expected, err_msg=f"{monitor}.{column}")
+            else:  # state: exp() of Numba and NumPy may differ in the last bit
+                np.testing.assert_allclose(
+                    measured, expected, rtol=1e-10, atol=1e-15, err_msg=f"{monitor}.{column}"
+                )
+    capsys.readouterr()
 
 
 def tutorial_cells():

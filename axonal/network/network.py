@@ -13,6 +13,7 @@ import numpy as np
 from axonal.network.base import Operation, RunContext, SimulationObject
 from axonal.network.clock import Clock, seconds_of
 from axonal.network.namespace import user_namespace
+from axonal.network.random import numpy_stream_in_compiled_code
 from axonal.units import Quantity, get_dimensions, second
 
 # One description per run() in this process, for run records (axonal.records).
@@ -142,7 +143,8 @@ class Network:
             )
         try:
             if fused is not None:
-                fused.run(end, reporter, report_every)
+                with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
+                    fused.run(end, reporter, report_every)
             else:
                 self._loop(operations, clocks, context.state, end, reporter, report_every)
         finally:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 _seed_hooks: list = []
@@ -34,3 +38,44 @@ def seed(value: int | None = None) -> None:
     _last_seed[:] = [value]
     for hook in _seed_hooks:
         hook(value)
+
+
+class _NumbaGeneratorState(ctypes.Structure):
+    """The Mersenne Twister behind ``np.random`` in Numba-compiled code (numba/_random.c)."""
+
+    _fields_ = [
+        ("index", ctypes.c_int),
+        ("mt", ctypes.c_uint * 624),
+        ("has_gauss", ctypes.c_int),
+        ("gauss", ctypes.c_double),
+        ("is_initialized", ctypes.c_int),
+    ]
+
+
+def _numba_generator() -> _NumbaGeneratorState:
+    """This thread's Numba generator (the one a serial compiled loop draws from)."""
+    from numba import _helperlib
+
+    return _NumbaGeneratorState.from_address(_helperlib.rnd_get_np_state_ptr())
+
+
+@contextmanager
+def numpy_stream_in_compiled_code() -> Iterator[None]:
+    """Compiled code draws NumPy's numbers: the global generator's state goes into Numba's,
+    and comes back afterwards.
+
+    Both implement the same generator and the same ``rand()``/``randn()`` algorithms, so a
+    compiled loop that draws in the order of the NumPy target's operations draws the same
+    numbers, and draws in set-up code (``S.w = 'rand()'``) do not shift the loop's stream.
+    """
+    generator = _numba_generator()
+    _, keys, position, has_gauss, gauss = np.random.get_state()
+    ctypes.memmove(generator.mt, np.ascontiguousarray(keys, np.uint32).ctypes.data, 624 * 4)
+    generator.index, generator.has_gauss, generator.gauss = position, has_gauss, gauss
+    generator.is_initialized = 1
+    try:
+        yield
+    finally:
+        keys = np.ctypeslib.as_array(generator.mt).astype(np.uint32)
+        state = ("MT19937", keys, generator.index, generator.has_gauss, generator.gauss)
+        np.random.set_state(state)

@@ -120,13 +120,16 @@ def test_seed_makes_random_numbers_repeat():
     assert np.array_equal(first, np.random.rand(3))
 
 
-def test_run_summaries_say_what_ran():
+@pytest.mark.parametrize("target", ["numpy", "numba"])
+def test_run_summaries_say_what_ran(target):
+    from axonal.codegen.targets import set_target
     from axonal.network.network import run_summaries
 
+    set_target(target)
     start_scope()
     seed(21)
-    net = Network(NetworkOperation(lambda: None))
+    net = Network(NetworkOperation(lambda: None))  # needs Python each step: never fused
     net.run(1 * ms)
     summary = run_summaries()[-1]
-    assert summary["seed"] == 21 and summary["target"] == "numpy" and not summary["fused"]
+    assert summary["seed"] == 21 and summary["target"] == target and not summary["fused"]
     assert summary["duration"] == pytest.approx(0.001)

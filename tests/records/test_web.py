@@ -224,9 +224,15 @@ def test_in_chromium_find_inspect_and_compare_runs(web_project, browser):
     assert shown == labels[::-1]
     browser.find("input[name=param]").type("N>15")
     browser.find("#filter").click()
-    browser.wait_for_title("Run records")
+    # The filtered page has the same title: wait for its address and for it to be loaded.
+    browser.wait_until(
+        lambda: (
+            "param=N%3E15" in browser.url
+            and browser.script("return document.readyState") == "complete"
+        ),
+        "the filtered list",
+    )
     assert [cell.text for cell in browser.find_all("#records td:nth-child(2)")] == ["n30", "n20"]
-    assert "param=N%3E15" in browser.url
 
     browser.find("input[value=n20]").click()
     browser.find("input[value=n30]").click()
