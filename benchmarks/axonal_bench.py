@@ -20,7 +20,12 @@ What each field means (wall-clock seconds unless the name says cpu):
   an intermediate report). run_call_cpu_s: CPU seconds of the whole run() call.
 - total_s, cpu_s, peak_rss_mb, load_avg_1min: from benchmarks/reference/measure.py.
 - bytes_per_synapse: bytes of the Synapses objects' stored arrays (indices, weights, delays,
-  synaptic variables) per synapse, after the run; the spike queues' own tables are not counted.
+  synaptic variables) per synapse, after the run, each array once (the storage indices of a
+  group that is not a subgroup are its indices); the spike queues' own tables are not counted.
+- rss_before_build_mb: resident memory before the model is built (interpreter, imports);
+  build_peak_rss_mb: the peak after building (connect() included), before the run.
+  peak_rss_mb minus rss_before_build_mb, per synapse, is build_run_bytes_per_synapse (it holds
+  Numba's compiler too: compare sizes to see the part per synapse).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
-from measure import cpu_seconds, emit  # noqa: E402  (reference folder is not a package)
+from measure import cpu_seconds, emit, peak_rss_mb  # noqa: E402  (reference folder is not a package)
 
 import axonal  # noqa: E402
 from axonal import (  # noqa: E402
@@ -349,13 +354,24 @@ def default_p(model: str, n_neurons: int) -> float | None:
 
 
 def synapse_bytes(synapses: list) -> int:
-    """Bytes of the Synapses' stored NumPy arrays (indices, delays, synaptic variables)."""
-    return sum(
-        value.nbytes
+    """Bytes of the Synapses' stored NumPy arrays (indices, delays, synaptic variables), each
+    array counted once (two variables may share one)."""
+    arrays = {
+        id(value): value
         for syn in synapses
         for value in syn.state_arrays().values()
         if isinstance(value, np.ndarray)
-    )
+    }
+    return sum(value.nbytes for value in arrays.values())
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (VmRSS)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
 
 
 def benchmark(
@@ -367,10 +383,12 @@ def benchmark(
     seed(seed_value)
     duration = steps * DT if model == "overhead" else duration_s * second
 
+    rss_before_build_mb = resident_mb()
     start = time.perf_counter()
     built = MODELS[model](n_neurons, p)
     network = Network(built["objects"])
     build_s = time.perf_counter() - start
+    build_peak_rss_mb = peak_rss_mb()
 
     loop_clock = LoopClock()
     cpu_before = cpu_seconds()
@@ -401,6 +419,11 @@ def benchmark(
         "spikes": spikes,
         "mean_rate_hz": spikes / (n_recorded * simulated_s),
         "bytes_per_synapse": synapse_bytes(built["synapses"]) / n_synapses if n_synapses else None,
+        "rss_before_build_mb": rss_before_build_mb,
+        "build_peak_rss_mb": build_peak_rss_mb,
+        "build_run_bytes_per_synapse": (
+            (peak_rss_mb() - rss_before_build_mb) * 2**20 / n_synapses if n_synapses else None
+        ),
     }
     if model == "overhead":
         result["per_step_us"] = run_s / steps * 1e6

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
+from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
 from axonal.model.dimensions import check_statement, expression_dimensions
@@ -85,6 +86,18 @@ class Group(SimulationObject):
         """The variable that one line of the model equations defines."""
         if equation.name in self.variables:
             raise GroupError(f"{self.name}: the variable {equation.name!r} is defined twice")
+        if "linked" in equation.flags:
+            if equation.flags != {"linked"}:
+                others = ", ".join(sorted(equation.flags - {"linked"}))
+                raise LinkedVariableError(
+                    f"{self.name}: {equation.name} is (linked); the flag cannot be combined with "
+                    f"others ({others}): a linked variable is whatever its source is"
+                )
+            variable = LinkedVariable(
+                equation.name, self, equation.dimensions, equation.dtype, equation.flags
+            )
+            self.variables[equation.name] = variable
+            return variable
         if equation.kind == "subexpression":
             kind = "subexpression"
         else:
@@ -111,7 +124,9 @@ class Group(SimulationObject):
 
     def __setattr__(self, name: str, value) -> None:
         variables = self.__dict__.get("variables", {})
-        if name in variables:
+        if isinstance(value, LinkTarget):
+            self.link_variable(name, value)
+        elif name in variables:
             self.set_values(name, slice(None), value)
         elif name.endswith("_") and name[:-1] in variables:
             self._check_writable(name[:-1])
@@ -171,8 +186,50 @@ class Group(SimulationObject):
             raw = variable.values[self.storage_indices(item)]
         return variable.with_units(raw)
 
+    def link_variable(self, name: str, target: LinkTarget) -> None:
+        """``G.x = linked_var(H, 'y')``: ``x``, a ``(linked)`` parameter, reads ``H.y``."""
+        variable = self.variables.get(name)
+        if not isinstance(variable, LinkedVariable):
+            what = "has no variable" if variable is None else "cannot link its variable"
+            raise LinkedVariableError(
+                f"{self.name} {what} {name!r}: only a parameter declared with the (linked) "
+                f"flag can be linked, e.g. '{name} : volt (linked)'"
+            )
+        if getattr(self, "parent", None) is not None:
+            raise LinkedVariableError(
+                f"{self.name}: link {name!r} on the whole group {self.parent.name}, "
+                "not on a subgroup"
+            )
+        source = target.group.variables[target.name]
+        if source.dimensions is not variable.dimensions:
+            raise DimensionMismatchError(
+                f"cannot link {self.name}.{name} (in {_unit_text(variable.dimensions)}) to "
+                f"{target.group.name}.{target.name} (in {_unit_text(source.dimensions)}): "
+                "the units differ",
+                variable.dimensions,
+                source.dimensions,
+            )
+        if (source.dtype == "bool") != (variable.declared_dtype == "bool"):
+            raise LinkedVariableError(
+                f"cannot link {self.name}.{name} ({variable.declared_dtype}) to "
+                f"{target.group.name}.{target.name} ({source.dtype}): only a boolean can be "
+                "linked to a boolean"
+            )
+        variable.link(target)
+
     def _check_writable(self, name: str) -> None:
         variable = self.variables[name]
+        if isinstance(variable, LinkedVariable):
+            source = variable.target
+            if source is None:
+                raise LinkedVariableError(
+                    f"{self.name}.{name} is a linked variable: it takes no values of its own; "
+                    f"link it with {self.name}.{name} = linked_var(other_group, 'name')"
+                )
+            raise LinkedVariableError(
+                f"{self.name}.{name} is linked to {source.group.name}.{source.name} and is "
+                f"read-only; set {source.group.name}.{source.name} instead"
+            )
         if variable.read_only or variable.kind in ("subexpression", "index", "constant"):
             raise GroupError(f"{self.name}.{name} is read-only; it cannot be set")
 
@@ -345,6 +402,8 @@ class Group(SimulationObject):
                 )
                 prelude.append(Statement(name, "=", variable.expression, temporary=True))
                 refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+            elif isinstance(variable, LinkedVariable):
+                variable.add_to_kernel(name, refs, prelude, context)
             elif variable is not None:
                 refs[name] = VariableRef(
                     name,

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import numpy as np
 
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
 from axonal.model.errors import EquationError
 from axonal.model.expressions import parse_expression, parse_statements
-from axonal.model.ir import Expression, Kernel, KernelRole, Statement
+from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind
 from axonal.model.namespace import resolve_equation_names
 from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.network.clock import seconds_of
@@ -193,6 +195,9 @@ class NeuronGroup(Group):
     def build_kernels(self, context: RunContext) -> list[tuple[Kernel, dict]]:
         """The kernels of one step of this group, in the intermediate form."""
         kernels = []
+        for variable in self.variables.values():
+            if isinstance(variable, LinkedVariable):
+                variable.source()  # a link never set is an error now, not a missing name later
         self._check_equations(context)
         namespace = context.namespace if self.namespace is None else self.namespace
         update = self._state_update_statements(namespace)
@@ -351,17 +356,50 @@ class Subgroup(Group):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         return []  # its parent does the work
 
+    def run_regularly(
+        self, code: str, dt=None, when: str = "start", order: int = 0, name: str | None = None
+    ) -> RegularOperation:
+        """Run ``code`` on this subgroup's neurons every ``dt`` (``i`` counts from 0 here)."""
+        operation = RegularOperation(self, code, dt=dt, when=when, order=order, name=name)
+        self.parent.contained_objects.append(operation)  # runs whenever the parent runs
+        return operation
+
+    def local_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:
+        """``kernel`` (made over this subgroup's variables) as a loop over its own elements
+        0..N-1: every per-element array is read through the subgroup's storage positions, and
+        ``i`` is the position within the subgroup. Both targets run it on all elements."""
+        positions_key = f"{self.name}._positions"
+        context.state[positions_key] = np.arange(self.start, self.stop)
+        variables = dict(kernel.variables)
+        for name, ref in kernel.variables.items():
+            if ref.kind is not VariableKind.ARRAY or ref.array is None:
+                continue
+            if name == "i" and ref.array == self.variables["i"].key:
+                local_key = f"{self.name}._local_i"
+                context.state[local_key] = np.arange(self.N)
+                variables[name] = dataclasses.replace(ref, array=local_key)
+            elif ref.index is None:
+                variables[name] = dataclasses.replace(ref, index=positions_key)
+            else:  # already read through an index over the parent (a linked variable)
+                local_key = f"{ref.index}._in_{self.name}"
+                context.state[local_key] = context.state[ref.index][self.start : self.stop]
+                variables[name] = dataclasses.replace(ref, index=local_key)
+        return dataclasses.replace(kernel, variables=variables)
+
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
 
 
 class RegularOperation(SimulationObject):
-    """``G.run_regularly(code, dt)``: statements over all neurons at their own interval."""
+    """``G.run_regularly(code, dt)``: statements over all neurons (of a group or a subgroup)
+    at their own interval."""
 
     default_when = "start"
     add_to_magic_network = False
 
-    def __init__(self, group: NeuronGroup, code: str, dt=None, when="start", order=0, name=None):
+    def __init__(
+        self, group: NeuronGroup | Subgroup, code: str, dt=None, when="start", order=0, name=None
+    ):
         super().__init__(
             name=name or f"{group.name}_run_regularly",
             dt=dt,
@@ -388,6 +426,8 @@ class RegularOperation(SimulationObject):
             when=self.when,
             order=self.order,
         )
+        if isinstance(self.group, Subgroup):
+            kernel = self.group.local_kernel(kernel, context)
         kernel_for_clock = Kernel(
             name=f"{self.name}",
             owner=kernel.owner,

@@ -99,7 +99,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         items, recorded = [], []
         for name in self.record_variables:
             variable = self.source.variables[name]
-            if variable.kind == "subexpression":
+            if variable.kind in ("subexpression", "linked"):  # computed into a buffer first
                 computed = self._computed_subexpression(name, variable, context)
                 if computed is None:
                     return None
@@ -116,7 +116,8 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     def _stored_key(self, name: str) -> str:
         variable = self.source.variables[name]
-        return f"{self.name}._value_of_{name}" if variable.kind == "subexpression" else variable.key
+        computed = variable.kind in ("subexpression", "linked")
+        return f"{self.name}._value_of_{name}" if computed else variable.key
 
     def _computed_subexpression(self, name: str, variable, context: RunContext):
         """A kernel storing the subexpression's values over the source, read by the recording

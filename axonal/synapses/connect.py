@@ -1,9 +1,10 @@
 """Pairs to connect: all-to-all, by condition and probability, by generator, without a Python loop.
 
-Every function here returns two index arrays (pre, post), relative to the source and target
-groups, and evaluates expressions through ``evaluate(expression, pre, post)``, which the
+Every function here returns two int32 index arrays (pre, post), relative to the source and
+target groups, and evaluates expressions through ``evaluate(expression, pre, post)``, which the
 Synapses object supplies (it knows the variables and the namespace). Nothing is connected
-here: the caller checks the pairs and then adds them in one step.
+here: the caller checks the pairs and then adds them in one step. Temporaries are made a piece
+at a time, so that connecting needs little more memory than the synapses themselves.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from axonal.model.dependencies import substitute_names
 from axonal.model.ir import Expression
 
-# Pairs evaluated at once when a condition must be checked for every pair.
-CHUNK_PAIRS = 1 << 22
+# Pairs evaluated at once when a condition must be checked for every pair: a few arrays of this
+# many 8-byte values live at a time, 8 MB each.
+CHUNK_PAIRS = 1 << 20
+# Draws made at once when connecting sparsely: their temporaries (0.5 MB an array) stay far
+# below the synapses' own arrays (larger pieces were no faster).
+SAMPLE_CHUNK = 1 << 16
 
 PairEvaluator = Callable[[Expression, np.ndarray, np.ndarray], np.ndarray]
 
@@ -26,32 +32,99 @@ class SynapseConnectionError(ValueError):
     """A connect() call that cannot be carried out; the message names the synapses."""
 
 
+def index_dtype(low: int, high: int) -> type:
+    """int32 when every value in [low, high] fits (half the memory), else int64."""
+    info = np.iinfo(np.int32)
+    return np.int32 if info.min <= low and high <= info.max else np.int64
+
+
 def sparse_sample(
     starts: np.ndarray, lengths: np.ndarray, p: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each row r, each of ``lengths[r]`` candidates from ``starts[r]`` on, with chance p.
 
-    Returns (row, candidate) pairs. Draws the number per row from the binomial distribution,
+    Returns (row, candidate) pairs, sorted by row and then candidate; rows are int32 and
+    candidates int32 when they fit. Draws the number per row from the binomial distribution,
     then that many distinct candidates uniformly, so the cost follows the number of pairs made,
-    not the number of candidates.
+    not the number of candidates. Each row's pairs go straight to their final place (the
+    counts say where), a piece of rows at a time, with the random numbers drawn in the order
+    one piece would draw them: no temporary grows with the number of pairs.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
+    starts = np.asarray(starts, dtype=np.int64)
     if p >= 0.25:
         return _dense_sample(starts, lengths, p)
     counts = np.random.binomial(lengths, p)
-    rows = np.repeat(np.arange(len(lengths)), counts)
-    offsets = np.floor(np.random.random(len(rows)) * lengths[rows]).astype(np.int64)
+    begins = np.cumsum(counts) - counts
     width = int(lengths.max()) + 1 if len(lengths) else 1
-    keys = _unique(rows * width + offsets)
-    # Draws with replacement can repeat a candidate: draw again for the rows that lost one.
-    while len(keys) < len(rows):
-        have = np.bincount(keys // width, minlength=len(lengths))
-        missing = counts - have
+    low, high = int(starts.min(initial=0)), int((starts + lengths).max(initial=0))
+    rows = np.empty(int(counts.sum()), np.int32)
+    candidates = np.empty(len(rows), index_dtype(low, high))
+
+    def place(keys: np.ndarray, row_of: np.ndarray) -> np.ndarray:
+        """Write sorted distinct keys (local row * width + offset) to their rows' places;
+        the number found for each local row."""
+        local, offsets = np.divmod(keys, width)
+        found = np.bincount(local, minlength=len(row_of))
+        row = row_of[local]
+        candidates[begins[row] + _rank_in_runs(found)] = starts[row] + offsets
+        return found
+
+    have = np.zeros(len(lengths), np.int64)  # distinct candidates found per row so far
+    bounds = row_chunks(counts, SAMPLE_CHUNK)
+    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        local_rows = np.repeat(np.arange(stop - first), counts[first:stop])
+        rows[begins[first] : begins[first] + len(local_rows)] = local_rows + first
+        offsets = _draw_offsets(lengths[first:stop], local_rows)
+        have[first:stop] = place(_unique(local_rows * width + offsets), np.arange(first, stop))
+    # Draws with replacement can repeat a candidate: draw again for all rows that lost one
+    # (in row order, as before), and merge the new draws into those rows, a piece at a time.
+    while np.any(missing := counts - have):
         extra_rows = np.repeat(np.arange(len(lengths)), missing)
-        extra = np.floor(np.random.random(len(extra_rows)) * lengths[extra_rows]).astype(np.int64)
-        keys = _unique(np.concatenate([keys, extra_rows * width + extra]))
-    found_rows, found_offsets = keys // width, keys % width
-    return found_rows, np.asarray(starts)[found_rows] + found_offsets
+        extra = _draw_offsets(lengths, extra_rows)
+        short = np.flatnonzero(missing)
+        bounds = row_chunks(counts[short], SAMPLE_CHUNK)
+        for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            rows_here = short[first:stop]
+            local = np.repeat(np.arange(len(rows_here)), have[rows_here])
+            held = candidates[ranges(begins[rows_here], have[rows_here])] - starts[rows_here][local]
+            mine = slice(
+                np.searchsorted(extra_rows, rows_here[0]),
+                np.searchsorted(extra_rows, rows_here[-1], side="right"),
+            )
+            added = np.searchsorted(rows_here, extra_rows[mine]) * width + extra[mine]
+            keys = _unique(np.concatenate([local * width + held, added]))
+            have[rows_here] = place(keys, rows_here)
+    return rows, candidates
+
+
+def _rank_in_runs(run_lengths: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of consecutive elements: [2, 3] gives [0, 1, 0, 1, 2]."""
+    return np.arange(run_lengths.sum()) - np.repeat(
+        np.cumsum(run_lengths) - run_lengths, run_lengths
+    )
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` for each k, one after another."""
+    return np.repeat(starts, lengths) + _rank_in_runs(lengths)
+
+
+def _draw_offsets(lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return np.floor(np.random.random(len(rows)) * lengths[rows]).astype(np.int64)
+
+
+def row_chunks(weights: np.ndarray, limit: int) -> np.ndarray:
+    """Boundaries splitting rows into consecutive pieces of at most ``limit`` total weight
+    (a heavier row is a piece of its own): [0, b1, ..., len(weights)]."""
+    ends = np.cumsum(weights)
+    bounds = [0]
+    while bounds[-1] < len(weights):
+        first = bounds[-1]
+        before = int(ends[first - 1]) if first else 0
+        stop = int(np.searchsorted(ends, before + limit, side="right"))
+        bounds.append(max(stop, first + 1))
+    return np.array(bounds, dtype=np.int64)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
@@ -61,33 +134,27 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 
 def _dense_sample(starts, lengths, p) -> tuple[np.ndarray, np.ndarray]:
-    rows_out, cands_out = [], []
+    rows_out, candidates_out = [], []
+    dtype = index_dtype(int(starts.min(initial=0)), int((starts + lengths).max(initial=0)))
     for rows, offsets in _chunked_ranges(lengths):
         keep = np.random.random(len(rows)) < p
-        rows_out.append(rows[keep])
-        cands_out.append(np.asarray(starts)[rows[keep]] + offsets[keep])
-    return _concat(rows_out), _concat(cands_out)
+        kept = rows[keep]
+        rows_out.append(kept.astype(np.int32))
+        candidates_out.append((starts[kept] + offsets[keep]).astype(dtype))
+    return _concat(rows_out, np.int32), _concat(candidates_out, dtype)
 
 
 def _chunked_ranges(lengths: np.ndarray):
     """Yields (row, offset) arrays enumerating range(lengths[r]) for each row, in chunks."""
     lengths = np.asarray(lengths, dtype=np.int64)
-    row = 0
-    while row < len(lengths):
-        stop, total = row, 0
-        while stop < len(lengths) and (total == 0 or total + lengths[stop] <= CHUNK_PAIRS):
-            total += lengths[stop]
-            stop += 1
-        chunk = lengths[row:stop]
-        rows = np.repeat(np.arange(row, stop), chunk)
-        starts = np.repeat(np.cumsum(chunk) - chunk, chunk)
-        offsets = np.arange(len(rows)) - starts
-        yield rows, offsets
-        row = stop
+    bounds = row_chunks(lengths, CHUNK_PAIRS)
+    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        chunk = lengths[first:stop]
+        yield np.repeat(np.arange(first, stop), chunk), _rank_in_runs(chunk)
 
 
-def _concat(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+def _concat(arrays: list[np.ndarray], dtype=np.int64) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def pairs_by_condition(
@@ -113,12 +180,14 @@ def pairs_by_condition(
             )
             rows = all_pre[mask.astype(bool)]
         if not isinstance(p, Expression):
+            rows = rows.astype(np.int32)
             if p == 1:
-                return np.repeat(rows, n_post), np.tile(np.arange(n_post), len(rows))
+                targets = np.arange(n_post, dtype=np.int32)
+                return np.repeat(rows, n_post), np.tile(targets, len(rows))
             found_rows, post = sparse_sample(
                 np.zeros(len(rows), np.int64), np.full(len(rows), n_post), p
             )
-            return rows[found_rows], post
+            return (found_rows if condition is None else rows[found_rows]), post
         condition = None
     else:
         rows = all_pre
@@ -134,9 +203,9 @@ def pairs_by_condition(
             keep[np.flatnonzero(keep)[~chosen]] = False
         elif p < 1:
             keep &= np.random.random(len(pre)) < p
-        pre_out.append(pre[keep])
-        post_out.append(post[keep])
-    return _concat(pre_out), _concat(post_out)
+        pre_out.append(pre[keep].astype(np.int32))
+        post_out.append(post[keep].astype(np.int32))
+    return _concat(pre_out, np.int32), _concat(post_out, np.int32)
 
 
 @dataclass(frozen=True)
@@ -205,60 +274,84 @@ def pairs_by_generator(
     n_pre: int,
     n_post: int,
     evaluate: PairEvaluator,
-    rename: Callable[[Expression, str], Expression],
     skip_if_invalid: bool,
     owner: str,
+    over_pre: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs from a generator over the postsynaptic index (see :class:`Generator`)."""
-    all_pre = np.arange(n_pre)
-    zeros = np.zeros(n_pre, dtype=np.int64)
+    """Pairs from a generator (see :class:`Generator`): for each source neuron ``i`` the
+    targets it yields (``j='...'``), or with ``over_pre=False`` for each target neuron ``j``
+    the sources it yields (``i='...'``)."""
+    n_outer, n_inner = (n_pre, n_post) if over_pre else (n_post, n_pre)
+    inner_name = "j" if over_pre else "i"
+    outer = np.arange(n_outer)
 
-    def per_pre(expression: Expression) -> np.ndarray:
-        return np.broadcast_to(evaluate(expression, all_pre, zeros), (n_pre,)).astype(np.int64)
+    def evaluate_pairs(expression: Expression, outer_values, inner_values) -> np.ndarray:
+        expression = _rename(expression, generator.variable, inner_name)
+        if over_pre:
+            return evaluate(expression, outer_values, inner_values)
+        return evaluate(expression, inner_values, outer_values)
 
-    low, high, step = per_pre(generator.low), per_pre(generator.high), per_pre(generator.step)
+    def per_outer(expression: Expression) -> np.ndarray:
+        values = evaluate_pairs(expression, outer, np.zeros(n_outer, dtype=np.int64))
+        return np.broadcast_to(values, (n_outer,)).astype(np.int64)
+
+    low, high, step = (per_outer(e) for e in (generator.low, generator.high, generator.step))
     if np.any(step == 0):
         raise SynapseConnectionError(f"{owner}: the step of range() must not be 0")
     lengths = np.maximum(0, -((low - high) // step))
     p_constant = None
     if generator.p is not None and not (generator.p.names - {"N_pre", "N_post"}):
-        p_constant = float(np.asarray(evaluate(generator.p, all_pre[:1], zeros[:1])).ravel()[0])
+        one = np.zeros(1, dtype=np.int64)
+        p_constant = float(np.asarray(evaluate_pairs(generator.p, one, one)).ravel()[0])
     if p_constant is not None and np.all(step == 1) and generator.condition is None:
-        rows, candidates = sparse_sample(low, lengths, p_constant)
-        pre, values = all_pre[rows], candidates
+        outer_index, values = sparse_sample(low, lengths, p_constant)
     else:
-        pre_parts, value_parts = [], []
+        outer_parts, value_parts = [], []
         for rows, offsets in _chunked_ranges(lengths):
             values = low[rows] + offsets * step[rows]
             keep = np.ones(len(rows), dtype=bool)
-            loop_values = values
             if generator.condition is not None:
-                condition = rename(generator.condition, generator.variable)
-                keep &= np.broadcast_to(
-                    evaluate(condition, all_pre[rows], loop_values), keep.shape
-                ).astype(bool)
+                condition = evaluate_pairs(generator.condition, rows, values)
+                keep &= np.broadcast_to(condition, keep.shape).astype(bool)
             if generator.p is not None:
-                probability = np.broadcast_to(
-                    evaluate(rename(generator.p, generator.variable), all_pre[rows], loop_values),
-                    keep.shape,
-                )
-                keep &= np.random.random(len(rows)) < probability
-            pre_parts.append(all_pre[rows][keep])
+                probability = evaluate_pairs(generator.p, rows, values)
+                keep &= np.random.random(len(rows)) < np.broadcast_to(probability, keep.shape)
+            outer_parts.append(rows[keep].astype(np.int32))
             value_parts.append(values[keep])
-        pre, values = _concat(pre_parts), _concat(value_parts)
-    element = rename(generator.element, generator.variable)
-    post = np.broadcast_to(evaluate(element, pre, values), pre.shape).astype(np.int64)
-    return check_targets(pre, post, n_post, skip_if_invalid, owner)
+        outer_index, values = _concat(outer_parts, np.int32), _concat(value_parts)
+    if generator.element.code.strip() == generator.variable:
+        inner = values
+    else:
+        element = evaluate_pairs(
+            generator.element, outer_index.astype(np.int64), values.astype(np.int64)
+        )
+        inner = np.broadcast_to(element, outer_index.shape).astype(np.int64)
+    side = "target" if over_pre else "source"
+    outer_index, inner = check_targets(outer_index, inner, n_inner, skip_if_invalid, owner, side)
+    inner = inner.astype(np.int32)
+    return (outer_index, inner) if over_pre else (inner, outer_index)
 
 
-def check_targets(pre, post, n_post, skip_if_invalid, owner) -> tuple[np.ndarray, np.ndarray]:
+def check_targets(
+    pre, post, n_post, skip_if_invalid, owner, side: str = "target"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs whose ``post`` lies in 0..n_post-1; the others refused, or left out when
+    ``skip_if_invalid`` (``side`` names the index checked in the message)."""
     invalid = (post < 0) | (post >= n_post)
     if np.any(invalid):
         if not skip_if_invalid:
             bad = int(post[invalid][0])
             raise SynapseConnectionError(
-                f"{owner}: connect() would reach target index {bad}, outside 0..{n_post - 1}; "
+                f"{owner}: connect() would reach {side} index {bad}, outside 0..{n_post - 1}; "
                 "pass skip_if_invalid=True to leave such pairs out"
             )
-        pre, post = pre[~invalid], post[~invalid]
+        valid = ~invalid
+        pre, post = pre[valid], post[valid]
     return pre, post
+
+
+def _rename(expression: Expression, variable: str, name: str) -> Expression:
+    """``expression`` with the generator's loop variable called ``name`` (i or j)."""
+    if variable == name:
+        return expression
+    return substitute_names(expression, {variable: Expression(name)})

@@ -9,7 +9,9 @@ import numpy as np
 from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
+from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
+from axonal.groups.variables import Variable
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -18,12 +20,15 @@ from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, Var
 from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.network.namespace import user_namespace
 from axonal.synapses.connect import (
+    Generator,
     SynapseConnectionError,
     check_targets,
     pairs_by_condition,
     pairs_by_generator,
     parse_generator,
+    ranges,
 )
+from axonal.synapses.connectivity import PIECE, csr, index_counts
 from axonal.synapses.spike_queue import SpikeQueue
 from axonal.units import DIMENSIONLESS, get_dimensions, second
 
@@ -33,6 +38,29 @@ _ALLOWED_FLAGS = {
     "subexpression": {"summed", "shared", "constant over dt"},
     "parameter": {"constant", "shared"},
 }
+
+
+class SynapseCounts(Variable):
+    """``N_incoming``/``N_outgoing``: for each synapse, how many synapses its target/source
+    neuron has. Counted when first read (by a user or a kernel), kept until the synapses
+    change: most models never read them, and they would cost 4 bytes per synapse each."""
+
+    def __init__(self, variables: dict, index_name: str, group, **fields):
+        self._variables, self._index_name, self._group = variables, index_name, group
+        self._counted = None
+        super().__init__(dtype="int32", kind="index", read_only=True, **fields)
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._counted is None:
+            indices = self._variables[self._index_name].values
+            counts = index_counts(indices, len(self._group)).astype(np.int32)
+            self._counted = counts[indices]
+        return self._counted
+
+    @values.setter
+    def values(self, values) -> None:
+        self._counted = values  # None: count again when next read
 
 
 class SynapticPathway:
@@ -102,8 +130,15 @@ class Synapses(Group):
         self.equations.check_flags(_ALLOWED_FLAGS, owner=self.name)
         self.multisynaptic_index = multisynaptic_index
         # 32-bit indices: half the memory per synapse, and no group has 2**31 neurons.
-        for index_name in ("_pre_idx", "_post_idx", "i", "j", "N_incoming", "N_outgoing"):
+        for index_name in ("_pre_idx", "_post_idx", "i", "j"):
             self.add_variable(index_name, dtype="int32", kind="index", read_only=True)
+        for count_name, index_name, group in (
+            ("N_incoming", "j", target),
+            ("N_outgoing", "i", source),
+        ):
+            self.variables[count_name] = SynapseCounts(
+                self.variables, index_name, group, name=count_name, owner=self.name
+            )
         if multisynaptic_index is not None:
             self.add_variable(multisynaptic_index, dtype="int32", kind="index", read_only=True)
         self.summed: dict[str, Expression] = {}
@@ -248,6 +283,12 @@ class Synapses(Group):
                     prelude.append(Statement(name, "=", renamed, temporary=True))
                     refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
                     continue
+                if isinstance(variable, LinkedVariable):  # read through both indices
+                    through = self.variables[index]
+                    variable.add_to_kernel(
+                        name, refs, prelude, context, through=(through.key, through.values)
+                    )
+                    continue
                 index_key = self.variables[index].key
                 refs[name] = VariableRef(
                     name,
@@ -282,11 +323,13 @@ class Synapses(Group):
                 raise SynapseConnectionError(
                     f"{self.name}: connect(p={p}) needs a probability between 0 and 1"
                 )
-        if i is not None or (j is not None and not isinstance(j, str)):
+        if isinstance(i, str) or isinstance(j, str):
+            pre, post = self._pairs_by_generator(i, j, condition, p, skip_if_invalid, caller)
+        elif i is not None or j is not None:
             if condition is not None or (i is None or j is None):
                 raise SynapseConnectionError(
                     f"{self.name}: give both i= and j= as indices, "
-                    "or j= as a string, without a condition"
+                    "or one of them as a string, without a condition"
                 )
             pre = np.atleast_1d(np.asarray(i, dtype=np.int64))
             post = np.atleast_1d(np.asarray(j, dtype=np.int64))
@@ -295,50 +338,79 @@ class Synapses(Group):
                 raise SynapseConnectionError(
                     f"{self.name}: source index out of range 0..{n_pre - 1} in i={i!r}"
                 )
-            pre, post = check_targets(pre.copy(), post.copy(), n_post, skip_if_invalid, self.name)
+            pre, post = check_targets(pre, post, n_post, skip_if_invalid, self.name)
+            pre, post = pre.astype(np.int32), post.astype(np.int32)
         else:
             evaluate = self._pair_evaluator(caller)
-            if j is not None:
-                generator = parse_generator(j, self.name)
-                if generator is None:
-                    expression = parse_expression(j, owner=self.name)
-                    pre = np.arange(n_pre)
-                    post = np.broadcast_to(
-                        evaluate(expression, pre, np.zeros_like(pre)), pre.shape
-                    ).astype(np.int64)
-                    pre, post = check_targets(pre, post, n_post, skip_if_invalid, self.name)
-                else:
-                    pre, post = pairs_by_generator(
-                        generator, n_pre, n_post, evaluate, _rename_to_j, skip_if_invalid, self.name
-                    )
-            else:
-                expression = None
-                if condition is not None:
-                    expression = parse_expression(condition, owner=self.name)
-                    self._check_pair_expression(expression, caller, boolean=True)
-                probability = p
-                if isinstance(p, str):
-                    probability = parse_expression(p, owner=self.name)
-                    self._check_pair_expression(probability, caller, boolean=False)
-                pre_only = expression is not None and not (
-                    expression.names
-                    & ({"j", "N_incoming"} | {f"{v}_post" for v in self.target.variables})
-                )
-                pre, post = pairs_by_condition(
-                    n_pre, n_post, expression, probability, evaluate, pre_only
-                )
+            expression = None
+            if condition is not None:
+                expression = parse_expression(condition, owner=self.name)
+                self._check_pair_expression(expression, caller, boolean=True)
+            probability = p
+            if isinstance(p, str):
+                probability = parse_expression(p, owner=self.name)
+                self._check_pair_expression(probability, caller, boolean=False)
+            pre_only = expression is not None and not (
+                expression.names
+                & ({"j", "N_incoming"} | {f"{v}_post" for v in self.target.variables})
+            )
+            pre, post = pairs_by_condition(
+                n_pre, n_post, expression, probability, evaluate, pre_only
+            )
         copies = self._copies(n, pre, post, caller)
-        self._add_synapses(np.repeat(pre, copies), np.repeat(post, copies), copies)
+        if not (isinstance(copies, int) and copies == 1):
+            pre, post = np.repeat(pre, copies), np.repeat(post, copies)
+        self._add_synapses(pre, post, copies)
 
-    def _copies(self, n, pre, post, caller) -> np.ndarray:
+    def _pairs_by_generator(self, i, j, condition, p, skip_if_invalid, caller):
+        """Pairs of ``j='k for k in ...'`` (over the sources), ``i='k for k in ...'`` (over
+        the targets), or of a plain expression such as ``j='i'``."""
+        over_pre = isinstance(j, str)
+        text = j if over_pre else i
+        given = f"{'j' if over_pre else 'i'}={text!r}"
+        if condition is not None or (i is not None and j is not None):
+            raise SynapseConnectionError(
+                f"{self.name}: connect({given}) takes neither a condition nor the other index"
+            )
+        if isinstance(p, str) or float(np.asarray(p)) != 1:
+            raise SynapseConnectionError(
+                f"{self.name}: connect({given}) cannot take p=; write the probability into "
+                "the generator: 'k for k in sample(N_post, p=0.1)'"
+            )
+        generator = parse_generator(text, self.name)
+        if generator is None:  # 'i + 1': one value for each neuron of the other side
+            generator = Generator(
+                variable="_",
+                element=parse_expression(text, owner=self.name),
+                low=Expression("0"),
+                high=Expression("1"),
+                step=Expression("1"),
+                p=None,
+                condition=None,
+            )
+        return pairs_by_generator(
+            generator,
+            len(self.source),
+            len(self.target),
+            self._pair_evaluator(caller),
+            skip_if_invalid,
+            self.name,
+            over_pre=over_pre,
+        )
+
+    def _copies(self, n, pre, post, caller) -> np.ndarray | int:
+        """Synapses per pair: one number for all pairs, or an array (``n`` an expression)."""
         if isinstance(n, str):
-            values = self._pair_evaluator(caller)(parse_expression(n, owner=self.name), pre, post)
+            expression = parse_expression(n, owner=self.name)
+            pre, post = pre.astype(np.int64), post.astype(np.int64)  # as 64-bit arithmetic
+            values = self._pair_evaluator(caller)(expression, pre, post)
             copies = np.broadcast_to(values, pre.shape).astype(np.int64)
-        else:
-            copies = np.full(len(pre), int(n), dtype=np.int64)
-        if np.any(copies < 0):
+            if np.any(copies < 0):
+                raise SynapseConnectionError(f"{self.name}: n= must not be negative")
+            return copies
+        if int(n) < 0:
             raise SynapseConnectionError(f"{self.name}: n= must not be negative")
-        return copies
+        return int(n)
 
     def _pair_evaluator(self, caller):
         from axonal.codegen.numpy_target import evaluate_expression
@@ -410,41 +482,53 @@ class Synapses(Group):
                 f"{self.name}: the connection probability {expression.code!r} must be dimensionless"
             )
 
-    def _add_synapses(self, pre: np.ndarray, post: np.ndarray, copies: np.ndarray) -> None:
+    def _add_synapses(self, pre: np.ndarray, post: np.ndarray, copies: np.ndarray | int) -> None:
+        """Append the pairs (int32 arrays the synapses may keep: no other reference to them)."""
         old, added = self.N, len(pre)
         new = old + added
-        for variable in self.variables.values():
-            if variable.kind in ("array", "index"):
-                grown = np.zeros(new, dtype=variable.values.dtype)
-                grown[:old] = variable.values
-                variable.values = grown
         v = self.variables
-        v["i"].values[old:] = pre
-        v["j"].values[old:] = post
-        # Storage positions equal the indices unless the group is a subgroup: share the array.
-        for storage, index, group in (
-            ("_pre_idx", "i", self.source),
-            ("_post_idx", "j", self.target),
-        ):
-            if getattr(group, "start", 0) == 0:
-                v[storage].values = v[index].values
-            else:
-                v[storage].values[old:] = _storage(group, v[index].values[old:])
+        derived = {"_pre_idx", "_post_idx", "N_incoming", "N_outgoing"}
+        for name, variable in v.items():
+            if variable.kind not in ("array", "index") or name in derived:
+                continue
+            if name in ("i", "j"):
+                appended = np.asarray(pre if name == "i" else post, dtype=variable.values.dtype)
+                variable.values = (
+                    appended if old == 0 else np.concatenate([variable.values, appended])
+                )
+                continue
+            # np.zeros: pages nobody writes (a delay left at 0) cost no memory.
+            grown = np.zeros(new, dtype=variable.values.dtype)
+            grown[:old] = variable.values
+            variable.values = grown
+        self._share_storage_indices(compute=True)
         if self.multisynaptic_index is not None:
-            offsets = np.repeat(np.cumsum(copies) - copies, copies)
-            v[self.multisynaptic_index].values[old:] = np.arange(added) - offsets
+            if isinstance(copies, int):
+                numbers = np.arange(added) % max(copies, 1)
+            else:
+                numbers = np.arange(added) - np.repeat(np.cumsum(copies) - copies, copies)
+            v[self.multisynaptic_index].values[old:] = numbers
         for pathway_name, value in self._default_delays.items():
             variable = self.variables[self.pathways[pathway_name].delay_variable]
             variable.values[old:] = float(np.asarray(value)) if not isinstance(value, str) else 0
             if isinstance(value, str):
                 self.set_values(variable.name, np.arange(old, new), value)
         self._N = new
-        v["N_incoming"].values[:] = np.bincount(v["j"].values, minlength=len(self.target))[
-            v["j"].values
-        ]
-        v["N_outgoing"].values[:] = np.bincount(v["i"].values, minlength=len(self.source))[
-            v["i"].values
-        ]
+        v["N_incoming"].values = v["N_outgoing"].values = None  # counted again when read
+
+    def _share_storage_indices(self, compute: bool = False) -> None:
+        """Storage positions equal the indices unless the group is a subgroup: one array.
+        ``compute``: also (re)compute a subgroup's positions from its indices."""
+        v = self.variables
+        for storage, index, group in (
+            ("_pre_idx", "i", self.source),
+            ("_post_idx", "j", self.target),
+        ):
+            start = getattr(group, "start", 0)
+            if start == 0:
+                v[storage].values = v[index].values
+            elif compute:
+                v[storage].values = v[index].values + np.int32(start)
 
     # -- reading and setting by (i, j) ---------------------------------------------------------
     def storage_indices(self, item):
@@ -599,7 +683,8 @@ class Synapses(Group):
         ]
 
     def _connectivity(self, pathway: SynapticPathway, rows: int, storage: bool):
-        """CSR of the pathway: synapses sorted by their source neuron (stable), row pointers.
+        """CSR of the pathway: synapses sorted by their source neuron (stable), row pointers;
+        the order is None when the synapses are stored in that order already.
 
         ``storage``: rows are the source's storage positions (a subgroup's parent), not its
         own indices.
@@ -608,13 +693,20 @@ class Synapses(Group):
             by_neuron = self.variables["_pre_idx" if pathway.direction == "pre" else "_post_idx"]
         else:
             by_neuron = self.variables["i" if pathway.direction == "pre" else "j"]
-        order = np.argsort(by_neuron.values, kind="stable")
-        pointers = np.searchsorted(by_neuron.values[order], np.arange(rows + 1))
-        return order, pointers
+        return csr(by_neuron.values, rows)
 
-    def _delay_steps(self, pathway: SynapticPathway) -> np.ndarray:
+    def _delay_steps(self, pathway: SynapticPathway) -> int | np.ndarray:
+        """The delays in steps: one number when all synapses share it, else int64 each."""
         values = self.variables[pathway.delay_variable].values
-        return np.round(values / self.clock.dt_).astype(np.int64)
+        dt = self.clock.dt_
+        if len(values) and values.min() == values.max():
+            return int(np.round(values[0] / dt))
+        steps = np.empty(len(values), dtype=np.int64)
+        for first in range(0, len(values), PIECE):
+            steps[first : first + PIECE] = np.round(values[first : first + PIECE] / dt)
+        if len(steps) and steps.min() == steps.max():
+            return int(steps[0])
+        return steps
 
     def _loop_pathway(self, pathway: SynapticPathway, state: dict):
         """The pathway as the compiled loop sees it; its queued spikes put in ``state``."""
@@ -626,7 +718,7 @@ class Synapses(Group):
         prefix = f"{self.name}._{pathway.name}"
         state[f"{prefix}_indptr"] = pointers
         ids = None
-        if not np.array_equal(order, np.arange(len(order))):
+        if order is not None:
             ids = f"{prefix}_synapse_ids"
             state[ids] = order
         delays = self._delay_steps(pathway)
@@ -643,8 +735,10 @@ class Synapses(Group):
             return loop_pathway
         delay_key = f"{prefix}_delay_steps"
         sources = _queued_sources(pending, order, pointers, root.N)
-        uniform = len(delays) > 0 and np.all(delays == delays[0]) and sources is not None
-        state[delay_key] = int(delays[0]) if uniform else delays
+        uniform = isinstance(delays, int) and sources is not None
+        if isinstance(delays, int) and not uniform:
+            delays = np.full(self.N, delays, dtype=np.int64)
+        state[delay_key] = delays
         loop_pathway = dataclasses.replace(
             loop_pathway, delay=delay_key, heterogeneous_delays=not uniform
         )
@@ -653,7 +747,7 @@ class Synapses(Group):
             content = sources
         else:
             content = {step: np.concatenate(arrays) for step, arrays in pending.items()}
-        slots = int(max([delays.max(initial=0), *(step - now for step in content)])) + 1
+        slots = int(max([np.max(delays, initial=0), *(step - now for step in content)])) + 1
         width = root.N if uniform else max([1024, *(len(a) for a in content.values())])
         queue = np.zeros((slots, width), np.int64)
         queued = np.zeros(slots, np.int64)
@@ -704,19 +798,14 @@ class Synapses(Group):
             pathway.queue,
         )
         order, pointers = self._connectivity(pathway, len(source), storage=False)
-        delays = self._delay_steps(pathway)
-        homogeneous = len(delays) == 0 or np.all(delays == delays[0])
-        delay_steps = int(delays[0]) if homogeneous and len(delays) else delays
+        delay_steps = self._delay_steps(pathway)
+        homogeneous = isinstance(delay_steps, int)
 
         def step():
             spikes = source.events.get(event)
             if spikes is not None and len(spikes):
-                starts, stops = pointers[spikes], pointers[spikes + 1]
-                counts = stops - starts
-                total = int(counts.sum())
-                if total:
-                    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-                    synapses = order[np.repeat(starts, counts) + offsets]
+                synapses = _rows(spikes, order, pointers)
+                if len(synapses):
                     queue.push(
                         clock.timestep,
                         synapses,
@@ -749,16 +838,24 @@ class Synapses(Group):
         return self._operations
 
     def state_arrays(self) -> dict[str, object]:
-        arrays = super().state_arrays()
+        arrays = {  # N_incoming and N_outgoing are not read (that would count them)
+            name: variable.values
+            for name, variable in self.variables.items()
+            if variable.is_stored and not isinstance(variable, SynapseCounts)
+        }
         arrays["_queues"] = {name: p.queue.snapshot() for name, p in self.pathways.items()}
         arrays["_N"] = self._N
         return arrays
 
     def restore_arrays(self, state) -> None:
+        """Take the arrays of ``state`` (a copy the caller gives away), sharing the storage
+        indices with i/j again where they are the same."""
         self._N = state["_N"]
         for name, variable in self.variables.items():
             if name in state:
-                variable.values = np.array(state[name])
+                variable.values = np.asarray(state[name])
+        self._share_storage_indices()
+        self.variables["N_incoming"].values = self.variables["N_outgoing"].values = None
         for name, snapshot in state["_queues"].items():
             self.pathways[name].queue.restore(snapshot)
 
@@ -778,12 +875,11 @@ class Synapses(Group):
         )
 
 
-def _rows(sources: np.ndarray, order: np.ndarray, pointers: np.ndarray) -> np.ndarray:
-    """The synapses of ``sources``, row after row, in CSR order."""
+def _rows(sources: np.ndarray, order: np.ndarray | None, pointers: np.ndarray) -> np.ndarray:
+    """The synapses of ``sources``, row after row, in CSR order (see ``csr``)."""
     starts = pointers[sources]
-    counts = pointers[sources + 1] - starts
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return order[np.repeat(starts, counts) + offsets]
+    positions = ranges(starts, pointers[sources + 1] - starts)
+    return positions if order is None else order[positions]
 
 
 def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
@@ -791,13 +887,16 @@ def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
     or None when some queued array is not a sequence of whole rows (delays changed)."""
     if not pending:
         return {}
-    position = np.empty(len(order), np.int64)
-    position[order] = np.arange(len(order))
+    position = None  # of each synapse in CSR order
+    if order is not None:
+        position = np.empty(len(order), order.dtype)
+        position[order] = np.arange(len(order), dtype=order.dtype)
     found = {}
     for step, arrays in pending.items():
         sources = []
         for synapses in arrays:
-            row = np.searchsorted(pointers, position[synapses], side="right") - 1
+            placed = synapses if position is None else position[synapses]
+            row = np.searchsorted(pointers, placed, side="right") - 1
             starts = np.flatnonzero(np.diff(row, prepend=-1) != 0)
             candidates = row[starts]
             if not np.array_equal(_rows(candidates, order, pointers), synapses):
@@ -812,12 +911,6 @@ def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
 def _storage(group: Group, relative: np.ndarray) -> np.ndarray:
     """Storage positions of a group's (or subgroup's) relative indices."""
     return np.asarray(relative) + getattr(group, "start", 0)
-
-
-def _rename_to_j(expression: Expression, variable: str) -> Expression:
-    return (
-        substitute_names(expression, {variable: Expression("j")}) if variable != "j" else expression
-    )
 
 
 __all__ = ["Synapses"]

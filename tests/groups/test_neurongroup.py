@@ -31,8 +31,8 @@ def test_state_access_with_units_and_indexing():
 
 def test_setting_wrong_units_is_a_clear_error():
     start_scope()
-    G = NeuronGroup(2, "v : volt")
-    with pytest.raises(DimensionMismatchError, match="cannot set neurongroup.v"):
+    G = NeuronGroup(2, "v : volt", name="voltages")  # a default name may be taken still
+    with pytest.raises(DimensionMismatchError, match="cannot set voltages.v"):
         G.v = 3 * nS
     with pytest.raises(DimensionMismatchError):
         G.v = "3 * nS"

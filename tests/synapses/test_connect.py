@@ -127,3 +127,95 @@ def test_bad_connections_are_refused_and_nothing_is_left_behind(kwargs, message)
     with pytest.raises(Exception, match=message):
         S.connect(**kwargs)
     assert len(S) == 0
+
+
+def test_sparse_sampling_draws_the_same_pairs_whatever_the_piece_size(monkeypatch):
+    """Sampling a few rows at a time uses the random stream as one piece would (redraws of
+    repeated candidates included: 30 draws from 40 candidates collide often)."""
+    from axonal.synapses import connect
+
+    lengths = np.array([40, 0, 40, 7, 40, 1, 40] * 30)
+    starts = np.arange(len(lengths)) * 3
+    results = []
+    for piece in (1 << 18, 50, 1):
+        monkeypatch.setattr(connect, "SAMPLE_CHUNK", piece)
+        np.random.seed(11)
+        results.append(sparse_sample(starts, lengths, 0.2))
+    for rows, candidates in results[1:]:
+        assert np.array_equal(rows, results[0][0])
+        assert np.array_equal(candidates, results[0][1])
+    rows, candidates = results[0]
+    assert rows.dtype == np.int32 and candidates.dtype == np.int32
+    offsets = candidates - starts[rows]
+    assert np.all((offsets >= 0) & (offsets < lengths[rows]))
+    keys = rows.astype(np.int64) * 100 + offsets
+    assert np.all(np.diff(keys) > 0)  # sorted by row then candidate, no pair twice
+
+
+def test_connect_keeps_no_64_bit_copy_per_synapse(monkeypatch):
+    """Peak of the arrays allocated by connect(): the stored arrays (int32 i and j shared with
+    the storage indices, the float64 delay: 16 bytes a synapse) and temporaries of a fixed
+    size, not further arrays of 4 or 8 bytes per synapse (connect() once peaked at 72 bytes
+    a synapse here). N_incoming and N_outgoing are counted only when read."""
+    import tracemalloc
+
+    from axonal.synapses import connect
+
+    monkeypatch.setattr(connect, "SAMPLE_CHUNK", 1 << 15)  # pieces of about 1 MB
+    start_scope()
+    seed(3)
+    G = neurons(20000)
+    S = Synapses(G, G, on_pre="v += 1")
+    tracemalloc.start()
+    try:
+        S.connect(p=0.005)
+        connected, peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        S.state_arrays()  # what store() copies: N_incoming/N_outgoing are not counted for it
+        reading = tracemalloc.get_traced_memory()[1] - connected
+    finally:
+        tracemalloc.stop()
+    assert reading < 1e5
+    assert 1.9e6 < len(S) < 2.1e6
+    assert S.i[:].dtype == np.int32 and S.variables["_pre_idx"].values is S.variables["i"].values
+    assert peak < 16 * len(S) + 3e6
+    assert list(S.N_outgoing[:3]) == [np.sum(S.i[:] == S.i[k]) for k in range(3)]
+
+
+def test_generator_over_targets_with_i():
+    """Brian 2's i='...' generator: for each target j, the sources it names."""
+    start_scope()
+    G, H = neurons(6), neurons(4)
+    S = Synapses(G, H)
+    S.connect(i="k for k in range(j, j + 3)", skip_if_invalid=True)
+    assert sorted(zip(S.i[:], S.j[:], strict=True)) == sorted(
+        (k, j) for j in range(4) for k in range(j, j + 3) if k < 6
+    )
+    assert list(S.j[:]) == sorted(S.j[:])  # made target by target
+    T = Synapses(G, H)
+    T.connect(i="2 * j", skip_if_invalid=True)  # j = 3 would need source 6
+    assert list(zip(T.i[:], T.j[:], strict=True)) == [(0, 0), (2, 1), (4, 2)]
+    seed(4)
+    U = Synapses(neurons(3000), neurons(10))
+    U.connect(i="k for k in sample(N_pre, p=0.1) if k != j")
+    counts = np.bincount(U.j[:], minlength=10)
+    assert np.all(np.abs(counts - 300) < 6 * np.sqrt(300 * 0.9))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"i": "k for k in range(j, j + 9)"}, "source index 6"),
+        ({"i": "j", "j": "i"}, "neither a condition nor the other index"),
+        ({"i": "j", "condition": "i != j"}, "neither a condition"),
+        ({"j": "k for k in range(N_post)", "p": 0.5}, "cannot take p="),
+        ({"i": "k for k in range(N_pre)", "p": "0.5"}, "cannot take p="),
+    ],
+)
+def test_generators_refuse_what_brian_refuses(kwargs, message):
+    start_scope()
+    G = neurons(6)
+    S = Synapses(G, neurons(4))
+    with pytest.raises(SynapseConnectionError, match=message):
+        S.connect(**kwargs)
+    assert len(S) == 0

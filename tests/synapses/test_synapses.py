@@ -128,3 +128,22 @@ def test_summed_variable_into_a_subgroup_leaves_the_rest_of_the_group_alone():
     S.connect()
     run(defaultclock.dt)
     assert list(target.total[:]) == [7, 7, 3, 3]
+
+
+def test_storage_indices_share_the_index_arrays_also_after_restore():
+    """A group that is not a subgroup stores its synapses' positions as the indices
+    themselves: one int32 array, not two, before and after store()/restore()."""
+    start_scope()
+    G = NeuronGroup(10, "v : 1", threshold="v > 1")
+    S = Synapses(G, G[4:], on_pre="v += 1")
+    S.connect(j="i", skip_if_invalid=True)
+    S.connect(i=[0, 9], j=[5, 0])
+    net = Network(G, S)
+    net.store()
+    net.restore()
+    v = S.variables
+    assert v["_pre_idx"].values is v["i"].values and v["i"].values.dtype == np.int32
+    assert list(v["_post_idx"].values) == [j + 4 for j in S.j[:]]
+    # pairs (0,0) ... (5,5), (0,5), (9,0): targets 0 and 5 and source 0 have two synapses
+    assert list(S.N_incoming[:]) == [2, 1, 1, 1, 1, 2, 2, 2]
+    assert list(S.N_outgoing[:]) == [2, 1, 1, 1, 1, 1, 2, 1]
