@@ -4,7 +4,8 @@ Usage: python benchmarks/axonal_bench.py MODEL [--target numpy|numba] [--n N] [-
                                               [--duration SECONDS] [--seed K] [--steps STEPS]
 Models (see /work/shared/BENCHMARKS.md): cuba, coba, cobahh, cuba_scaling (p = 80/N), overhead
 (one neuron, 100 000 steps), brunel_hakim (as examples/brunel_hakim.py), stdp (as
-examples/stdp_song.py). The models mirror benchmarks/reference/brian2_models.py line for line.
+examples/stdp_song.py). The models are benchmarks/models.py: the very code Brian 2 runs for
+the reference.
 
 What each field means (wall-clock seconds unless the name says cpu):
 - build_s: creating the objects, setting initial values, connect() and the monitors.
@@ -38,280 +39,27 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
+import models  # noqa: E402  (this folder is not a package: the script's own folder is on the path)
 from measure import cpu_seconds, emit, peak_rss_mb  # noqa: E402  (reference folder is not a package)
 
 import axonal  # noqa: E402
 from axonal import (  # noqa: E402
-    Hz,
     Network,
-    NeuronGroup,
-    PoissonGroup,
-    SpikeMonitor,
-    Synapses,
-    cm,
     defaultclock,
     ms,
-    msiemens,
-    mV,
-    nS,
     second,
     seed,
     set_target,
-    siemens,
-    ufarad,
-    umetre,
 )
 
 DT = 0.1 * ms
 OVERHEAD_STEPS = 100_000
-EXCITATORY_FRACTION = 0.8
 # run()'s report period: long enough to cost nothing, short enough for a first report early in
 # the loop, from which the loop's CPU seconds are counted.
 REPORT_PERIOD = 0.1 * second
 
-CUBA_EQUATIONS = """
-dv/dt  = (ge + gi - (v - El)) / taum : volt (unless refractory)
-dge/dt = -ge / taue : volt
-dgi/dt = -gi / taui : volt
-"""
-CUBA_PARAMETERS = {
-    "taum": 20 * ms,
-    "taue": 5 * ms,
-    "taui": 10 * ms,
-    "Vt": -50 * mV,
-    "Vr": -60 * mV,
-    "El": -49 * mV,
-    "we": 60 * 0.27 / 10 * mV,  # 1.62 mV
-    "wi": -20 * 4.5 / 10 * mV,  # -9 mV
-}
-
-AREA = 20000 * umetre**2
-COBA_PARAMETERS = {
-    "Cm": (1 * ufarad * cm**-2) * AREA,
-    "gl": (5e-5 * siemens * cm**-2) * AREA,
-    "El": -60 * mV,
-    "Vt": -50 * mV,
-    "Vr": -60 * mV,
-    "Ee": 0 * mV,
-    "Ei": -80 * mV,
-    "taue": 5 * ms,
-    "taui": 10 * ms,
-    "we": 6 * nS,
-    "wi": 67 * nS,
-}
-COBA_EQUATIONS = """
-dv/dt  = (gl*(El - v) + ge*(Ee - v) + gi*(Ei - v)) / Cm : volt (unless refractory)
-dge/dt = -ge / taue : siemens
-dgi/dt = -gi / taui : siemens
-"""
-
-COBAHH_PARAMETERS = dict(
-    COBA_PARAMETERS,
-    EK=-90 * mV,
-    ENa=50 * mV,
-    g_na=(100 * msiemens * cm**-2) * AREA,
-    g_kd=(30 * msiemens * cm**-2) * AREA,
-    VT=-63 * mV,
-)
-COBAHH_EQUATIONS = """
-dv/dt = (gl*(El-v) + ge*(Ee-v) + gi*(Ei-v)
-         - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK)) / Cm : volt
-dm/dt = alpha_m*(1-m) - beta_m*m : 1
-dn/dt = alpha_n*(1-n) - beta_n*n : 1
-dh/dt = alpha_h*(1-h) - beta_h*h : 1
-dge/dt = -ge / taue : siemens
-dgi/dt = -gi / taui : siemens
-alpha_m = 0.32*(mV**-1)*(13*mV-v+VT)/(exp((13*mV-v+VT)/(4*mV))-1.)/ms : Hz
-beta_m = 0.28*(mV**-1)*(v-VT-40*mV)/(exp((v-VT-40*mV)/(5*mV))-1)/ms : Hz
-alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
-beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
-alpha_n = 0.032*(mV**-1)*(15*mV-v+VT)/(exp((15*mV-v+VT)/(5*mV))-1.)/ms : Hz
-beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
-"""
-
-OVERHEAD_EQUATIONS = "dv/dt = -v / (10*ms) : 1"
-
-BRUNEL_HAKIM_PARAMETERS = {
-    "Vr": 10 * mV,
-    "theta": 20 * mV,
-    "tau": 20 * ms,
-    "J": 0.1 * mV,
-    "muext": 25 * mV,
-    "sigmaext": 1 * mV,
-}
-BRUNEL_HAKIM_EQUATIONS = "dV/dt = (-V + muext + sigmaext * sqrt(tau) * xi) / tau : volt"
-BRUNEL_HAKIM_CONNECTIONS = 1000  # inputs per neuron (C)
-
-STDP_PARAMETERS = {
-    "taum": 10 * ms,
-    "taupre": 20 * ms,
-    "taupost": 20 * ms,
-    "Ee": 0 * mV,
-    "vt": -54 * mV,
-    "vr": -60 * mV,
-    "El": -74 * mV,
-    "taue": 5 * ms,
-    "gmax": 0.01,
-    "dApre": 0.01 * 0.01,  # dApre * gmax
-    "dApost": -0.01 * 1.05 * 0.01,  # -dApre * taupre / taupost * 1.05 * gmax
-}
-STDP_NEURON_EQUATIONS = """
-dv/dt = (ge * (Ee - vr) + El - v) / taum : volt
-dge/dt = -ge / taue : 1
-"""
-STDP_SYNAPSE_MODEL = """
-w : 1
-dApre/dt = -Apre / taupre : 1 (event-driven)
-dApost/dt = -Apost / taupost : 1 (event-driven)
-"""
-STDP_ON_PRE = """
-ge += w
-Apre += dApre
-w = clip(w + Apost, 0, gmax)
-"""
-STDP_ON_POST = """
-Apost += dApost
-w = clip(w + Apre, 0, gmax)
-"""
-STDP_INPUT_RATE = 15 * Hz
-
-
-def _model(objects: list, group, spikes, synapses: list) -> dict:
-    return {"objects": objects, "group": group, "spikes": spikes, "synapses": synapses}
-
-
-def _ei_synapses(group, n_neurons: int, on_pre_e: str, on_pre_i: str, p: float, namespace):
-    """Excitatory (first 80 %) and inhibitory (last 20 %) random synapses onto the whole group."""
-    n_exc = int(EXCITATORY_FRACTION * n_neurons)
-    exc = Synapses(group[:n_exc], group, on_pre=on_pre_e, namespace=namespace)
-    inh = Synapses(group[n_exc:], group, on_pre=on_pre_i, namespace=namespace)
-    exc.connect(p=p)
-    inh.connect(p=p)
-    return exc, inh
-
-
-def cuba(n_neurons: int = 4000, p: float = 0.02) -> dict:
-    """CUBA (Brette et al. 2007 benchmark 2)."""
-    group = NeuronGroup(
-        n_neurons,
-        CUBA_EQUATIONS,
-        threshold="v > Vt",
-        reset="v = Vr",
-        refractory=5 * ms,
-        method="exact",
-        namespace=CUBA_PARAMETERS,
-    )
-    group.v = "Vr + rand() * (Vt - Vr)"
-    group.ge = 0 * mV
-    group.gi = 0 * mV
-    exc, inh = _ei_synapses(group, n_neurons, "ge += we", "gi += wi", p, CUBA_PARAMETERS)
-    spikes = SpikeMonitor(group)
-    return _model([group, exc, inh, spikes], group, spikes, [exc, inh])
-
-
-def _coba_like(n_neurons: int, p: float, equations: str, parameters: dict, **options) -> dict:
-    group = NeuronGroup(n_neurons, equations, namespace=parameters, **options)
-    group.v = "El + (randn() * 5 - 5) * mV"
-    group.ge = "(randn() * 1.5 + 4) * 10 * nS"
-    group.gi = "(randn() * 12 + 20) * 10 * nS"
-    exc, inh = _ei_synapses(group, n_neurons, "ge += we", "gi += wi", p, parameters)
-    spikes = SpikeMonitor(group)
-    return _model([group, exc, inh, spikes], group, spikes, [exc, inh])
-
-
-def coba(n_neurons: int = 4000, p: float = 0.02) -> dict:
-    """COBA (Brette et al. 2007 benchmark 1), Euler integration."""
-    return _coba_like(
-        n_neurons,
-        p,
-        COBA_EQUATIONS,
-        COBA_PARAMETERS,
-        threshold="v > Vt",
-        reset="v = Vr",
-        refractory=5 * ms,
-        method="euler",
-    )
-
-
-def cobahh(n_neurons: int = 4000, p: float = 0.02) -> dict:
-    """COBAHH (Brette et al. 2007 benchmark 3, Brian 2's examples/COBAHH.py)."""
-    return _coba_like(
-        n_neurons,
-        p,
-        COBAHH_EQUATIONS,
-        COBAHH_PARAMETERS,
-        threshold="v > -20*mV",
-        refractory=3 * ms,
-        method="exponential_euler",
-    )
-
-
-def overhead(n_neurons: int = 1, p: float = 0.0) -> dict:
-    """One neuron, dv/dt = -v/(10 ms): the fixed cost of a time step."""
-    group = NeuronGroup(n_neurons, OVERHEAD_EQUATIONS, method="exact")
-    group.v = 1
-    return _model([group], group, None, [])
-
-
-def brunel_hakim(n_neurons: int = 5000, p: float | None = None) -> dict:
-    """Brunel & Hakim (1999): noisy inhibitory network with 2 ms delays (examples/)."""
-    p = min(1.0, BRUNEL_HAKIM_CONNECTIONS / n_neurons) if p is None else p
-    group = NeuronGroup(
-        n_neurons,
-        BRUNEL_HAKIM_EQUATIONS,
-        threshold="V > theta",
-        reset="V = Vr",
-        refractory=2 * ms,
-        method="euler",
-        namespace=BRUNEL_HAKIM_PARAMETERS,
-    )
-    group.V = BRUNEL_HAKIM_PARAMETERS["Vr"]
-    connections = Synapses(
-        group, group, on_pre="V += -J", delay=2 * ms, namespace=BRUNEL_HAKIM_PARAMETERS
-    )
-    connections.connect(p=p)
-    spikes = SpikeMonitor(group)
-    return _model([group, connections, spikes], group, spikes, [connections])
-
-
-def stdp(n_inputs: int = 1000, p: float = 1.0) -> dict:
-    """Song, Miller & Abbott (2000): Poisson inputs onto one neuron through STDP synapses."""
-    inputs = PoissonGroup(n_inputs, rates=STDP_INPUT_RATE)
-    neuron = NeuronGroup(
-        1,
-        STDP_NEURON_EQUATIONS,
-        threshold="v > vt",
-        reset="v = vr",
-        method="exact",
-        namespace=STDP_PARAMETERS,
-    )
-    plastic = Synapses(
-        inputs,
-        neuron,
-        STDP_SYNAPSE_MODEL,
-        on_pre=STDP_ON_PRE,
-        on_post=STDP_ON_POST,
-        namespace=STDP_PARAMETERS,
-    )
-    if p < 1.0:
-        plastic.connect(p=p)
-    else:
-        plastic.connect()
-    plastic.w = "rand() * gmax"
-    spikes = SpikeMonitor(neuron)
-    return _model([inputs, neuron, plastic, spikes], neuron, spikes, [plastic])
-
-
-MODELS = {
-    "cuba": cuba,
-    "cuba_scaling": cuba,
-    "coba": coba,
-    "cobahh": cobahh,
-    "overhead": overhead,
-    "brunel_hakim": brunel_hakim,
-    "stdp": stdp,
-}
-DEFAULT_SIZES = {"overhead": 1, "brunel_hakim": 5000, "stdp": 1000}
+MODELS = models.bound_to(axonal)
+MODELS["cuba_scaling"] = MODELS["cuba"]
 
 
 class LoopClock:
@@ -340,17 +88,6 @@ class LoopClock:
     @property
     def loop_cpu_s(self) -> float | None:
         return self._steady(2)
-
-
-def default_p(model: str, n_neurons: int) -> float | None:
-    """The connection probability the reference scripts use for this model and size."""
-    if model == "overhead":
-        return 0.0
-    if model == "stdp":
-        return 1.0
-    if model == "brunel_hakim":
-        return min(1.0, BRUNEL_HAKIM_CONNECTIONS / n_neurons)  # C = 1000 inputs per neuron
-    return 80 / n_neurons  # 0.02 at N = 4000, as in BENCHMARKS.md
 
 
 def synapse_bytes(synapses: list) -> int:
@@ -446,8 +183,8 @@ def parse_arguments(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_arguments(argv)
-    n_neurons = args.n or DEFAULT_SIZES.get(args.model, 4000)
-    p = args.p if args.p is not None else default_p(args.model, n_neurons)
+    n_neurons = args.n or models.default_size(args.model.removesuffix("_scaling"))
+    p = args.p if args.p is not None else models.default_p(args.model, n_neurons)
     emit(benchmark(args.model, args.target, n_neurons, p, args.duration, args.seed, args.steps))
 
 

@@ -33,7 +33,12 @@ import run_reference  # noqa: E402  (reference folder is not a package)
 
 AXONAL_TARGETS = ["numba", "numpy"]
 REFERENCE_SIMULATORS = ["brian2-standalone", "brian2-cython", "nest"]
-REFERENCE_MODELS = {"cuba", "coba", "cobahh", "overhead"}  # what the reference scripts define
+# What each reference simulator's script defines (Brian 2 runs benchmarks/models.py itself).
+REFERENCE_MODELS = {
+    "brian2-standalone": {"cuba", "coba", "cobahh", "overhead", "brunel_hakim", "stdp"},
+    "brian2-cython": {"cuba", "coba", "cobahh", "overhead", "brunel_hakim", "stdp"},
+    "nest": {"cuba", "coba", "cobahh", "overhead"},
+}
 SETS = {
     "core": [("cuba", 4000), ("coba", 4000)],
     "scaling": [("cuba", n) for n in (4000, 16000, 64000, 256000)],
@@ -90,7 +95,7 @@ def measure(entries, targets, references, args) -> dict:
     runs: dict[tuple[str, str, int], list[dict]] = {}
     for model, size in entries:
         repeats = 1 if size >= SINGLE_RUN_FROM else args.repeats
-        simulators = references if model in REFERENCE_MODELS else []
+        simulators = [name for name in references if model in REFERENCE_MODELS[name]]
         if "brian2-cython" in simulators:  # warm Brian 2's compiler cache, as the reference does
             _reference(args, "brian2-cython", model, size, 0.001)
         for _ in range(repeats):

@@ -46,8 +46,8 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_arguments()
-    n_neurons = args.n or (1 if args.model == "overhead" else 4000)
-    p = args.p if args.p is not None else (0.0 if args.model == "overhead" else 80 / n_neurons)
+    n_neurons = args.n or brian2_models.default_size(args.model)
+    p = args.p if args.p is not None else brian2_models.default_p(args.model, n_neurons)
     duration = OVERHEAD_STEPS * DT if args.model == "overhead" else args.duration * second
 
     standalone_dir = None
