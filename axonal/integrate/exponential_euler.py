@@ -4,6 +4,11 @@ Each equation ``dx/dt = A x + B``, with ``A`` and ``B`` free of ``x`` (they may 
 state variables, which are held at their values from the start of the step), is advanced
 exactly over the step: ``x + (A x + B) dt exprel(A dt)``, which is
 ``-B/A + (x + B/A) exp(A dt)`` where ``A`` cannot vanish, and ``x + B dt`` where ``A = 0``.
+
+As in Brian 2, an equation in which ``x`` appears outside functions only as a first-order
+factor (``g(x) x + h(x)``, Morris-Lecar's ``m_inf(V) (V - E)``) is taken with ``A = g(x)``
+and ``B = h(x)`` frozen at the start of the step: still first order, and the scripts that
+rely on it run unchanged.
 """
 
 from __future__ import annotations
@@ -36,12 +41,23 @@ def split_linear(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr
     return A, B
 
 
+def split_frozen(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(A, B)`` with ``f = A x + B`` where ``A`` and ``B`` may still read ``x`` inside
+    functions or denominators; None if ``x`` appears as another power (``x**3``) or only
+    inside functions (``exp(x)``), which Brian 2 rejects too."""
+    expanded = sympy.expand(f, power_exp=False, power_base=False, log=False)
+    collected = sympy.collect(expanded, x, evaluate=False)
+    if x not in collected or not set(collected) <= {x, sympy.S.One}:
+        return None
+    return collected.get(x, sympy.S.Zero), collected.get(sympy.S.One, sympy.S.Zero)
+
+
 def exponential_euler(system: EquationSystem) -> tuple[Statement, ...]:
     system.reject_noise()
     finals = {}
     nonlinear = []
     for name, x in system.symbols.items():
-        split = split_linear(system.drift[name], x)
+        split = split_linear(system.drift[name], x) or split_frozen(system.drift[name], x)
         if split is None:
             nonlinear.append(name)
             continue

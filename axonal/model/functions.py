@@ -11,6 +11,7 @@ from types import MappingProxyType
 import numpy as np
 
 from axonal.units import DIMENSIONLESS, Dimension, Quantity, get_dimensions, get_unit
+from axonal.units.numpy_functions import exprel
 
 __all__ = ["DEFAULT_CONSTANTS", "DEFAULT_FUNCTIONS", "Function", "implementation"]
 
@@ -294,15 +295,6 @@ def implementation(
 # --- built-in implementations -------------------------------------------------------------
 
 
-def _exprel_numpy(x):
-    x = np.asarray(x, dtype=float)
-    small = np.abs(x) < 1e-8
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        safe = np.where(small, 1.0, x)
-        result = np.where(small, 1.0 + x / 2.0, np.expm1(safe) / safe)
-    return result[()] if result.ndim == 0 else result
-
-
 def _exprel_scalar(x):
     if abs(x) < 1e-8:
         return 1.0 + x / 2.0
@@ -384,7 +376,7 @@ _DIMENSIONLESS_FUNCTIONS = {
     "arcsin": (np.arcsin, math.asin),
     "arccos": (np.arccos, math.acos),
     "arctan": (np.arctan, math.atan),
-    "exprel": (_exprel_numpy, _exprel_scalar),
+    "exprel": (exprel, _exprel_scalar),
 }
 
 DEFAULT_FUNCTIONS: Mapping[str, Function] = MappingProxyType(

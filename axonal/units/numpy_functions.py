@@ -2,7 +2,8 @@
 
 Most are NumPy's own: Quantity's ``__array_ufunc__`` and ``__array_function__`` make them check
 and carry units. The few defined here need help: ``arange`` and ``full`` take quantities,
-``array``/``asarray`` remove units (as in Brian), and ``min``, ``max``, ``sum``, ``round``,
+``array``/``asarray`` remove units (as in Brian), ``exprel`` is ``(exp(x) - 1) / x`` made exact
+near 0 (the rate functions of Hodgkin-Huxley models), and ``min``, ``max``, ``sum``, ``round``,
 ``abs`` keep the behaviour of Python's built-ins when called the built-in way.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from axonal.units.dimension import DIMENSIONLESS
+from axonal.units.dimension import DIMENSIONLESS, DimensionMismatchError
 from axonal.units.quantity import Quantity, _strip, _wrap, get_dimensions
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "dot",
     "e",
     "exp",
+    "exprel",
     "floor",
     "full",
     "inf",
@@ -173,6 +175,20 @@ def asarray(value, dtype=None, **kwargs) -> np.ndarray:
     if isinstance(value, (list, tuple)):
         value = [_strip(element) for element in value]
     return np.asarray(_strip(value), dtype=dtype, **kwargs)
+
+
+def exprel(x):
+    """``(exp(x) - 1) / x`` for a dimensionless ``x``, 1 at 0 and accurate near it."""
+    if get_dimensions(x) is not DIMENSIONLESS:
+        raise DimensionMismatchError(
+            f"exprel needs a dimensionless argument, not {x!r}", get_dimensions(x)
+        )
+    values = np.asarray(x, dtype=float)
+    small = np.abs(values) < 1e-8
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        safe = np.where(small, 1.0, values)
+        result = np.where(small, 1.0 + values / 2.0, np.expm1(safe) / safe)
+    return result[()] if result.ndim == 0 else result
 
 
 def arange(start, stop=None, step=None, dtype=None):

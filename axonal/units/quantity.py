@@ -133,6 +133,11 @@ def _describe(value: object) -> str:
     return repr(value) if not isinstance(value, np.ndarray) else np.array2string(value)
 
 
+def _is_plain_zero(value: object) -> bool:
+    """A number or array of numbers (not a quantity) that is zero everywhere."""
+    return _is_neutral_number(value) and bool(np.all(np.asarray(value, dtype=float) == 0))
+
+
 def _is_neutral_number(value: object) -> bool:
     """Plain zeros and infinities compare with any unit (``v > 0``, ``clip(v, 0, inf)``)."""
     if isinstance(value, Quantity):
@@ -203,6 +208,9 @@ _NEUTRAL_ALLOWED = {
     np.fmax,
     np.fmin,
 }
+# Of those, the ones where a plain 0 (not inf) may stand for any unit, as in Brian 2:
+# ``3*mV + 0`` (the start value of Python's ``sum``), ``np.arange(0., T, dt)``.
+_ZERO_ALLOWED = {np.add, np.subtract}
 # Unary ufuncs that keep the dimension.
 _UNARY_KEEP = {
     np.negative,
@@ -238,6 +246,11 @@ def _same_dimension(ufunc, inputs, dims) -> Dimension:
         if first is DIMENSIONLESS and _is_neutral_number(inputs[0]):
             return second
         if second is DIMENSIONLESS and _is_neutral_number(inputs[1]):
+            return first
+    if ufunc in _ZERO_ALLOWED:
+        if first is DIMENSIONLESS and _is_plain_zero(inputs[0]):
+            return second
+        if second is DIMENSIONLESS and _is_plain_zero(inputs[1]):
             return first
     raise _mismatch(ufunc, inputs, dims)
 

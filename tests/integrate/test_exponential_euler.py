@@ -48,6 +48,31 @@ def test_coefficient_that_may_vanish_goes_through_exprel(run):
     assert final["x"][0] == pytest.approx(3.0, rel=1e-13)
 
 
+def test_own_variable_inside_a_function_is_frozen_over_the_step(run):
+    """x' = -k (1 + sin(x)**2) x: one step is x exp(-k (1 + sin(x0)**2) dt), as in Brian 2."""
+    update = _update({"x": "-k * (1 + sin(x)**2) * x"})
+    final = run(update, {"x": 0.8}, {"k": 3.0}, dt=0.01, steps=1)
+    assert final["x"][0] == pytest.approx(0.8 * np.exp(-3.0 * (1 + np.sin(0.8) ** 2) * 0.01))
+
+
+def test_frozen_coefficients_still_converge_at_first_order(run, order):
+    """A Morris-Lecar-like current g(v) (E - v) with g = 1 + tanh(v), against fine RK4."""
+    rhs = {"v": "(1 + tanh(v)) * (2 - v) - v"}
+    reference = run(state_update({"v": Expression(rhs["v"])}, "rk4", owner="ref"),
+                    {"v": -1.0}, dt=1e-4, steps=20000)["v"][0]  # fmt: skip
+    dts = np.array([0.1, 0.05, 0.025, 0.0125])
+    errors = [
+        abs(run(_update(rhs), {"v": -1.0}, dt=dt, steps=round(2.0 / dt))["v"][0] - reference)
+        for dt in dts
+    ]
+    assert order(dts, errors) == pytest.approx(1.0, abs=0.2)
+
+
+def test_own_variable_only_inside_a_function_is_rejected():
+    with pytest.raises(IntegrationError, match="the equation for v is not linear in its own"):
+        _update({"v": "exp(v) - 1"})
+
+
 def test_nonlinear_in_own_variable_is_rejected():
     with pytest.raises(IntegrationError, match="the equation for v is not linear in its own"):
         _update({"v": "-v**3 + w", "w": "-w"})

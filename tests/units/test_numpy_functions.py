@@ -55,3 +55,14 @@ def test_everything_listed_exists_and_is_exported():
     for name in functions.__all__:
         assert getattr(units, name) is getattr(functions, name)
         assert name in units.__all__
+
+
+def test_exprel_is_exact_near_zero_and_needs_no_unit():
+    """(exp(x) - 1) / x: 1 at 0, its series where the quotient would cancel, expm1/x elsewhere."""
+    assert exprel(0.0) == 1.0
+    assert exprel(1e-10) == pytest.approx(1 + 1e-10 / 2, rel=1e-15)
+    values = exprel(np.array([-3.0, 0.5, 4.0]))
+    assert values == pytest.approx(np.expm1([-3.0, 0.5, 4.0]) / [-3.0, 0.5, 4.0], rel=1e-15)
+    assert exprel((-50 * mV - -50 * mV) / (4 * mV)) == 1.0  # the HH rate's removable point
+    with pytest.raises(DimensionMismatchError, match="exprel needs a dimensionless argument"):
+        exprel(3 * mV)

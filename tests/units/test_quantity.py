@@ -76,6 +76,21 @@ def test_addition_needs_the_same_units():
         np.ones(3) * mV - np.ones(3) * nA
 
 
+def test_a_plain_zero_adds_to_any_unit():
+    """As in Brian 2: ``w = 0`` starts a sum, ``T - 0.0`` is what np.arange computes."""
+    assert 3 * mV + 0 == 3 * mV and 0.0 - 3 * mV == -3 * mV
+    assert (5 * second - 0.0).dim is get_dimensions(second)
+    assert list((np.ones(2) * nA + np.zeros(2)) / nA) == [1.0, 1.0]
+    spacing = np.arange(0.0, 3 * second, 1 * second)
+    assert list(spacing) == [0.0, 1.0, 2.0]
+    with pytest.raises(DimensionMismatchError, match="units are V and 1"):
+        3 * mV + np.array([0.0, 1.0])  # zero only where every element is zero
+    with pytest.raises(DimensionMismatchError, match="units are V and 1"):
+        3 * mV + np.inf  # inf stands for any unit in comparisons only
+    with pytest.raises(DimensionMismatchError):
+        3 * mV + 0 * second  # a zero with a unit keeps its unit
+
+
 def test_comparisons():
     v = np.array([1.0, 2.0, 3.0]) * mV
     assert list(v > 1.5 * mV) == [False, True, True]
@@ -103,8 +118,10 @@ def test_in_place_operations_check_units():
         v *= 2 * mV  # would change the unit of the array in place
     assert list(v / mV) == [4.0, 6.0]  # refused before anything was written
     plain = np.zeros(2)
-    with pytest.raises(DimensionMismatchError, match="units are 1 and V"):
-        plain += 1 * mV
+    with pytest.raises(
+        DimensionMismatchError, match="Cannot store a result in V into an array in 1"
+    ):
+        plain += 1 * mV  # zeros may take the unit, but a unitless array cannot store it
 
 
 def test_units_are_constant():
