@@ -251,7 +251,13 @@ class Group(SimulationObject):
                 raw = np.where(writable, raw, variable.values[indices])
         else:
             value_dims = get_dimensions(value)
-            if variable.dtype != "bool" and value_dims is not variable.dimensions:
+            plain_zero = value_dims is DIMENSIONLESS and not np.any(np.asarray(value))
+            # A plain 0 means zero in any unit (G.w = 0), as in Brian 2.
+            if (
+                variable.dtype != "bool"
+                and value_dims is not variable.dimensions
+                and not plain_zero
+            ):
                 raise DimensionMismatchError(
                     f"cannot set {self.name}.{name} (in {_unit_text(variable.dimensions)}) to "
                     f"{value!r} (in {_unit_text(value_dims)})",

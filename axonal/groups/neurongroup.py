@@ -18,7 +18,13 @@ from axonal.model.errors import EquationError
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind
 from axonal.model.namespace import resolve_equation_names
-from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
+from axonal.network.base import (
+    Operation,
+    RunContext,
+    SimulationObject,
+    schedule_key,
+    whole_number,
+)
 from axonal.network.clock import seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
 
@@ -48,10 +54,16 @@ class NeuronGroup(Group):
         name=None,
         method_options=None,
     ):
-        if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 1:
+        if whole_number(N) is None or N < 1:
             raise GroupError(f"a NeuronGroup needs a whole number of neurons N >= 1, not {N!r}")
         super().__init__(
-            int(N), namespace=namespace, name=name, clock=clock, dt=dt, when="groups", order=order
+            whole_number(N),
+            namespace=namespace,
+            name=name,
+            clock=clock,
+            dt=dt,
+            when="groups",
+            order=order,
         )
         try:
             equations = model if isinstance(model, Equations) else Equations(model)
@@ -107,8 +119,13 @@ class NeuronGroup(Group):
         return operation
 
     def __getitem__(self, item) -> Subgroup:
+        if isinstance(item, int | np.integer) and not isinstance(item, bool):
+            index = int(item) + self.N if item < 0 else int(item)  # G[5]: one neuron
+            if not 0 <= index < self.N:
+                raise IndexError(f"{self.name}: no neuron {item} in a group of {self.N}")
+            item = slice(index, index + 1)
         if not isinstance(item, slice):
-            raise TypeError(f"{self.name}: subgroups are made with a slice, e.g. G[:100]")
+            raise TypeError(f"{self.name}: subgroups are made with a slice, e.g. G[:100], or G[5]")
         start, stop, step = item.indices(self.N)
         if step != 1 or stop <= start:
             raise IndexError(f"{self.name}: a subgroup needs a contiguous non-empty slice")

@@ -10,7 +10,13 @@ from axonal.inputs.binomial import binomial_function
 from axonal.model.dimensions import expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
-from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
+from axonal.network.base import (
+    Operation,
+    RunContext,
+    SimulationObject,
+    schedule_key,
+    whole_number,
+)
 from axonal.units import DimensionMismatchError, Hz, Quantity, get_dimensions, get_unit
 
 __all__ = ["PoissonInput"]
@@ -60,7 +66,7 @@ class PoissonInput(SimulationObject):
                 f"{self.name}: {target.name}.{target_var} is read-only (a {variable.kind}); "
                 "input can only be added to a stored variable"
             )
-        if not isinstance(N, int | np.integer) or isinstance(N, bool) or N < 0:
+        if whole_number(N) is None or N < 0:
             raise PoissonInputError(
                 f"{self.name}: N (the number of sources) must be a whole number >= 0, not {N!r}"
             )

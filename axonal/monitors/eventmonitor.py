@@ -127,6 +127,16 @@ class EventMonitor(MonitorExport, SimulationObject):
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
     @property
+    def it(self) -> tuple[np.ndarray, Quantity]:
+        """``(i, t)``, as in ``i, t = spikes.it``."""
+        return self.i, self.t
+
+    @property
+    def it_(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(i, t_)``: the times as plain seconds."""
+        return self.i, self.t_
+
+    @property
     def count(self) -> np.ndarray:
         return self._count.copy()
 

@@ -7,6 +7,8 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from axonal.network.clock import Clock, defaultclock
 
 # The slots of one time step, in the order they run.
@@ -162,3 +164,13 @@ class RunContext:
     loop_dt: float | None = None
     end: float | None = None  # the run's end time (seconds)
     functions: dict[str, object] = field(default_factory=dict)
+
+
+def whole_number(value) -> int | None:
+    """``value`` as an int when it is a whole number (``2500`` or ``2500.0``, as Brian 2
+    accepts for sizes and counts), else None. Booleans are not numbers here."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    if isinstance(value, float | np.floating) and not float(value).is_integer():
+        return None
+    return int(value)
