@@ -212,6 +212,8 @@ class _RecordedElement:
         self._monitor, self._row = monitor, row
 
     def __getattr__(self, name: str):
+        if name in ("t", "t_"):  # the times are the same for every element: all of them
+            return getattr(self._monitor, name)
         return getattr(self._monitor, name)[self._row]
 
 

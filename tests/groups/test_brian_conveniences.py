@@ -10,6 +10,8 @@ from axonal import (
     PoissonInput,
     SpikeGeneratorGroup,
     SpikeMonitor,
+    StateMonitor,
+    Synapses,
     ms,
     mV,
     nA,
@@ -56,3 +58,30 @@ def test_an_integer_index_is_a_one_neuron_subgroup():
     assert group[-1].v[0] == 9
     with pytest.raises(IndexError, match="no neuron 10"):
         group[10]
+
+
+def test_one_recorded_element_has_all_the_times():
+    start_scope()
+    group = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1", method="exact")
+    group.v = [1, 2]
+    trace = StateMonitor(group, "v", record=True)
+    run(0.5 * ms)
+    assert np.allclose(trace[1].t / ms, [0, 0.1, 0.2, 0.3, 0.4])
+    assert np.allclose(trace[1].v, 2 * np.exp(-trace.t_ / 0.01))
+
+
+def test_a_name_is_free_again_once_its_object_is_garbage():
+    """A group and its synapses refer to each other; built twice in a function with the same
+    names, the first pair is garbage by the second call."""
+
+    def build():
+        group = NeuronGroup(2, "v : 1", name="cells")
+        synapses = Synapses(group, group, on_pre="v += 1", name="links")
+        synapses.connect()
+        return synapses.N
+
+    assert build() == build() == 4
+    keep = NeuronGroup(1, "v : 1", name="kept")
+    with pytest.raises(ValueError, match="exists already"):
+        NeuronGroup(1, "v : 1", name="kept")
+    del keep
