@@ -1,0 +1,96 @@
+"""Brian 2's ``prefs`` as far as axonal has them: ``prefs.codegen.target`` chooses the target.
+
+Brian 2 scripts often begin with ``prefs.codegen.target = 'numpy'`` (or ``'cython'``). Here
+'numpy' is the NumPy target and Brian's compiled runtime targets ('cython', 'weave') and
+'auto' mean axonal's compiled one (Numba, when installed). A preference axonal has no use for
+(compiler flags, the float type, ...) is accepted with a warning that it changes nothing;
+one that Brian 2 does not have either is an error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from axonal.codegen.targets import current_target, set_target
+
+__all__ = ["prefs"]
+
+logger = logging.getLogger("axonal.codegen")
+
+_COMPILED_TARGETS = ("cython", "weave", "auto", "numba")
+# Sections of Brian 2's preferences: anything below them is accepted (and has no effect here).
+_BRIAN_SECTIONS = ("codegen", "core", "devices", "logging", "legacy")
+
+
+class PreferenceError(AttributeError, KeyError):
+    """A preference name that neither axonal nor Brian 2 knows."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def _compiled_target() -> str:
+    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+
+
+def _set_codegen_target(value: str) -> None:
+    if value == "numpy":
+        set_target("numpy")
+    elif value in _COMPILED_TARGETS:
+        set_target(_compiled_target())
+    else:
+        raise ValueError(
+            f"prefs.codegen.target = {value!r}: choose 'numpy', or 'cython'/'auto' for the "
+            "compiled target"
+        )
+
+
+class _Preferences:
+    """Dotted access (``prefs.codegen.target``) and item access (``prefs['codegen.target']``)."""
+
+    def __init__(self, path: str = "") -> None:
+        object.__setattr__(self, "_path", path)
+
+    def _full(self, name: str) -> str:
+        return f"{self._path}.{name}" if self._path else name
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        full = self._full(name)
+        if full == "codegen.target":
+            return "numpy" if current_target() == "numpy" else "cython"
+        if full in _IGNORED:
+            return _IGNORED[full]
+        if full.split(".")[0] not in _BRIAN_SECTIONS:
+            raise PreferenceError(f"there is no preference {full!r}")
+        return _Preferences(full)
+
+    def __setattr__(self, name: str, value) -> None:
+        full = self._full(name)
+        if full == "codegen.target":
+            _set_codegen_target(value)
+            return
+        if full.split(".")[0] not in _BRIAN_SECTIONS or "." not in full:
+            raise PreferenceError(f"there is no preference {full!r}")
+        logger.warning("prefs.%s = %r has no effect in axonal", full, value)
+        _IGNORED[full] = value
+
+    def __getitem__(self, name: str):
+        value = _ROOT
+        for part in self._full(name).split("."):
+            value = getattr(value, part)
+        return value
+
+    def __setitem__(self, name: str, value) -> None:
+        *sections, last = self._full(name).split(".")
+        setattr(_Preferences(".".join(sections)), last, value)
+
+    def __repr__(self) -> str:
+        return f"<prefs {self._path or '(all)'}>"
+
+
+_IGNORED: dict[str, object] = {}  # preferences set that have no effect here (read back as set)
+_ROOT = _Preferences()
+prefs = _ROOT
