@@ -18,9 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numba import njit
 
-from axonal.model.ir import Expression
-
-RANDOM_FUNCTIONS = ("rand", "randn")
+from axonal.model.ir import RANDOM_FUNCTIONS, Expression, is_invariant_tree
 
 # The intermediate form's functions as Numba-compilable code (np.* on scalars, like NumPy).
 NUMBA_FUNCTION_FORMS: dict[str, str] = {
@@ -127,18 +125,7 @@ class _InvariantHoister(ast.NodeTransformer):
         self.placeholder = placeholder
 
     def invariant(self, node: ast.AST) -> bool:
-        for child in ast.walk(node):
-            if isinstance(child, ast.Call):
-                if not isinstance(child.func, ast.Name) or child.func.id in RANDOM_FUNCTIONS:
-                    return False
-            elif isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Store):
-                if not self.is_function_name(node, child) and not self.invariant_names(child.id):
-                    return False
-        return True
-
-    @staticmethod
-    def is_function_name(root: ast.AST, name: ast.Name) -> bool:
-        return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(root))
+        return is_invariant_tree(node, self.invariant_names)
 
     def visit(self, node: ast.AST) -> ast.AST:
         if isinstance(node, ast.expr) and not _is_trivial(node) and self.invariant(node):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from axonal.model.ir import Expression
+from axonal.model.ir import RANDOM_FUNCTIONS, Expression
 
 # Functions whose NumPy form needs the number of elements the kernel works on.
-RANDOM_FUNCTIONS = ("rand", "randn")
 
 
 class _VectorisingTransformer(ast.NodeTransformer):

@@ -19,12 +19,9 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from axonal.model.ir import Expression, Statement, VariableKind, VariableRef
+from axonal.model.ir import Expression, Statement, VariableKind, VariableRef, is_invariant_tree
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
-
-# Calls that give another value on every evaluation: never invariant.
-RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
 
 
 @dataclass
@@ -41,17 +38,7 @@ class _Regrouper(ast.NodeTransformer):
         self.is_invariant_name = is_invariant_name
 
     def is_invariant(self, node: ast.expr) -> bool:
-        called = set()
-        for child in ast.walk(node):
-            if isinstance(child, ast.Call):
-                if not isinstance(child.func, ast.Name) or child.func.id in RANDOM_FUNCTIONS:
-                    return False
-                called.add(id(child.func))
-        return all(
-            self.is_invariant_name(child.id)
-            for child in ast.walk(node)
-            if isinstance(child, ast.Name) and id(child) not in called
-        )
+        return is_invariant_tree(node, self.is_invariant_name)
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         if not isinstance(node.op, ast.Mult | ast.Div):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -78,6 +78,25 @@ class Expression:
 
 
 ASSIGNMENT_OPERATORS = ("=", "+=", "-=", "*=", "/=")
+
+# Calls that give another value on every evaluation (one draw per element): never invariant.
+RANDOM_FUNCTIONS = ("rand", "randn")
+
+
+def is_invariant_tree(node: ast.AST, is_invariant_name: Callable[[str], bool]) -> bool:
+    """Whether ``node`` has one value for all elements of a kernel call: every name it reads
+    is invariant (``is_invariant_name``) and it draws no random number."""
+    called = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            if not isinstance(child.func, ast.Name) or child.func.id in RANDOM_FUNCTIONS:
+                return False
+            called.add(id(child.func))
+    return all(
+        is_invariant_name(child.id)
+        for child in ast.walk(node)
+        if isinstance(child, ast.Name) and id(child) not in called
+    )
 
 
 @dataclass(frozen=True)
