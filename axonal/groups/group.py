@@ -413,8 +413,8 @@ class Group(SimulationObject):
         guarded = []
         for s in statements:
             guard = None if s.temporary else self.write_guard(s.target)
-            if guard is None or (s.condition is not None and guard in s.condition.names):
-                guarded.append(s)  # the state update's own (unless refractory) condition
+            if guard is None:
+                guarded.append(s)
                 continue
             condition = guard if s.condition is None else f"{guard} and ({s.condition})"
             guarded.append(Statement(s.target, s.op, s.expr, s.temporary, Expression(condition)))

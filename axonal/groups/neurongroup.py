@@ -150,15 +150,8 @@ class NeuronGroup(Group):
         constant |= self._locally_constant_functions(rhs, namespace)
         update = cached_state_update(rhs, self.method, self.name, constant)
         self._method_used = update.method
-        not_refractory = Expression("not_refractory")
-        for statement in update.statements:
-            equation = self.equations[statement.target] if not statement.temporary else None
-            if equation is not None and "unless refractory" in equation.flags:
-                statement = Statement(
-                    statement.target, statement.op, statement.expr, condition=not_refractory
-                )
-            statements.append(statement)
-        return statements
+        # (unless refractory) targets get their condition in make_kernel, like every write.
+        return [*statements, *update.statements]
 
     def _locally_constant_functions(self, rhs: dict[str, Expression], namespace) -> set[str]:
         """Functions (TimedArrays) whose values stay constant within a step of this group:
