@@ -17,6 +17,7 @@ import numpy as np
 
 from axonal.model.dependencies import substitute_names
 from axonal.model.ir import Expression
+from axonal.synapses.connectivity import rank_in_runs
 
 # Pairs evaluated at once when a condition must be checked for every pair: a few arrays of this
 # many 8-byte values live at a time, 8 MB each.
@@ -67,7 +68,7 @@ def sparse_sample(
         local, offsets = np.divmod(keys, width)
         found = np.bincount(local, minlength=len(row_of))
         row = row_of[local]
-        candidates[begins[row] + _rank_in_runs(found)] = starts[row] + offsets
+        candidates[begins[row] + rank_in_runs(found)] = starts[row] + offsets
         return found
 
     have = np.zeros(len(lengths), np.int64)  # distinct candidates found per row so far
@@ -98,16 +99,9 @@ def sparse_sample(
     return rows, candidates
 
 
-def _rank_in_runs(run_lengths: np.ndarray) -> np.ndarray:
-    """0, 1, ... within each run of consecutive elements: [2, 3] gives [0, 1, 0, 1, 2]."""
-    return np.arange(run_lengths.sum()) - np.repeat(
-        np.cumsum(run_lengths) - run_lengths, run_lengths
-    )
-
-
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` for each k, one after another."""
-    return np.repeat(starts, lengths) + _rank_in_runs(lengths)
+    return np.repeat(starts, lengths) + rank_in_runs(lengths)
 
 
 def _draw_offsets(lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -150,7 +144,7 @@ def _chunked_ranges(lengths: np.ndarray):
     bounds = row_chunks(lengths, CHUNK_PAIRS)
     for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
         chunk = lengths[first:stop]
-        yield np.repeat(np.arange(first, stop), chunk), _rank_in_runs(chunk)
+        yield np.repeat(np.arange(first, stop), chunk), rank_in_runs(chunk)
 
 
 def _concat(arrays: list[np.ndarray], dtype=np.int64) -> np.ndarray:

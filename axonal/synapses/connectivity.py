@@ -8,6 +8,13 @@ import numpy as np
 PIECE = 1 << 18
 
 
+def rank_in_runs(run_lengths: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of consecutive elements: [2, 3] gives [0, 1, 0, 1, 2]."""
+    return np.arange(run_lengths.sum()) - np.repeat(
+        np.cumsum(run_lengths) - run_lengths, run_lengths
+    )
+
+
 def index_counts(indices: np.ndarray, size: int) -> np.ndarray:
     """How often each of 0..size-1 occurs in ``indices`` (np.bincount, a piece at a time:
     bincount converts its input to 64 bits)."""
@@ -45,7 +52,6 @@ def csr(by_neuron: np.ndarray, rows: int) -> tuple[np.ndarray | None, np.ndarray
         neurons = piece[local]
         starts = np.flatnonzero(np.diff(neurons, prepend=-1))  # first of each neuron's run
         run_lengths = np.diff(starts, append=len(neurons))
-        rank = np.arange(len(neurons)) - np.repeat(starts, run_lengths)
-        order[filled[neurons] + rank] = local + first
-        filled += np.bincount(piece, minlength=rows)
+        order[filled[neurons] + rank_in_runs(run_lengths)] = local + first
+        filled[neurons[starts]] += run_lengths
     return order, pointers
