@@ -74,15 +74,7 @@ class _Arguments:
         self.values: dict[str, str] = {}  # state key -> identifier
         self.value_dtypes: dict[str, str] = {}  # state key -> dtype the value is passed as
         self.invariants: list[tuple[str, Expression, Kernel]] = []  # identifier, expr, kernel
-        self._taken: set[str] = set()
-
-    def _identifier(self, prefix: str, key: str) -> str:
-        # Numbered, not named after the key: the same model under other object names gives
-        # the same source, hence the same cache entry (``describe()`` shows the mapping).
-        number = sum(1 for taken in self._taken if taken.startswith(prefix))
-        identifier = f"{prefix}{number}"
-        self._taken.add(identifier)
-        return identifier
+        self._taken: set[str] = set()  # invariant identifiers handed out
 
     def describe(self) -> str:
         """Which state key each parameter stands for (for reading generated code)."""
@@ -91,15 +83,17 @@ class _Arguments:
         return "\n".join(f"{identifier} = {key}" for key, identifier in pairs)
 
     def array(self, key: str) -> str:
+        # Numbered, not named after the key: the same model under other object names gives
+        # the same source, hence the same cache entry (``describe()`` shows the mapping).
         if key not in self.arrays:
-            self.arrays[key] = self._identifier("a_", key)
+            self.arrays[key] = f"a_{len(self.arrays)}"
         return self.arrays[key]
 
     def value(self, key: str, dtype: str) -> str:
         """A scalar parameter, always passed as ``dtype`` (so its type, and the compiled
         code, stays the same whether the user wrote 3 or 3.0)."""
         if key not in self.values:
-            self.values[key] = self._identifier("c_", key)
+            self.values[key] = f"c_{len(self.values)}"
             self.value_dtypes[key] = dtype
         return self.values[key]
 
@@ -545,13 +539,18 @@ class _KernelCode:
             return f"{array}[_e]"
         return f"{array}[{self.arguments.array(ref.index)}[_e]]"
 
-    def parallelisable(self) -> bool:
-        """Whether elements may run on different threads with unchanged results."""
+    def _called_functions(self) -> set[str]:
+        """Functions called by the (hoisted) statements, their conditions and the condition."""
         calls: set[str] = set(self.condition.functions if self.condition is not None else ())
         for statement in self.statements:
             calls |= statement.expr.functions
             if statement.condition is not None:
                 calls |= statement.condition.functions
+        return calls
+
+    def parallelisable(self) -> bool:
+        """Whether elements may run on different threads with unchanged results."""
+        calls = self._called_functions()
         indexed_writes = any(
             not s.temporary and self.kernel.variables[s.target].index is not None
             for s in self.statements
@@ -563,19 +562,12 @@ class _KernelCode:
         it writes nothing but temporaries, draws no random numbers and calls no user function
         (whose side effects, or errors on arguments a short circuit would have avoided, are
         unknown)."""
-        calls: set[str] = set()
-        for statement in self.statements:
-            if not statement.temporary:
-                return False
-            calls |= statement.expr.functions
-            if statement.condition is not None:
-                calls |= statement.condition.functions
-        if self.condition is not None:
-            calls |= self.condition.functions
+        if not all(statement.temporary for statement in self.statements):
+            return False
         return not self.statement_wise and all(
             name not in RANDOM_FUNCTIONS
             and self.function_forms.get(name) == NUMBA_FUNCTION_FORMS.get(name)
-            for name in calls
+            for name in self._called_functions()
         )
 
     def _reads_element_index(self) -> bool:
@@ -785,7 +777,7 @@ class _KernelCode:
             body = self.lines(_FlatSelection(size), (array, "_count"), indent)
             return [f"{indent}_count = 0", *body, f"{indent}{count_array}[0] = _count"]
         lines = self._shared_loads(indent)
-        if not (parallel and self.parallelisable()):
+        if not parallel:  # (a kernel that scans in blocks is parallelisable)
             lines.append(f"{indent}_count = 0")
             lines += self._block_scan_lines("0", size, (array, "_count"), indent)
             return [*lines, f"{indent}{count_array}[0] = _count"]
@@ -1430,6 +1422,11 @@ class NetworkLoop:
 
     def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
         """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
+
+        def allocate(key: str, shape, dtype=np.int64) -> None:
+            if key not in state:  # (setdefault would allocate the zeros every time)
+                state[key] = np.zeros(shape, dtype)
+
         for item in self.items:
             selection = item.selection
             detected = _detected_events(item)
@@ -1438,27 +1435,36 @@ class NetworkLoop:
                 size = state[f"{detected[0]}.N"]
                 if isinstance(selection, SpikeGeneration):  # a step may repeat an index
                     size = max(size, len(state[selection.indices]))
-                    state.setdefault(f"{selection.owner}._generator_next", np.zeros(1, np.int64))
-                state.setdefault(events, np.zeros(size, np.int64))
-                state.setdefault(count, np.zeros(1, np.int64))
+                    allocate(f"{selection.owner}._generator_next", 1)
+                allocate(events, size)
+                allocate(count, 1)
             elif isinstance(selection, _RECORDINGS):
                 for key, shape, dtype in _recording_buffers(state, selection, monitor_capacity):
-                    state.setdefault(key, np.zeros(shape, dtype))
+                    allocate(key, shape, dtype)
             elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
                 _prepare_queue(state, selection.pathway)
 
     def run(
-        self, state: dict, n_steps: int, t0: float, dt: float, step0: int | None = None
+        self,
+        state: dict,
+        n_steps: int,
+        t0: float,
+        dt: float,
+        step0: int | None = None,
+        prepare: bool = True,
     ) -> None:
         """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks.
 
         ``step0`` is the absolute index of the first step (default ``round(t0/dt)``); step
         ``k`` of this call runs at ``t = (step0 + k) * dt``, and items scheduled ``every`` j
-        steps run when ``step0 + k`` is a multiple of j.
+        steps run when ``step0 + k`` is a multiple of j. ``prepare=False`` skips
+        :meth:`prepare` (checking delays goes over every synapse) for a run continued in
+        stretches whose first stretch prepared the state.
         """
         if step0 is None:
             step0 = int(round(t0 / dt))
-        self.prepare(state)
+        if prepare:
+            self.prepare(state)
         invariants = tuple(self.invariants({**state, "dt": dt, "t": step0 * dt}))
         step, item = 0, 0
         while True:

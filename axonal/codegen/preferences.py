@@ -9,10 +9,9 @@ one that Brian 2 does not have either is an error.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 
-from axonal.codegen.targets import current_target, set_target
+from axonal.codegen.targets import compiled_target, current_target, set_target
 
 __all__ = ["prefs"]
 
@@ -30,15 +29,11 @@ class PreferenceError(AttributeError, KeyError):
         return str(self.args[0])
 
 
-def _compiled_target() -> str:
-    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
-
-
 def _set_codegen_target(value: str) -> None:
     if value == "numpy":
         set_target("numpy")
     elif value in _COMPILED_TARGETS:
-        set_target(_compiled_target())
+        set_target(compiled_target())
     else:
         raise ValueError(
             f"prefs.codegen.target = {value!r}: choose 'numpy', or 'cython'/'auto' for the "

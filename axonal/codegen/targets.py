@@ -13,6 +13,11 @@ TARGETS = ("numpy", "numba")
 TARGET_VARIABLE = "AXONAL_TARGET"
 
 
+def compiled_target() -> str:
+    """The compiled target when Numba is installed, else NumPy."""
+    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+
+
 def _default_target() -> str:
     """The compiled target when Numba is installed, else NumPy; $AXONAL_TARGET overrides."""
     preferred = os.environ.get(TARGET_VARIABLE)
@@ -21,7 +26,7 @@ def _default_target() -> str:
             choices = ", ".join(TARGETS)
             raise ValueError(f"{TARGET_VARIABLE}={preferred!r} is not a target; choose {choices}")
         return preferred
-    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+    return compiled_target()
 
 
 _current = {"target": _default_target()}

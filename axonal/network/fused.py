@@ -250,8 +250,9 @@ class FusedRun:
             started = time.perf_counter()
             try:
                 self.loop.run(
-                    self.context.state, steps, (first + done) * self.dt, self.dt, first + done
-                )
+                    self.context.state, steps, (first + done) * self.dt, self.dt, first + done,
+                    prepare=done == 0,
+                )  # fmt: skip
             finally:
                 self._bring_back(first + done + steps)
             done += steps
