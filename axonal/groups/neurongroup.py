@@ -438,15 +438,7 @@ class RegularOperation(SimulationObject):
         )
         if isinstance(self.group, Subgroup):
             kernel = self.group.local_kernel(kernel, context)
-        kernel_for_clock = Kernel(
-            name=f"{self.name}",
-            owner=kernel.owner,
-            role=kernel.role,
-            statements=kernel.statements,
-            variables=kernel.variables,
-            when=self.when,
-            order=self.order,
-        )
+        kernel_for_clock = dataclasses.replace(kernel, name=self.name)
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
         return kernel_for_clock, functions

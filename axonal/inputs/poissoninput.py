@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from axonal.codegen.numpy_target import ALL_ELEMENTS
@@ -164,14 +166,8 @@ class PoissonInput(SimulationObject):
             self.binomial = binomial_function(self._N, probability, sampler_name)
             self._binomial_for = (self._N, probability)
         draw = Statement(_COUNT, "=", Expression(f"{sampler_name}(rand())"), temporary=True)
-        kernel = Kernel(
-            name=f"{self.name}.poisson_input",
-            owner=kernel.owner,
-            role=kernel.role,
-            statements=(draw, *kernel.statements),
-            variables=kernel.variables,
-            when=self.when,
-            order=self.order,
+        kernel = dataclasses.replace(
+            kernel, name=f"{self.name}.poisson_input", statements=(draw, *kernel.statements)
         )
         return [(kernel, {**functions, sampler_name: self.binomial})]
 

@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from axonal import NeuronGroup, ms, prefs, run, start_scope
+from axonal.codegen import preferences
 from axonal.codegen.preferences import PreferenceError
 from axonal.codegen.targets import current_target
 from axonal.network.network import run_summaries
@@ -29,7 +30,8 @@ def test_an_unknown_target_is_refused():
         prefs.codegen.target = "fortran"
 
 
-def test_brian_preferences_without_effect_warn_and_unknown_ones_fail(caplog):
+def test_brian_preferences_without_effect_warn_and_unknown_ones_fail(caplog, monkeypatch):
+    monkeypatch.setattr(preferences, "_IGNORED", {})  # what this test sets is forgotten after
     with caplog.at_level(logging.WARNING, logger="axonal.codegen"):
         prefs.codegen.loop_invariant_optimisations = False
     assert "has no effect in axonal" in caplog.text

@@ -36,7 +36,9 @@ def test_a_plain_zero_sets_a_variable_with_units():
     group.I = 2 * nA
     group.I = 0
     assert np.all(group.I == 0 * nA)
+    group.I = 2 * nA
     group.I[1:2] = np.zeros(1)
+    assert np.allclose(group.I / nA, [2, 0, 2])
     with pytest.raises(DimensionMismatchError):
         group.I = 1  # only zero is the same in every unit
 

@@ -4,12 +4,10 @@ import numpy as np
 import pytest
 
 from axonal import *
+from axonal.codegen.targets import TARGETS
 from axonal.groups.group import GroupError
 from axonal.groups.linked import LinkedVariableError
 from axonal.network.fused import loop_function_of
-
-TARGETS = ["numpy", "numba"]
-
 
 LEAKY = """
 dv/dt = (x - v) / tau : volt

@@ -19,9 +19,8 @@ from axonal import (
     run,
     start_scope,
 )
-from axonal.codegen.targets import set_target
+from axonal.codegen.targets import TARGETS, set_target
 
-TARGETS = ["numpy", "numba"]
 LIF = "dv/dt = -v/(10*ms) : volt (unless refractory)"
 
 

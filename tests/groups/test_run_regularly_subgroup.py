@@ -4,11 +4,9 @@ import numpy as np
 import pytest
 
 from axonal import *
+from axonal.codegen.targets import TARGETS
 from axonal.groups.group import GroupError
 from axonal.network.fused import loop_function_of
-
-TARGETS = ["numpy", "numba"]
-
 
 # Brian 2.9.0 (numpy target), same script with `from brian2 import *`: G.v after the run and
 # the monitor's rows (time x neuron, mV), printed by /work/refenv/bin/python.
