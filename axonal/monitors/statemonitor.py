@@ -64,19 +64,35 @@ class StateMonitor(MonitorExport, SimulationObject):
         }
 
     def before_run(self, context: RunContext) -> None:
+        """Subexpressions and linked variables get a kernel computing them (the same one the
+        fused run uses), compiled once here rather than evaluated from Python every step."""
+        from axonal.codegen.targets import compile_kernel
+
         self._namespace = context.namespace
+        self._state = context.state
+        self._computed = {}
+        if getattr(self.source, "start", None) is not None:
+            return  # (a subgroup's kernel would cover its parent: evaluated per step instead)
+        for name in self.record_variables:
+            variable = self.source.variables[name]
+            if variable.kind in ("subexpression", "linked"):
+                kernel, functions = self._subexpression_kernel(name, variable, context)
+                self._computed[name] = compile_kernel(kernel, functions, context.target)
 
     def operations(self) -> list[Operation]:
-        clock, positions, source = self.clock, self._positions, self.source
+        clock, positions, source, state = self.clock, self._positions, self.source, self._state
         readers = []
         for name, buffer in self._values.items():
             variable = source.variables[name]
-            readers.append((buffer, variable))
+            readers.append((buffer, variable, self._computed.get(name), self._stored_key(name)))
 
         def record_state():
             self._times.append(clock.t_)
-            for buffer, variable in readers:
-                if variable.kind == "subexpression":
+            for buffer, variable, computed, key in readers:
+                if computed is not None:
+                    computed(state, positions)
+                    buffer.append(state[key][positions])
+                elif variable.kind == "subexpression":
                     values = source.evaluate(
                         variable.expression, positions, namespace=self._namespace
                     )
@@ -120,17 +136,25 @@ class StateMonitor(MonitorExport, SimulationObject):
         return f"{self.name}._value_of_{name}" if computed else variable.key
 
     def _computed_subexpression(self, name: str, variable, context: RunContext):
-        """A kernel storing the subexpression's values over the source, read by the recording
-        right after it (None for a subgroup: its kernel would cover the parent's start)."""
-        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+        """The kernel item storing the subexpression's values over the source, read by the
+        recording right after it (None for a subgroup: its kernel would cover the parent's
+        start)."""
         from axonal.network.fused import kernel_item
 
         if getattr(self.source, "start", None) is not None:
             return None
+        kernel, functions = self._subexpression_kernel(name, variable, context)
+        return kernel_item(context, kernel, functions, "all", self.clock)
+
+    def _subexpression_kernel(self, name: str, variable, context: RunContext):
+        """A kernel storing the values of ``name`` (a subexpression or a linked variable) in an
+        array of this monitor's, for the elements it runs on."""
+        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+
         key, stored = self._stored_key(name), f"_value_of_{name}"
         context.state[key] = np.zeros(self.source.N, dtype=variable.dtype)
         extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
-        kernel, functions = self.source.make_kernel(
+        return self.source.make_kernel(
             f"{self.name}_{name}",
             KernelRole.STATE_UPDATE,
             [Statement(stored, "=", Expression(name))],
@@ -139,7 +163,6 @@ class StateMonitor(MonitorExport, SimulationObject):
             order=self.order,
             extra=extra,
         )
-        return kernel_item(context, kernel, functions, "all", self.clock)
 
     def fused_results(self, state: dict) -> None:
         from axonal.network.fused import clock_times, take_recorded
