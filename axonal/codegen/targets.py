@@ -33,14 +33,40 @@ _current = {"target": _default_target()}
 
 
 def set_target(name: str) -> None:
-    """Choose the code generation target for the following runs."""
+    """Choose the code generation target for the following runs: ``'numpy'`` or ``'numba'``.
+
+    ``'numpy'`` is the reference target (vectorised NumPy, always available); ``'numba'`` compiles
+    the whole network's time loop into one function (needs Numba, installed with axonal).
+    ``$AXONAL_TARGET`` sets the default for every script on a machine.
+
+    Example::
+
+        >>> set_target('numpy')
+        >>> get_target()
+        'numpy'
+    """
     if name not in TARGETS:
         raise ValueError(f"unknown target {name!r}; choose one of {', '.join(TARGETS)}")
     _current["target"] = name
 
 
-def current_target() -> str:
+def get_target() -> str:
+    """The target the next run generates code for: ``'numpy'`` or ``'numba'``.
+
+    It is the compiled target when Numba is installed, unless ``$AXONAL_TARGET`` or
+    ``set_target`` chose another.
+
+    Example::
+
+        >>> set_target('numpy')
+        >>> get_target()
+        'numpy'
+    """
     return _current["target"]
+
+
+# The name the other rooms use.
+current_target = get_target
 
 
 def compile_kernel(kernel: Kernel, functions: Mapping[str, object], target: str) -> Callable:

@@ -18,6 +18,7 @@ class MonitorExport:
 
     def to_dataframe(self):
         """The recordings as a pandas DataFrame, one row per record, values in SI units."""
-        import pandas
+        from axonal.optional import require
 
+        pandas = require("pandas", f"{type(self).__name__}.to_dataframe()", "pandas")
         return pandas.DataFrame(self.get_states(units=False))

@@ -45,9 +45,9 @@ def load_spikes(path: Path) -> tuple[Any, Any, int | None] | None:
 
 
 def _figure_png(draw: Any) -> bytes:
-    import matplotlib
+    from axonal.optional import require
 
-    matplotlib.use("Agg")
+    require("matplotlib", "The run records' raster and rate plots", "plot").use("Agg")
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 3), dpi=100, layout="constrained")

@@ -574,6 +574,10 @@ def _make_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # psycopg 3 is what the records extra installs; SQLAlchemy's bare default is psycopg2.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if parsed.drivername in ("postgresql", "postgresql+psycopg"):
+        from axonal.optional import require
+
+        require("psycopg", "A PostgreSQL record store", "postgres")
     if parsed.get_backend_name() != "sqlite":
         # A lab server that does not answer must fail a run's record quickly, not after the
         # system's TCP time-out of minutes.
