@@ -42,7 +42,14 @@ def _set_codegen_target(value: str) -> None:
 
 
 class _Preferences:
-    """Dotted access (``prefs.codegen.target``) and item access (``prefs['codegen.target']``)."""
+    """Dotted access (``prefs.codegen.target``) and item access (``prefs['codegen.target']``).
+
+    Example:
+
+    >>> prefs.codegen.target = 'numpy'     # as in Brian 2 scripts
+    >>> get_target(), prefs['codegen.target']
+    ('numpy', 'numpy')
+    """
 
     def __init__(self, path: str = "") -> None:
         object.__setattr__(self, "_path", path)

@@ -42,6 +42,15 @@ def linked_var(group_or_variable, name: str | None = None, index=None) -> LinkTa
     ``index`` (an integer array with one entry per element of ``G``, or the name of an integer
     variable of ``G``) says which element of ``H`` each element of ``G`` reads; without it
     ``H`` must have as many elements as ``G``, or one, or ``y`` must be shared.
+
+    Example:
+
+    >>> source = NeuronGroup(2, 'x : 1')
+    >>> source.x = [3, 4]
+    >>> G = NeuronGroup(4, 'y : 1 (linked)')
+    >>> G.y = linked_var(source, 'x', index=[0, 0, 1, 1])
+    >>> G.y[:]
+    array([3., 3., 4., 4.])
     """
     group = getattr(group_or_variable, "group", None)
     if group is not None and hasattr(group_or_variable, "variable"):  # a view such as H.y

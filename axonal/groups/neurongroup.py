@@ -35,7 +35,37 @@ NEVER = -1e4
 
 
 class NeuronGroup(Group):
-    """A population of ``N`` neurons whose state follows ``model`` (equations with units)."""
+    r"""A population of ``N`` neurons whose state follows ``model`` (equations with units).
+
+    :param N: the number of neurons.
+    :param model: the equations, as a string or an :class:`Equations` object: differential
+        equations, subexpressions and parameters, each with its unit and flags.
+    :param method: the integration method (``'exact'``, ``'euler'``, ``'rk2'``, ``'rk4'``,
+        ``'heun'``, ``'milstein'``, ``'exponential_euler'``); chosen automatically when omitted.
+    :param threshold: the spike condition, e.g. ``'v > -50*mV'``.
+    :param reset: statements run after a spike, e.g. ``'v = -65*mV'`` (several lines allowed).
+    :param refractory: a duration, a per-neuron expression, or a condition under which the neuron
+        stays refractory; variables flagged ``(unless refractory)`` stand still meanwhile.
+    :param events: custom events, ``{'name': 'condition'}``; add code with ``run_on_event``.
+    :param namespace: constants for the model's names (default: the namespace of ``run``'s caller).
+    :param dt: a time step of its own (default: ``defaultclock``); or ``clock=``.
+    :param order: its order within the schedule slot.
+    :param name: a unique name (default: ``neurongroup``, ``neurongroup_1``, ...).
+
+    Variables read and write with units (``G.v``), raw in SI units (``G.v_``), or as strings
+    evaluated per neuron (``G.v = 'rand()*mV'``); ``G[10:20]`` is a subgroup.
+
+    Example:
+
+    >>> tau = 10*ms
+    >>> G = NeuronGroup(3, 'dv/dt = (I - v)/tau : 1\nI : 1', threshold='v > 1',
+    ...                 reset='v = 0', method='exact')
+    >>> G.I = [0.5, 1.5, 3.0]
+    >>> spikes = SpikeMonitor(G)
+    >>> run(100*ms)
+    >>> spikes.count
+    array([ 0,  9, 24])
+    """
 
     def __init__(
         self,

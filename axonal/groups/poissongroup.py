@@ -22,6 +22,15 @@ class PoissonGroup(Group):
     ``rates`` is a rate (``20*Hz``), an array of ``N`` rates, or a string expression that may
     use ``t``, ``i`` and names of the caller's namespace, e.g. ``'r0*(1 + sin(2*pi*f*t))'`` or
     ``'stim(t)'`` for a TimedArray ``stim``.
+
+    Example:
+
+    >>> seed(1)
+    >>> P = PoissonGroup(100, rates=20*Hz)
+    >>> spikes = SpikeMonitor(P)
+    >>> run(1*second)
+    >>> 1800 < spikes.num_spikes < 2200   # 2000 expected
+    True
     """
 
     def __init__(

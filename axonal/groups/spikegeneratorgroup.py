@@ -56,6 +56,14 @@ class SpikeGeneratorGroup(Group):
 
     The spikes are kept as arrays sorted by time step, with a pointer to the next spike to emit:
     each step emits the spikes of its time bin. ``set_spikes`` replaces them between runs.
+
+    Example:
+
+    >>> G = SpikeGeneratorGroup(2, [0, 1, 0], [1, 2, 4]*ms)
+    >>> spikes = SpikeMonitor(G)
+    >>> run(5*ms)
+    >>> print(spikes.i[:], spikes.t[:])
+    [0 1 0] [1. 2. 4.] ms
     """
 
     def __init__(

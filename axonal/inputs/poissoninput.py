@@ -40,6 +40,15 @@ class PoissonInput(SimulationObject):
     ``weight * Binomial(N, rate*dt)`` to its ``target_var``. ``weight`` is a quantity in the
     units of ``target_var`` or a string expression over the target's variables and the
     namespace (e.g. ``'w0 * (1 + i)'``).
+
+    Example:
+
+    >>> seed(1)
+    >>> G = NeuronGroup(100, 'v : volt')
+    >>> background = PoissonInput(G, 'v', N=1000, rate=10*Hz, weight=0.1*mV)
+    >>> run(100*ms)
+    >>> print(mean(G.v))   # expected: 1000 * 10 Hz * 100 ms * 0.1 mV = 100 mV
+    99.805 mV
     """
 
     default_when = "synapses"

@@ -36,6 +36,17 @@ class TimedArray(Function):
     ``[k*dt, (k+1)*dt)``; before 0 the first and after the end the last row is used. Values
     keep their units; in model code a 1-D array is called as ``stim(t)``, a 2-D one (time along
     the first axis) as ``stim(t, i)``.
+
+    Example:
+
+    >>> current = TimedArray([0, 1, 0.5] * nA, dt=10*ms)
+    >>> print(current(15*ms), current(25*ms), current(100*ms))
+    1. nA 500. pA 500. pA
+    >>> G = NeuronGroup(1, 'I = current(t) : amp')
+    >>> M = StateMonitor(G, 'I', record=0, dt=10*ms)
+    >>> run(30*ms)
+    >>> print(M.I[0])
+    [0.  1.  0.5] nA
     """
 
     def __init__(self, values, dt, name: str | None = None) -> None:

@@ -306,6 +306,14 @@ class Equations(Mapping[str, SingleEquation]):
 
     ``Equations(text, tau='tau_e', E=0*mV)`` parses ``text`` and then renames ``tau`` to
     ``tau_e`` and replaces ``E`` by the value 0 mV. ``+`` combines two sets of equations.
+
+    Example:
+
+    >>> eqs = Equations('dv/dt = (E - v)/tau : volt', tau='tau_m', E=-70*mV)
+    >>> print(eqs)
+    dv/dt = (-0.07 * volt - v) / tau_m : volt
+    >>> (eqs + Equations('I : amp')).names
+    ('v', 'I')
     """
 
     def __init__(self, eqs: str | Equations | Iterable[SingleEquation] = "", /, **substitutions):

@@ -21,7 +21,16 @@ def where(owner: str | None, line: str | None) -> str:
 
 
 class EquationError(ValueError):
-    """Model text (equations, expressions, statements) that cannot be accepted as written."""
+    """Model text (equations, expressions, statements) that cannot be accepted as written.
+
+    Example:
+
+    >>> try:
+    ...     NeuronGroup(1, 'dv/dt = -v/tau')  # no unit
+    ... except EquationError as error:
+    ...     print(error)
+    In 'neurongroup...', line 'dv/dt = -v/tau': This equation has no ':' followed by its unit; write e.g. 'dv/dt = -v/tau : volt', 'I = g*v : amp' or 'v0 : volt'.
+    """
 
     def __init__(self, message: str, owner: str | None = None, line: str | None = None) -> None:
         self.owner = owner

@@ -152,12 +152,22 @@ def declares_units(pyfunc: object) -> bool:
 
 
 class Function:
-    """A function model code can call: its arity, dimension rule and target implementations.
+    r"""A function model code can call: its arity, dimension rule and target implementations.
 
     ``Function(pyfunc, arg_units=[mV, 1], return_unit=nA)`` declares a user function whose NumPy
     implementation is ``pyfunc`` itself, called with unit-carrying arguments (so a function
     decorated with ``check_units`` works unchanged). A Numba implementation is a plain Python
     function on raw SI floats that ``numba.njit`` can compile; add it with ``implementation``.
+
+    Example:
+
+    >>> def half_wave(x):
+    ...     return (x + abs(x)) / 2
+    >>> rectify = Function(half_wave, arg_units=[mV], return_unit=mV)
+    >>> G = NeuronGroup(3, 'y = rectify(x) : volt\nx : volt')
+    >>> G.x = [-5, 0, 5] * mV
+    >>> print(G.y[:])
+    [0. 0. 5.] mV
     """
 
     def __init__(
@@ -273,7 +283,7 @@ class Function:
 def implementation(
     target: str, code: Callable | None = None, *, name: str | None = None
 ) -> Callable[[Callable | Function], Function]:
-    """Decorator: attach an implementation for ``target`` ('numpy' or 'numba') to a function.
+    r"""Decorator: attach an implementation for ``target`` ('numpy' or 'numba') to a function.
 
     ``code`` is the implementation; without it the decorated Python function itself is used::
 
@@ -281,6 +291,17 @@ def implementation(
         @check_units(v=volt, result=volt**2)
         def square(v):
             return v * v
+
+    Example:
+
+    >>> @implementation('numba', lambda x: x * x)  # the same on raw floats, compiled
+    ... @check_units(x=1, result=1)
+    ... def square(x):
+    ...     return x * x
+    >>> G = NeuronGroup(2, 'y = square(x) : 1\nx : 1')
+    >>> G.x = [2, 3]
+    >>> G.y[:]
+    array([4., 9.])
     """
 
     def decorate(function: Callable | Function) -> Function:

@@ -16,7 +16,24 @@ class MonitorError(ValueError):
 
 
 class EventMonitor(MonitorExport, SimulationObject):
-    """Records every ``event`` of ``source``: who, when, and optionally variables at that time."""
+    r"""Records every ``event`` of ``source``: who, when, and optionally variables at that time.
+
+    :param source: the group.
+    :param event: the event's name (``'spike'``, or one given in ``NeuronGroup(events=...)``).
+    :param variables: names of variables to record at each event.
+    :param record: ``False`` keeps only the counts.
+    :param name: a unique name.
+
+    Example:
+
+    >>> G = NeuronGroup(2, 'dv/dt = (1 + i)/(10*ms) : 1\ndone : boolean',
+    ...                 events={'half': 'v > 0.5 and not done'}, method='euler')
+    >>> G.run_on_event('half', 'done = True')
+    >>> half = EventMonitor(G, 'half', variables='v')
+    >>> run(10*ms)
+    >>> print(half.i[:], half.t[:])
+    [1 0] [2.4 4.9] ms
+    """
 
     default_when = "thresholds"
 
@@ -212,7 +229,26 @@ class EventMonitor(MonitorExport, SimulationObject):
 
 
 class SpikeMonitor(EventMonitor):
-    """Records the spikes of ``source``: ``M.t``, ``M.i``, ``M.count``, ``M.spike_trains()``."""
+    """Records the spikes of ``source``: ``M.t``, ``M.i``, ``M.count``, ``M.spike_trains()``.
+
+    :param source: the group whose spikes are recorded.
+    :param variables: names of variables to record at each spike (``M.v`` then holds them).
+    :param record: ``False`` keeps only the counts.
+    :param name: a unique name.
+
+    ``M.num_spikes`` is the total; ``M.get_states()`` and ``M.to_dataframe()`` export them.
+
+    Example:
+
+    >>> G = NeuronGroup(1, 'dv/dt = (1 - v)/(10*ms) : 1', threshold='v > 0.8',
+    ...                 reset='v = 0', method='exact')
+    >>> spikes = SpikeMonitor(G)
+    >>> run(50*ms)
+    >>> print(spikes.t[:])
+    [16.  32.1 48.2] ms
+    >>> spikes.num_spikes, spikes.count
+    (3, array([3]))
+    """
 
     def __init__(
         self,

@@ -16,6 +16,25 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     ``M.t`` holds the times; ``M.v`` is a 2-D array (recorded element x time), so ``M.v[0]`` is
     the trace of the first recorded element; ``M[5].v`` is the trace of element 5.
+    ``M.get_states()`` and ``M.to_dataframe()`` export the recordings.
+
+    :param source: the group (or synapses) to record from.
+    :param variables: a name, a list of names, or ``True`` for all variables.
+    :param record: the indices to record, ``True`` for all, or ``False``/``None`` for none.
+    :param dt: a coarser recording step (default: the source's clock); or ``clock=``.
+    :param when: the schedule slot (default ``'start'``, before the state update).
+    :param name: a unique name.
+
+    Example:
+
+    >>> G = NeuronGroup(2, 'dv/dt = -v/(10*ms) : 1', method='exact')
+    >>> G.v = [1, 2]
+    >>> M = StateMonitor(G, 'v', record=True, dt=1*ms)
+    >>> run(3*ms)
+    >>> M.t[:]
+    array([0., 1., 2.]) * msecond
+    >>> print(M.v.shape, round(float(M[1].v[-1]), 6), round(2 * exp(-0.2), 6))
+    (2, 3) 1.637462 1.637462
     """
 
     default_when = "start"
@@ -241,7 +260,21 @@ class _RecordedElement:
 
 
 class PopulationRateMonitor(MonitorExport, SimulationObject):
-    """The fraction of ``source`` that spikes in each step, as a rate: ``M.t``, ``M.rate``."""
+    """The fraction of ``source`` that spikes in each step, as a rate: ``M.t``, ``M.rate``.
+
+    ``M.smooth_rate('gaussian', width=5*ms)`` (or ``'flat'``) smooths it.
+
+    :param source: the group whose spikes are counted.
+    :param name: a unique name.
+
+    Example:
+
+    >>> G = NeuronGroup(10, 'v : 1', threshold='i < 4')
+    >>> rate = PopulationRateMonitor(G)
+    >>> run(0.3*ms)
+    >>> print(rate.rate[:])
+    [4. 4. 4.] kHz
+    """
 
     default_when = "thresholds"
 

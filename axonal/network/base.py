@@ -63,7 +63,18 @@ _names_in_use: weakref.WeakValueDictionary[str, SimulationObject] = weakref.Weak
 
 
 def start_scope() -> None:
-    """Forget the objects created so far: the next ``run()`` collects only newer ones."""
+    """Forget the objects created so far: the next ``run()`` collects only newer ones.
+
+    Example:
+
+    >>> old = NeuronGroup(1, 'v : 1')
+    >>> start_scope()
+    >>> new = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> run(1*ms)      # simulates only `new`
+    >>> magic_network_objects = [obj.name for obj in collect()]
+    >>> new.name in magic_network_objects, old.name in magic_network_objects
+    (True, False)
+    """
     _Scope.current += 1
 
 

@@ -23,7 +23,18 @@ def seconds_of(value, what: str) -> float:
 
 
 class Clock:
-    """A time step ``dt`` and the index of the current step; ``t = timestep * dt``."""
+    """A time step ``dt`` and the index of the current step; ``t = timestep * dt``.
+
+    Example:
+
+    >>> clock = Clock(dt=0.5*ms)
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', clock=clock, method='euler')
+    >>> run(2*ms)
+    >>> print(clock.timestep, clock.t)
+    4 2. ms
+    >>> print(defaultclock.dt)  # the clock of every object without dt= or clock=
+    100. us
+    """
 
     _count = 0
 

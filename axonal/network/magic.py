@@ -27,7 +27,17 @@ magic_network = _MagicNetwork()
 
 
 def run(duration, report=None, report_period=10 * second, namespace=None) -> None:
-    """Simulate the objects the calling script created (since the last ``start_scope()``)."""
+    """Simulate the objects the calling script created (since the last ``start_scope()``).
+
+    Example:
+
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> run(10*ms)
+    >>> print(round(G.v[0], 12))
+    0.01
+    >>> run(10*ms, report='text')    # doctest: +ELLIPSIS
+    magic_network: ...
+    """
     caller = user_namespace()
     magic_network.collect_from(caller)
     if not magic_network.objects:
@@ -44,11 +54,38 @@ def run(duration, report=None, report_period=10 * second, namespace=None) -> Non
 
 
 def store(name: str = "default") -> None:
-    """Store the state of the objects the calling script created, to ``restore(name)`` later."""
+    """Store the state of the objects the calling script created, to ``restore(name)`` later.
+
+    Example:
+
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> store()
+    >>> run(10*ms)
+    >>> restore()
+    >>> print(G.v[0])
+    0.0
+    """
     magic_network.collect_from(user_namespace())
     magic_network.store(name)
 
 
 def restore(name: str = "default", restore_random_state: bool = False) -> None:
+    """Go back to the state kept by ``store(name)``: time, variables, spikes in flight.
+
+    With ``restore_random_state=True`` the random generator is restored too, so a random model
+    repeats exactly.
+
+    Example:
+
+    >>> seed(2)
+    >>> G = NeuronGroup(1, 'v : 1')
+    >>> store('before')
+    >>> G.v = 'rand()'
+    >>> first = G.v[0]
+    >>> restore('before', restore_random_state=True)
+    >>> G.v = 'rand()'
+    >>> bool(G.v[0] == first)
+    True
+    """
     magic_network.collect_from(user_namespace())
     magic_network.restore(name, restore_random_state=restore_random_state)

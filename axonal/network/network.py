@@ -44,7 +44,16 @@ def _flatten(objects: Iterable) -> list[SimulationObject]:
 
 
 def collect(namespace: Mapping[str, object] | None = None) -> list[SimulationObject]:
-    """The objects of the current scope that ``namespace`` (default: the caller's) refers to."""
+    """The objects of the current scope that ``namespace`` (default: the caller's) refers to.
+
+    Example:
+
+    >>> start_scope()
+    >>> G = NeuronGroup(1, 'v : 1', name='cells')
+    >>> M = StateMonitor(G, 'v', record=0, name='trace')
+    >>> [obj.name for obj in collect()]
+    ['cells', 'trace']
+    """
     from axonal.network.base import _Scope
 
     if namespace is None:
@@ -61,7 +70,19 @@ def collect(namespace: Mapping[str, object] | None = None) -> list[SimulationObj
 
 
 class Network:
-    """A set of objects simulated together; ``run()`` continues where the last run stopped."""
+    """A set of objects simulated together; ``run()`` continues where the last run stopped.
+
+    Example:
+
+    >>> G = NeuronGroup(2, 'dv/dt = (2 - v)/(10*ms) : 1', threshold='v > 1',
+    ...                 reset='v = 0', method='exact')
+    >>> spikes = SpikeMonitor(G)
+    >>> net = Network(G, spikes)
+    >>> net.run(20*ms)
+    >>> net.run(20*ms)   # continues where the first run stopped
+    >>> print(net.t, spikes.num_spikes)
+    40. ms 10
+    """
 
     def __init__(self, *objects, name: str = "network"):
         self.name = name

@@ -8,7 +8,17 @@ from axonal.network.base import Operation, SimulationObject
 
 
 class NetworkOperation(SimulationObject):
-    """Calls ``function()`` (or ``function(t)``) on every step of its clock."""
+    """Calls ``function()`` (or ``function(t)``) on every step of its clock.
+
+    Example:
+
+    >>> calls = []
+    >>> op = NetworkOperation(lambda t: calls.append(float(t / ms)), dt=1*ms)
+    >>> net = Network(op)
+    >>> net.run(3*ms)
+    >>> calls
+    [0.0, 1.0, 2.0]
+    """
 
     default_when = "start"
 
@@ -38,7 +48,18 @@ class NetworkOperation(SimulationObject):
 
 
 def network_operation(function=None, *, dt=None, clock=None, when="start", order=0, name=None):
-    """Decorator: ``@network_operation`` or ``@network_operation(dt=1*ms, when='end')``."""
+    """Decorator: ``@network_operation`` or ``@network_operation(dt=1*ms, when='end')``.
+
+    Example:
+
+    >>> G = NeuronGroup(1, 'v : 1')
+    >>> @network_operation(dt=1*ms)
+    ... def kick():
+    ...     G.v += 1
+    >>> run(5*ms)
+    >>> print(G.v[0])
+    5.0
+    """
 
     def wrap(f):
         return NetworkOperation(f, dt=dt, clock=clock, when=when, order=order, name=name)

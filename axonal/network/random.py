@@ -33,7 +33,19 @@ def last_seed() -> int | None:
 
 
 def seed(value: int | None = None) -> None:
-    """Seed the random numbers of every target (``None``: fresh entropy)."""
+    """Seed the random numbers of every target (``None``: fresh entropy).
+
+    Example:
+
+    >>> seed(42)
+    >>> G = NeuronGroup(3, 'v : 1')
+    >>> G.v = 'rand()'
+    >>> first = G.v[:]
+    >>> seed(42)
+    >>> G.v = 'rand()'
+    >>> bool((G.v[:] == first).all())
+    True
+    """
     np.random.seed(value)
     _last_seed[:] = [value]
     for hook in _seed_hooks:

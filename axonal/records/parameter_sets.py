@@ -231,7 +231,14 @@ def parameters(
 ) -> ParameterSet:
     """The run's parameters: `defaults` (a dict or a file), then files and `name=value` overrides
     from the command line (`sys.argv[1:]` unless `argv` is given). Under `axonal run` they are
-    also written into the run's record."""
+    also written into the run's record.
+
+    Example:
+
+    >>> p = parameters({'N': 100, 'neuron': {'tau': 0.02}}, argv=['neuron.tau=0.01'])
+    >>> p.N, p.neuron.tau
+    (100, 0.01)
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
     if isinstance(defaults, (str, Path)):
         base = load_parameter_file(defaults)

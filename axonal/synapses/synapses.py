@@ -94,6 +94,31 @@ class Synapses(Group):
     source/target neuron spikes, after the pathway's delay. Names ending in ``_pre``/``_post``
     are the variables of the source/target neuron; other names not defined by the synapses
     refer to the target neuron, as in Brian.
+
+    :param source: the presynaptic group.
+    :param target: the postsynaptic group (default: ``source``).
+    :param model: the synapses' equations and variables.
+    :param on_pre: code run when a presynaptic spike arrives; or ``{'pathway': code, ...}``.
+    :param on_post: code run when the postsynaptic neuron spikes; or a dict of pathways.
+    :param delay: the presynaptic delay, one value or per pathway ``{'pathway': delay}``;
+        ``S.delay = ...`` sets it per synapse later.
+    :param on_event: the event of the source that triggers ``on_pre`` (default ``'spike'``).
+    :param multisynaptic_index: a variable name numbering the synapses of one pair (``n > 1``).
+    :param method: the integration method of clock-driven equations.
+    :param dt: a time step of its own (default: the source's clock); or ``clock=``.
+    :param name: a unique name.
+
+    No synapse exists until ``connect()`` makes them. ``S.w[i, j]``, ``S.w['i > j']`` and
+    ``S.w = 'rand()'`` read and write synaptic variables; ``len(S)`` is the number of synapses.
+
+    Example:
+
+    >>> G = NeuronGroup(3, 'v : 1')
+    >>> S = Synapses(G, G, 'w : 1', on_pre='v_post += w', delay=1*ms)
+    >>> S.connect(i=0, j=[1, 2])
+    >>> S.w = 'j * 0.5'
+    >>> len(S), S.w[:]
+    (2, array([0.5, 1. ]))
     """
 
     def __init__(

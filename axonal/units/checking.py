@@ -50,6 +50,14 @@ def check_units(**specs: object) -> Callable[[Callable], Callable]:
 
     A spec is a unit or quantity (its dimension is required), ``1`` (dimensionless), ``bool``
     (a boolean), the name of another argument (the same units as it), or ``None`` (no check).
+
+    Example:
+
+    >>> @check_units(g=siemens, result=amp)
+    ... def leak_current(g, v=-70 * mV):
+    ...     return g * v
+    >>> print(leak_current(10 * nS))
+    -700. pA
     """
 
     def decorate(function: Callable) -> Callable:

@@ -36,6 +36,15 @@ class Dimension:
 
     Because dimensions are interned, ``a == b`` is ``a is b`` and hashing is by identity, which
     keeps dimension arithmetic in the inner paths of ``Quantity`` to a dictionary look-up.
+
+    Example:
+
+    >>> get_dimensions(mV) is get_dimensions(volt)
+    True
+    >>> print(get_dimensions(nS / cm**2))
+    m^-4 kg^-1 s^3 A^2
+    >>> is_dimensionless(DIMENSIONLESS)
+    True
     """
 
     __slots__ = ("exponents", "__weakref__")
@@ -150,6 +159,14 @@ class DimensionMismatchError(Exception):
     """Raised when an operation combines or receives quantities of incompatible dimensions.
 
     ``dims`` holds the dimensions involved, in the order of the operands.
+
+    Example:
+
+    >>> try:
+    ...     3 * mV + 2 * ms
+    ... except DimensionMismatchError as error:
+    ...     print(error)
+    Cannot calculate 3. mV + 2. ms, units do not match (units are V and s).
     """
 
     def __init__(self, description: str, *dims: Dimension) -> None:

@@ -126,21 +126,45 @@ def _is_array_call(args: tuple, kwargs: dict) -> bool:
 
 
 def min(*args, **kwargs):  # noqa: A001 - the name model scripts use
-    """np.min for one array (``min(v)``, ``min(v, axis=0)``); Python's min for ``min(a, b)``."""
+    """np.min for one array (``min(v)``, ``min(v, axis=0)``); Python's min for ``min(a, b)``.
+
+    Example:
+
+    >>> print(min([-70, -50, -65] * mV))
+    -70. mV
+    >>> min(2, 3)
+    2
+    """
     if _is_array_call(args, kwargs):
         return np.min(*args, **kwargs)
     return builtins.min(*args, **kwargs)
 
 
 def max(*args, **kwargs):  # noqa: A001 - the name model scripts use
-    """np.max for one array (``max(v)``, ``max(v, axis=0)``); Python's max for ``max(a, b)``."""
+    """np.max for one array (``max(v)``, ``max(v, axis=0)``); Python's max for ``max(a, b)``.
+
+    Example:
+
+    >>> print(max([-70, -50, -65] * mV))
+    -50. mV
+    >>> max(2, 3)
+    3
+    """
     if _is_array_call(args, kwargs):
         return np.max(*args, **kwargs)
     return builtins.max(*args, **kwargs)
 
 
 def sum(*args, **kwargs):  # noqa: A001 - the name model scripts use
-    """np.sum of arrays and lists; Python's sum of generators (``sum(x for x in ...)``)."""
+    """np.sum of arrays and lists; Python's sum of generators (``sum(x for x in ...)``).
+
+    Example:
+
+    >>> print(sum([1, 2, 3] * nA))
+    6. nA
+    >>> sum(x * x for x in range(4))
+    14
+    """
     if args and isinstance(args[0], Iterator) and not kwargs:
         return builtins.sum(*args)
     if args and isinstance(args[0], (list, tuple)) and args[0]:
@@ -150,35 +174,67 @@ def sum(*args, **kwargs):  # noqa: A001 - the name model scripts use
 
 
 def round(value, decimals: int | None = None, **kwargs):  # noqa: A001 - the name scripts use
-    """np.round for arrays and quantities; Python's round (giving an int) for a plain number."""
+    """np.round for arrays and quantities; Python's round (giving an int) for a plain number.
+
+    Example:
+
+    >>> round(2.5), round(2.71)
+    (2, 3)
+    >>> round([1.26, 2.71] * mV / mV, 1)
+    array([1.3, 2.7])
+    """
     if isinstance(value, np.ndarray) or kwargs:
         return np.round(value, 0 if decimals is None else decimals, **kwargs)
     return builtins.round(value, decimals)
 
 
 def abs(value):  # noqa: A001 - the name model scripts use
-    """Absolute value of numbers, arrays, lists and quantities (units kept)."""
+    """Absolute value of numbers, arrays, lists and quantities (units kept).
+
+    Example:
+
+    >>> abs([-2, 3] * mV)
+    array([2., 3.]) * mvolt
+    """
     if isinstance(value, (list, tuple)):
         return np.abs(Quantity(value))
     return builtins.abs(value)
 
 
 def array(value, dtype=None, copy: bool = True, **kwargs) -> np.ndarray:
-    """A plain NumPy array of ``value``; quantities give their values in SI base units."""
+    """A plain NumPy array of ``value``; quantities give their values in SI base units.
+
+    Example:
+
+    >>> array([1, 2] * mV)
+    array([0.001, 0.002])
+    """
     if isinstance(value, (list, tuple)):
         value = [_strip(element) for element in value]
     return np.array(_strip(value), dtype=dtype, copy=copy, **kwargs)
 
 
 def asarray(value, dtype=None, **kwargs) -> np.ndarray:
-    """``value`` as a plain NumPy array (no copy when possible), without units."""
+    """``value`` as a plain NumPy array (no copy when possible), without units.
+
+    Example:
+
+    >>> asarray(20 * ms)
+    array(0.02)
+    """
     if isinstance(value, (list, tuple)):
         value = [_strip(element) for element in value]
     return np.asarray(_strip(value), dtype=dtype, **kwargs)
 
 
 def exprel(x):
-    """``(exp(x) - 1) / x`` for a dimensionless ``x``, 1 at 0 and accurate near it."""
+    """``(exp(x) - 1) / x`` for a dimensionless ``x``, 1 at 0 and accurate near it.
+
+    Example:
+
+    >>> print(exprel(0.0), exprel(1e-9), round(exprel(1.0), 6))
+    1.0 1.0000000005 1.718282
+    """
     if get_dimensions(x) is not DIMENSIONLESS:
         raise DimensionMismatchError(
             f"exprel needs a dimensionless argument, not {x!r}", get_dimensions(x)
@@ -192,7 +248,13 @@ def exprel(x):
 
 
 def arange(start, stop=None, step=None, dtype=None):
-    """np.arange with quantities: ``arange(0*ms, 10*ms, 0.1*ms)``; all bounds share one unit."""
+    """np.arange with quantities: ``arange(0*ms, 10*ms, 0.1*ms)``; all bounds share one unit.
+
+    Example:
+
+    >>> print(arange(0 * ms, 1 * ms, 0.25 * ms))
+    [  0. 250. 500. 750.] us
+    """
     bounds = [value for value in (start, stop, step) if value is not None]
     dims = {get_dimensions(value) for value in bounds}
     if len(dims) > 1:
@@ -209,5 +271,11 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    """An array of ``shape`` filled with ``fill_value``, keeping its unit."""
+    """An array of ``shape`` filled with ``fill_value``, keeping its unit.
+
+    Example:
+
+    >>> full(3, -70 * mV)
+    array([-70., -70., -70.]) * mvolt
+    """
     return _wrap(np.full(shape, _strip(fill_value), dtype=dtype), get_dimensions(fill_value))

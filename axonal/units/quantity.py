@@ -28,7 +28,13 @@ _view = np.ndarray.view
 
 
 def get_dimensions(value: object) -> Dimension:
-    """The Dimension of a quantity, unit or Dimension; plain numbers are dimensionless."""
+    """The Dimension of a quantity, unit or Dimension; plain numbers are dimensionless.
+
+    Example:
+
+    >>> print(get_dimensions(5 * mV))
+    m^2 kg s^-3 A^-1
+    """
     dim = getattr(value, "dim", None)
     if dim is not None:
         return dim
@@ -47,17 +53,37 @@ def _common_dimension(values, what: str) -> Dimension:
 
 
 def have_same_dimensions(first: object, second: object) -> bool:
-    """Whether two values (quantities, units, numbers or Dimensions) have the same dimension."""
+    """Whether two values (quantities, units, numbers or Dimensions) have the same dimension.
+
+    Example:
+
+    >>> have_same_dimensions(3 * mV, volt)
+    True
+    >>> have_same_dimensions(3 * mV, nA)
+    False
+    """
     return get_dimensions(first) is get_dimensions(second)
 
 
 def is_dimensionless(value: object) -> bool:
-    """Whether a value (quantity, unit, number or Dimension) is dimensionless."""
+    """Whether a value (quantity, unit, number or Dimension) is dimensionless.
+
+    Example:
+
+    >>> is_dimensionless(10 * ms / second), is_dimensionless(ms)
+    (True, False)
+    """
     return get_dimensions(value) is DIMENSIONLESS
 
 
 def in_unit(value: object, unit: Quantity) -> np.ndarray | float:
-    """The plain number(s) of ``value`` expressed in ``unit``, after checking the dimensions."""
+    """The plain number(s) of ``value`` expressed in ``unit``, after checking the dimensions.
+
+    Example:
+
+    >>> print(in_unit(0.02 * volt, mV))
+    20.0
+    """
     if isinstance(value, (list, tuple)):
         value = Quantity(value)
     value_dim = get_dimensions(value)
@@ -336,7 +362,18 @@ HANDLED_FUNCTIONS: dict = {}
 
 
 class Quantity(np.ndarray):
-    """A NumPy array with a physical dimension (``.dim``); values are stored in SI base units."""
+    """A NumPy array with a physical dimension (``.dim``); values are stored in SI base units.
+
+    Example:
+
+    >>> v = [-70, -65] * mV
+    >>> v
+    array([-70., -65.]) * mvolt
+    >>> print(v[0] + 5 * mV)
+    -65. mV
+    >>> v / mV
+    array([-70., -65.])
+    """
 
     __slots__ = ("dim",)
     dim: Dimension
@@ -611,6 +648,14 @@ class Unit(Quantity):
 
     ``name`` evaluates back to the unit with ``from axonal import *`` (``mvolt``); ``dispname``
     is the short symbol used in display (``mV``).
+
+    Example:
+
+    >>> conductance = 10 * nS
+    >>> print(conductance * (20 * mV))
+    200. pA
+    >>> msiemens / cm**2
+    msiemens / cmetre ** 2
     """
 
     __slots__ = ("name", "dispname", "is_compound")

@@ -274,7 +274,13 @@ def _compose_unit(dim: Dimension) -> Unit:
 
 
 def get_unit(dim: Dimension | object) -> Unit:
-    """The SI unit (scale 1) of a dimension, e.g. ``volt`` for the dimension of ``mV``."""
+    """The SI unit (scale 1) of a dimension, e.g. ``volt`` for the dimension of ``mV``.
+
+    Example:
+
+    >>> get_unit(get_dimensions(3 * mV))
+    volt
+    """
     if not isinstance(dim, Dimension):
         dim = getattr(dim, "dim", DIMENSIONLESS)
     if dim is DIMENSIONLESS:
