@@ -29,7 +29,7 @@ class EquationError(ValueError):
     ...     NeuronGroup(1, 'dv/dt = -v/tau')  # no unit
     ... except EquationError as error:
     ...     print(error)
-    In 'neurongroup...', line 'dv/dt = -v/tau': This equation has no ':' followed by its unit; write e.g. 'dv/dt = -v/tau : volt', 'I = g*v : amp' or 'v0 : volt'.
+    In 'neurongroup...', line 'dv/dt = -v/tau': This equation has no ':' followed by its unit; ...
     """
 
     def __init__(self, message: str, owner: str | None = None, line: str | None = None) -> None:
