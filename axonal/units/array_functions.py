@@ -289,7 +289,14 @@ def _histogram(array, bins=10, range=None, **kwargs):  # noqa: A002 - NumPy's na
     if range is not None:
         _same_dimension([array, *range], "np.histogram (values and range)")
         range = tuple(_strip(bound) for bound in range)
-    counts, edges = np.histogram(_strip(array), _strip(bins), range=range, **kwargs)
+    weights = kwargs.pop("weights", None)
+    # Weights with units (e.g. 1/(N*dt) for a rate) give counts in those units; unstripped,
+    # they would send NumPy back here for ever.
+    counts, edges = np.histogram(
+        _strip(array), _strip(bins), range=range, weights=_strip(weights), **kwargs
+    )
+    if weights is not None and not kwargs.get("density"):
+        counts = _wrap(counts, get_dimensions(weights))
     return counts, _wrap(edges, dim)
 
 

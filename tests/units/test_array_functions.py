@@ -94,6 +94,17 @@ def test_interp_and_histogram():
     assert list(counts) == [1, 2] and get_dimensions(edges) is get_dimensions(mV)
 
 
+def test_histogram_weights_with_units_give_counts_in_those_units():
+    # The population rate of the Brian tutorial: spike times weighted by 1/(N*dt).
+    spike_times = np.array([0.05, 0.15, 0.16, 0.95]) * ms
+    weights = np.ones(4) / (10 * 0.1 * ms)
+    rates, edges = np.histogram(spike_times, bins=2, weights=weights)
+    assert get_dimensions(rates) is get_dimensions(Hz)
+    assert np.asarray(rates / Hz).tolist() == pytest.approx([3000.0, 1000.0])
+    density, _ = np.histogram(spike_times / ms, bins=2, weights=weights, density=True)
+    assert np.sum(density) * 0.45 == pytest.approx(1.0)  # a density has no unit
+
+
 def test_prod_with_units_is_refused():
     with pytest.raises(DimensionMismatchError, match="np.prod"):
         np.prod(V)
