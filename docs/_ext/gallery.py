@@ -29,6 +29,9 @@ SHORT_ARGUMENTS = {
     "stdp_song.py": ["10000"],  # 100 s of simulated time by default
 }
 
+# Said on the page of a script that saves no figure and leaves no monitor to draw.
+NO_FIGURE = "This script prints its results and makes no figure."
+
 # Runs the example, then draws its monitors if it saved no figure itself.
 _RUNNER = r"""
 import runpy, sys
@@ -42,17 +45,25 @@ if not list(output.glob("*.png")):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
-    from axonal import PopulationRateMonitor, SpikeMonitor, StateMonitor
+    from axonal import PopulationRateMonitor, SpikeMonitor, StateMonitor, Synapses
     monitors = [m for m in namespace.values()
                 if isinstance(m, (SpikeMonitor, StateMonitor, PopulationRateMonitor))]
     monitors = [m for m in monitors if not isinstance(m, SpikeMonitor) or m.num_spikes > 0][:3]
+    # Plastic synapses: the distribution of their final weights.
+    monitors += [s for s in namespace.values()
+                 if isinstance(s, Synapses) and "w" in s.variables and len(s) > 1][:1]
     if monitors:
-        fig, axes = plt.subplots(len(monitors), 1, figsize=(8, 2.6 * len(monitors)),
+        fig, axes = plt.subplots(len(monitors), 1, figsize=(8, 2.8 * len(monitors)),
                                  squeeze=False, layout="constrained")
         for ax, m in zip(axes[:, 0], monitors):
             if isinstance(m, SpikeMonitor):
                 ax.plot(np.asarray(m.t_) * 1000, m.i[:], ".k", ms=1)
                 ax.set_ylabel(f"{m.source.name} index")
+            elif isinstance(m, Synapses):
+                ax.hist(np.asarray(m.w_), 40, color="k")
+                ax.set_ylabel("synapses")
+                ax.set_xlabel(f"final w ({m.name})")
+                continue
             elif isinstance(m, PopulationRateMonitor):
                 ax.plot(np.asarray(m.t_) * 1000, np.asarray(m.rate_), "k", lw=0.8)
                 ax.set_ylabel("rate (Hz)")
@@ -62,7 +73,7 @@ if not list(output.glob("*.png")):
                 ax.plot(np.asarray(m.t_) * 1000, values[: min(5, len(values))].T, lw=0.8)
                 ax.set_ylabel(f"{name} (SI)")
             ax.set_title(m.name, fontsize=9)
-        axes[-1, 0].set_xlabel("time (ms)")
+            ax.set_xlabel("time (ms)")
         output.mkdir(exist_ok=True)
         fig.savefig(output / "monitors.png", dpi=90)
 """
@@ -78,7 +89,7 @@ def _run(script: Path, folder: Path, arguments: list[str]) -> tuple[str, float]:
     # A run is reused only when the script, its arguments and axonal's sources are unchanged
     # (a rebuild in the same folder); a clean build runs every script.
     key = hashlib.sha256(
-        "\0".join([script.read_text(), *arguments, _sources_digest()]).encode()
+        "\0".join([script.read_text(), _RUNNER, *arguments, _sources_digest()]).encode()
     ).hexdigest()
     if (folder / "key").exists() and (folder / "key").read_text() == key:
         return (folder / "printed.txt").read_text(), 0.0
@@ -94,7 +105,9 @@ def _run(script: Path, folder: Path, arguments: list[str]) -> tuple[str, float]:
     (folder / "examples").mkdir()
     copy = folder / "examples" / script.name
     shutil.copyfile(script, copy)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(script.parents[1]), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(script.parents[1]), env.get("PYTHONPATH")])
+    )
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _RUNNER, str(copy), *arguments],
@@ -139,6 +152,8 @@ def _page(script: Path, arguments: list[str], printed: str, figures: list[str]) 
     lines += ["## What it printed", "", "```text", printed.rstrip() or "(nothing)", "```", ""]
     for figure in figures:
         lines += [f"![Figure of {script.name}]({figure})", ""]
+    if not figures:
+        lines += [NO_FIGURE, ""]
     lines += [
         "## The script",
         "",
