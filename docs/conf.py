@@ -52,7 +52,10 @@ nb_execution_show_tb = True
 
 autodoc_default_options = {"members": True, "member-order": "bysource"}
 autodoc_typehints = "description"
-autodoc_class_signature = "separated"
+autodoc_typehints_description_target = "documented"
+autodoc_class_signature = "mixed"
+# Quantity overrides some ndarray methods; NumPy's long docstrings are not ours to repeat.
+autodoc_inherit_docstrings = False
 add_module_names = False
 
 # Methods every simulated object has for the run machinery (ARCHITECTURE.md, "The run core"):
