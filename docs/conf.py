@@ -11,11 +11,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the axonal next to these docs, not another install
 sys.path.insert(0, str(HERE / "_ext"))
 
-# Executed pages draw figures off-screen. They run on the NumPy target, which gives the same
+# Executed pages run on the NumPy target, which gives the same
 # results as the compiled one (the test suite checks it) without compiling each of the pages'
 # many small models from an empty cache; the "Targets" page switches to Numba itself, and the
 # gallery runs the examples on the default (compiled) target, as a user would.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Figures of executed cells are shown inline (the gallery sets Agg for its scripts itself).
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 os.environ.setdefault("AXONAL_TARGET", "numpy")
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(HERE.parent), *filter(None, [os.environ.get("PYTHONPATH")])]

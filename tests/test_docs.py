@@ -100,4 +100,5 @@ def test_the_site_builds_with_warnings_as_errors(tmp_path, request):
         assert name in reference
     tutorial = (html / "tutorials" / "neurons.html").read_text()
     assert "0.99995460007" in tutorial  # v(100 ms), executed at build time (Brian 2: the same)
+    assert tutorial.count("<img") >= 9  # the figures of its nine plotting cells
     print(f"docs built in {seconds:.0f} s")
