@@ -148,9 +148,9 @@ def test_refusing_exact_for_hodgkin_huxley_is_quick():
         h="0.128 * exp((17 * mV - v + VT) / (18 * mV)) / ms * (1 - h)"
         " - 4 / (1 + exp((40 * mV - v + VT) / (5 * mV))) / ms * h",
     )
-    started = time.perf_counter()
+    started = time.process_time()
     assert state_update(hh, owner="hh").method == "euler"
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0  # CPU seconds: a loaded machine does not fail it
     assert state_update(hh, "exponential_euler").method == "exponential_euler"
 
 
