@@ -281,7 +281,7 @@ class NeuronGroup(Group):
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """State update and thresholds over all neurons, resets on the events (fused run)."""
-        from axonal.codegen.numba_target import OnEvents
+        from axonal.codegen.schedule import OnEvents
         from axonal.network.fused import kernel_item, load_events
 
         items = []

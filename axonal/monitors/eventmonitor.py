@@ -78,7 +78,7 @@ class EventMonitor(MonitorExport, SimulationObject):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A SpikeRecording of the source's (or its parent's) events; None when the monitor
         records variables too (fused run)."""
-        from axonal.codegen.numba_target import SpikeRecording
+        from axonal.codegen.schedule import SpikeRecording
         from axonal.network.fused import event_root, recording_item
 
         if self.record_variables:

@@ -107,7 +107,7 @@ class StateMonitor(MonitorExport, SimulationObject):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A StateRecording of stored variables; None for subexpressions and shared variables
         (fused run)."""
-        from axonal.codegen.numba_target import StateRecording
+        from axonal.codegen.schedule import StateRecording
         from axonal.network.fused import recording_item
 
         self._namespace = context.namespace
@@ -265,7 +265,7 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its
         parent's, counted per step afterwards (fused run)."""
-        from axonal.codegen.numba_target import RateRecording, SpikeRecording
+        from axonal.codegen.schedule import RateRecording, SpikeRecording
         from axonal.network.fused import event_root, recording_item
 
         root, _ = event_root(self.source)

@@ -639,7 +639,7 @@ class Synapses(Group):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """Clock-driven update over all synapses, each pathway over the synapses its events
         reach, summed variables as two kernels (fused run)."""
-        from axonal.codegen.numba_target import SynapsesOfEvents
+        from axonal.codegen.schedule import SynapsesOfEvents
         from axonal.network.fused import kernel_item
 
         self._fused_queues: dict[str, tuple] = {}
@@ -721,7 +721,7 @@ class Synapses(Group):
 
     def _loop_pathway(self, pathway: SynapticPathway, state: dict):
         """The pathway as the compiled loop sees it; its queued spikes put in ``state``."""
-        from axonal.codegen.numba_target import SynapticPathway as LoopPathway
+        from axonal.codegen.schedule import SynapticPathway as LoopPathway
         from axonal.network.fused import event_root
 
         root, _ = event_root(pathway.events_source)

@@ -14,7 +14,7 @@ import pytest
 
 import axonal
 from axonal import ms
-from axonal.codegen import numba_target
+from axonal.codegen import numba_kernel_code
 from axonal.codegen.numba_target import (
     THRESHOLD_BLOCK,
     NetworkLoop,
@@ -117,7 +117,7 @@ def _threshold_network(n: int, condition: str, statements=()):
 @pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("n", [0, 1, THRESHOLD_BLOCK - 1, THRESHOLD_BLOCK + 1, 1000])
 def test_thresholds_find_the_events_of_numpy_in_order_at_every_block_edge(n, parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # several chunks
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # several chunks
     items, state = _threshold_network(n, "x > level and flag or y > 0.924")
     loop, numba_state, recorded = _assert_same_run(items, state, 40, 1e-4, parallel=parallel)
     assert "_hit |=" in loop.source and "np.uint64" in loop.source
@@ -129,7 +129,7 @@ def test_thresholds_find_the_events_of_numpy_in_order_at_every_block_edge(n, par
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_threshold_with_subexpressions_scans_in_blocks(parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     statements = (Statement("_s", "=", Expression("x * y"), temporary=True),)
     items, state = _threshold_network(700, "_s > 0.6 and not flag", statements)
     loop, _, recorded = _assert_same_run(items, state, 30, 1e-4, parallel=parallel)
@@ -138,7 +138,7 @@ def test_a_threshold_with_subexpressions_scans_in_blocks(parallel, monkeypatch):
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_threshold_on_the_element_index_computes_with_signed_values(parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     items, state = _threshold_network(300, "x > 0.9 and (i - 100) % 3 == 1")
     loop, _, recorded = _assert_same_run(items, state, 20, 1e-4, parallel=parallel)
     assert "_hit |=" in loop.source.split("# threshold")[1]
@@ -177,7 +177,7 @@ def test_a_threshold_calling_a_user_function_tests_each_element_once():
 def test_cuba_spikes_and_state_are_the_same_with_one_and_two_threads(threads):
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
-    state = cuba.cuba_state(n=3 * numba_target.THRESHOLD_CHUNK + 100, p=0.01, seed=3)
+    state = cuba.cuba_state(n=3 * numba_kernel_code.THRESHOLD_CHUNK + 100, p=0.01, seed=3)
     serial = generate_network_loop(items)
     parallel = generate_network_loop(items, parallel=True)
     assert "prange(" in parallel.source.split("# threshold")[1]
@@ -201,7 +201,7 @@ def test_cuba_spikes_and_state_are_the_same_with_one_and_two_threads(threads):
 @pytest.mark.slow
 @TWO_THREADS
 def test_the_parallel_loop_gives_the_numpy_targets_spikes(threads, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
     state = cuba.cuba_state(n=1000, p=0.08, seed=4)
@@ -233,7 +233,7 @@ def test_large_groups_run_on_threads_in_the_fused_run_with_unchanged_results(
     reference = results(net, monitors)
     set_target("numba")
     monkeypatch.setattr(fused, "PARALLEL_MIN_ELEMENTS", 300)  # the 300 neurons, not the rest
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     monkeypatch.setattr(fused, "busy_cores", lambda: 0.0)  # an idle machine: all threads
     monkeypatch.setattr(fused, "_last_load", [])
     used = []
