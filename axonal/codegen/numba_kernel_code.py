@@ -70,7 +70,7 @@ class KernelCode(KernelAnalysis):
         forms: dict[str, str] = {}
         for identifier, _, kernel in self.arguments.invariants:
             if kernel is self.kernel:
-                forms[identifier] = identifier
+                forms[identifier] = self.arguments.use(identifier)
         for name in self._used_names():
             ref = self.kernel.variables.get(name)
             if ref is None or name in self.temporaries:
@@ -88,7 +88,7 @@ class KernelCode(KernelAnalysis):
         if not self.in_time_loop:
             return self.arguments.value(key, ref.dtype)
         if key in ("t", "dt"):
-            return key
+            return self.arguments.use(key)  # the loop's own
         raise NumbaTargetError(
             f"{self.where} reads the clock variable {key!r}; the network loop runs on one "
             "clock, whose variables are 't' and 'dt'"

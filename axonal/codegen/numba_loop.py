@@ -15,7 +15,12 @@ from axonal.codegen.loop_buffers import (
     recording_buffers,
 )
 from axonal.codegen.numba_functions import compiled_user_functions
-from axonal.codegen.numba_loop_printer import LOOP_DONE, LOOP_MONITOR_FULL, LoopPrinter
+from axonal.codegen.numba_loop_printer import (
+    LOOP_DONE,
+    LOOP_MONITOR_FULL,
+    ItemPlan,
+    LoopPrinter,
+)
 from axonal.codegen.parameters import invariants_function, value_arguments
 from axonal.codegen.schedule import (
     RECORDINGS,
@@ -47,6 +52,12 @@ class NetworkLoop:
     value_dtypes: Mapping[str, str]
     invariants: Callable[[Mapping[str, object]], tuple]
     parameters: str = ""  # which state key each parameter of the source stands for
+    plans: tuple[ItemPlan, ...] = ()  # how each item runs (threads, threshold scans)
+
+    @property
+    def threaded(self) -> bool:
+        """Whether some item splits its elements between threads."""
+        return any(plan.threaded for plan in self.plans)
 
     def prepare(self, state: dict, monitor_capacity: int = 1024) -> None:
         """Allocate missing event buffers, delay queues and monitor buffers in ``state``."""
@@ -130,7 +141,7 @@ def generate_network_loop(
     are the serial loop's, whatever the number of threads.
     """
     printer = LoopPrinter(items, functions, parallel)
-    source = printer.source(functions)
+    source, plans = printer.source(functions)
     module = kernel_cache.load_module(
         source, tag="loop", injected=compiled_user_functions(functions)
     )
@@ -138,6 +149,7 @@ def generate_network_loop(
     return NetworkLoop(
         items=tuple(items),
         source=source,
+        plans=plans,
         function=module.run_loop,
         array_keys=tuple(arguments.arrays),
         value_dtypes=dict(arguments.value_dtypes),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from axonal.codegen.kernel_analysis import NumbaTargetError
 from axonal.codegen.numba_functions import function_fingerprints, function_forms
@@ -22,6 +23,7 @@ from axonal.codegen.schedule import (
     SynapticPathway,
     detected_events,
     event_keys,
+    item_name,
 )
 from axonal.model.ir import KernelRole
 
@@ -30,6 +32,23 @@ __all__: list[str] = []  # internal room: nothing here is part of the user's nam
 
 # Why run_loop returned: the run is complete, or Python must grow a buffer and resume.
 LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ItemPlan:
+    """How the loop runs one scheduled item, decided before its code is printed.
+
+    ``threaded``: the item is a function of its own compiled with ``parallel=True``, its
+    elements split between threads. ``scan`` (thresholds only): ``'each'`` tests every element
+    once in order, ``'blocks'`` tests blocks of THRESHOLD_BLOCK branch-free first (in chunks
+    on threads when ``threaded``). ``code``: the item's printed code, for reading.
+    """
+
+    name: str
+    role: str | None
+    threaded: bool = False
+    scan: str | None = None
+    code: str = ""
 
 
 class LoopPrinter:
@@ -69,7 +88,23 @@ class LoopPrinter:
         buffer, count = event_keys(owner, event)
         return self.arguments.array(buffer), self.arguments.array(count)
 
-    def item_lines(self, number: int, indent: str) -> list[str]:
+    def plan(self, number: int) -> ItemPlan:
+        """How item ``number`` runs (see ItemPlan); its code is printed accordingly."""
+        item, code = self.items[number], self.codes[number]
+        name = item_name(item)
+        if item.kernel is None:
+            return ItemPlan(name, None)
+        role = item.kernel.role
+        if item.selection != "all":
+            return ItemPlan(name, role.value)
+        on_threads = self._in_parallel(item.kernel.owner)
+        if role != KernelRole.THRESHOLD:
+            return ItemPlan(name, role.value, threaded=on_threads and code.parallelisable())
+        if not code.scans_in_blocks():  # (random draws, user functions: once, in order)
+            return ItemPlan(name, role.value, scan="each")
+        return ItemPlan(name, role.value, threaded=on_threads, scan="blocks")
+
+    def item_lines(self, number: int, indent: str, plan: ItemPlan) -> list[str]:
         item, code = self.items[number], self.codes[number]
         selection = item.selection
         if isinstance(selection, SpikeRecording):
@@ -86,13 +121,11 @@ class LoopPrinter:
             events, count = self._events(selection.owner, selection.event, item.kernel.name)
             return code.lines(FlatSelection(f"{count}[0]", events), None, indent)
         size = self.arguments.value(f"{item.kernel.owner}.N", "int64")
-        parallel = self._in_parallel(item.kernel.owner)
         if item.kernel.role != KernelRole.THRESHOLD:
-            parallel = parallel and code.parallelisable()
-            return code.lines(FlatSelection(size, parallel=parallel), None, indent)
+            return code.lines(FlatSelection(size, parallel=plan.threaded), None, indent)
         events, count = event_keys(item.kernel.owner, item.kernel.event)
         events, count = self.arguments.array(events), self.arguments.array(count)
-        return code.threshold_lines(size, (events, count), indent, parallel=parallel)
+        return code.threshold_lines(size, (events, count), indent, parallel=plan.threaded)
 
     def _in_parallel(self, owner: str) -> bool:
         if isinstance(self.parallel, bool):
@@ -215,25 +248,38 @@ class LoopPrinter:
         lines += code.lines(selection, None, indent)
         return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
 
-    def source(self, functions: Mapping[str, Callable] | None) -> str:
+    def source(self, functions: Mapping[str, Callable] | None) -> tuple[str, tuple[ItemPlan, ...]]:
+        """The module source defining ``run_loop``, and how it runs each item."""
         # Time as the network's clock has it: the absolute step index times dt.
         body = ["    for _step in range(start_step, n_steps):", "        t = (step0 + _step) * dt"]
         body.append("        _first = start_item if _step == start_step else 0")
-        parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         threaded: list[str] = []  # functions of the kernels split between threads
+        plans = []
         for number, item in enumerate(self.items):
             due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
             body.append(f"        if _first <= {number}{due}:")
-            lines = self.item_lines(number, "            ")
-            if any("prange(" in line for line in lines):
-                call, function = _threaded_function(
-                    f"_threaded_{number}", lines, [*parameters, "t"] + self.arguments.parameters()
-                )
+            plan = self.plan(number)
+            if plan.threaded:
+                # A function of its own: ``parallel=True`` on the whole loop made its serial
+                # parts (synaptic pathways) 1.6x slower, with or without a prange in them.
+                used = self.arguments.record()
+                lines = self.item_lines(number, "    ", plan)
+                self.arguments.recorded = None
+                names = ["t", "dt", *self.arguments.parameters()]
+                call = f"_threaded_{number}({', '.join(n for n in names if n in used)})"
+                threaded += [
+                    "",
+                    "@njit(cache=True, error_model='numpy', parallel=True)",
+                    f"def {call}:",
+                    *lines,
+                ]
                 body.append(f"            {call}")
-                threaded += ["", function]
             else:
+                lines = self.item_lines(number, "            ", plan)
                 body += lines
+            plans.append(dataclasses.replace(plan, code="\n".join(lines)))
         body.append(f"    return {LOOP_DONE}, n_steps, 0")
+        parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
         header = [
             '"""Generated by axonal: the time loop of a network; do not edit."""',
@@ -244,19 +290,4 @@ class LoopPrinter:
             "@njit(cache=True, error_model='numpy')",
             f"def run_loop({', '.join(parameters)}):",
         ]
-        return "\n".join(header + body) + "\n"
-
-
-def _threaded_function(name: str, lines: list[str], names: list[str]) -> tuple[str, str]:
-    """A kernel's lines as a function of its own compiled with ``parallel=True``, and the
-    line calling it. Only the kernel: ``parallel=True`` on the whole loop made its serial
-    parts (synaptic pathways) 1.6x slower, with or without a prange in it."""
-    text = "\n".join(line[12:] for line in lines)  # item lines sit 12 spaces deep
-    used = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
-    arguments = ", ".join(dict.fromkeys(n for n in names if n in used))
-    function = [
-        "@njit(cache=True, error_model='numpy', parallel=True)",
-        f"def {name}({arguments}):",
-        *("    " + line for line in text.split("\n")),
-    ]
-    return f"{name}({arguments})", "\n".join(function)
+        return "\n".join(header + body) + "\n", tuple(plans)

@@ -27,6 +27,19 @@ class Arguments:
         self.value_dtypes: dict[str, str] = {}  # state key -> dtype the value is passed as
         self.invariants: list[tuple[str, Expression, Kernel]] = []  # identifier, expr, kernel
         self._taken: set[str] = set()  # invariant identifiers handed out
+        self.recorded: set[str] | None = None  # identifiers used since record() (see there)
+
+    def record(self) -> set[str]:
+        """Collect from now on the identifiers code uses (parameters and the loop's ``t`` and
+        ``dt``): the parameters a function of its own needs for that code."""
+        self.recorded = set()
+        return self.recorded
+
+    def use(self, identifier: str) -> str:
+        """``identifier``, noted as used by the code being printed."""
+        if self.recorded is not None:
+            self.recorded.add(identifier)
+        return identifier
 
     def describe(self) -> str:
         """Which state key each parameter stands for (for reading generated code)."""
@@ -39,7 +52,7 @@ class Arguments:
         # the same source, hence the same cache entry (``describe()`` shows the mapping).
         if key not in self.arrays:
             self.arrays[key] = f"a_{len(self.arrays)}"
-        return self.arrays[key]
+        return self.use(self.arrays[key])
 
     def value(self, key: str, dtype: str) -> str:
         """A scalar parameter, always passed as ``dtype`` (so its type, and the compiled
@@ -47,7 +60,7 @@ class Arguments:
         if key not in self.values:
             self.values[key] = f"c_{len(self.values)}"
             self.value_dtypes[key] = dtype
-        return self.values[key]
+        return self.use(self.values[key])
 
     def invariant(self, expression: Expression, kernel: Kernel) -> str:
         for identifier, known, owner in self.invariants:

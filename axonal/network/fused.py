@@ -220,7 +220,7 @@ class FusedRun:
         self.every = {id(c): int(round(c.dt_ / self.dt)) for c in clocks}
 
     def run(self, end: float, reporter, report_every: float) -> None:
-        if "prange(" not in self.loop.source:
+        if not self.loop.threaded:
             self._run(end, reporter, report_every)
             return
         import numba

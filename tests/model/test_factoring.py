@@ -120,5 +120,5 @@ def test_generated_cuba_update_divides_nowhere():
     network = Network(group)
     network.run(1 * ms)
     (loop,) = loop_function_of(network)
-    update = loop.source.split("# state_update")[1].split("# threshold")[0]
+    (update,) = [plan.code for plan in loop.plans if plan.role == "state_update"]
     assert "k0_v = " in update and "/" not in update
