@@ -30,6 +30,8 @@ def recording_buffers(state: Mapping[str, object], recording, capacity: int):
     buffers = [(f"{monitor}.n", (1,), np.int64), (f"{monitor}.t", (capacity,), np.float64)]
     if isinstance(recording, SpikeRecording):
         buffers.append((f"{monitor}.i", (capacity,), np.int64))
+        for name, key in recording.variables:
+            buffers.append((f"{monitor}.{name}", (capacity,), state[key].dtype))
     elif isinstance(recording, RateRecording):
         buffers.append((f"{monitor}.fraction", (capacity,), np.float64))
     else:

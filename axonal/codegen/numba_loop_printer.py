@@ -139,6 +139,11 @@ class LoopPrinter:
         indices = self.arguments.array(f"{recording.monitor}.i")
         times = self.arguments.array(f"{recording.monitor}.t")
         used = self.arguments.array(f"{recording.monitor}.n")
+        values = [
+            f"{indent}    {self.arguments.array(f'{recording.monitor}.{name}')}[_used + _q] = "
+            f"{self.arguments.array(key)}[{events}[_q]]"
+            for name, key in recording.variables
+        ]
         return [
             f"{indent}# spike recording",
             f"{indent}_used = {used}[0]",
@@ -147,6 +152,7 @@ class LoopPrinter:
             f"{indent}for _q in range({count}[0]):",
             f"{indent}    {indices}[_used + _q] = {events}[_q]",
             f"{indent}    {times}[_used + _q] = t",
+            *values,
             f"{indent}{used}[0] = _used + {count}[0]",
         ]
 

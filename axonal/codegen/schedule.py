@@ -101,11 +101,15 @@ class SpikeRecording:
     entries used in ``f'{monitor}.n'`` (int64, shape (1,)). When a buffer is full, the compiled
     loop returns to Python, which grows both buffers (new arrays in the state mapping) and
     resumes at the same item of the same step.
+
+    ``variables``: (name, state key) pairs of arrays over ``source``'s elements whose value
+    at each event is appended to ``f'{monitor}.{name}'`` (the array's dtype).
     """
 
     monitor: str
     source: str
     event: str = "spike"
+    variables: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ the objects' own state (spike queues, last events, monitor contents) and leaves 
 there, so store/restore, consecutive runs and a switch to the Python loop all keep working.
 The compiled loop itself is kept on the Network, keyed by the schedule.
 
-What runs in the Python loop instead (logged at INFO, with the reason): network operations,
-event monitors recording variables, state monitors of shared variables or of a subgroup's
-subexpressions, PoissonInput onto a subgroup, summed variables
-into a subgroup, clocks whose dt is not a whole multiple of the finest one (or that are not
-at one of its steps when the run starts), and functions without a Numba implementation.
+What runs in the Python loop instead (logged at INFO, with the reason): network operations
+(user Python code), clocks whose dt is not a whole multiple of the finest one (or that are
+not at one of its steps when the run starts), and functions without a Numba implementation.
+A subgroup is a range of its parent's elements: its kernels run over its own elements through
+``Group.local_kernel`` (or over its parent's events through ``Group.storage_kernel``).
 """
 
 from __future__ import annotations

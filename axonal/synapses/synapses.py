@@ -6,7 +6,6 @@ import dataclasses
 
 import numpy as np
 
-from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
@@ -665,13 +664,15 @@ class Synapses(Group):
         suffix = "_post" if name.endswith("_post") else "_pre"
         group = self.target if suffix == "_post" else self.source
         variable = name[: -len(suffix)]
-        zero = group.make_kernel(
+        zero_kernel, zero_functions = group.make_kernel(
             f"summed_{variable}_zero",
             KernelRole.STATE_UPDATE,
             [Statement(variable, "=", Expression("0.0"))],
             context,
             when="before_groups",
         )
+        # Over the group's own elements: a subgroup zeroes only its part of the parent's array.
+        zero = group.local_kernel(zero_kernel, context), zero_functions
         add = self.make_kernel(
             f"summed_{name}",
             KernelRole.STATE_UPDATE,
@@ -684,9 +685,7 @@ class Synapses(Group):
     def _summed_items(self, name: str, expression: Expression, context):
         from axonal.network.fused import kernel_item
 
-        group, zero, add = self._summed_kernels(name, expression, context)
-        if getattr(group, "start", None) is not None:
-            return None  # a subgroup's kernel would run over the parent's first elements
+        _, zero, add = self._summed_kernels(name, expression, context)
         key = schedule_key(self, "before_groups", self.order)
         return [
             (key, kernel_item(context, *zero, "all", self.clock)),
@@ -829,18 +828,15 @@ class Synapses(Group):
         return step
 
     def _summed_operation(self, name: str, expression: Expression, context) -> Operation:
-        group, (zero, zero_functions), (add, add_functions) = self._summed_kernels(
+        _, (zero, zero_functions), (add, add_functions) = self._summed_kernels(
             name, expression, context
         )
         zero = compile_kernel(zero, zero_functions, context.target)
         add = compile_kernel(add, add_functions, context.target)
-        start = getattr(group, "start", None)
-        # A subgroup's variable lives in its parent's array: zero only the subgroup's part.
-        positions = ALL_ELEMENTS if start is None else np.arange(start, start + len(group))
         state = context.state
 
         def update():
-            zero(state, positions)
+            zero(state)
             add(state)
 
         return Operation(self, "before_groups", self.order, update, f"{self.name}.summed_{name}")
