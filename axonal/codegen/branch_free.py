@@ -6,12 +6,12 @@ import ast
 from collections.abc import Mapping
 
 from axonal.codegen.numba_printer import expression_dtype
-from axonal.model.ir import Expression
+from axonal.model.ir import Expression, TreeRewriter
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
 
-class _BranchFree(ast.NodeTransformer):
+class _BranchFree(TreeRewriter):
     """``and``/``or`` and chained comparisons as ``&``/``|`` on booleans (no short circuit)."""
 
     def __init__(self, dtypes: Mapping[str, str]):
@@ -20,7 +20,7 @@ class _BranchFree(ast.NodeTransformer):
     def boolean(self, node: ast.expr) -> ast.expr:
         """``node`` branch-free, as a boolean (``!= 0`` added where it is a number)."""
         boolean = isinstance(node, ast.BoolOp)  # made of booleans below
-        dtype = "bool" if boolean else expression_dtype(Expression(ast.unparse(node)), self.dtypes)
+        dtype = "bool" if boolean else expression_dtype(node, self.dtypes)
         node = self.visit(node)
         if dtype == "bool":
             return node
@@ -56,5 +56,4 @@ class _BranchFree(ast.NodeTransformer):
 def branch_free_condition(condition: Expression, dtypes: Mapping[str, str]) -> Expression:
     """``condition`` evaluated in full, as the NumPy target does (``logical_and`` and friends),
     so that a loop testing it has no branch; ``dtypes`` gives the dtype of each name."""
-    tree = _BranchFree(dtypes).boolean(ast.parse(condition.code, mode="eval").body)
-    return Expression(ast.unparse(ast.fix_missing_locations(tree)))
+    return Expression.from_tree(_BranchFree(dtypes).boolean(condition.tree))
