@@ -291,6 +291,9 @@ def _plan(network, objects, clocks, context) -> FusedRun:
             raise FusedScheduleError(
                 f"clock {clock.name!r} is not at a step of the finest clock at t = {clock.t_} s"
             )
+    for obj in objects:  # before any kernel is built: a fallback builds them again
+        if type(obj).scheduled_items is SimulationObject.scheduled_items:
+            raise FusedScheduleError(f"{obj.name} ({type(obj).__name__}) needs Python each step")
     keyed = []
     for obj in objects:
         items = obj.scheduled_items(context)
