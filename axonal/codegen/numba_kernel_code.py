@@ -21,6 +21,7 @@ from axonal.codegen.kernel_analysis import (
     KernelAnalysis,
     NumbaTargetError,
 )
+from axonal.codegen.loop_tree import For, If, Line, Node
 from axonal.codegen.numba_printer import RANDOM_FUNCTIONS, numba_code
 from axonal.codegen.numba_selections import (
     FlatSelection,
@@ -106,35 +107,34 @@ class KernelCode(KernelAnalysis):
             return f"{array}[_e]"
         return f"{array}[{self.arguments.array(ref.index)}[_e]]"
 
-    def _shared_loads(self, indent: str) -> list[str]:
+    def _shared_loads(self) -> list[Node]:
         """The kernel's comment, then shared variables read once into locals."""
-        lines = [f"{indent}# {self.kernel.role.value}"]
+        nodes: list[Node] = [Line(f"# {self.kernel.role.value}")]
         for name in self._used_names():
             ref = self.kernel.variables.get(name)
             if ref is not None and name not in self.temporaries:
                 if ref.kind == VariableKind.SHARED:
-                    lines.append(
-                        f"{indent}{self._local(name)} = {self.arguments.array(ref.array)}[0]"
-                    )
-        return lines
+                    array = self.arguments.array(ref.array)
+                    nodes.append(Line(f"{self._local(name)} = {array}[0]"))
+        return nodes
 
-    def lines(self, selection, events: tuple[str, str] | None, indent: str) -> list[str]:
+    def nodes(self, selection, events: tuple[str, str] | None) -> list[Node]:
         """The kernel's code; for a THRESHOLD kernel, ``events`` = (array, count) to append to."""
-        lines = self._shared_loads(indent)
+        nodes = self._shared_loads()
         if self.statement_wise:
-            lines += self._statement_wise_lines(selection, events, indent)
+            nodes += self._statement_wise_nodes(selection, events)
         else:
-            lines += self._fused_lines(selection, events, indent)
-        return lines
+            nodes += self._fused_nodes(selection, events)
+        return nodes
 
     def _print(self, expression: Expression, forms: Mapping[str, str]) -> str:
         return numba_code(expression, forms, self.function_forms, self.where)
 
-    def _fused_lines(self, selection, events, indent: str) -> list[str]:
+    def _fused_nodes(self, selection, events) -> list[Node]:
         """All statements in one element loop (no element sees another's writes here)."""
         written = {s.target for s in self.statements}
         forms = self._scalar_forms()
-        lines, inner = open_loop(selection, indent)
+        nodes, body = open_loop(selection)
         index_locals: dict[str, str] = {}
         for name in self._per_element_names():
             ref = self.kernel.variables.get(name)
@@ -149,106 +149,99 @@ class KernelCode(KernelAnalysis):
                 if ref.index not in index_locals:
                     index_locals[ref.index] = self._index_local(ref.index)
                     index_array = self.arguments.array(ref.index)
-                    lines.append(f"{inner}{index_locals[ref.index]} = {index_array}[_e]")
+                    body.append(Line(f"{index_locals[ref.index]} = {index_array}[_e]"))
             else:
                 forms[name] = self._local(name)
-                lines.append(f"{inner}{forms[name]} = {self._load_code(name)}")
+                body.append(Line(f"{forms[name]} = {self._load_code(name)}"))
         stored: list[str] = []
         for statement in self.statements:
-            statement_lines = self._statement_lines(statement, forms, index_locals, inner)
+            writes, _ = self._statement_nodes(statement, forms, index_locals)
+            body += writes  # (the re-read of an indexed target is for statement-wise loops)
             ref = self.kernel.variables.get(statement.target)
-            if not statement.temporary and ref.index is not None:
-                statement_lines = statement_lines[:-1]  # the re-read is for statement-wise loops
-            lines += statement_lines
             if not statement.temporary and ref.index is None and statement.target not in stored:
                 stored.append(statement.target)
         for name in stored:
-            lines.append(f"{inner}{self._load_code(name)} = {forms[name]}")
+            body.append(Line(f"{self._load_code(name)} = {forms[name]}"))
         if events is not None:
-            lines += self._event_lines(self.condition, forms, events, inner)
-        return lines
+            body += self._event_nodes(self.condition, forms, events)
+        return nodes
 
-    def _statement_lines(
-        self, statement: Statement, forms: Mapping[str, str], index_locals, indent: str
-    ) -> list[str]:
+    def _statement_nodes(
+        self, statement: Statement, forms: Mapping[str, str], index_locals
+    ) -> tuple[list[Node], list[Node]]:
+        """The statement's write, and the re-read of its target where it is written through
+        an index (several elements may share one target: they accumulate in the array)."""
         value = self._print(statement.expr, forms)
         target = forms[statement.target]
         ref = self.kernel.variables.get(statement.target)
         if not statement.temporary and ref.index is not None:
-            # Several elements may share one target: accumulate in the stored array itself.
             array = self.arguments.array(ref.array)
             slot = f"{array}[{index_locals[ref.index]}]"
-            write = [f"{slot} {statement.op} {value}"]
-            regather = [f"{indent}{target} = {slot}"]
+            write = f"{slot} {statement.op} {value}"
+            regather = [Line(f"{target} = {slot}")]
         else:
             if statement.op != "=":
                 value = f"{target} {statement.op[0]} ({value})"
-            write = [f"{target} = {value}"]
+            write = f"{target} = {value}"
             regather = []
         if statement.condition is not None:
             condition = self._print(statement.condition, forms)
-            return [f"{indent}if {condition}:", f"{indent}    {write[0]}", *regather]
-        return [f"{indent}{write[0]}", *regather]
+            return [If(condition, [Line(write)])], regather
+        return [Line(write)], regather
 
-    def _event_lines(self, condition, forms, events, indent: str) -> list[str]:
+    def _event_nodes(self, condition, forms, events) -> list[Node]:
         if isinstance(events, HitFlag):
             known = {name: ref.dtype for name, ref in self.kernel.variables.items()}
             eager = branch_free_condition(condition, {**known, **self._buffer_dtypes()})
-            return [f"{indent}{events.flag} |= {self._print(eager, forms)}"]
+            return [Line(f"{events.flag} |= {self._print(eager, forms)}")]
         array, count = events
-        return [
-            f"{indent}if {self._print(condition, forms)}:",
-            f"{indent}    {array}[{count}] = _e",
-            f"{indent}    {count} += 1",
-        ]
+        appended = [Line(f"{array}[{count}] = _e"), Line(f"{count} += 1")]
+        return [If(self._print(condition, forms), appended)]
 
-    def _statement_wise_lines(self, selection, events, indent: str) -> list[str]:
+    def _statement_wise_nodes(self, selection, events) -> list[Node]:
         """Statement-major evaluation: each statement over all elements, then the next."""
-        lines, flat = flatten_selection(selection, indent)
+        nodes, flat = flatten_selection(selection)
         dtypes = self._buffer_dtypes()
         scalar_forms = self._scalar_forms()
         forms = dict(scalar_forms)
         for name, dtype in dtypes.items():
             buffer = self.prefix + "b_" + name
-            lines.append(f"{indent}{buffer} = np.empty({flat.n}, np.{np.dtype(dtype).name})")
+            nodes.append(Line(f"{buffer} = np.empty({flat.n}, np.{np.dtype(dtype).name})"))
             forms[name] = f"{buffer}[_k]"
 
-        def element_loop() -> tuple[list[str], str]:
+        def element_loop() -> tuple[list[Node], list[Node]]:
             """A loop defining both the position ``_k`` (for buffers) and the element ``_e``."""
             if flat.indices is None:
-                inner = indent + "    "
-                return [f"{indent}for _k in range({flat.n}):", f"{inner}_e = _k"], inner
-            return open_loop(FlatSelection(flat.n, flat.indices), indent)
+                loop = For("_k", (flat.n,), [Line("_e = _k")])
+                return [loop], loop.body
+            return open_loop(FlatSelection(flat.n, flat.indices))
 
         loaded = [name for name in dtypes if name not in self.temporaries]
         if loaded:
-            loop, inner = element_loop()
-            lines += loop
-            lines += [f"{inner}{forms[name]} = {self._load_code(name)}" for name in loaded]
+            loop, body = element_loop()
+            nodes += loop
+            body += [Line(f"{forms[name]} = {self._load_code(name)}") for name in loaded]
         for statement in self.statements:
             ref = self.kernel.variables.get(statement.target)
             if not statement.temporary and ref.kind == VariableKind.SHARED:
-                lines += self._shared_statement_lines(statement, scalar_forms, indent)
+                nodes += self._shared_statement_nodes(statement, scalar_forms)
                 continue
-            loop, inner = element_loop()
-            lines += loop
+            loop, body = element_loop()
+            nodes += loop
             index_locals = {}
             if not statement.temporary and ref.index is not None:
                 index_locals[ref.index] = self._index_local(ref.index)
-                lines.append(
-                    f"{inner}{index_locals[ref.index]} = {self.arguments.array(ref.index)}[_e]"
-                )
-            statement_lines = self._statement_lines(statement, forms, index_locals, inner)
+                index_array = self.arguments.array(ref.index)
+                body.append(Line(f"{index_locals[ref.index]} = {index_array}[_e]"))
+            writes, _ = self._statement_nodes(statement, forms, index_locals)
+            body += writes
             if index_locals:
                 # Re-read the target only after every element has written it.
-                lines += statement_lines[:-1]
-                loop, inner = element_loop()
-                lines += loop
-                lines.append(
-                    f"{inner}{forms[statement.target]} = {self._load_code(statement.target)}"
+                loop, body = element_loop()
+                nodes += loop
+                body.append(
+                    Line(f"{forms[statement.target]} = {self._load_code(statement.target)}")
                 )
-            else:
-                lines += statement_lines
         stored = []
         for statement in self.statements:
             ref = self.kernel.variables.get(statement.target)
@@ -257,21 +250,21 @@ class KernelCode(KernelAnalysis):
             if ref.kind in PER_ELEMENT and ref.index is None:
                 stored.append(statement.target)
         if stored:
-            loop, inner = element_loop()
-            lines += loop
-            lines += [f"{inner}{self._load_code(name)} = {forms[name]}" for name in stored]
+            loop, body = element_loop()
+            nodes += loop
+            body += [Line(f"{self._load_code(name)} = {forms[name]}") for name in stored]
         for name in sorted(self.written_shared):
             array = self.arguments.array(self.kernel.variables[name].array)
-            lines.append(f"{indent}{array}[0] = {self._local(name)}")
+            nodes.append(Line(f"{array}[0] = {self._local(name)}"))
         if events is not None:
-            loop, inner = element_loop()
-            lines += loop
-            lines += self._event_lines(self.condition, forms, events, inner)
-        return lines
+            loop, body = element_loop()
+            nodes += loop
+            body += self._event_nodes(self.condition, forms, events)
+        return nodes
 
-    def threshold_lines(
-        self, size: str, events: tuple[str, str], indent: str, parallel: bool = False
-    ) -> list[str]:
+    def threshold_nodes(
+        self, size: str, events: tuple[str, str], parallel: bool = False
+    ) -> list[Node]:
         """A THRESHOLD kernel over elements 0..size-1, its events appended in ascending order
         to ``events`` = (array, count array), the count stored in ``count array[0]``.
 
@@ -280,54 +273,55 @@ class KernelCode(KernelAnalysis):
         array, count_array = events
         if not self.scans_in_blocks():
             # The plain loop: tests each element once, in order (random draws stay in order).
-            body = self.lines(FlatSelection(size), (array, "_count"), indent)
-            return [f"{indent}_count = 0", *body, f"{indent}{count_array}[0] = _count"]
-        lines = self._shared_loads(indent)
+            body = self.nodes(FlatSelection(size), (array, "_count"))
+            return [Line("_count = 0"), *body, Line(f"{count_array}[0] = _count")]
+        nodes = self._shared_loads()
         if not parallel:  # (a kernel that scans in blocks is parallelisable)
-            lines.append(f"{indent}_count = 0")
-            lines += self._block_scan_lines("0", size, (array, "_count"), indent)
-            return [*lines, f"{indent}{count_array}[0] = _count"]
+            nodes.append(Line("_count = 0"))
+            nodes += self._block_scan_nodes("0", size, (array, "_count"))
+            return [*nodes, Line(f"{count_array}[0] = _count")]
         p, chunk = self.prefix, THRESHOLD_CHUNK
-        inner = indent + "    "
-        lines += [
-            f"{indent}{p}n_chunks = ({size} + {chunk - 1}) // {chunk}",
-            f"{indent}{p}found = np.empty({p}n_chunks, np.int64)",
-            f"{indent}for {p}chunk in prange({p}n_chunks):",
-            f"{inner}{p}start = {p}chunk * {chunk}",
-            f"{inner}{p}count = {p}start",  # the chunk's events go to its own elements' places
-            *self._block_scan_lines(
-                f"{p}start", f"min({p}start + {chunk}, {size})", (array, f"{p}count"), inner
+        scan = [
+            Line(f"{p}start = {p}chunk * {chunk}"),
+            Line(f"{p}count = {p}start"),  # the chunk's events go to its own elements' places
+            *self._block_scan_nodes(
+                f"{p}start", f"min({p}start + {chunk}, {size})", (array, f"{p}count")
             ),
-            f"{inner}{p}found[{p}chunk] = {p}count - {p}start",
-            # Joined in chunk order; each part moves down (or stays), never over one unread.
-            f"{indent}_count = 0",
-            f"{indent}for {p}chunk in range({p}n_chunks):",
-            f"{inner}for _q in range({p}found[{p}chunk]):",
-            f"{inner}    {array}[_count + _q] = {array}[{p}chunk * {chunk} + _q]",
-            f"{inner}_count += {p}found[{p}chunk]",
-            f"{indent}{count_array}[0] = _count",
+            Line(f"{p}found[{p}chunk] = {p}count - {p}start"),
         ]
-        return lines
+        # Joined in chunk order; each part moves down (or stays), never over one unread.
+        moved = Line(f"{array}[_count + _q] = {array}[{p}chunk * {chunk} + _q]")
+        join = [For("_q", (f"{p}found[{p}chunk]",), [moved]), Line(f"_count += {p}found[{p}chunk]")]
+        return [
+            *nodes,
+            Line(f"{p}n_chunks = ({size} + {chunk - 1}) // {chunk}"),
+            Line(f"{p}found = np.empty({p}n_chunks, np.int64)"),
+            For(f"{p}chunk", (f"{p}n_chunks",), scan, parallel=True),
+            Line("_count = 0"),
+            For(f"{p}chunk", (f"{p}n_chunks",), join),
+            Line(f"{count_array}[0] = _count"),
+        ]
 
-    def _block_scan_lines(self, start: str, stop: str, events, indent: str) -> list[str]:
+    def _block_scan_nodes(self, start: str, stop: str, events) -> list[Node]:
         """Elements start..stop-1 tested in blocks of THRESHOLD_BLOCK (see there)."""
         p, block = self.prefix, THRESHOLD_BLOCK
-        whole, inner = f"{p}whole", indent + "    "
+        whole = f"{p}whole"
         elements = FlatSelection(f"{p}block + {block}", start=f"{p}block")
         # 3-5x faster when a chunk starts at a variable element; where the index is a value
         # of the condition, it keeps its signed type.
         tested = dataclasses.replace(elements, unsigned=not self._reads_element_index())
+        blocks = [
+            Line(f"{p}hit = False"),
+            *self._fused_nodes(tested, HitFlag(f"{p}hit")),
+            If(f"{p}hit", self._fused_nodes(elements, events)),
+        ]
         return [
-            f"{indent}{whole} = {start} + ({stop} - {start}) // {block} * {block}",
-            f"{indent}for {p}block in range({start}, {whole}, {block}):",
-            f"{inner}{p}hit = False",
-            *self._fused_lines(tested, HitFlag(f"{p}hit"), inner),
-            f"{inner}if {p}hit:",
-            *self._fused_lines(elements, events, inner + "    "),
-            *self._fused_lines(FlatSelection(stop, start=whole), events, indent),
+            Line(f"{whole} = {start} + ({stop} - {start}) // {block} * {block}"),
+            For(f"{p}block", (start, whole, str(block)), blocks),
+            *self._fused_nodes(FlatSelection(stop, start=whole), events),
         ]
 
-    def _shared_statement_lines(self, statement: Statement, forms, indent: str) -> list[str]:
+    def _shared_statement_nodes(self, statement: Statement, forms) -> list[Node]:
         """A shared variable's assignment, evaluated once (its value must be the same for all)."""
         names = set(statement.expr.names)
         if statement.condition is not None:
@@ -342,4 +336,5 @@ class KernelCode(KernelAnalysis):
                 f"{self.where} assigns to the shared variable {statement.target!r} in "
                 f"'{statement}' a value that differs between elements ({', '.join(reason)})"
             )
-        return self._statement_lines(statement, forms, {}, indent)
+        writes, regather = self._statement_nodes(statement, forms, {})
+        return [*writes, *regather]

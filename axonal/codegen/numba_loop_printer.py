@@ -7,6 +7,16 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from axonal.codegen.kernel_analysis import NumbaTargetError
+from axonal.codegen.loop_tree import (
+    For,
+    Function,
+    If,
+    Line,
+    Node,
+    While,
+    print_nodes,
+    runs_on_threads,
+)
 from axonal.codegen.numba_functions import function_fingerprints, function_forms
 from axonal.codegen.numba_kernel_code import KernelCode
 from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
@@ -104,35 +114,39 @@ class LoopPrinter:
             return ItemPlan(name, role.value, scan="each")
         return ItemPlan(name, role.value, threaded=on_threads, scan="blocks")
 
-    def item_lines(self, number: int, indent: str, plan: ItemPlan) -> list[str]:
+    def item_nodes(self, number: int, plan: ItemPlan) -> list[Node]:
         item, code = self.items[number], self.codes[number]
         selection = item.selection
         if isinstance(selection, SpikeRecording):
-            return self._recording_lines(number, selection, indent)
+            return self._recording_nodes(number, selection)
         if isinstance(selection, StateRecording):
-            return self._state_recording_lines(number, selection, indent)
+            return self._state_recording_nodes(number, selection)
         if isinstance(selection, SpikeGeneration):
-            return self._generation_lines(selection, indent)
+            return self._generation_nodes(selection)
         if isinstance(selection, RateRecording):
-            return self._rate_recording_lines(number, selection, indent)
+            return self._rate_recording_nodes(number, selection)
         if isinstance(selection, SynapsesOfEvents):
-            return self._pathway_lines(number, code, selection.pathway, indent)
+            return self._pathway_nodes(number, code, selection.pathway)
         if isinstance(selection, OnEvents):
             events, count = self._events(selection.owner, selection.event, item.kernel.name)
-            return code.lines(FlatSelection(f"{count}[0]", events), None, indent)
+            return code.nodes(FlatSelection(f"{count}[0]", events), None)
         size = self.arguments.value(f"{item.kernel.owner}.N", "int64")
         if item.kernel.role != KernelRole.THRESHOLD:
-            return code.lines(FlatSelection(size, parallel=plan.threaded), None, indent)
+            return code.nodes(FlatSelection(size, parallel=plan.threaded), None)
         events, count = event_keys(item.kernel.owner, item.kernel.event)
         events, count = self.arguments.array(events), self.arguments.array(count)
-        return code.threshold_lines(size, (events, count), indent, parallel=plan.threaded)
+        return code.threshold_nodes(size, (events, count), parallel=plan.threaded)
 
     def _in_parallel(self, owner: str) -> bool:
         if isinstance(self.parallel, bool):
             return self.parallel
         return owner in self.parallel
 
-    def _recording_lines(self, number: int, recording: SpikeRecording, indent: str):
+    def _full(self, number: int, condition: str, status: int = LOOP_MONITOR_FULL) -> If:
+        """Return to Python to grow a buffer, then resume at this step and item."""
+        return If(condition, [Line(f"return {status}, _step, {number}")])
+
+    def _recording_nodes(self, number: int, recording: SpikeRecording) -> list[Node]:
         events, count = self._events(
             recording.source, recording.event, f"spike monitor {recording.monitor!r}"
         )
@@ -140,59 +154,59 @@ class LoopPrinter:
         times = self.arguments.array(f"{recording.monitor}.t")
         used = self.arguments.array(f"{recording.monitor}.n")
         values = [
-            f"{indent}    {self.arguments.array(f'{recording.monitor}.{name}')}[_used + _q] = "
-            f"{self.arguments.array(key)}[{events}[_q]]"
+            Line(
+                f"{self.arguments.array(f'{recording.monitor}.{name}')}[_used + _q] = "
+                f"{self.arguments.array(key)}[{events}[_q]]"
+            )
             for name, key in recording.variables
         ]
-        return [
-            f"{indent}# spike recording",
-            f"{indent}_used = {used}[0]",
-            f"{indent}if _used + {count}[0] > {indices}.shape[0]:",
-            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
-            f"{indent}for _q in range({count}[0]):",
-            f"{indent}    {indices}[_used + _q] = {events}[_q]",
-            f"{indent}    {times}[_used + _q] = t",
+        appended = [
+            Line(f"{indices}[_used + _q] = {events}[_q]"),
+            Line(f"{times}[_used + _q] = t"),
             *values,
-            f"{indent}{used}[0] = _used + {count}[0]",
+        ]
+        return [
+            Line("# spike recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used + {count}[0] > {indices}.shape[0]"),
+            For("_q", (f"{count}[0]",), appended),
+            Line(f"{used}[0] = _used + {count}[0]"),
         ]
 
-    def _state_recording_lines(self, number: int, recording: StateRecording, indent: str):
+    def _state_recording_nodes(self, number: int, recording: StateRecording) -> list[Node]:
         times = self.arguments.array(f"{recording.monitor}.t")
         used = self.arguments.array(f"{recording.monitor}.n")
         indices = self.arguments.array(recording.indices)
-        lines = [
-            f"{indent}# state recording",
-            f"{indent}_used = {used}[0]",
-            f"{indent}if _used >= {times}.shape[0]:",
-            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
-            f"{indent}{times}[_used] = t",
-            f"{indent}for _q in range({indices}.shape[0]):",
+        nodes = [
+            Line("# state recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used >= {times}.shape[0]"),
+            Line(f"{times}[_used] = t"),
         ]
+        row = For("_q", (f"{indices}.shape[0]",))
         for name, key in recording.variables:
             buffer = self.arguments.array(f"{recording.monitor}.{name}")
             source = self.arguments.array(key)
-            lines.append(f"{indent}    {buffer}[_used, _q] = {source}[{indices}[_q]]")
-        return [*lines, f"{indent}{used}[0] = _used + 1"]
+            row.body.append(Line(f"{buffer}[_used, _q] = {source}[{indices}[_q]]"))
+        return [*nodes, row, Line(f"{used}[0] = _used + 1")]
 
-    def _generation_lines(self, generation: SpikeGeneration, indent: str) -> list[str]:
+    def _generation_nodes(self, generation: SpikeGeneration) -> list[Node]:
         events, count = self._events(generation.owner, generation.event, "")
         steps = self.arguments.array(generation.steps)
         indices = self.arguments.array(generation.indices)
         following = self.arguments.array(f"{generation.owner}._generator_next")
+        now = [Line(f"{events}[_count] = {indices}[_next]"), Line("_count += 1")]
+        due = [If(f"{steps}[_next] == step0 + _step", now), Line("_next += 1")]
         return [
-            f"{indent}# spike generation",
-            f"{indent}_count = 0",
-            f"{indent}_next = {following}[0]",
-            f"{indent}while _next < {steps}.shape[0] and {steps}[_next] <= step0 + _step:",
-            f"{indent}    if {steps}[_next] == step0 + _step:",
-            f"{indent}        {events}[_count] = {indices}[_next]",
-            f"{indent}        _count += 1",
-            f"{indent}    _next += 1",
-            f"{indent}{following}[0] = _next",
-            f"{indent}{count}[0] = _count",
+            Line("# spike generation"),
+            Line("_count = 0"),
+            Line(f"_next = {following}[0]"),
+            While(f"_next < {steps}.shape[0] and {steps}[_next] <= step0 + _step", due),
+            Line(f"{following}[0] = _next"),
+            Line(f"{count}[0] = _count"),
         ]
 
-    def _rate_recording_lines(self, number: int, recording: RateRecording, indent: str):
+    def _rate_recording_nodes(self, number: int, recording: RateRecording) -> list[Node]:
         _, count = self._events(
             recording.source, recording.event, f"rate monitor {recording.monitor!r}"
         )
@@ -201,99 +215,109 @@ class LoopPrinter:
         used = self.arguments.array(f"{recording.monitor}.n")
         size = self.arguments.value(f"{recording.source}.N", "int64")
         return [
-            f"{indent}# rate recording",
-            f"{indent}_used = {used}[0]",
-            f"{indent}if _used >= {times}.shape[0]:",
-            f"{indent}    return {LOOP_MONITOR_FULL}, _step, {number}",
-            f"{indent}{times}[_used] = t",
-            f"{indent}{fractions}[_used] = {count}[0] / {size}",
-            f"{indent}{used}[0] = _used + 1",
+            Line("# rate recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used >= {times}.shape[0]"),
+            Line(f"{times}[_used] = t"),
+            Line(f"{fractions}[_used] = {count}[0] / {size}"),
+            Line(f"{used}[0] = _used + 1"),
         ]
 
-    def _pathway_lines(self, number: int, code, pathway: SynapticPathway, indent: str):
+    def _pathway_nodes(self, number: int, code, pathway: SynapticPathway) -> list[Node]:
         events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
         indptr = self.arguments.array(pathway.indptr)
         ids = None if pathway.synapse_ids is None else self.arguments.array(pathway.synapse_ids)
         if pathway.delay is None:
-            selection = SourceSynapses(events, f"{count}[0]", indptr, ids)
-            return code.lines(selection, None, indent)
+            return code.nodes(SourceSynapses(events, f"{count}[0]", indptr, ids), None)
         queue = self.arguments.array(f"{pathway.name}._queue")
         queued = self.arguments.array(f"{pathway.name}._queue_n")
         cursor = self.arguments.array(f"{pathway.name}._queue_cursor")
-        lines = [
-            f"{indent}# pathway: queue this step's events, take those arriving now",
-            f"{indent}_slots = {queue}.shape[0]",
-            f"{indent}_now = {cursor}[0]",
+        nodes: list[Node] = [
+            Line("# pathway: queue this step's events, take those arriving now"),
+            Line(f"_slots = {queue}.shape[0]"),
+            Line(f"_now = {cursor}[0]"),
         ]
         if not pathway.heterogeneous_delays:
             delay = self.arguments.value(pathway.delay, "int64")
-            lines += [
-                f"{indent}_slot = (_now + {delay}) % _slots",
-                f"{indent}for _q in range({count}[0]):",
-                f"{indent}    {queue}[_slot, {queued}[_slot] + _q] = {events}[_q]",
-                f"{indent}{queued}[_slot] += {count}[0]",
-                f"{indent}_arrived = {queue}[_now]",
+            pushed = Line(f"{queue}[_slot, {queued}[_slot] + _q] = {events}[_q]")
+            nodes += [
+                Line(f"_slot = (_now + {delay}) % _slots"),
+                For("_q", (f"{count}[0]",), [pushed]),
+                Line(f"{queued}[_slot] += {count}[0]"),
+                Line(f"_arrived = {queue}[_now]"),
             ]
             selection = SourceSynapses("_arrived", f"{queued}[_now]", indptr, ids)
         else:
             delays = self.arguments.array(pathway.delay)
-            pushing, inner = open_loop(SourceSynapses(events, f"{count}[0]", indptr, ids), indent)
-            lines += [
-                f"{indent}_needed = 0",
-                f"{indent}for _q in range({count}[0]):",
-                f"{indent}    _needed += {indptr}[{events}[_q] + 1] - {indptr}[{events}[_q]]",
-                f"{indent}if _needed > 0 and {queued}.max() + _needed > {queue}.shape[1]:",
-                f"{indent}    return {LOOP_QUEUE_FULL}, _step, {number}",
+            pushing, body = open_loop(SourceSynapses(events, f"{count}[0]", indptr, ids))
+            body += [
+                Line(f"_slot = (_now + {delays}[_e]) % _slots"),
+                Line(f"{queue}[_slot, {queued}[_slot]] = _e"),
+                Line(f"{queued}[_slot] += 1"),
+            ]
+            needed = Line(f"_needed += {indptr}[{events}[_q] + 1] - {indptr}[{events}[_q]]")
+            full = f"_needed > 0 and {queued}.max() + _needed > {queue}.shape[1]"
+            nodes += [
+                Line("_needed = 0"),
+                For("_q", (f"{count}[0]",), [needed]),
+                self._full(number, full, LOOP_QUEUE_FULL),
                 *pushing,
-                f"{inner}_slot = (_now + {delays}[_e]) % _slots",
-                f"{inner}{queue}[_slot, {queued}[_slot]] = _e",
-                f"{inner}{queued}[_slot] += 1",
-                f"{indent}_arrived = {queue}[_now]",
+                Line(f"_arrived = {queue}[_now]"),
             ]
             selection = FlatSelection(f"{queued}[_now]", "_arrived")
-        lines += code.lines(selection, None, indent)
-        return [*lines, f"{indent}{queued}[_now] = 0", f"{indent}{cursor}[0] = (_now + 1) % _slots"]
+        nodes += code.nodes(selection, None)
+        return [*nodes, Line(f"{queued}[_now] = 0"), Line(f"{cursor}[0] = (_now + 1) % _slots")]
 
     def source(self, functions: Mapping[str, Callable] | None) -> tuple[str, tuple[ItemPlan, ...]]:
         """The module source defining ``run_loop``, and how it runs each item."""
-        # Time as the network's clock has it: the absolute step index times dt.
-        body = ["    for _step in range(start_step, n_steps):", "        t = (step0 + _step) * dt"]
-        body.append("        _first = start_item if _step == start_step else 0")
-        threaded: list[str] = []  # functions of the kernels split between threads
+        steps: list[Node] = [
+            # Time as the network's clock has it: the absolute step index times dt.
+            Line("t = (step0 + _step) * dt"),
+            Line("_first = start_item if _step == start_step else 0"),
+        ]
+        threaded: list[Node] = []  # functions of the kernels split between threads
         plans = []
         for number, item in enumerate(self.items):
             due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
-            body.append(f"        if _first <= {number}{due}:")
             plan = self.plan(number)
+            used = self.arguments.record()
+            nodes = self.item_nodes(number, plan)
+            self.arguments.recorded = None
+            if runs_on_threads(nodes) != plan.threaded:
+                raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
             if plan.threaded:
                 # A function of its own: ``parallel=True`` on the whole loop made its serial
                 # parts (synaptic pathways) 1.6x slower, with or without a prange in them.
-                used = self.arguments.record()
-                lines = self.item_lines(number, "    ", plan)
-                self.arguments.recorded = None
                 names = ["t", "dt", *self.arguments.parameters()]
-                call = f"_threaded_{number}({', '.join(n for n in names if n in used)})"
-                threaded += [
-                    "",
-                    "@njit(cache=True, error_model='numpy', parallel=True)",
-                    f"def {call}:",
-                    *lines,
-                ]
-                body.append(f"            {call}")
+                parameters = [name for name in names if name in used]
+                name = f"_threaded_{number}"
+                threaded.append(Function(name, parameters, nodes, _DECORATOR + ", parallel=True)"))
+                steps.append(
+                    If(f"_first <= {number}{due}", [Line(f"{name}({', '.join(parameters)})")])
+                )
             else:
-                lines = self.item_lines(number, "            ", plan)
-                body += lines
-            plans.append(dataclasses.replace(plan, code="\n".join(lines)))
-        body.append(f"    return {LOOP_DONE}, n_steps, 0")
+                steps.append(If(f"_first <= {number}{due}", nodes))
+            plans.append(dataclasses.replace(plan, code="\n".join(print_nodes(nodes))))
         parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
+        run_loop = Function(
+            "run_loop",
+            parameters,
+            [
+                For("_step", ("start_step", "n_steps"), steps),
+                Line(f"return {LOOP_DONE}, n_steps, 0"),
+            ],
+            _DECORATOR + ")",
+        )
         header = [
             '"""Generated by axonal: the time loop of a network; do not edit."""',
             *function_fingerprints(functions),
             PRINTED_CODE_IMPORTS,
-            *threaded,
-            "",
-            "@njit(cache=True, error_model='numpy')",
-            f"def run_loop({', '.join(parameters)}):",
         ]
-        return "\n".join(header + body) + "\n", tuple(plans)
+        for function in threaded:
+            header += ["", *print_nodes([function])]
+        lines = [*header, "", *print_nodes([run_loop])]
+        return "\n".join(lines) + "\n", tuple(plans)
+
+
+_DECORATOR = "@njit(cache=True, error_model='numpy'"

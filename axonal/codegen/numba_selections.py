@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from axonal.codegen.loop_tree import For, Line, Node
+
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
 
@@ -38,40 +40,36 @@ class SourceSynapses:
     synapse_ids: str | None
 
 
-def open_loop(selection, indent: str) -> tuple[list[str], str]:
-    """Loop header lines that define ``_e`` (the element) for each selected element."""
+def open_loop(selection, element: bool = True) -> tuple[list[Node], list[Node]]:
+    """Loop nodes visiting each selected element, and the innermost body to add code to, where
+    ``_e`` is the element (unless ``element`` is False: only the loops, for counting)."""
     if isinstance(selection, FlatSelection):
         if selection.indices is None:
-            loop = "prange" if selection.parallel else "range"
-            bounds = selection.n if selection.start is None else f"{selection.start}, {selection.n}"
+            bounds = (selection.n,) if selection.start is None else (selection.start, selection.n)
             if selection.unsigned:
-                bounds = f"np.uint64({selection.start or 0}), np.uint64({selection.n})"
-            return [f"{indent}for _e in {loop}({bounds}):"], indent + "    "
-        inner = indent + "    "
-        return [
-            f"{indent}for _k in range({selection.n}):",
-            f"{inner}_e = {selection.indices}[_k]",
-        ], inner
-    rows = indent + "    "
-    inner = rows + "    "
-    lines = [
-        f"{indent}for _q in range({selection.n_sources}):",
-        f"{rows}_source = {selection.sources}[_q]",
-        f"{rows}for _pos in range({selection.indptr}[_source], {selection.indptr}[_source + 1]):",
-    ]
-    element = "_pos" if selection.synapse_ids is None else f"{selection.synapse_ids}[_pos]"
-    lines.append(f"{inner}_e = {element}")
-    return lines, inner
+                bounds = (f"np.uint64({selection.start or 0})", f"np.uint64({selection.n})")
+            loop = For("_e", bounds, parallel=selection.parallel)
+            return [loop], loop.body
+        loop = For("_k", (selection.n,))
+        if element:
+            loop.body.append(Line(f"_e = {selection.indices}[_k]"))
+        return [loop], loop.body
+    indptr = selection.indptr
+    synapses = For("_pos", (f"{indptr}[_source]", f"{indptr}[_source + 1]"))
+    if element:
+        ids = selection.synapse_ids
+        synapses.body.append(Line(f"_e = {'_pos' if ids is None else f'{ids}[_pos]'}"))
+    rows = For("_q", (selection.n_sources,), [Line(f"_source = {selection.sources}[_q]"), synapses])
+    return [rows], synapses.body
 
 
-def flatten_selection(selection, indent: str) -> tuple[list[str], FlatSelection]:
-    """Lines materialising a nested selection as one index array (for statement-wise loops)."""
+def flatten_selection(selection) -> tuple[list[Node], FlatSelection]:
+    """Nodes materialising a nested selection as one index array (for statement-wise loops)."""
     if isinstance(selection, FlatSelection):
         return [], selection
-    counting, inner = open_loop(selection, indent)
-    lines = [f"{indent}_m = 0", *counting[:-1], f"{inner}_m += 1"]
-    lines.append(f"{indent}_flat = np.empty(_m, np.int64)")
-    lines.append(f"{indent}_m = 0")
-    filling, inner = open_loop(selection, indent)
-    lines += [*filling, f"{inner}_flat[_m] = _e", f"{inner}_m += 1"]
-    return lines, FlatSelection("_m", "_flat")
+    counting, body = open_loop(selection, element=False)
+    body.append(Line("_m += 1"))
+    filling, body = open_loop(selection)
+    body += [Line("_flat[_m] = _e"), Line("_m += 1")]
+    nodes = [Line("_m = 0"), *counting, Line("_flat = np.empty(_m, np.int64)"), Line("_m = 0")]
+    return [*nodes, *filling], FlatSelection("_m", "_flat")
