@@ -24,7 +24,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIELDS = [("run_s", "loop s"), ("compile_s", "compile s"), ("peak_rss_mb", "peak MB")]
+# Wall seconds, then CPU seconds (which a loaded machine distorts much less), peak memory.
+FIELDS = [
+    ("run_s", "loop s"),
+    ("compile_s", "compile s"),
+    ("run_cpu_s", "loop CPU s"),
+    ("run_call_cpu_s", "run() CPU s"),
+    ("peak_rss_mb", "peak MB"),
+]
 
 
 def run_bench(tree: Path, model: str, size: int, target: str, cache: Path, timeout: float):
@@ -94,7 +101,15 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--table-from", type=Path, help="only print the table of an --output")
     args = parser.parse_args(argv)
+    if args.table_from:
+        saved = json.loads(args.table_from.read_text())
+        entries = list(dict.fromkeys(tuple(k.split("|")[:2]) for k in saved["runs"]))
+        entries = [(model, int(size)) for model, size in entries]
+        print(f"started {saved['started']}; {saved['trees']}")
+        print("\n".join(table(saved["runs"], entries, list(saved["trees"]))))
+        return
     trees = {"this": HERE.parent, "other": args.other.resolve()}
     entries = [(model, size) for model in args.models for size in args.sizes]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
