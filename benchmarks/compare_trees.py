@@ -54,7 +54,9 @@ def measure(trees: dict[str, Path], entries, target: str, repeats: int, timeout:
         for model, size in entries:
             if size >= 64000 and repeat:
                 continue  # large sizes once
-            for label, tree in trees.items():
+            # Which checkout goes first alternates between repeats (load drifts within one).
+            order = list(trees.items())
+            for label, tree in order if repeat % 2 == 0 else reversed(order):
                 cache = Path(tempfile.mkdtemp(prefix="axonal_trees_cache_"))
                 try:
                     for state in ("cold", "cached"):
