@@ -13,12 +13,13 @@ them once per call with NumPy, which makes them bit-identical to the NumPy targe
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Mapping
 
 import numpy as np
 from numba import njit
 
-from axonal.model.ir import RANDOM_FUNCTIONS, Expression, is_invariant_tree
+from axonal.model.ir import RANDOM_FUNCTIONS, Expression, TreeRewriter, is_invariant_tree
 
 # The intermediate form's functions as Numba-compilable code (np.* on scalars, like NumPy).
 NUMBA_FUNCTION_FORMS: dict[str, str] = {
@@ -61,7 +62,13 @@ def numba_clip(x, low, high):
     return high if y > high else y
 
 
-class _ScalarPrinter(ast.NodeTransformer):
+@functools.lru_cache(maxsize=4096)
+def _form_node(form: str) -> ast.expr:
+    """The syntax of a code form (``a_3[_e]``, ``np.exp``); shared, never changed."""
+    return ast.parse(form, mode="eval").body
+
+
+class _ScalarPrinter(TreeRewriter):
     def __init__(self, names: Mapping[str, str], functions: Mapping[str, str], where: str):
         self.names = names
         self.functions = functions
@@ -79,15 +86,14 @@ class _ScalarPrinter(ast.NodeTransformer):
             )
         if name in RANDOM_FUNCTIONS and node.args:
             raise NumbaPrintError(f"{self.where}: {name}() takes no arguments")
-        node.args = [self.visit(arg) for arg in node.args]
-        node.func = ast.parse(form, mode="eval").body
-        return node
+        args = [self.visit(arg) for arg in node.args]
+        return ast.copy_location(ast.Call(func=_form_node(form), args=args, keywords=[]), node)
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         local = self.names.get(node.id) or NUMBER_NAMES.get(node.id)
         if local is None:
             raise NumbaPrintError(f"{self.where}: the name {node.id!r} is not defined")
-        return ast.copy_location(ast.parse(local, mode="eval").body, node)
+        return _form_node(local)
 
 
 def numba_code(
@@ -101,10 +107,11 @@ def numba_code(
     ``functions`` maps function names to their code form (default: the standard functions);
     ``where`` names the kernel or statement for error messages.
     """
-    code = expression.code if isinstance(expression, Expression) else expression
-    tree = ast.parse(code, mode="eval")
-    printer = _ScalarPrinter(names, functions or NUMBA_FUNCTION_FORMS, f"{where} ({code})")
-    return ast.unparse(ast.fix_missing_locations(printer.visit(tree)))
+    if not isinstance(expression, Expression):
+        expression = Expression(expression)
+    where = f"{where} ({expression.code})"
+    printer = _ScalarPrinter(names, functions or NUMBA_FUNCTION_FORMS, where)
+    return ast.unparse(printer.visit(expression.tree))
 
 
 def _is_trivial(node: ast.expr) -> bool:
@@ -117,7 +124,7 @@ def _is_trivial(node: ast.expr) -> bool:
     )
 
 
-class _InvariantHoister(ast.NodeTransformer):
+class _InvariantHoister(TreeRewriter):
     """Replaces maximal invariant subtrees by placeholder names (post-order)."""
 
     def __init__(self, invariant_names: Callable[[str], bool], placeholder: Callable[[str], str]):
@@ -145,9 +152,8 @@ def hoist_invariants(
     ``placeholder(code)`` returns the name standing for the invariant subexpression ``code``
     (and records it, so the caller can evaluate it). Random draws are never invariant.
     """
-    tree = ast.parse(expression.code, mode="eval")
-    hoister = _InvariantHoister(invariant_names, placeholder)
-    return Expression(ast.unparse(ast.fix_missing_locations(hoister.visit(tree))))
+    hoisted = _InvariantHoister(invariant_names, placeholder).visit(expression.tree)
+    return expression if hoisted is expression.tree else Expression.from_tree(hoisted)
 
 
 def is_invariant(expression: Expression, invariant_names: Callable[[str], bool]) -> bool:
@@ -155,21 +161,20 @@ def is_invariant(expression: Expression, invariant_names: Callable[[str], bool])
     return _InvariantHoister(invariant_names, str).invariant(expression.tree)
 
 
-class _Substituter(ast.NodeTransformer):
+class _Substituter(TreeRewriter):
     def __init__(self, values: Mapping[str, Expression]):
         self.values = values
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         value = self.values.get(node.id)
-        return node if value is None else ast.copy_location(value.tree, node)
+        return node if value is None else value.tree
 
 
 def substitute(expression: Expression, values: Mapping[str, Expression]) -> Expression:
     """``expression`` with each name in ``values`` replaced by that expression (as a unit)."""
     if not expression.names & values.keys():
         return expression
-    tree = _Substituter(values).visit(ast.parse(expression.code, mode="eval"))
-    return Expression(ast.unparse(ast.fix_missing_locations(tree)))
+    return Expression.from_tree(_Substituter(values).visit(expression.tree))
 
 
 _INTEGER_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
@@ -179,7 +184,7 @@ def _join_dtypes(dtypes: list[str]) -> str:
     return str(np.result_type(*[np.dtype(d) for d in dtypes])) if dtypes else "float64"
 
 
-def expression_dtype(expression: Expression, dtypes: Mapping[str, str]) -> str:
+def expression_dtype(expression: Expression | ast.expr, dtypes: Mapping[str, str]) -> str:
     """The dtype ('bool', 'int64', 'float64', ...) a scalar evaluation of the expression has."""
 
     def infer(node: ast.expr) -> str:
@@ -210,4 +215,4 @@ def expression_dtype(expression: Expression, dtypes: Mapping[str, str]) -> str:
                 return _join_dtypes([infer(arg) for arg in node.args])
         return "float64"
 
-    return infer(expression.tree)
+    return infer(expression if isinstance(expression, ast.expr) else expression.tree)

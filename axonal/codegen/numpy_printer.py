@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import ast
 
-from axonal.model.ir import RANDOM_FUNCTIONS, Expression
+from axonal.model.ir import RANDOM_FUNCTIONS, Expression, TreeRewriter
 
 # Functions whose NumPy form needs the number of elements the kernel works on.
 
 
-class _VectorisingTransformer(ast.NodeTransformer):
+class _VectorisingTransformer(TreeRewriter):
     """Rewrites Python's scalar boolean logic and random calls into array operations."""
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         function = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
         result = node.values[0]
         for value in node.values[1:]:
@@ -21,13 +21,13 @@ class _VectorisingTransformer(ast.NodeTransformer):
         return result
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         if isinstance(node.op, ast.Not):
             return _call("logical_not", [node.operand])
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         if len(node.ops) == 1:
             return node
         # a < b < c is (a < b) and (b < c), element-wise
@@ -41,9 +41,9 @@ class _VectorisingTransformer(ast.NodeTransformer):
         return result
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in RANDOM_FUNCTIONS and not node.args:
-            node.args = [ast.Name(id="_vector_size", ctx=ast.Load())]
+            return _call(node.func.id, [ast.Name(id="_vector_size", ctx=ast.Load())])
         return node
 
 
@@ -58,5 +58,4 @@ def numpy_code(expression: Expression) -> str:
     become ``logical_and``/``logical_or``/``logical_not`` and ``rand()`` becomes
     ``rand(_vector_size)``, so the kernel's namespace must provide those names.
     """
-    tree = _VectorisingTransformer().visit(ast.parse(expression.code, mode="eval"))
-    return ast.unparse(ast.fix_missing_locations(tree))
+    return ast.unparse(_VectorisingTransformer().visit(expression.tree))

@@ -340,6 +340,17 @@ class Group(SimulationObject):
         return resolved[name].raw_value
 
     # -- kernels for a run ---------------------------------------------------------------
+    def local_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:
+        """``kernel`` (made over this group's variables) as a loop over the group's own
+        elements 0..N-1. A group's elements are its storage; a Subgroup reads its parent's."""
+        return kernel
+
+    def storage_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:
+        """``kernel`` (made over this group's variables) as a loop over storage positions
+        (for a subgroup its parent's elements, e.g. the parent's events), ``i`` still this
+        group's own index. A group's elements are its storage."""
+        return kernel
+
     def make_kernel(
         self,
         name: str,

@@ -311,7 +311,7 @@ class NeuronGroup(Group):
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """State update and thresholds over all neurons, resets on the events (fused run)."""
-        from axonal.codegen.numba_target import OnEvents
+        from axonal.codegen.schedule import OnEvents
         from axonal.network.fused import kernel_item, load_events
 
         items = []
@@ -426,6 +426,17 @@ class Subgroup(Group):
                 variables[name] = dataclasses.replace(ref, index=local_key)
         return dataclasses.replace(kernel, variables=variables)
 
+    def storage_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:
+        """``kernel`` as a loop over the parent's elements, ``i`` counting from this
+        subgroup's start (outside it, below 0 or from N on: results there are not used)."""
+        ref = kernel.variables.get("i")
+        if ref is None or ref.array != self.variables["i"].key:
+            return kernel
+        key = f"{self.name}._i_at_position"
+        context.state[key] = np.arange(self.parent.N) - self.start
+        variables = {**kernel.variables, "i": dataclasses.replace(ref, array=key)}
+        return dataclasses.replace(kernel, variables=variables)
+
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
 
@@ -466,8 +477,7 @@ class RegularOperation(SimulationObject):
             when=self.when,
             order=self.order,
         )
-        if isinstance(self.group, Subgroup):
-            kernel = self.group.local_kernel(kernel, context)
+        kernel = self.group.local_kernel(kernel, context)
         kernel_for_clock = dataclasses.replace(kernel, name=self.name)
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_

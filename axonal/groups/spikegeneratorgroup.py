@@ -260,7 +260,7 @@ class SpikeGeneratorGroup(Group):
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """The spikes as a SpikeGeneration item (fused run); periodic spikes are not fused."""
-        from axonal.codegen.numba_target import SpikeGeneration
+        from axonal.codegen.schedule import SpikeGeneration
         from axonal.network.fused import load_events, recording_item, steps_per_tick
 
         self.before_run(context)

@@ -6,7 +6,6 @@ import dataclasses
 
 import numpy as np
 
-from axonal.codegen.numpy_target import ALL_ELEMENTS
 from axonal.codegen.targets import compile_kernel
 from axonal.inputs.binomial import binomial_function
 from axonal.model.dimensions import expression_dimensions
@@ -169,6 +168,7 @@ class PoissonInput(SimulationObject):
             order=self.order,
             extra=extra,
         )
+        kernel = target.local_kernel(kernel, context)  # a subgroup's own i and elements
         sampler_name = f"_binomial_{self.name}"
         if getattr(self, "_binomial_for", None) != (self._N, probability):
             # Kept while N and p stay: the same function lets a compiled loop be reused.
@@ -186,26 +186,21 @@ class PoissonInput(SimulationObject):
             for kernel, functions in self.build_kernels(context)
         ]
         self._state = context.state
-        # A subgroup target works on its slice of the parent's arrays.
-        start = getattr(self.target, "start", None)
-        self._selection = ALL_ELEMENTS if start is None else np.arange(start, start + self.target.N)
 
     def operations(self) -> list[Operation]:
         operations = []
         for kernel, compiled in self._compiled:
 
-            def add_input(compiled=compiled, state=self._state, selection=self._selection):
-                compiled(state, selection)
+            def add_input(compiled=compiled, state=self._state):
+                compiled(state)
 
             operations.append(Operation(self, kernel.when, kernel.order, add_input, kernel.name))
         return operations
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """The input kernel over the target's neurons; None for a subgroup (fused run)."""
+        """The input kernel over the target's neurons (fused run)."""
         from axonal.network.fused import kernel_item
 
-        if getattr(self.target, "start", None) is not None:
-            return None
         items = []
         for kernel, functions in self.build_kernels(context):
             item = kernel_item(context, kernel, functions, "all", self.clock)

@@ -19,7 +19,14 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from axonal.model.ir import Expression, Statement, VariableKind, VariableRef, is_invariant_tree
+from axonal.model.ir import (
+    Expression,
+    Statement,
+    TreeRewriter,
+    VariableKind,
+    VariableRef,
+    is_invariant_tree,
+)
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
@@ -33,7 +40,7 @@ class _Chain:
     invariant: list[tuple[ast.expr, bool]] = field(default_factory=list)
 
 
-class _Regrouper(ast.NodeTransformer):
+class _Regrouper(TreeRewriter):
     def __init__(self, is_invariant_name: Callable[[str], bool]) -> None:
         self.is_invariant_name = is_invariant_name
 
@@ -88,8 +95,10 @@ def group_invariant_factors(
 
     ``is_invariant_name(name)`` says whether a name has the same value for every element.
     """
-    tree = _Regrouper(is_invariant_name).visit(ast.parse(expression.code, mode="eval"))
-    regrouped = Expression(ast.unparse(ast.fix_missing_locations(tree)))
+    tree = _Regrouper(is_invariant_name).visit(expression.tree)
+    if tree is expression.tree:
+        return expression
+    regrouped = Expression.from_tree(tree)
     return expression if regrouped == expression else regrouped
 
 

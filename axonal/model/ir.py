@@ -43,8 +43,29 @@ class Expression:
     code: str
 
     def __post_init__(self) -> None:
-        # Normalise the text once so that spacing differences do not matter for caching.
-        object.__setattr__(self, "code", ast.unparse(ast.parse(self.code.strip(), mode="eval")))
+        # Normalise the text once so that spacing differences do not matter for caching; a
+        # text seen before is not parsed again, and a canonical one keeps its tree.
+        canonical = _CANONICAL.get(self.code)
+        if canonical is None:
+            tree = ast.parse(self.code.strip(), mode="eval")
+            canonical = ast.unparse(tree)
+            if canonical == self.code:
+                self.__dict__["tree"] = tree.body
+            if len(_CANONICAL) < _CANONICAL_SIZE:
+                _CANONICAL[self.code] = _CANONICAL[canonical] = canonical
+        object.__setattr__(self, "code", canonical)
+
+    @classmethod
+    def from_tree(cls, node: ast.expr) -> Expression:
+        """The expression of a syntax tree built by a pass (a TreeRewriter's: never changed
+        afterwards), keeping that tree; its text is not parsed again (``ast.unparse`` text is
+        canonical)."""
+        code = ast.unparse(node)
+        if len(_CANONICAL) < _CANONICAL_SIZE:
+            _CANONICAL.setdefault(code, code)
+        expression = cls(code)
+        expression.__dict__.setdefault("tree", node)
+        return expression
 
     @cached_property
     def tree(self) -> ast.expr:
@@ -75,6 +96,42 @@ class Expression:
 
     def __str__(self) -> str:
         return self.code
+
+
+# Canonical text of each expression text met (strings only: trees are not shared, passes may
+# change them in place). Bounded; past the bound, texts are parsed each time.
+_CANONICAL: dict[str, str] = {}
+_CANONICAL_SIZE = 50_000
+
+
+class TreeRewriter(ast.NodeTransformer):
+    """An ``ast.NodeTransformer`` that leaves the visited tree as it is: a node whose children
+    change is copied, the rest is shared. Passes rewrite an Expression's own ``tree`` with it
+    (no parse of the text again), so their ``visit_*`` methods build new nodes, never assign
+    to a visited node's fields."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        fields, changed = {}, False
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                new = []
+                for item in value:
+                    visited = self.visit(item) if isinstance(item, ast.AST) else item
+                    if visited is None:
+                        continue
+                    new.extend(visited if isinstance(visited, list) else [visited])
+                changed |= len(new) != len(value) or any(
+                    a is not b for a, b in zip(new, value, strict=False)
+                )
+            elif isinstance(value, ast.AST):
+                new = self.visit(value)
+                changed |= new is not value
+            else:
+                new = value
+            fields[name] = new
+        if not changed:
+            return node
+        return ast.copy_location(type(node)(**fields), node)
 
 
 ASSIGNMENT_OPERATORS = ("=", "+=", "-=", "*=", "/=")

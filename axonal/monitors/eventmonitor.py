@@ -92,24 +92,54 @@ class EventMonitor(MonitorExport, SimulationObject):
 
         return [Operation(self, self.when, self.order, record_events, f"{self.name}.record")]
 
-    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """A SpikeRecording of the source's (or its parent's) events; None when the monitor
-        records variables too (fused run)."""
-        from axonal.codegen.numba_target import SpikeRecording
-        from axonal.network.fused import event_root, recording_item
+    def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
+        """A SpikeRecording of the source's (or its parent's) events and of the recorded
+        variables at them; a variable that is not stored is first computed at the events by
+        a kernel of its own (fused run)."""
+        from axonal.codegen.schedule import OnEvents, SpikeRecording
+        from axonal.network.fused import event_root, kernel_item, recording_item
 
-        if self.record_variables:
-            return None
         self._namespace = context.namespace
         root, _ = event_root(self.source)
-        recording = SpikeRecording(self.name, root.name, self.event)
-        item = recording_item(context, recording, self.clock)
-        return [(schedule_key(self, self.when, self.order), item)]
+        key = schedule_key(self, self.when, self.order)
+        items, recorded = [], []
+        for name in self.record_variables:
+            variable = self.source.variables[name]
+            if variable.kind == "array":
+                context.state[variable.key] = variable.values
+                recorded.append((f"_{name}", variable.key))  # '_n': 'n' is the entries used
+                continue
+            kernel, functions, stored = self._value_kernel(name, variable, root, context)
+            at_events = OnEvents(root.name, self.event)
+            items.append((key, kernel_item(context, kernel, functions, at_events, self.clock)))
+            recorded.append((f"_{name}", stored))
+        recording = SpikeRecording(self.name, root.name, self.event, tuple(recorded))
+        return [*items, (key, recording_item(context, recording, self.clock))]
+
+    def _value_kernel(self, name: str, variable, root, context: RunContext):
+        """A kernel storing the values of ``name`` (a subexpression, a linked, shared or
+        index variable) at the storage positions it runs on, and the key of that array."""
+        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+
+        key, stored = f"{self.name}._value_of_{name}", f"_value_of_{name}"
+        context.state[key] = np.zeros(root.N, dtype=variable.dtype)
+        extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
+        kernel, functions = self.source.make_kernel(
+            f"{self.name}_{name}",
+            KernelRole.STATE_UPDATE,
+            [Statement(stored, "=", Expression(name))],
+            context,
+            when=self.when,
+            order=self.order,
+            extra=extra,
+        )
+        return self.source.storage_kernel(kernel, context), functions, key
 
     def fused_results(self, state: dict) -> None:
         from axonal.network.fused import clock_times, event_root, take_recorded
 
-        used, taken = take_recorded(state, self.name, ["i", "t"])
+        names = [f"_{name}" for name in self.record_variables]
+        used, taken = take_recorded(state, self.name, ["i", "t", *names])
         if not used:
             return
         _, offset = event_root(self.source)
@@ -120,11 +150,17 @@ class EventMonitor(MonitorExport, SimulationObject):
         if self.record:
             self._indices.extend(indices)
             self._times.extend(clock_times(times, self.clock))
+            for name, buffer in self._values.items():
+                buffer.extend(taken[f"_{name}"][inside])
 
     def _read(self, name: str, positions: np.ndarray) -> np.ndarray:
         variable = self.source.variables[name]
-        if variable.kind == "subexpression":
-            values = self.source.evaluate(variable.expression, positions, namespace=self._namespace)
+        if variable.kind in ("subexpression", "index"):  # (a subgroup's i counts from 0)
+            from axonal.model.ir import Expression
+
+            subexpression = variable.kind == "subexpression"
+            expression = variable.expression if subexpression else Expression(name)
+            values = self.source.evaluate(expression, positions, namespace=self._namespace)
             return np.broadcast_to(values, positions.shape)
         if variable.kind == "shared":
             return np.full(len(positions), variable.values[0])

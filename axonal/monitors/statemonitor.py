@@ -10,6 +10,9 @@ from axonal.monitors.export import MonitorExport
 from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
 from axonal.units import Quantity, get_dimensions, second
 
+# Recorded variables a kernel computes into a buffer of the monitor's before each recording.
+_COMPUTED = ("subexpression", "linked", "shared")
+
 
 class StateMonitor(MonitorExport, SimulationObject):
     """Records ``variables`` of the elements in ``record`` on every step of its clock.
@@ -83,23 +86,23 @@ class StateMonitor(MonitorExport, SimulationObject):
         }
 
     def before_run(self, context: RunContext) -> None:
-        """Subexpressions and linked variables get a kernel computing them (the same one the
-        fused run uses), compiled once here rather than evaluated from Python every step."""
+        """Subexpressions, linked and shared variables get a kernel computing them (the same
+        one the fused run uses), compiled once here rather than evaluated from Python every
+        step."""
         from axonal.codegen.targets import compile_kernel
 
         self._namespace = context.namespace
         self._state = context.state
         self._computed = {}
-        if getattr(self.source, "start", None) is not None:
-            return  # (a subgroup's kernel would cover its parent: evaluated per step instead)
         for name in self.record_variables:
             variable = self.source.variables[name]
-            if variable.kind in ("subexpression", "linked"):
+            if variable.kind in _COMPUTED:
                 kernel, functions = self._subexpression_kernel(name, variable, context)
                 self._computed[name] = compile_kernel(kernel, functions, context.target)
 
     def operations(self) -> list[Operation]:
         clock, positions, source, state = self.clock, self._positions, self.source, self._state
+        record = self.record  # the source's own indices, which its computing kernels run on
         readers = []
         for name, buffer in self._values.items():
             variable = source.variables[name]
@@ -109,24 +112,17 @@ class StateMonitor(MonitorExport, SimulationObject):
             self._times.append(clock.t_)
             for buffer, variable, computed, key in readers:
                 if computed is not None:
-                    computed(state, positions)
+                    computed(state, record)
                     buffer.append(state[key][positions])
-                elif variable.kind == "subexpression":
-                    values = source.evaluate(
-                        variable.expression, positions, namespace=self._namespace
-                    )
-                    buffer.append(np.broadcast_to(values, positions.shape))
-                elif variable.kind == "shared":
-                    buffer.append(np.full(len(positions), variable.values[0]))
                 else:
                     buffer.append(variable.values[positions])
 
         return [Operation(self, self.when, self.order, record_state, f"{self.name}.record")]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """A StateRecording of stored variables; None for subexpressions and shared variables
-        (fused run)."""
-        from axonal.codegen.numba_target import StateRecording
+        """A StateRecording of the recorded variables, each computed first by a kernel
+        unless it is stored (fused run)."""
+        from axonal.codegen.schedule import StateRecording
         from axonal.network.fused import recording_item
 
         self._namespace = context.namespace
@@ -134,13 +130,8 @@ class StateMonitor(MonitorExport, SimulationObject):
         items, recorded = [], []
         for name in self.record_variables:
             variable = self.source.variables[name]
-            if variable.kind in ("subexpression", "linked"):  # computed into a buffer first
-                computed = self._computed_subexpression(name, variable, context)
-                if computed is None:
-                    return None
-                items.append((key, computed))
-            elif variable.kind not in ("array", "index"):
-                return None
+            if variable.kind in _COMPUTED:  # computed into a buffer first
+                items.append((key, self._computed_subexpression(name, variable, context)))
             else:
                 context.state[variable.key] = variable.values
             recorded.append((f"_{name}", self._stored_key(name)))  # '_n': 'n' is the rows used
@@ -151,29 +142,28 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     def _stored_key(self, name: str) -> str:
         variable = self.source.variables[name]
-        computed = variable.kind in ("subexpression", "linked")
+        computed = variable.kind in _COMPUTED
         return f"{self.name}._value_of_{name}" if computed else variable.key
 
     def _computed_subexpression(self, name: str, variable, context: RunContext):
-        """The kernel item storing the subexpression's values over the source, read by the
-        recording right after it (None for a subgroup: its kernel would cover the parent's
-        start)."""
+        """The kernel item storing the variable's values over the source, read by the
+        recording right after it."""
         from axonal.network.fused import kernel_item
 
-        if getattr(self.source, "start", None) is not None:
-            return None
         kernel, functions = self._subexpression_kernel(name, variable, context)
         return kernel_item(context, kernel, functions, "all", self.clock)
 
     def _subexpression_kernel(self, name: str, variable, context: RunContext):
-        """A kernel storing the values of ``name`` (a subexpression or a linked variable) in an
-        array of this monitor's, for the elements it runs on."""
+        """A kernel storing the values of ``name`` (a subexpression, a linked or a shared
+        variable) in an array of this monitor's, at the storage positions of the source's
+        elements it runs on (a subgroup's are its parent's)."""
         from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
 
         key, stored = self._stored_key(name), f"_value_of_{name}"
-        context.state[key] = np.zeros(self.source.N, dtype=variable.dtype)
+        storage_size = self.source.N + getattr(self.source, "start", 0)
+        context.state[key] = np.zeros(storage_size, dtype=variable.dtype)
         extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
-        return self.source.make_kernel(
+        kernel, functions = self.source.make_kernel(
             f"{self.name}_{name}",
             KernelRole.STATE_UPDATE,
             [Statement(stored, "=", Expression(name))],
@@ -182,6 +172,7 @@ class StateMonitor(MonitorExport, SimulationObject):
             order=self.order,
             extra=extra,
         )
+        return self.source.local_kernel(kernel, context), functions
 
     def fused_results(self, state: dict) -> None:
         from axonal.network.fused import clock_times, take_recorded
@@ -298,7 +289,7 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its
         parent's, counted per step afterwards (fused run)."""
-        from axonal.codegen.numba_target import RateRecording, SpikeRecording
+        from axonal.codegen.schedule import RateRecording, SpikeRecording
         from axonal.network.fused import event_root, recording_item
 
         root, _ = event_root(self.source)

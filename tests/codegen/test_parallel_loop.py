@@ -14,7 +14,7 @@ import pytest
 
 import axonal
 from axonal import ms
-from axonal.codegen import numba_target
+from axonal.codegen import numba_kernel_code
 from axonal.codegen.numba_target import (
     THRESHOLD_BLOCK,
     NetworkLoop,
@@ -83,6 +83,12 @@ def test_a_condition_without_branches_means_the_same(condition):
 # -- a threshold kernel over many elements -----------------------------------------------------
 
 
+def _plan(loop, role: str):
+    """How the loop runs its one item of ``role`` (a description the printer follows)."""
+    (plan,) = [plan for plan in loop.plans if plan.role == role]
+    return plan
+
+
 def _threshold_network(n: int, condition: str, statements=()):
     """Values that move each step (a logistic map) and a threshold on them."""
     variables = {
@@ -117,11 +123,12 @@ def _threshold_network(n: int, condition: str, statements=()):
 @pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("n", [0, 1, THRESHOLD_BLOCK - 1, THRESHOLD_BLOCK + 1, 1000])
 def test_thresholds_find_the_events_of_numpy_in_order_at_every_block_edge(n, parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # several chunks
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # several chunks
     items, state = _threshold_network(n, "x > level and flag or y > 0.924")
     loop, numba_state, recorded = _assert_same_run(items, state, 40, 1e-4, parallel=parallel)
-    assert "_hit |=" in loop.source and "np.uint64" in loop.source
-    assert ("prange(" in loop.source) == parallel
+    threshold = _plan(loop, "threshold")
+    assert threshold.scan == "blocks" and "np.uint64" in threshold.code
+    assert threshold.threaded == loop.threaded == parallel
     if n == 1000:
         indices, times = recorded["M"]
         assert len(indices) > 20 and len(set(times)) > 5  # events in several steps and blocks
@@ -129,27 +136,28 @@ def test_thresholds_find_the_events_of_numpy_in_order_at_every_block_edge(n, par
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_threshold_with_subexpressions_scans_in_blocks(parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     statements = (Statement("_s", "=", Expression("x * y"), temporary=True),)
     items, state = _threshold_network(700, "_s > 0.6 and not flag", statements)
     loop, _, recorded = _assert_same_run(items, state, 30, 1e-4, parallel=parallel)
-    assert "_hit |=" in loop.source and len(recorded["M"][0]) > 10
+    assert _plan(loop, "threshold").scan == "blocks" and len(recorded["M"][0]) > 10
 
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_threshold_on_the_element_index_computes_with_signed_values(parallel, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     items, state = _threshold_network(300, "x > 0.9 and (i - 100) % 3 == 1")
     loop, _, recorded = _assert_same_run(items, state, 20, 1e-4, parallel=parallel)
-    assert "_hit |=" in loop.source.split("# threshold")[1]
+    threshold = _plan(loop, "threshold")
+    assert threshold.scan == "blocks"
     assert len(recorded["M"][0]) > 10 and set(recorded["M"][0] % 3) == {2}
 
 
 def test_a_threshold_drawing_random_numbers_stays_one_serial_scan():
     items, state = _threshold_network(500, "rand() < 0.01 and flag")
     loop = generate_network_loop(items, parallel=True)
-    threshold = loop.source.split("# threshold")[1]
-    assert "_hit" not in threshold and "prange(" not in threshold
+    threshold = _plan(loop, "threshold")
+    assert threshold.scan == "each" and not threshold.threaded
     found = []
     for _ in range(2):
         seed_numba(5)
@@ -162,7 +170,7 @@ def test_a_threshold_drawing_random_numbers_stays_one_serial_scan():
 def test_a_threshold_calling_a_user_function_tests_each_element_once():
     items, state = _threshold_network(200, "half(x) > 0.3")
     loop = generate_network_loop(items, {"half": lambda value: value / 2})
-    assert "_hit" not in loop.source.split("# threshold")[1]
+    assert _plan(loop, "threshold").scan == "each"
     run_state = _copy(state)
     loop.run(run_state, 3, 0.0, 1e-4)
     assert np.array_equal(run_state["G._events_spike"][: run_state["G._n_events_spike"][0]],
@@ -177,10 +185,10 @@ def test_a_threshold_calling_a_user_function_tests_each_element_once():
 def test_cuba_spikes_and_state_are_the_same_with_one_and_two_threads(threads):
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
-    state = cuba.cuba_state(n=3 * numba_target.THRESHOLD_CHUNK + 100, p=0.01, seed=3)
+    state = cuba.cuba_state(n=3 * numba_kernel_code.THRESHOLD_CHUNK + 100, p=0.01, seed=3)
     serial = generate_network_loop(items)
     parallel = generate_network_loop(items, parallel=True)
-    assert "prange(" in parallel.source.split("# threshold")[1]
+    assert _plan(parallel, "threshold").threaded and not serial.threaded
     runs = []
     for loop, n_threads in ((serial, 2), (parallel, 1), (parallel, 2)):
         threads(n_threads)
@@ -201,13 +209,13 @@ def test_cuba_spikes_and_state_are_the_same_with_one_and_two_threads(threads):
 @pytest.mark.slow
 @TWO_THREADS
 def test_the_parallel_loop_gives_the_numpy_targets_spikes(threads, monkeypatch):
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     cuba = _cuba_module()
     items = cuba.cuba_kernels()
     state = cuba.cuba_state(n=1000, p=0.08, seed=4)
     threads(2)
     loop, _, recorded = _assert_same_run(items, state, n_steps=400, dt=cuba.DT, parallel=True)
-    assert len(recorded["spikes"][0]) > 100 and "prange(" in loop.source
+    assert len(recorded["spikes"][0]) > 100 and loop.threaded
 
 
 # -- the fused run's choice ----------------------------------------------------------------------
@@ -233,7 +241,7 @@ def test_large_groups_run_on_threads_in_the_fused_run_with_unchanged_results(
     reference = results(net, monitors)
     set_target("numba")
     monkeypatch.setattr(fused, "PARALLEL_MIN_ELEMENTS", 300)  # the 300 neurons, not the rest
-    monkeypatch.setattr(numba_target, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
     monkeypatch.setattr(fused, "busy_cores", lambda: 0.0)  # an idle machine: all threads
     monkeypatch.setattr(fused, "_last_load", [])
     used = []
@@ -251,8 +259,8 @@ def test_large_groups_run_on_threads_in_the_fused_run_with_unchanged_results(
         assert_same(reference, results(net, monitors))
         assert used[-1] == n_threads and numba.get_num_threads() == n_threads
         (loop,) = loop_function_of(net)
-        kernels = [part.split("\n")[0] for part in loop.source.split("# ")[1:]]
-        on_threads = [part.split("\n")[0] for part in loop.source.split("# ") if "prange(" in part]
+        kernels = [plan.role for plan in loop.plans]
+        on_threads = [plan.role for plan in loop.plans if plan.threaded]
         # The group of 300's kernels over all neurons, not the group of 3's state update.
         assert sorted(on_threads) == ["run_regularly", "state_update", "threshold"]
         assert kernels.count("state_update") > 1
@@ -263,7 +271,7 @@ def test_small_groups_stay_serial_in_the_fused_run(numba_run):
     net, _ = cuba_network()
     net.run(1 * ms, namespace=CONSTANTS)
     (loop,) = loop_function_of(net)
-    assert "prange(" not in loop.source and "parallel=True" not in loop.source
+    assert not loop.threaded
     assert fused.PARALLEL_MIN_ELEMENTS > 300
 
 

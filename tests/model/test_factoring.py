@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from axonal.model.factoring import group_invariant_factors, group_kernel_factors
@@ -48,6 +48,8 @@ def test_nothing_to_gain_keeps_the_text(code):
     assert regrouped(code) == Expression(code).code
 
 
+# Generation is timed by the health check; on a loaded shared machine one draw took 2.8 s.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     values=st.lists(
         st.floats(min_value=1e-3, max_value=1e3) | st.floats(min_value=-1e3, max_value=-1e-3),
@@ -126,5 +128,5 @@ def test_generated_cuba_update_divides_nowhere():
     network = Network(group)
     network.run(1 * ms)
     (loop,) = loop_function_of(network)
-    update = loop.source.split("# state_update")[1].split("# threshold")[0]
+    (update,) = [plan.code for plan in loop.plans if plan.role == "state_update"]
     assert "k0_v = " in update and "/" not in update

@@ -29,6 +29,13 @@ def numba_target():
     set_target("numpy")
 
 
+@pytest.fixture(params=["numpy", "numba"])
+def on_both_targets(request):
+    set_target(request.param)
+    yield request.param
+    set_target("numpy")
+
+
 @pytest.fixture
 def loop_runs(monkeypatch):
     """The steps of each call of a compiled network loop since the test began."""
@@ -89,22 +96,77 @@ def test_events_of_the_last_step_are_kept(numba_target):
     np.testing.assert_array_equal(H.events["spike"], [1, 3])
 
 
-@pytest.mark.parametrize(
-    "extra, reason",
-    [
-        (lambda G: StateMonitor(G[1:], "I", record=0), "StateMonitor"),
-        (lambda G: SpikeMonitor(G, variables="v"), "SpikeMonitor"),
-        (lambda G: PoissonInput(G[1:], "v", 5, 10 * Hz, 0.1), "PoissonInput"),
-    ],
-)
-def test_what_cannot_be_fused_runs_in_python_and_says_why(extra, reason, numba_target, caplog):
+def former_fallbacks():
+    """One network with every case that used to leave the fused loop for the Python loop:
+    PoissonInput onto a subgroup (its weight reading the subgroup's own ``i``), a summed
+    variable into a subgroup, event monitors recording variables (stored, subexpression,
+    shared, index; of a group and of a subgroup), a state monitor of a subgroup's
+    subexpression and of a shared variable."""
+    G = NeuronGroup(
+        6,
+        """dv/dt = (I_syn - v) / (5*ms) : 1
+           I = 2*v + i : 1
+           I_syn : 1
+           level : 1 (shared)""",
+        threshold="v > 0.3",
+        reset="v = 0",
+        method="exact",
+    )
+    G.level = 0.25
+    source = PoissonGroup(4, 300 * Hz)
+    S = Synapses(source, G[3:], "w : 1\nI_syn_post = w : 1 (summed)", on_pre="v_post += 0.1")
+    S.connect(p=0.7)
+    S.w = "0.2 * (i + 1)"
+    drive = PoissonInput(G[1:4], "v", 20, 200 * Hz, weight="0.05 * (i == 0) + 0.01")
+    all_spikes = SpikeMonitor(G, variables=["v", "I", "level", "i"])
+    part_spikes = SpikeMonitor(G[2:5], variables=["I", "i"])
+    part_state = StateMonitor(G[2:], ["I", "level", "v"], record=[0, 3])
+    net = Network(G, source, S, drive, all_spikes, part_spikes, part_state)
+    net.run(15 * ms)
+    monitors = {"all": all_spikes, "part": part_spikes}
+    found = {
+        f"{name}.{column}": np.asarray(getattr(monitor, column))
+        for name, monitor in monitors.items()
+        for column in ["i", "t_", *(f"{v}_" for v in monitor.record_variables)]
+    }
+    found.update({f"state.{name}": getattr(part_state, f"{name}_") for name in ["I", "level", "v"]})
+    found["v"] = G.v_[:]
+    return found
+
+
+def test_former_fallbacks_run_fused_and_agree_with_numpy(loop_runs, caplog):
+    set_target("numpy")
     axonal.start_scope()
-    G = NeuronGroup(2, "dv/dt = -v / (10*ms) : 1\nI = 2*v : 1", threshold="v > 1", reset="v=0")
-    net = Network(G, extra(G))
-    with caplog.at_level(logging.INFO, logger="axonal.network"):
-        net.run(1 * ms)
-    assert "runs in the Python loop" in caplog.text and reason in caplog.text
-    assert loop_function_of(net) == []
+    axonal.seed(11)
+    expected = former_fallbacks()
+    set_target("numba")
+    try:
+        axonal.start_scope()
+        axonal.seed(11)
+        with caplog.at_level(logging.INFO, logger="axonal.network"):
+            found = former_fallbacks()
+    finally:
+        set_target("numpy")
+    assert loop_runs == [150] and "runs in the Python loop" not in caplog.text
+    assert len(expected["all.i"]) > 20 and len(expected["part.i"]) > 5  # the monitors saw spikes
+    for key, values in expected.items():
+        np.testing.assert_array_equal(found[key], values, err_msg=key)
+    # What each records is what it says: the subgroup's own index, its subexpression.
+    np.testing.assert_array_equal(expected["part.i_"], expected["part.i"])
+    np.testing.assert_array_equal(expected["all.level_"], 0.25)
+    assert set(expected["part.i"]) <= {0, 1, 2}
+    np.testing.assert_array_equal(expected["state.level"], 0.25)
+    np.testing.assert_allclose(expected["state.I"], 2 * expected["state.v"] + [[0], [3]])
+
+
+def test_poisson_input_onto_a_subgroup_reads_the_subgroups_own_index(on_both_targets):
+    axonal.start_scope()
+    G = NeuronGroup(5, "v : 1")
+    drive = PoissonInput(G[2:], "v", 50, 400 * Hz, weight="1.0 * (i == 0)")
+    net = Network(G, drive)
+    net.run(5 * ms)
+    assert G.v_[2] > 10  # about 50 * 400 Hz * 5 ms = 100 inputs
+    np.testing.assert_array_equal(G.v_[[0, 1, 3, 4]], 0)
 
 
 def periodic_input():

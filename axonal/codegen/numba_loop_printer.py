@@ -1,0 +1,323 @@
+"""Prints ``run_loop``: a whole schedule's time loop as the source of one Numba function."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from axonal.codegen.kernel_analysis import NumbaTargetError
+from axonal.codegen.loop_tree import (
+    For,
+    Function,
+    If,
+    Line,
+    Node,
+    While,
+    print_nodes,
+    runs_on_threads,
+)
+from axonal.codegen.numba_functions import function_fingerprints, function_forms
+from axonal.codegen.numba_kernel_code import KernelCode
+from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
+from axonal.codegen.numba_selections import FlatSelection, SourceSynapses, open_loop
+from axonal.codegen.parameters import Arguments
+from axonal.codegen.schedule import (
+    OnEvents,
+    RateRecording,
+    ScheduledItem,
+    SpikeGeneration,
+    SpikeRecording,
+    StateRecording,
+    SynapsesOfEvents,
+    SynapticPathway,
+    detected_events,
+    event_keys,
+    item_name,
+)
+from axonal.model.ir import KernelRole
+
+__all__: list[str] = []  # internal room: nothing here is part of the user's namespace
+
+
+# Why run_loop returned: the run is complete, or Python must grow a buffer and resume.
+LOOP_DONE, LOOP_MONITOR_FULL, LOOP_QUEUE_FULL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ItemPlan:
+    """How the loop runs one scheduled item, decided before its code is printed.
+
+    ``threaded``: the item is a function of its own compiled with ``parallel=True``, its
+    elements split between threads. ``scan`` (thresholds only): ``'each'`` tests every element
+    once in order, ``'blocks'`` tests blocks of THRESHOLD_BLOCK branch-free first (in chunks
+    on threads when ``threaded``). ``code``: the item's printed code, for reading.
+    """
+
+    name: str
+    role: str | None
+    threaded: bool = False
+    scan: str | None = None
+    code: str = ""
+
+
+class LoopPrinter:
+    """Prints ``run_loop`` for a schedule."""
+
+    def __init__(
+        self,
+        items: Sequence[ScheduledItem],
+        functions: Mapping[str, Callable] | None,
+        parallel: bool | Collection[str] = False,
+    ):
+        self.items = list(items)
+        self.parallel = parallel
+        self.arguments = Arguments()
+        forms = function_forms(functions)
+        self.codes = [
+            None
+            if item.kernel is None
+            else KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
+            for number, item in enumerate(self.items)
+        ]
+        self.thresholds = {}  # (owner, event) -> item number of what finds those events
+        for number, item in enumerate(self.items):
+            key = detected_events(item)
+            if key is None:
+                continue
+            if key in self.thresholds:
+                raise NumbaTargetError(f"two scheduled items detect {key[1]!r} of {key[0]!r}")
+            self.thresholds[key] = number
+
+    def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
+        if (owner, event) not in self.thresholds:
+            raise NumbaTargetError(
+                f"{user} needs the {event!r} events of {owner!r}, but no threshold kernel in "
+                "the schedule detects them"
+            )
+        buffer, count = event_keys(owner, event)
+        return self.arguments.array(buffer), self.arguments.array(count)
+
+    def plan(self, number: int) -> ItemPlan:
+        """How item ``number`` runs (see ItemPlan); its code is printed accordingly."""
+        item, code = self.items[number], self.codes[number]
+        name = item_name(item)
+        if item.kernel is None:
+            return ItemPlan(name, None)
+        role = item.kernel.role
+        if item.selection != "all":
+            return ItemPlan(name, role.value)
+        on_threads = self._in_parallel(item.kernel.owner)
+        if role != KernelRole.THRESHOLD:
+            return ItemPlan(name, role.value, threaded=on_threads and code.parallelisable())
+        if not code.scans_in_blocks():  # (random draws, user functions: once, in order)
+            return ItemPlan(name, role.value, scan="each")
+        return ItemPlan(name, role.value, threaded=on_threads, scan="blocks")
+
+    def item_nodes(self, number: int, plan: ItemPlan) -> list[Node]:
+        item, code = self.items[number], self.codes[number]
+        selection = item.selection
+        if isinstance(selection, SpikeRecording):
+            return self._recording_nodes(number, selection)
+        if isinstance(selection, StateRecording):
+            return self._state_recording_nodes(number, selection)
+        if isinstance(selection, SpikeGeneration):
+            return self._generation_nodes(selection)
+        if isinstance(selection, RateRecording):
+            return self._rate_recording_nodes(number, selection)
+        if isinstance(selection, SynapsesOfEvents):
+            return self._pathway_nodes(number, code, selection.pathway)
+        if isinstance(selection, OnEvents):
+            events, count = self._events(selection.owner, selection.event, item.kernel.name)
+            return code.nodes(FlatSelection(f"{count}[0]", events), None)
+        size = self.arguments.value(f"{item.kernel.owner}.N", "int64")
+        if item.kernel.role != KernelRole.THRESHOLD:
+            return code.nodes(FlatSelection(size, parallel=plan.threaded), None)
+        events, count = event_keys(item.kernel.owner, item.kernel.event)
+        events, count = self.arguments.array(events), self.arguments.array(count)
+        return code.threshold_nodes(size, (events, count), parallel=plan.threaded)
+
+    def _in_parallel(self, owner: str) -> bool:
+        if isinstance(self.parallel, bool):
+            return self.parallel
+        return owner in self.parallel
+
+    def _full(self, number: int, condition: str, status: int = LOOP_MONITOR_FULL) -> If:
+        """Return to Python to grow a buffer, then resume at this step and item."""
+        return If(condition, [Line(f"return {status}, _step, {number}")])
+
+    def _recording_nodes(self, number: int, recording: SpikeRecording) -> list[Node]:
+        events, count = self._events(
+            recording.source, recording.event, f"spike monitor {recording.monitor!r}"
+        )
+        indices = self.arguments.array(f"{recording.monitor}.i")
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        values = [
+            Line(
+                f"{self.arguments.array(f'{recording.monitor}.{name}')}[_used + _q] = "
+                f"{self.arguments.array(key)}[{events}[_q]]"
+            )
+            for name, key in recording.variables
+        ]
+        appended = [
+            Line(f"{indices}[_used + _q] = {events}[_q]"),
+            Line(f"{times}[_used + _q] = t"),
+            *values,
+        ]
+        return [
+            Line("# spike recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used + {count}[0] > {indices}.shape[0]"),
+            For("_q", (f"{count}[0]",), appended),
+            Line(f"{used}[0] = _used + {count}[0]"),
+        ]
+
+    def _state_recording_nodes(self, number: int, recording: StateRecording) -> list[Node]:
+        times = self.arguments.array(f"{recording.monitor}.t")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        indices = self.arguments.array(recording.indices)
+        nodes = [
+            Line("# state recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used >= {times}.shape[0]"),
+            Line(f"{times}[_used] = t"),
+        ]
+        row = For("_q", (f"{indices}.shape[0]",))
+        for name, key in recording.variables:
+            buffer = self.arguments.array(f"{recording.monitor}.{name}")
+            source = self.arguments.array(key)
+            row.body.append(Line(f"{buffer}[_used, _q] = {source}[{indices}[_q]]"))
+        return [*nodes, row, Line(f"{used}[0] = _used + 1")]
+
+    def _generation_nodes(self, generation: SpikeGeneration) -> list[Node]:
+        events, count = self._events(generation.owner, generation.event, "")
+        steps = self.arguments.array(generation.steps)
+        indices = self.arguments.array(generation.indices)
+        following = self.arguments.array(f"{generation.owner}._generator_next")
+        now = [Line(f"{events}[_count] = {indices}[_next]"), Line("_count += 1")]
+        due = [If(f"{steps}[_next] == step0 + _step", now), Line("_next += 1")]
+        return [
+            Line("# spike generation"),
+            Line("_count = 0"),
+            Line(f"_next = {following}[0]"),
+            While(f"_next < {steps}.shape[0] and {steps}[_next] <= step0 + _step", due),
+            Line(f"{following}[0] = _next"),
+            Line(f"{count}[0] = _count"),
+        ]
+
+    def _rate_recording_nodes(self, number: int, recording: RateRecording) -> list[Node]:
+        _, count = self._events(
+            recording.source, recording.event, f"rate monitor {recording.monitor!r}"
+        )
+        times = self.arguments.array(f"{recording.monitor}.t")
+        fractions = self.arguments.array(f"{recording.monitor}.fraction")
+        used = self.arguments.array(f"{recording.monitor}.n")
+        size = self.arguments.value(f"{recording.source}.N", "int64")
+        return [
+            Line("# rate recording"),
+            Line(f"_used = {used}[0]"),
+            self._full(number, f"_used >= {times}.shape[0]"),
+            Line(f"{times}[_used] = t"),
+            Line(f"{fractions}[_used] = {count}[0] / {size}"),
+            Line(f"{used}[0] = _used + 1"),
+        ]
+
+    def _pathway_nodes(self, number: int, code, pathway: SynapticPathway) -> list[Node]:
+        events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
+        indptr = self.arguments.array(pathway.indptr)
+        ids = None if pathway.synapse_ids is None else self.arguments.array(pathway.synapse_ids)
+        if pathway.delay is None:
+            return code.nodes(SourceSynapses(events, f"{count}[0]", indptr, ids), None)
+        queue = self.arguments.array(f"{pathway.name}._queue")
+        queued = self.arguments.array(f"{pathway.name}._queue_n")
+        cursor = self.arguments.array(f"{pathway.name}._queue_cursor")
+        nodes: list[Node] = [
+            Line("# pathway: queue this step's events, take those arriving now"),
+            Line(f"_slots = {queue}.shape[0]"),
+            Line(f"_now = {cursor}[0]"),
+        ]
+        if not pathway.heterogeneous_delays:
+            delay = self.arguments.value(pathway.delay, "int64")
+            pushed = Line(f"{queue}[_slot, {queued}[_slot] + _q] = {events}[_q]")
+            nodes += [
+                Line(f"_slot = (_now + {delay}) % _slots"),
+                For("_q", (f"{count}[0]",), [pushed]),
+                Line(f"{queued}[_slot] += {count}[0]"),
+                Line(f"_arrived = {queue}[_now]"),
+            ]
+            selection = SourceSynapses("_arrived", f"{queued}[_now]", indptr, ids)
+        else:
+            delays = self.arguments.array(pathway.delay)
+            pushing, body = open_loop(SourceSynapses(events, f"{count}[0]", indptr, ids))
+            body += [
+                Line(f"_slot = (_now + {delays}[_e]) % _slots"),
+                Line(f"{queue}[_slot, {queued}[_slot]] = _e"),
+                Line(f"{queued}[_slot] += 1"),
+            ]
+            needed = Line(f"_needed += {indptr}[{events}[_q] + 1] - {indptr}[{events}[_q]]")
+            full = f"_needed > 0 and {queued}.max() + _needed > {queue}.shape[1]"
+            nodes += [
+                Line("_needed = 0"),
+                For("_q", (f"{count}[0]",), [needed]),
+                self._full(number, full, LOOP_QUEUE_FULL),
+                *pushing,
+                Line(f"_arrived = {queue}[_now]"),
+            ]
+            selection = FlatSelection(f"{queued}[_now]", "_arrived")
+        nodes += code.nodes(selection, None)
+        return [*nodes, Line(f"{queued}[_now] = 0"), Line(f"{cursor}[0] = (_now + 1) % _slots")]
+
+    def source(self, functions: Mapping[str, Callable] | None) -> tuple[str, tuple[ItemPlan, ...]]:
+        """The module source defining ``run_loop``, and how it runs each item."""
+        steps: list[Node] = [
+            # Time as the network's clock has it: the absolute step index times dt.
+            Line("t = (step0 + _step) * dt"),
+            Line("_first = start_item if _step == start_step else 0"),
+        ]
+        threaded: list[Node] = []  # functions of the kernels split between threads
+        plans = []
+        for number, item in enumerate(self.items):
+            due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
+            plan = self.plan(number)
+            used = self.arguments.record()
+            nodes = self.item_nodes(number, plan)
+            self.arguments.recorded = None
+            if runs_on_threads(nodes) != plan.threaded:
+                raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
+            if plan.threaded:
+                # A function of its own: ``parallel=True`` on the whole loop made its serial
+                # parts (synaptic pathways) 1.6x slower, with or without a prange in them.
+                names = ["t", "dt", *self.arguments.parameters()]
+                parameters = [name for name in names if name in used]
+                name = f"_threaded_{number}"
+                threaded.append(Function(name, parameters, nodes, _DECORATOR + ", parallel=True)"))
+                steps.append(
+                    If(f"_first <= {number}{due}", [Line(f"{name}({', '.join(parameters)})")])
+                )
+            else:
+                steps.append(If(f"_first <= {number}{due}", nodes))
+            plans.append(dataclasses.replace(plan, code="\n".join(print_nodes(nodes))))
+        parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
+        parameters += self.arguments.parameters()
+        run_loop = Function(
+            "run_loop",
+            parameters,
+            [
+                For("_step", ("start_step", "n_steps"), steps),
+                Line(f"return {LOOP_DONE}, n_steps, 0"),
+            ],
+            _DECORATOR + ")",
+        )
+        header = [
+            '"""Generated by axonal: the time loop of a network; do not edit."""',
+            *function_fingerprints(functions),
+            PRINTED_CODE_IMPORTS,
+        ]
+        for function in threaded:
+            header += ["", *print_nodes([function])]
+        lines = [*header, "", *print_nodes([run_loop])]
+        return "\n".join(lines) + "\n", tuple(plans)
+
+
+_DECORATOR = "@njit(cache=True, error_model='numpy'"
