@@ -88,7 +88,7 @@ def _pylab_names() -> dict[str, object]:
 def _namespace() -> dict[str, object]:
     names: dict[str, object] = {}
     # Lowest priority first: NumPy, pylab, then units and unit-aware functions, then Brian 1.
-    names.update({n: getattr(_np, n) for n in dir(_np) if not n.startswith("_")})
+    names.update({n: getattr(_np, n) for n in dir(_np) if not n.startswith("_") and n != "test"})
     names.update(_pylab_names())
     names.update({"rand": _np.random.rand, "randn": _np.random.randn})
     names.update({n: getattr(_units, n) for n in _units.__all__})

@@ -68,6 +68,7 @@ class Brian1Equations:
             if not line:
                 continue
             for old, new in renames.items():
+                line = re.sub(rf"\bd{re.escape(old)}(\s*/\s*dt)\b", rf"d{new}\1", line)
                 line = re.sub(rf"\b{re.escape(old)}\b", new, line)
             self.lines.append(line)
 

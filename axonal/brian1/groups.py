@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import numpy as np
@@ -42,11 +43,11 @@ class Brian1Group:
     """What every Brian 1 group adds: state(), consecutive subgroup(), reinit()."""
 
     def _remember_initial_state(self) -> None:
-        self._brian1_initial = self.state_arrays()
+        self._brian1_initial = copy.deepcopy(self.state_arrays())
 
     def reinit(self) -> None:
         """Brian 1's reinit(): variables back to their initial values (0 unless init=)."""
-        self.restore_arrays(self._brian1_initial)
+        self.restore_arrays(copy.deepcopy(self._brian1_initial))
 
     def subgroup(self, N: int):
         """The next ``N`` neurons not yet handed out, as Brian 1 did: ``Pe = P.subgroup(3200);

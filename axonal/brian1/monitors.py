@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from axonal.brian1.unsupported import Brian1Unsupported
@@ -20,11 +22,11 @@ def _seconds(raw) -> Quantity:
 
 class _Reinit:
     def _remember_empty(self) -> None:
-        self._brian1_empty = self.state_arrays()
+        self._brian1_empty = copy.deepcopy(self.state_arrays())
 
     def reinit(self) -> None:
         """Brian 1's reinit(): forget what was recorded."""
-        self.restore_arrays(self._brian1_empty)
+        self.restore_arrays(copy.deepcopy(self._brian1_empty))
 
 
 class SpikeMonitor(_Reinit, AxonalSpikeMonitor):
