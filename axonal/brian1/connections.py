@@ -330,7 +330,7 @@ class DelayConnection(Connection):
             source, target, state=state, modulation=modulation, structure=structure,
             weight=weight, sparseness=sparseness, max_delay=max_delay, name=name, **keywords,
         )  # fmt: skip
-        self.delay = WeightMatrix(self, "delay")
+        object.__setattr__(self, "delay", WeightMatrix(self, "delay"))
 
     def _homogeneous_delay(self, delay):
         return None  # one delay per synapse (set when connecting)

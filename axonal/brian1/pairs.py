@@ -95,6 +95,14 @@ class PairExpression:
     def __ge__(self, other):
         return self._binary(other, ">=", np.greater_equal)
 
+    def __eq__(self, other):  # noqa: D105 - i == j builds an expression, as the others do
+        return self._binary(other, "==", np.equal)
+
+    def __ne__(self, other):
+        return self._binary(other, "!=", np.not_equal)
+
+    __hash__ = object.__hash__
+
     def __neg__(self):
         return PairExpression(f"(-{self.code})", lambda i, j: -self._evaluate(i, j))
 

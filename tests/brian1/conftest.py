@@ -19,3 +19,15 @@ def _close_figures():
         return
     plt.ioff()
     plt.close("all")
+
+
+@pytest.fixture(autouse=True)
+def _time_starts_at_zero():
+    """Each test is a script of its own: a new scope, time from 0 (Brian 1's
+    reinit_default_clock()), as when a script starts."""
+    from axonal import start_scope
+    from axonal.brian1 import reinit_default_clock
+
+    start_scope()
+    reinit_default_clock()
+    yield
