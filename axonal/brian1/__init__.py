@@ -88,14 +88,14 @@ def _pylab_names() -> dict[str, object]:
 def _namespace() -> dict[str, object]:
     names: dict[str, object] = {}
     # Lowest priority first: NumPy, pylab, then units and unit-aware functions, then Brian 1.
-    names.update({n: getattr(_np, n) for n in dir(_np) if not n.startswith("_") and n != "test"})
+    names.update({n: getattr(_np, n) for n in dir(_np) if not n.startswith("_")})
     names.update(_pylab_names())
     names.update({"rand": _np.random.rand, "randn": _np.random.randn})
     names.update({n: getattr(_units, n) for n in _units.__all__})
     names["qarray"] = _units.Quantity
     names.update({n: unsupported(n) for n in UNSUPPORTED_NAMES})
     names.update({n: globals()[n] for n in _CLASSES})
-    # The unit-aware NumPy functions keep their names, except those clashing with Brian 1's.
+    names.pop("test", None)  # NumPy's test runner: pytest would collect it from test modules
     return names
 
 
