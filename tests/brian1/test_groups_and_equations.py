@@ -197,3 +197,37 @@ def test_unsupported_brian1_names_say_what_to_write_in_axonal():
         )
     with pytest.raises(NotImplementedError, match="SpikeMonitor\\(function=...\\)"):
         SpikeMonitor(NeuronGroup(1, "x : 1"), function=print)
+
+
+def test_empirical_and_poisson_thresholds():
+    """EmpiricalThreshold: no reset, no new spike within its refractory period while v stays
+    above; PoissonThreshold: a spike with probability rate*dt, the rate a state variable."""
+    G = NeuronGroup(
+        1, "dv/dt = 0*volt/second : volt", threshold=EmpiricalThreshold(1 * mV, refractory=2 * ms)
+    )
+    G.v = 5 * mV
+    M = SpikeMonitor(G)
+    P = NeuronGroup(2000, "rate : Hz", threshold=PoissonThreshold(state="rate"))
+    P.rate = 100 * Hz
+    N = SpikeMonitor(P)
+    run(10 * ms)
+    assert np.allclose(np.diff(np.asarray(M[0])), 2e-3) and float(G.v[0]) == pytest.approx(5e-3)
+    assert abs(N.nspikes - 2000) < 5 * np.sqrt(2000)
+
+
+def test_state_given_by_index_and_spike_generator_from_a_function():
+    G = SpikeGeneratorGroup(2, lambda: [(1, 1 * ms)])
+    H = NeuronGroup(2, "dge/dt = 0*volt/second : volt\ndv/dt = 0*volt/second : volt")
+    C = Connection(G, H, 1, weight=2 * mV)  # state 1 in Brian 1's order: ge (v is state 0)
+    run(2 * ms)
+    assert np.allclose(np.asarray(H.ge), [2e-3, 2e-3]) and np.allclose(np.asarray(H.v), 0)
+    assert H.get_var_index("v") == 0
+
+
+def test_bad_brian1_equations_are_refused_with_the_line():
+    with pytest.raises(ValueError, match="alias 'u = w'.*'w' is not a variable"):
+        NeuronGroup(1, "dv/dt = -v/ms : volt\nu = w")
+    with pytest.raises(ValueError, match="cannot read the unit 'furlong'"):
+        NeuronGroup(1, "dv/dt = -v/ms : furlong")
+    with pytest.raises(ValueError, match="none of 'dx/dt"):
+        NeuronGroup(1, "dv/dt -v/ms")
