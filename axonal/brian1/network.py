@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import weakref
 
 from axonal.network import Clock as AxonalClock
 from axonal.network import Network as AxonalNetwork
@@ -13,8 +12,9 @@ from axonal.network.namespace import user_namespace
 from axonal.network.network import collect
 from axonal.units import ms, second
 
-# Network operations made by the layer itself (real-time plots), kept while their owner lives.
-_layer_operations: weakref.WeakSet = weakref.WeakSet()
+# Network operations made by the layer itself (real-time plots): run() adds those of the
+# current scope (a script, or since the last start_scope()).
+_layer_operations: list = []
 
 
 class Clock(AxonalClock):
@@ -106,12 +106,14 @@ def realtime_operation(function, refresh) -> Brian1NetworkOperation:
     """A redraw every ``refresh`` of simulated time while the next runs go (raster_plot's
     ``refresh=``); run() adds it to the network."""
     operation = Brian1NetworkOperation(function, clock=EventClock(dt=refresh), when="end")
-    _layer_operations.add(operation)
-    _keep.append(operation)
+    _layer_operations[:] = [op for op in _layer_operations if _in_scope(op)] + [operation]
     return operation
 
 
-_keep: list = []  # the real-time operations live as long as the script
+def _in_scope(obj) -> bool:
+    from axonal.network.base import _Scope
+
+    return obj.scope == _Scope.current
 
 
 class Network(AxonalNetwork):
@@ -148,7 +150,7 @@ def run(duration, threads=1, report=None, report_period=10 * second):
     """Brian 1's ``run(duration)``: simulate the objects of the calling script."""
     caller = user_namespace()
     magic_network.collect_from(caller)
-    magic_network.add(*[op for op in list(_layer_operations)])
+    magic_network.add(*[op for op in _layer_operations if _in_scope(op)])
     if not magic_network.objects:
         raise ValueError("run() found no objects to simulate (keep them in variables)")
     magic_network.run(duration, report=report, report_period=report_period, namespace=caller)

@@ -119,6 +119,14 @@ def test_raster_plot_draws_every_spike_and_refresh_redraws_during_the_run():
     assert sorted(zip(xs.tolist(), ys.tolist(), strict=True)) == [(1.0, 0), (1.5, 4), (2.0, 1)]
     assert plt.gca().get_xlabel() == "Time (ms)"
     rasterPlot(MG)  # the slides' spelling
+    # A new script (scope) no longer redraws the old figure.
+    from axonal import start_scope
+    from axonal.network.magic import magic_network
+
+    start_scope()
+    G2 = NeuronGroup(1, "x : 1")
+    run(1 * ms)
+    assert len(magic_network.objects) == 1
 
 
 def test_both_targets_give_the_same_spikes_for_a_brian1_network():
