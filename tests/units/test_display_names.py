@@ -4,7 +4,7 @@
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from axonal import NeuronGroup, run
@@ -54,6 +54,7 @@ def test_dimensions_are_spelled_in_the_units_a_scientist_writes(quantity, text):
 UNITS = [volt, amp, siemens, farad, ohm, second, metre, mole, kilogram, kelvin, coulomb, hertz]
 
 
+@settings(deadline=None)  # the first spelling builds the table of candidates
 @given(
     st.lists(
         st.tuples(st.sampled_from(UNITS), st.sampled_from([1, -1, 2, -2, 3, 0.5, -0.5])),
