@@ -165,7 +165,6 @@ class Connection(Synapses):
             name=name,
         )
         self._brian1_dim = dim
-        self._brian1_keys: dict[int, int] = {}  # source * N_target + target -> synapse
         self.W = WeightMatrix(self)
         if weight is not None or sparseness is not None:
             weight = 1.0 if weight is None else weight
@@ -202,8 +201,7 @@ class Connection(Synapses):
             )
         pre, post = np.asarray(pre, np.int64), np.asarray(post, np.int64)
         values = np.broadcast_to(np.asarray(weight, dtype=float), pre.shape)
-        keys = pre * len(self.target) + post
-        existing = np.array([self._brian1_keys.get(int(key), -1) for key in keys], dtype=np.int64)
+        existing = self._synapses_of(pre, post)
         old = existing >= 0
         if np.any(old):
             self.get_raw("w")[existing[old]] = values[old]
@@ -212,8 +210,18 @@ class Connection(Synapses):
             first = self.N
             Synapses.connect(self, i=pre[new], j=post[new])
             self.get_raw("w")[first:] = values[new]
-            for offset, key in enumerate(keys[new]):
-                self._brian1_keys[int(key)] = first + offset
+
+    def _synapses_of(self, pre: np.ndarray, post: np.ndarray) -> np.ndarray:
+        """The synapse of each (pre, post) pair, or -1 where the pair is not connected
+        (a binary search in the pairs' keys: no Python loop over the synapses)."""
+        n_target = len(self.target)
+        held = self.get_raw("i").astype(np.int64) * n_target + self.get_raw("j")
+        order = np.argsort(held, kind="stable")
+        held = held[order]
+        keys = np.asarray(pre, np.int64) * n_target + np.asarray(post, np.int64)
+        where = np.minimum(np.searchsorted(held, keys), max(len(held) - 1, 0))
+        found = (held[where] == keys) if len(held) else np.zeros(len(keys), bool)
+        return np.where(found, order[where] if len(held) else -1, -1)
 
     def _local(self, source, target):
         source = self.source if source is None else source
@@ -351,8 +359,7 @@ class DelayConnection(Connection):
             raise ValueError(
                 f"{self.name}: a delay is longer than max_delay={self._brian1_max_delay}"
             )
-        keys = (rows + i0) * len(self.target) + (columns + j0)
-        positions = np.array([self._brian1_keys[int(key)] for key in keys], dtype=np.int64)
+        positions = self._synapses_of(rows + i0, columns + j0)
         self.get_raw(self.pathways["pre"].delay_variable)[positions] = values
 
 
