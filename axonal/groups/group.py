@@ -557,11 +557,11 @@ def _second():
 
 
 def _unit_text(dimensions) -> str:
-    from axonal.units import get_unit
+    from axonal.units.display import dimension_display_name
 
     if dimensions is DIMENSIONLESS:
         return "dimensionless units"
-    return str(get_unit(dimensions))
+    return dimension_display_name(dimensions)
 
 
 __all__: list[str] = []

@@ -27,6 +27,7 @@ from axonal.network.base import (
 )
 from axonal.network.clock import seconds_of
 from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, second
+from axonal.units.display import dimension_display_name
 
 logger = logging.getLogger("axonal.groups")
 
@@ -253,7 +254,7 @@ class NeuronGroup(Group):
                 dims = self._expression_dimensions(condition, text, namespace)
                 raise GroupError(
                     f"{self.name}: the threshold {text!r} is not a condition (it gives a value "
-                    f"in {dims}); write a comparison such as 'v > -50*mV'"
+                    f"in {dimension_display_name(dims)}); write a comparison such as 'v > -50*mV'"
                 )
             self._expression_dimensions(condition, text, namespace)
             if event == "spike" and "not_refractory" in self.variables:

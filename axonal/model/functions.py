@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from axonal.units import DIMENSIONLESS, Dimension, Quantity, get_dimensions, get_unit
+from axonal.units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
 from axonal.units.numpy_functions import exprel
 
 __all__ = ["DEFAULT_CONSTANTS", "DEFAULT_FUNCTIONS", "Function", "implementation"]
@@ -39,10 +39,9 @@ def show_dimensions(dim: Dimension) -> str:
     """A dimension as the unit a scientist would name: ``volt``, ``volt/second``, ``1``."""
     if dim is DIMENSIONLESS:
         return "1 (dimensionless)"
-    try:
-        return str(get_unit(dim))
-    except Exception:  # noqa: BLE001 - a display helper must never hide the real error
-        return str(dim)
+    from axonal.units.display import dimension_display_name
+
+    return dimension_display_name(dim)
 
 
 def _dimensionless_rule(name: str, args: Sequence[Argument]) -> Dimension:

@@ -10,6 +10,7 @@ at a time, so that connecting needs little more memory than the synapses themsel
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ import numpy as np
 from axonal.model.dependencies import substitute_names
 from axonal.model.ir import Expression
 from axonal.synapses.connectivity import rank_in_runs
+from axonal.units.dimension import DIMENSIONLESS
+from axonal.units.quantity import get_dimensions
 
 # Pairs evaluated at once when a condition must be checked for every pair: a few arrays of this
 # many 8-byte values live at a time, 8 MB each.
@@ -33,6 +36,97 @@ class SynapseConnectionError(ValueError):
     """A connect() call that cannot be carried out; the message names the synapses."""
 
 
+class SynapseMemoryError(SynapseConnectionError, MemoryError):
+    """The synapses a connect() call would create do not fit in the memory left."""
+
+
+# Bytes per synapse beyond the stored variables while connecting: the int32 (pre, post) pair
+# that is generated, and the copy the arrays make while they grow.
+CONNECT_TEMPORARY_BYTES = 16
+
+
+def available_memory() -> int | None:
+    """Bytes the system can still hand out (MemAvailable), or None when it cannot tell."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _in_bytes(count: float) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count:.0f} bytes"
+
+
+@dataclass(frozen=True)
+class SynapseBudget:
+    """What the synapses of one connect() call may cost, checked before the arrays are made.
+
+    ``bytes_per_synapse`` is what the Synapses object stores per synapse (indices and
+    variables); ``existing`` synapses are copied once when the arrays grow; ``copies`` is the
+    number of synapses per connected pair (``n=``).
+    """
+
+    owner: str
+    bytes_per_synapse: int
+    existing: int = 0
+    copies: int = 1
+
+    def check(self, pairs: float, how: str) -> None:
+        """Refuse, naming the synapses, when ``pairs`` pairs cannot fit in the memory left."""
+        synapses = float(pairs) * self.copies
+        need = (
+            synapses * (self.bytes_per_synapse + CONNECT_TEMPORARY_BYTES)
+            + self.existing * self.bytes_per_synapse
+        )
+        available = available_memory()
+        if available is not None and need > available:
+            raise SynapseMemoryError(
+                f"{self.owner}: connect() would create {how} {synapses:.4g} synapses, "
+                f"{self.bytes_per_synapse} bytes each, needing about {_in_bytes(need)} while "
+                f"{_in_bytes(available)} of memory is available; connect fewer pairs (a smaller "
+                "p, a condition) or fewer neurons"
+            )
+
+
+def check_probabilities(values, expression: Expression, pre, post, owner: str) -> None:
+    """Refuse probabilities outside 0..1 (or NaN) computed from ``expression``, naming a pair."""
+    values = np.broadcast_to(np.asarray(values, dtype=float), np.shape(pre))
+    bad = np.flatnonzero(~((values >= 0) & (values <= 1)))
+    if len(bad):
+        k = bad[0]
+        raise SynapseConnectionError(
+            f"{owner}: the connection probability p={expression.code!r} is {values[k]:g} "
+            f"for i={int(pre[k])}, j={int(post[k])}; a probability must lie between 0 and 1"
+        )
+
+
+def as_indices(values, what: str, owner: str) -> np.ndarray:
+    """``values`` as int64 indices; fractional, non-finite or non-numeric values refused
+    (``i=1.7`` must not quietly become 1)."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype.kind != "f" or get_dimensions(values) is not DIMENSIONLESS:
+        raise SynapseConnectionError(f"{owner}: {what} must be integer indices, not {values!r}")
+    whole = np.isfinite(array) & (array == np.floor(array))
+    if not np.all(whole):
+        bad = float(array[~whole].ravel()[0])
+        raise SynapseConnectionError(
+            f"{owner}: {what} must be integer indices; {bad:g} is not a whole number"
+        )
+    return array.astype(np.int64)
+
+
 def index_dtype(low: int, high: int) -> type:
     """int32 when every value in [low, high] fits (half the memory), else int64."""
     info = np.iinfo(np.int32)
@@ -40,7 +134,7 @@ def index_dtype(low: int, high: int) -> type:
 
 
 def sparse_sample(
-    starts: np.ndarray, lengths: np.ndarray, p: float
+    starts: np.ndarray, lengths: np.ndarray, p: float, budget: SynapseBudget | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each row r, each of ``lengths[r]`` candidates from ``starts[r]`` on, with chance p.
 
@@ -49,13 +143,18 @@ def sparse_sample(
     then that many distinct candidates uniformly, so the cost follows the number of pairs made,
     not the number of candidates. Each row's pairs go straight to their final place (the
     counts say where), a piece of rows at a time, with the random numbers drawn in the order
-    one piece would draw them: no temporary grows with the number of pairs.
+    one piece would draw them: no temporary grows with the number of pairs. ``budget``
+    refuses the call before any array of pairs is made when they would not fit in memory.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     starts = np.asarray(starts, dtype=np.int64)
     if p >= 0.25:
+        if budget is not None:
+            budget.check(float(lengths.sum()) * p, "about")
         return _dense_sample(starts, lengths, p)
     counts = np.random.binomial(lengths, p)
+    if budget is not None:
+        budget.check(int(counts.sum()), "exactly")
     begins = np.cumsum(counts) - counts
     width = int(lengths.max()) + 1 if len(lengths) else 1
     low, high = int(starts.min(initial=0)), int((starts + lengths).max(initial=0))
@@ -158,11 +257,15 @@ def pairs_by_condition(
     p: float | Expression,
     evaluate: PairEvaluator,
     pre_only: bool,
+    owner: str = "synapses",
+    budget: SynapseBudget | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """All (i, j) for which ``condition`` holds, each kept with probability ``p``.
 
     ``pre_only`` says the condition depends on the presynaptic side alone (``'i < 3200'``):
     it is then evaluated once per source neuron, and a constant ``p`` is sampled sparsely.
+    A probability given as an expression is checked (0..1) where it is evaluated; ``budget``
+    refuses, before the pairs are made or as soon as they outgrow it, what cannot fit.
     """
     all_pre = np.arange(n_pre)
     if condition is None or pre_only:
@@ -176,29 +279,41 @@ def pairs_by_condition(
         if not isinstance(p, Expression):
             rows = rows.astype(np.int32)
             if p == 1:
+                if budget is not None:
+                    budget.check(len(rows) * n_post, "exactly")
                 targets = np.arange(n_post, dtype=np.int32)
                 return np.repeat(rows, n_post), np.tile(targets, len(rows))
             found_rows, post = sparse_sample(
-                np.zeros(len(rows), np.int64), np.full(len(rows), n_post), p
+                np.zeros(len(rows), np.int64), np.full(len(rows), n_post), p, budget
             )
             return (found_rows if condition is None else rows[found_rows]), post
         condition = None
     else:
         rows = all_pre
     pre_out, post_out = [], []
+    candidates, seen, kept = len(rows) * n_post, 0, 0
     for row_index, post in _chunked_ranges(np.full(len(rows), n_post)):
         pre = rows[row_index]
         keep = np.ones(len(pre), dtype=bool)
         if condition is not None:
             keep &= np.broadcast_to(evaluate(condition, pre, post), keep.shape).astype(bool)
         if isinstance(p, Expression):
-            probability = np.broadcast_to(evaluate(p, pre[keep], post[keep]), (int(keep.sum()),))
+            pre_kept, post_kept = pre[keep], post[keep]
+            probability = np.broadcast_to(evaluate(p, pre_kept, post_kept), (len(pre_kept),))
+            check_probabilities(probability, p, pre_kept, post_kept, owner)
             chosen = np.random.random(len(probability)) < probability
             keep[np.flatnonzero(keep)[~chosen]] = False
         elif p < 1:
             keep &= np.random.random(len(pre)) < p
         pre_out.append(pre[keep].astype(np.int32))
         post_out.append(post[keep].astype(np.int32))
+        seen, kept = seen + len(pre), kept + len(pre_out[-1])
+        if budget is not None:
+            # What is held so far must fit; once a quarter of the pairs has been seen, so
+            # must the total that the pairs seen so far extrapolate to.
+            budget.check(kept, "at least")
+            if seen * 4 >= candidates:
+                budget.check(kept * candidates / seen, "about")
     return _concat(pre_out, np.int32), _concat(post_out, np.int32)
 
 
@@ -271,6 +386,7 @@ def pairs_by_generator(
     skip_if_invalid: bool,
     owner: str,
     over_pre: bool = True,
+    budget: SynapseBudget | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs from a generator (see :class:`Generator`): for each source neuron ``i`` the
     targets it yields (``j='...'``), or with ``over_pre=False`` for each target neuron ``j``
@@ -287,7 +403,8 @@ def pairs_by_generator(
 
     def per_outer(expression: Expression) -> np.ndarray:
         values = evaluate_pairs(expression, outer, np.zeros(n_outer, dtype=np.int64))
-        return np.broadcast_to(values, (n_outer,)).astype(np.int64)
+        values = np.broadcast_to(values, (n_outer,))
+        return as_indices(values, f"the bounds of range() in {expression.code!r}", owner)
 
     low, high, step = (per_outer(e) for e in (generator.low, generator.high, generator.step))
     if np.any(step == 0):
@@ -297,8 +414,9 @@ def pairs_by_generator(
     if generator.p is not None and not (generator.p.names - {"N_pre", "N_post"}):
         one = np.zeros(1, dtype=np.int64)
         p_constant = float(np.asarray(evaluate_pairs(generator.p, one, one)).ravel()[0])
+        check_probabilities(p_constant, generator.p, one, one, owner)
     if p_constant is not None and np.all(step == 1) and generator.condition is None:
-        outer_index, values = sparse_sample(low, lengths, p_constant)
+        outer_index, values = sparse_sample(low, lengths, p_constant, budget)
     else:
         outer_parts, value_parts = [], []
         for rows, offsets in _chunked_ranges(lengths):
@@ -308,8 +426,10 @@ def pairs_by_generator(
                 condition = evaluate_pairs(generator.condition, rows, values)
                 keep &= np.broadcast_to(condition, keep.shape).astype(bool)
             if generator.p is not None:
-                probability = evaluate_pairs(generator.p, rows, values)
-                keep &= np.random.random(len(rows)) < np.broadcast_to(probability, keep.shape)
+                probability = np.broadcast_to(evaluate_pairs(generator.p, rows, values), keep.shape)
+                pre, post = (rows, values) if over_pre else (values, rows)
+                check_probabilities(probability, generator.p, pre, post, owner)
+                keep &= np.random.random(len(rows)) < probability
             outer_parts.append(rows[keep].astype(np.int32))
             value_parts.append(values[keep])
         outer_index, values = _concat(outer_parts, np.int32), _concat(value_parts)
@@ -319,7 +439,11 @@ def pairs_by_generator(
         element = evaluate_pairs(
             generator.element, outer_index.astype(np.int64), values.astype(np.int64)
         )
-        inner = np.broadcast_to(element, outer_index.shape).astype(np.int64)
+        inner = as_indices(
+            np.broadcast_to(element, outer_index.shape),
+            f"the indices {generator.element.code!r} yields",
+            owner,
+        )
     side = "target" if over_pre else "source"
     outer_index, inner = check_targets(outer_index, inner, n_inner, skip_if_invalid, owner, side)
     inner = inner.astype(np.int32)

@@ -15,7 +15,9 @@ from axonal.model.ir import Expression, Statement, VariableKind, VariableRef
 from axonal.network.namespace import user_namespace
 from axonal.synapses.connect import (
     Generator,
+    SynapseBudget,
     SynapseConnectionError,
+    as_indices,
     check_targets,
     pairs_by_condition,
     pairs_by_generator,
@@ -361,8 +363,8 @@ class Synapses(SynapsesRun, Group):
                     f"{self.name}: give both i= and j= as indices, "
                     "or one of them as a string, without a condition"
                 )
-            pre = np.atleast_1d(np.asarray(i, dtype=np.int64))
-            post = np.atleast_1d(np.asarray(j, dtype=np.int64))
+            pre = np.atleast_1d(as_indices(i, "i=", self.name))
+            post = np.atleast_1d(as_indices(j, "j=", self.name))
             pre, post = np.broadcast_arrays(pre, post)
             if np.any((pre < 0) | (pre >= n_pre)):
                 raise SynapseConnectionError(
@@ -385,7 +387,14 @@ class Synapses(SynapsesRun, Group):
                 & ({"j", "N_incoming"} | {f"{v}_post" for v in self.target.variables})
             )
             pre, post = pairs_by_condition(
-                n_pre, n_post, expression, probability, evaluate, pre_only
+                n_pre,
+                n_post,
+                expression,
+                probability,
+                evaluate,
+                pre_only,
+                owner=self.name,
+                budget=self._connect_budget(n),
             )
         copies = self._copies(n, pre, post, caller)
         if not (isinstance(copies, int) and copies == 1):
@@ -426,7 +435,20 @@ class Synapses(SynapsesRun, Group):
             skip_if_invalid,
             self.name,
             over_pre=over_pre,
+            budget=self._connect_budget(1),
         )
+
+    def _connect_budget(self, n) -> SynapseBudget:
+        """What each new synapse costs (its stored arrays), for connect()'s memory check."""
+        derived = {"_pre_idx", "_post_idx", "N_incoming", "N_outgoing"}
+        stored = sum(
+            np.dtype(variable.values.dtype).itemsize
+            for name, variable in self.variables.items()
+            if variable.kind in ("array", "index") and name not in derived
+        )
+        copies = n if isinstance(n, int | np.integer) and n > 1 else 1
+        # + 8: the storage indices (two int32) the connectivity keeps for subgroups.
+        return SynapseBudget(self.name, stored + 8, existing=self.N, copies=int(copies))
 
     def _copies(self, n, pre, post, caller) -> np.ndarray | int:
         """Synapses per pair: one number for all pairs, or an array (``n`` an expression)."""
@@ -434,13 +456,14 @@ class Synapses(SynapsesRun, Group):
             expression = parse_expression(n, owner=self.name)
             pre, post = pre.astype(np.int64), post.astype(np.int64)  # as 64-bit arithmetic
             values = self._pair_evaluator(caller)(expression, pre, post)
-            copies = np.broadcast_to(values, pre.shape).astype(np.int64)
+            copies = as_indices(np.broadcast_to(values, pre.shape), f"n={n!r}", self.name)
             if np.any(copies < 0):
                 raise SynapseConnectionError(f"{self.name}: n= must not be negative")
             return copies
-        if int(n) < 0:
+        copies = int(as_indices(n, "n=", self.name))
+        if copies < 0:
             raise SynapseConnectionError(f"{self.name}: n= must not be negative")
-        return int(n)
+        return copies
 
     def _pair_evaluator(self, caller):
         from axonal.codegen.numpy_target import evaluate_expression
