@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.abc
 import importlib.util
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -129,8 +130,8 @@ def model_as_run(model: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     (count and digest per monitor)."""
     runs = []
     for summary in model or []:
-        if "error" in summary:
-            runs.append({"error": summary["error"]})
+        if "objects" not in summary:  # not a network's summary: compared as it is
+            runs.append(summary)
             continue
         objects = summary.get("objects") or []
         runs.append(
@@ -170,8 +171,8 @@ def format_model(model: list[dict[str, Any]] | None) -> list[str]:
     runs = model_as_run(model)
     lines = [f"Model       : {len(runs)} run{'s' if len(runs) != 1 else ''}"]
     for number, run in enumerate(runs, start=1):
-        if "error" in run:
-            lines.append(f"  run {number}: {run['error']}")
+        if "objects" not in run:
+            lines.append(f"  run {number}: {json.dumps(run, default=str)}")
             continue
         dt = ", ".join(f"{value * 1000:g} ms" for value in run["dt"] or [])
         lines.append(

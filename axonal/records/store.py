@@ -477,6 +477,52 @@ class RecordStore:
 
         return self._read(read)
 
+    def numbers(
+        self, names: Sequence[str], query: RecordQuery | None = None
+    ) -> list[dict[str, Any]]:
+        """For each record matching `query` that has a number for every one of `names` (a
+        scalar figure, else a numeric parameter): {"label", "started_at", name: (SI value,
+        dimension key)}, oldest first (what a chart across records plots)."""
+        query = query or RecordQuery()
+
+        def read(connection: sa.Connection) -> list[dict[str, Any]]:
+            ids = _filtered(sa.select(records_table.c.id), query).scalar_subquery()
+            values: dict[int, dict[str, tuple[float, str]]] = {}
+            for name in names:
+                found: dict[int, tuple[float, str]] = {}
+                figures = figures_table.c
+                for record_id, number, dimensions in connection.execute(
+                    sa.select(figures.record_id, figures.number, figures.dimensions).where(
+                        figures.name == name,
+                        figures.number.is_not(None),
+                        figures.record_id.in_(ids),
+                    )
+                ).all():
+                    found[record_id] = (number, dimensions or "")
+                table = parameters_table.c
+                for record_id, number in connection.execute(
+                    sa.select(table.record_id, table.number).where(
+                        table.name == name, table.number.is_not(None), table.record_id.in_(ids)
+                    )
+                ).all():
+                    found.setdefault(record_id, (number, ""))
+                for record_id, pair in found.items():
+                    values.setdefault(record_id, {})[name] = pair
+            complete = [i for i, named in values.items() if len(named) == len(set(names))]
+            if not complete:
+                return []
+            rows = connection.execute(
+                sa.select(records_table.c.id, records_table.c.label, records_table.c.started_at)
+                .where(records_table.c.id.in_(complete))
+                .order_by(records_table.c.started_at, records_table.c.id)
+            ).all()
+            return [
+                {"label": label, "started_at": started, **values[record_id]}
+                for record_id, label, started in rows
+            ]
+
+        return self._read(read)
+
     def field_names(self) -> dict[str, dict[str, set[str]]]:
         """The names of every figure (with their dimension keys) and every parameter stored."""
 
