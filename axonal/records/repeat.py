@@ -106,9 +106,17 @@ def repeat_record(
         notes = checkout(code, checkout_dir)
         repository = Path(code["repository"])
         script = checkout_dir / code["script_in_repository"]
-        working_directory = _mapped(Path(details["working_directory"]), repository, checkout_dir)
+        # A project folder above the repository (project/ holding study/.git) ran the script
+        # from there: the workspace stands for that folder, so that the script's relative paths
+        # reach the output folder as they did (else the repeat's outputs go unseen).
+        working_directory = _mapped(
+            Path(details["working_directory"]), repository, checkout_dir
+        ) or _mapped(Path(details["working_directory"]), repository.parent, workspace)
         working_directory = working_directory or script.parent
-        output_dir = _mapped(Path(details["output_dir"]), repository, checkout_dir)
+        working_directory.mkdir(parents=True, exist_ok=True)
+        output_dir = _mapped(Path(details["output_dir"]), repository, checkout_dir) or _mapped(
+            Path(details["output_dir"]), repository.parent, workspace
+        )
         output_dir = output_dir or workspace / "output"
         parameter_file = workspace / "parameters.json"
         parameter_file.write_text(json.dumps(original.get("parameters") or {}), encoding="utf-8")

@@ -1,0 +1,230 @@
+"""Tests of reported figures: `axonal.report()` (figures.py), `list --figures`, `list --where`
+(where.py), `diff` of figures and the chart across records (chart.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import textwrap
+import warnings
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from axonal.records import figures as figures_module
+from axonal.records.figures import (
+    FigureError,
+    decode_figure,
+    encode_figure,
+    figures_of,
+    report,
+    reported_figures,
+)
+from axonal.records.store import RecordQuery, RecordStore
+from axonal.records.where import ConditionError, check_fields, parse_condition
+from axonal.units import Hz, Quantity, mV, ms, nS, um
+from tests.records.conftest import git, make_project, run_axonal
+from tests.records.test_runner import label_of, store_of
+
+# rate = 4 Hz per unit of drive, so that every figure below is known exactly.
+REPORTING_SCRIPT = textwrap.dedent(
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from axonal.records import parameters, report
+    from axonal.units import Hz, ms
+
+    p = parameters({"N": 10, "drive": 1.0, "label": "ai"})
+    rate = 4.0 * p.drive
+    report(rate=rate * Hz, cv=0.5 + p.drive / 10, isi=np.array([1.0, 2.0, 4.0]) * ms)
+    report({"fit.slope": 2 * p.drive}, regime=p.label, count=int(10 * p.drive))
+    Path("output").mkdir(exist_ok=True)
+    t = np.arange(20) / 20
+    np.savez("output/spikes.npz", t=t, i=np.arange(20) % p.N, N=p.N)
+    np.savez("output/trace.npz", t=t, v=np.vstack([np.sin(t * p.drive), np.cos(t)]))
+    """
+)
+
+
+# -- report() and the stored form ----------------------------------------------------------
+
+
+def test_figures_keep_their_units_and_come_back_as_quantities():
+    rate = encode_figure("rate", 12.5 * Hz)
+    assert rate["value"] == 12.5 and rate["unit"] == "Hz" and rate["text"] == "12.5 Hz"
+    assert rate["dimensions"] == [0, 0, -1, 0, 0, 0, 0]
+    back = decode_figure(json.loads(json.dumps(rate)))
+    assert isinstance(back, Quantity) and float(back / Hz) == 12.5
+    density = decode_figure(encode_figure("g", 0.5 * nS / um**2))
+    assert float(density / (nS / um**2)) == pytest.approx(0.5)
+    trace = decode_figure(encode_figure("v", np.array([-70.0, -65.0]) * mV))
+    assert np.allclose(np.asarray(trace / mV), [-70.0, -65.0])
+    assert decode_figure(encode_figure("n", np.int64(7))) == 7
+    assert encode_figure("ratio", (2 * ms) / ms)["dimensions"] is None  # dimensionless
+    assert encode_figure("regime", "AI")["text"] == "AI"
+    assert decode_figure(encode_figure("hist", [1, 2, 3])).tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ({"a": 1}, "expected a number, a quantity"),
+        (np.zeros(10_001), "at most 10000"),
+        ("x" * 1001, "at most 1000 are kept"),
+        (np.array(["a", "b"]), "expected a number"),
+    ],
+)
+def test_what_cannot_be_a_figure_is_refused_by_name(value, message):
+    with pytest.raises(FigureError, match=message) as error:
+        encode_figure("weird", value)
+    assert "'weird'" in str(error.value)
+
+
+def test_a_figure_name_must_be_a_name():
+    with pytest.raises(FigureError, match="named 'a b'"):
+        report({"a b": 1})
+
+
+def test_outside_axonal_run_figures_stay_in_the_process_and_a_warning_says_so_once(monkeypatch):
+    monkeypatch.setattr(figures_module, "_reported", {})
+    monkeypatch.setattr(figures_module, "_warned_outside_run", [])
+    with pytest.warns(RuntimeWarning, match="not running under `axonal run`"):
+        report(rate=3 * Hz)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report(cv=0.7, rate=4 * Hz)  # no second warning; the later rate replaces the first
+    kept = reported_figures()
+    assert float(kept["rate"] / Hz) == 4.0 and kept["cv"] == 0.7
+
+
+# -- under `axonal run` ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reported_project(tmp_path_factory):
+    """A project with three runs of a script that reports figures: drive 1, 2 and 3."""
+    project = make_project(tmp_path_factory.mktemp("figures") / "study")
+    (project / "report.py").write_text(REPORTING_SCRIPT)
+    git(project, "add", "report.py")
+    git(project, "commit", "-q", "-m", "reporting script")
+    labels = []
+    for drive in (1, 2, 3):
+        completed = run_axonal(
+            "run", "report.py", f"drive={drive}", "--label", f"d{drive}", "--tag", "sweep",
+            cwd=project,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stderr
+        labels.append(label_of(completed))
+    return project, labels
+
+
+def test_reported_figures_are_stored_with_the_record(reported_project):
+    project, labels = reported_project
+    record = store_of(project).get(labels[1])  # drive = 2
+    figures = figures_of(record)
+    assert float(figures["rate"] / Hz) == 8.0
+    assert figures["cv"] == pytest.approx(0.7) and figures["count"] == 20
+    assert figures["fit.slope"] == 4.0 and figures["regime"] == "ai"
+    assert np.allclose(np.asarray(figures["isi"] / ms), [1.0, 2.0, 4.0])
+    shown = run_axonal("show", labels[1], cwd=project, check=True).stdout
+    assert "rate = 8 Hz" in shown and "fit.slope = 4" in shown
+
+
+def test_list_shows_chosen_figures_and_parameters_as_columns(reported_project):
+    project, _ = reported_project
+    listing = run_axonal("list", "--figures", "rate,cv,drive,nothing", cwd=project, check=True)
+    lines = listing.stdout.splitlines()
+    assert re.match(r"label\s+status\s+rate\s+cv\s+drive\s+nothing", lines[0])
+    rows = [line.split() for line in lines[1:]]
+    assert [row[:6] for row in rows] == [
+        ["d3", "finished", "12", "Hz", "0.8", "3"],
+        ["d2", "finished", "8", "Hz", "0.7", "2"],
+        ["d1", "finished", "4", "Hz", "0.6", "1"],
+    ]
+    assert all(row[6] == "-" for row in rows)  # no figure or parameter of that name
+
+
+@pytest.mark.parametrize(
+    "condition, expected",
+    [
+        ("rate > 5*Hz", ["d3", "d2"]),
+        ("rate >= 8000*mHz", ["d3", "d2"]),
+        ("5*Hz < rate < 10*Hz", ["d2"]),
+        ("rate < 0.005*kHz or drive == 3", ["d3", "d1"]),
+        ("not (cv > 0.65)", ["d1"]),
+        ("regime == 'ai' and count >= 20", ["d3", "d2"]),
+        ("fit.slope == 2", ["d1"]),
+        ("drive > 1.5 and rate < 10*Hz", ["d2"]),
+    ],
+)
+def test_list_where_filters_on_figures_and_parameters_with_units(
+    reported_project, condition, expected
+):
+    project, _ = reported_project
+    listing = run_axonal("list", "--where", condition, cwd=project, check=True)
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == expected
+
+
+@pytest.mark.parametrize(
+    "condition, message",
+    [
+        ("rate > 5*mV", "the figure 'rate' is recorded in Hz, but it is compared with 5 * mV"),
+        ("rte > 5*Hz", "no record has a figure or parameter named 'rte'. Did you mean 'rate'?"),
+        ("drive > 2*ms", "'drive' is a parameter, a plain number"),
+        ("__import__('os').system('true')", "is not a comparison"),
+        ("rate > open('x')", "is not a value"),
+        ("rate > 5*Hz +", "Cannot read the condition"),
+        ("rate > banana", "'banana' is not a unit"),
+        ("regime > 'a'", "texts are compared with == or != only"),
+        ("rate > 5*Hz + 2*mV", "Cannot read the condition"),
+    ],
+)
+def test_a_bad_condition_is_one_clear_error_and_runs_nothing(reported_project, condition, message):
+    project, _ = reported_project
+    completed = run_axonal("list", "--where", condition, cwd=project)
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert message in completed.stderr and len(completed.stderr.splitlines()) == 1
+
+
+def test_conditions_are_parsed_without_evaluating_code():
+    condition = parse_condition("2*Hz <= rate and neuron.tau < 0.02")
+    (first, second) = condition.comparisons()
+    assert (first.name, first.operator, first.value, first.dimensions) == (
+        "rate", ">=", 2.0, "0,0,-1,0,0,0,0"
+    )  # fmt: skip
+    assert (second.name, second.operator, second.value) == ("neuron.tau", "<", 0.02)
+    with pytest.raises(ConditionError, match="no record has"):
+        check_fields(condition, {"figures": {}, "parameters": {"neuron.tau": set()}})
+
+
+def test_diff_shows_parameters_and_figures_as_values(reported_project):
+    project, _ = reported_project
+    text = run_axonal("diff", "d1", "d3", cwd=project, check=True).stdout
+    assert "drive: a=1.0  b=3.0" in text
+    assert "rate: a=4 Hz  b=12 Hz" in text and "cv: a=0.6  b=0.8" in text
+    assert "fit.slope: a=2  b=6" in text and "regime" not in text  # the same in both
+
+
+def test_an_old_store_gains_the_figures_table_on_first_use(tmp_path):
+    """A store made before figures existed (no record_figures table) keeps working."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = RecordStore(url)
+    store.ensure_schema()
+    store.engine.dispose()
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        connection.execute("DROP TABLE record_figures")
+    store = RecordStore(url)
+    fields = {"label": "old", "project": "p", "status": "running",
+              "started_at": datetime(2026, 1, 1)}  # fmt: skip
+    store.create(fields, {}, True)
+    assert store.list(RecordQuery(where=parse_condition("rate > 1*Hz"))) == []
+    store.update(
+        "old", {"status": "finished"}, {"figures": {"rate": encode_figure("rate", 2 * Hz)}}
+    )
+    assert [r["label"] for r in store.list(RecordQuery(where=parse_condition("rate > 1*Hz")))] == [
+        "old"
+    ]
