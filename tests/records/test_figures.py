@@ -24,7 +24,7 @@ from axonal.records.figures import (
 )
 from axonal.records.store import RecordQuery, RecordStore
 from axonal.records.where import ConditionError, check_fields, parse_condition
-from axonal.units import Hz, Quantity, mV, ms, nS, um
+from axonal.units import Hz, Quantity, ms, mV, nS, um
 from tests.records.conftest import git, make_project, run_axonal
 from tests.records.test_runner import label_of, store_of
 
