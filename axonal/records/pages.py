@@ -128,8 +128,9 @@ def list_page(
     return page("Run records", form + summary + compare + " ".join(pager))
 
 
-def _key_values(mapping: dict[str, Any]) -> str:
-    return _table(["name", "value"], [[escape(k), _text(v)] for k, v in mapping.items()])
+def _key_values(mapping: dict[str, Any], table_id: str = "") -> str:
+    rows = [[escape(k), _text(v)] for k, v in mapping.items()]
+    return _table(["name", "value"], rows, table_id)
 
 
 def record_page(
@@ -197,7 +198,9 @@ def record_page(
             f"<img id='raster' alt='raster plot' src='{record_url(label, '/raster.png')}'><br>"
             f"<img id='rate' alt='population rate' src='{record_url(label, '/rate.png')}'>"
         )
-    parts.append("<h2>Parameters</h2>" + _key_values(flatten(record.get("parameters") or {})))
+    parts.append(
+        "<h2>Parameters</h2>" + _key_values(flatten(record.get("parameters") or {}), "parameters")
+    )
     code_rows = {
         name: code.get(name)
         for name in ("repository", "remote", "commit", "branch", "dirty", "script_sha256")

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import textwrap
 import warnings
 from datetime import datetime
@@ -27,6 +30,7 @@ from axonal.records.where import ConditionError, check_fields, parse_condition
 from axonal.units import Hz, Quantity, ms, mV, nS, um
 from tests.records.conftest import git, make_project, run_axonal
 from tests.records.test_runner import label_of, store_of
+from tests.records.test_web import browser, fetch  # noqa: F401 - browser is a fixture
 
 # rate = 4 Hz per unit of drive, so that every figure below is known exactly.
 REPORTING_SCRIPT = textwrap.dedent(
@@ -228,3 +232,81 @@ def test_an_old_store_gains_the_figures_table_on_first_use(tmp_path):
     assert [r["label"] for r in store.list(RecordQuery(where=parse_condition("rate > 1*Hz")))] == [
         "old"
     ]
+
+
+# -- the web view: a record's page and the chart across records, in headless Chromium ----------
+
+
+@pytest.fixture(scope="module")
+def served_figures(reported_project):
+    project, labels = reported_project
+    process = subprocess.Popen(
+        [sys.executable, "-m", "axonal.cli", "web", "--port", "0"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = re.search(r"http://\S+", process.stdout.readline()).group(0)
+    yield project, labels, url
+    process.terminate()
+    process.wait(30)
+
+
+def test_the_chart_page_plots_a_figure_against_a_parameter_over_http(served_figures):
+    _, _, url = served_figures
+    status, _, html = fetch(url + "chart?y=rate&x=drive&tag=sweep")
+    text = html.decode()
+    assert status == 200 and "<th>drive</th><th>rate (Hz)</th>" in text
+    cells = re.findall(
+        r"<tr><td><a href='/record/(\w+)'>\w+</a></td><td>([^<]*)</td><td>([^<]*)<", text
+    )
+    assert cells == [("d1", "1", "4"), ("d2", "2", "8"), ("d3", "3", "12")]
+    status, kind, png = fetch(url + "chart.png?y=rate&x=drive&where=drive+%3E+1")
+    assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
+    status, _, html = fetch(url + "chart?y=rate&x=drive&where=rate+%3E+5*mV")
+    assert status == 400 and b"is recorded in Hz" in html
+
+
+def screenshot(browser, name: str) -> None:
+    """With $AXONAL_SCREENSHOTS set, keep a screenshot of the whole page there."""
+    folder = os.environ.get("AXONAL_SCREENSHOTS")
+    if folder:
+        browser.full_page()
+        browser.screenshot(os.path.join(folder, name))
+
+
+@pytest.mark.browser
+def test_in_chromium_a_records_page_and_the_chart_across_records(served_figures, browser):
+    _, _, url = served_figures
+    browser.get(url + "record/d2")
+    browser.wait_for_title("Record d2")
+    figures = browser.find("#figures").text
+    for expected in ("rate 8 Hz", "cv 0.7", "isi [1. 2. 4.] ms", "fit.slope 4", "regime ai"):
+        assert expected in figures
+    assert "drive 2" in browser.find("#parameters").text
+    outputs = browser.find("#outputs").text
+    assert "spikes.npz" in outputs and "trace.npz" in outputs and "archived" in outputs
+    images = browser.script(
+        "return [...document.images].map(i => [i.id || i.className, i.complete, i.naturalWidth])"
+    )
+    # The spike raster and rate above, and the traces of trace.npz among the outputs.
+    assert images == [["raster", True, 800], ["rate", True, 800], ["output-plot", True, 800]]
+    downloads = browser.script(
+        "return [...document.querySelectorAll('a.download')].map(a => a.getAttribute('href'))"
+    )
+    assert downloads == ["/record/d2/output/spikes.npz", "/record/d2/output/trace.npz"]
+    screenshot(browser, "issue-14-record-page.png")
+
+    browser.find("a[href='/chart']").click()
+    browser.wait_for_title("Chart across records")
+    browser.script("document.getElementById('y').value = 'rate'")
+    browser.script("document.getElementById('x').value = 'drive'")
+    browser.find("#plot").click()
+    browser.wait_for_title("rate against drive")
+    chart = browser.script("const i = document.getElementById('chart'); "
+                           "return [i.complete, i.naturalWidth, i.naturalHeight]")  # fmt: skip
+    assert chart == [True, 800, 400]
+    assert browser.find("#count").text == "3 records have both."
+    rows = [row.text for row in browser.find_all("#points tbody tr")]
+    assert rows == ["d1 1 4", "d2 2 8", "d3 3 12"]
+    screenshot(browser, "issue-14-chart.png")
+    browser.find("#points a[href='/record/d3']").click()
+    browser.wait_for_title("Record d3")
