@@ -28,9 +28,9 @@ from axonal.records.figures import (
 from axonal.records.store import RecordQuery, RecordStore
 from axonal.records.where import ConditionError, check_fields, parse_condition
 from axonal.units import Hz, Quantity, ms, mV, nS, um
-from tests.records.conftest import git, make_project, run_axonal
+from tests.records.conftest import chromium_binary, git, make_project, run_axonal
 from tests.records.test_runner import label_of, store_of
-from tests.records.test_web import browser, fetch  # noqa: F401 - browser is a fixture
+from tests.records.test_web import fetch
 
 # rate = 4 Hz per unit of drive, so that every figure below is known exactly.
 REPORTING_SCRIPT = textwrap.dedent(
@@ -265,6 +265,17 @@ def test_the_chart_page_plots_a_figure_against_a_parameter_over_http(served_figu
     assert status == 400 and b"is recorded in Hz" in html
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("headless Chromium is not installed")
+    from tests.records.webdriver import Browser
+
+    with Browser(binary) as browser:
+        yield browser
+
+
 def screenshot(browser, name: str) -> None:
     """With $AXONAL_SCREENSHOTS set, keep a screenshot of the whole page there."""
     folder = os.environ.get("AXONAL_SCREENSHOTS")
@@ -274,8 +285,9 @@ def screenshot(browser, name: str) -> None:
 
 
 @pytest.mark.browser
-def test_in_chromium_a_records_page_and_the_chart_across_records(served_figures, browser):
+def test_in_chromium_a_records_page_and_the_chart_across_records(served_figures, chromium):
     _, _, url = served_figures
+    browser = chromium
     browser.get(url + "record/d2")
     browser.wait_for_title("Record d2")
     figures = browser.find("#figures").text
