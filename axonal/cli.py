@@ -569,7 +569,7 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.labels:
         labels = [_resolve_label(store, label) for label in arguments.labels]
     else:
-        labels = [record["label"] for record in store.list(_query(arguments))]
+        labels = [record["label"] for record in store.list(_query(arguments, store=store))]
     text = json.dumps([store.get(label) for label in labels], default=str, indent=1)
     if arguments.output:
         arguments.output.write_text(text + "\n", encoding="utf-8")
