@@ -56,7 +56,8 @@ def report(figures: Mapping[str, Any] | None = None, /, **named: Any) -> None:
         _warned_outside_run.append(True)
         warnings.warn(
             "axonal.report(): this script is not running under `axonal run`, so no record keeps "
-            "the figures; they are kept for this process only (axonal.records.reported_figures()).",
+            "the figures; they are kept for this process only "
+            "(axonal.records.figures.reported_figures()).",
             RuntimeWarning,
             stacklevel=2,
         )

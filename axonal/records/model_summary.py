@@ -53,6 +53,7 @@ class ConstantsWatcher:
 
     def __init__(self) -> None:
         self.seen: list[tuple[int, str, str, dict[str, Any]]] = []
+        self._described: set[tuple[int, str, str, int]] = set()
         module = sys.modules.get(NAMESPACE_MODULE)
         if module is not None:
             module.constant_observers.append(self._observe)
@@ -67,6 +68,12 @@ class ConstantsWatcher:
     def _observe(self, owner: str, found: Any) -> None:
         network = sys.modules.get("axonal.network.network")
         run_index = len(getattr(network, "_run_summaries", ()))
+        # The same value resolved again (each expression of a group resolves its names) is
+        # described once: a large array constant is hashed once per run, not per expression.
+        key = (run_index, owner, found.name, id(found.value))
+        if key in self._described:
+            return
+        self._described.add(key)
         self.seen.append((run_index, owner, found.name, describe_constant(found.value)))
 
     def by_run(self) -> list[list[Any]]:
