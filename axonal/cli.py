@@ -184,11 +184,12 @@ def _where(text: str | None, store: Any) -> Any:
     """A --where condition, parsed and checked against the names the store holds."""
     if not text:
         return None
+    from axonal.records.figure_queries import field_names
     from axonal.records.where import check_fields, parse_condition
 
     condition = parse_condition(text)
     if store is not None:
-        check_fields(condition, store.field_names())
+        check_fields(condition, field_names(store))
     return condition
 
 
@@ -380,11 +381,12 @@ def _figure_columns(store: Any, records: list[dict[str, Any]], names: str | None
     """Put the chosen figures (or parameters) of each record, as text, in record["figures"]."""
     if not names:
         return []
+    from axonal.records.figure_queries import record_figures
     from axonal.records.figures import figure_text
     from axonal.records.parameter_sets import flatten
 
     columns = [name.strip() for name in names.split(",") if name.strip()]
-    figures = store.figures([record["label"] for record in records])
+    figures = record_figures(store, [record["label"] for record in records])
     for record in records:
         own = figures.get(record["label"]) or {}
         parameters = flatten(record.get("parameters") or {})

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from axonal.records import pages
 from axonal.records.errors import RecordsError
+from axonal.records.figure_queries import field_names, record_numbers
 from axonal.records.figures import unit_of_key
 from axonal.records.plots import chart_png
 from axonal.records.store import RecordQuery, RecordStore
@@ -23,14 +24,14 @@ def _record_query(store: RecordStore, choices: dict[str, str]) -> RecordQuery:
     where = None
     if choices.get("where"):
         where = parse_condition(choices["where"])
-        check_fields(where, store.field_names())
+        check_fields(where, field_names(store))
     return RecordQuery(tags=[choices["tag"]] if choices.get("tag") else [], where=where)
 
 
 def chart_points(store: RecordStore, choices: dict[str, str]) -> list[dict[str, Any]]:
     """The records' (x, y) points for the chosen names, refusing mixed units on one axis."""
     x_name, y_name = choices.get("x", ""), choices.get("y", "")
-    rows = store.numbers([x_name, y_name], _record_query(store, choices))
+    rows = record_numbers(store, [x_name, y_name], _record_query(store, choices))
     points = [
         {
             "label": row["label"],
@@ -58,7 +59,7 @@ def chart_image(store: RecordStore, query: dict[str, list[str]]) -> bytes:
 def chart_page(store: RecordStore, query: dict[str, list[str]]) -> str:
     """The form (figure, parameter, tag, condition), the chart and its points as a table."""
     choices = _choices(query)
-    names = store.field_names()
+    names = field_names(store)
     figures = sorted(names["figures"])
     parameters = sorted(names["parameters"])
 
