@@ -29,6 +29,7 @@ class RepeatResult:
     status: str
     output_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
     model_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
+    figure_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -36,7 +37,8 @@ class RepeatResult:
         return (
             self.status == "finished"
             and not self.output_differences
-            and not (self.model_differences)
+            and not self.model_differences
+            and not self.figure_differences
         )
 
     def report(self) -> str:
@@ -50,6 +52,8 @@ class RepeatResult:
             lines.append(
                 f"  output {path}: original {before or '(absent)'}, repeat {after or '(absent)'}"
             )
+        for name, before, after in self.figure_differences:
+            lines.append(f"  figure {name}: original {before}, repeat {after}")
         for path, before, after in self.model_differences:
             lines.append(f"  model {path}: original {before!r}, repeat {after!r}")
         if self.status != "finished":
@@ -148,6 +152,10 @@ def repeat_record(
             ),
             model_differences=compare_values(
                 stable_model(details.get("model")), stable_model(repeated["details"].get("model"))
+            ),
+            figure_differences=compare_values(
+                {n: f.get("text") for n, f in (details.get("figures") or {}).items()},
+                {n: f.get("text") for n, f in (repeated["details"].get("figures") or {}).items()},
             ),
             notes=notes,
         )

@@ -322,3 +322,19 @@ def test_in_chromium_a_records_page_and_the_chart_across_records(served_figures,
     screenshot(browser, "issue-14-chart.png")
     browser.find("#points a[href='/record/d3']").click()
     browser.wait_for_title("Record d3")
+
+
+def test_repeat_compares_the_reported_figures(tmp_path):
+    project = make_project(tmp_path / "study")
+    script = (
+        "import os\nfrom axonal.records import report\n"
+        "report(rate=5.0 if os.environ.get('AXONAL_TEST_OTHER_RATE') else 4.0, fixed=1)\n"
+    )
+    (project / "rated.py").write_text(script)
+    git(project, "add", "rated.py")
+    git(project, "commit", "-q", "-m", "rated")
+    original = label_of(run_axonal("run", "rated.py", cwd=project))
+    assert "MATCH" in run_axonal("repeat", original, cwd=project).stdout
+    changed = run_axonal("repeat", original, cwd=project, env={"AXONAL_TEST_OTHER_RATE": "1"})
+    assert changed.returncode == 1
+    assert "  figure rate: original 4, repeat 5" in changed.stdout and "fixed" not in changed.stdout
