@@ -181,16 +181,13 @@ def _query(arguments: argparse.Namespace, limit: int | None = None, store: Any =
 
 
 def _where(text: str | None, store: Any) -> Any:
-    """A --where condition, parsed and checked against the names the store holds."""
-    if not text:
-        return None
-    from axonal.records.figure_queries import field_names
-    from axonal.records.where import check_fields, parse_condition
+    """A --where condition, parsed and (with a store) checked against the names it holds."""
+    from axonal.records.figure_queries import checked_condition
+    from axonal.records.where import parse_condition
 
-    condition = parse_condition(text)
-    if store is not None:
-        check_fields(condition, field_names(store))
-    return condition
+    if store is None:
+        return parse_condition(text) if text else None
+    return checked_condition(store, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -327,13 +324,13 @@ def _format_duration(seconds: Any) -> str:
 
 
 def command_list(arguments: argparse.Namespace) -> int:
+    from axonal.records.figure_queries import add_figure_columns
     from axonal.records.liveness import shown_status
 
     store = _store(arguments)
     query = _query(arguments, limit=arguments.limit or None, store=store)
-    # Figure columns may name parameters: the long listing holds them.
-    records = store.list(query, long=arguments.long or bool(arguments.figures))
-    columns = _figure_columns(store, records, arguments.figures)
+    records = store.list(query, long=arguments.long)
+    columns = add_figure_columns(store, records, arguments.figures)
     if arguments.json:
         print(json.dumps(records, default=str, indent=1))
         return 0
@@ -375,32 +372,6 @@ def command_list(arguments: argparse.Namespace) -> int:
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
-
-
-def _figure_columns(store: Any, records: list[dict[str, Any]], names: str | None) -> list[str]:
-    """Put the chosen figures (or parameters) of each record, as text, in record["figures"]."""
-    if not names:
-        return []
-    from axonal.records.figure_queries import record_figures
-    from axonal.records.figures import figure_text
-    from axonal.records.parameter_sets import flatten
-
-    columns = [name.strip() for name in names.split(",") if name.strip()]
-    figures = record_figures(store, [record["label"] for record in records])
-    for record in records:
-        own = figures.get(record["label"]) or {}
-        parameters = flatten(record.get("parameters") or {})
-        record["figures"] = {
-            name: figure_text(own[name]) if name in own else _cell(parameters.get(name))
-            for name in columns
-        }
-    return columns
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def command_show(arguments: argparse.Namespace) -> int:

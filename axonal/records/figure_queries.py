@@ -101,3 +101,51 @@ def field_names(store: RecordStore) -> dict[str, dict[str, set[str]]]:
         return {"figures": figures, "parameters": parameters}
 
     return store._read(read)
+
+
+def checked_condition(store: RecordStore, text: str | None) -> Any:
+    """A --where condition parsed and checked against the names this store holds (None for
+    no condition); errors name the typo or the unit mismatch."""
+    if not text:
+        return None
+    from axonal.records.where import check_fields, parse_condition
+
+    condition = parse_condition(text)
+    check_fields(condition, field_names(store))
+    return condition
+
+
+def add_figure_columns(
+    store: RecordStore, records: list[dict[str, Any]], names: str | None
+) -> list[str]:
+    """Put the chosen figures of each listed record, as text, in record["figures"] (a name that
+    is no figure of the record is looked up among its parameters; "-" when it has neither);
+    returns the column names. Reads the indexed tables only, not the detail documents."""
+    from axonal.records.figures import format_value
+
+    columns = [name.strip() for name in (names or "").split(",") if name.strip()]
+    if not columns or not records:
+        return columns
+    ids = [record["id"] for record in records]
+    cells: dict[tuple[int, str], str] = {}
+
+    def read(connection: sa.Connection) -> None:
+        table = parameters_table.c
+        for record_id, name, text, number in connection.execute(
+            sa.select(table.record_id, table.name, table.text, table.number).where(
+                table.record_id.in_(ids), table.name.in_(columns)
+            )
+        ).all():
+            cells[(record_id, name)] = text if number is None else format_value(number)
+        table = figures_table.c
+        for record_id, name, text in connection.execute(
+            sa.select(table.record_id, table.name, table.text).where(
+                table.record_id.in_(ids), table.name.in_(columns)
+            )
+        ).all():
+            cells[(record_id, name)] = text  # a figure wins over a parameter of the same name
+
+    store._read(read)
+    for record in records:
+        record["figures"] = {name: cells.get((record["id"], name), "-") for name in columns}
+    return columns

@@ -88,15 +88,21 @@ def list_page(
         f"<select name='status'><option value=''>any status</option>{status_options}</select>"
         f"<input name='param' placeholder='parameter, e.g. N=100' "
         f"value='{escape(filters.get('param', ''))}'>"
+        f"<input name='where' placeholder='condition, e.g. rate > 5*Hz' "
+        f"value='{escape(filters.get('where', ''))}'>"
+        f"<input name='figures' placeholder='figure columns, e.g. rate,cv' "
+        f"value='{escape(filters.get('figures', ''))}'>"
         f"<input name='since' type='date' value='{escape(filters.get('since', ''))}'>"
         f"<input name='until' type='date' value='{escape(filters.get('until', ''))}'>"
         "<button type='submit' id='filter'>Filter</button></form>"
     )
+    columns = list(records[0].get("figures") or {}) if records else []
     rows = [
         [
             f"<input type='checkbox' name='pick' value='{escape(record['label'])}'>",
             f"<a href='{record_url(record['label'])}'>{escape(record['label'])}</a>",
             _status(shown_status(record)),
+            *(_text(record["figures"][name]) for name in columns),
             _text(record["started_at"]),
             _text(None if record["duration"] is None else f"{record['duration']:.2f} s"),
             _text(record["script"]),
@@ -107,7 +113,18 @@ def list_page(
         for record in records
     ]
     table = _table(
-        ["", "label", "status", "started (UTC)", "duration", "script", "tags", "reason", "outcome"],
+        [
+            "",
+            "label",
+            "status",
+            *columns,
+            "started (UTC)",
+            "duration",
+            "script",
+            "tags",
+            "reason",
+            "outcome",
+        ],  # fmt: skip
         rows,
         table_id="records",
     )

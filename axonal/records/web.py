@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from axonal.records import chart, pages
 from axonal.records.compare import diff_records
 from axonal.records.errors import RecordsError, UnknownLabelError
+from axonal.records.figure_queries import add_figure_columns, checked_condition
 from axonal.records.output_views import output_answer
 from axonal.records.plots import find_spike_file, load_spikes, raster_png, rate_png
 from axonal.records.project import Project
@@ -158,11 +159,13 @@ class RecordsHandler(BaseHTTPRequestHandler):
                 for text in filter(None, (filters.get("param") or "").split(","))
             ],
             search=filters.get("q"),
+            where=checked_condition(self.server.store, filters.get("where")),
         )
         store = self.server.store
         total = store.count(record_query)
         record_query.limit, record_query.offset = PAGE_SIZE, page_number * PAGE_SIZE
         records = store.list(record_query)
+        add_figure_columns(store, records, filters.get("figures"))
         self._html(
             pages.list_page(records, total, filters, store.all_tags(), page_number, PAGE_SIZE)
         )

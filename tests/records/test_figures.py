@@ -338,3 +338,16 @@ def test_repeat_compares_the_reported_figures(tmp_path):
     changed = run_axonal("repeat", original, cwd=project, env={"AXONAL_TEST_OTHER_RATE": "1"})
     assert changed.returncode == 1
     assert "  figure rate: original 4, repeat 5" in changed.stdout and "fixed" not in changed.stdout
+
+
+def test_the_list_page_filters_on_a_condition_and_shows_figure_columns(served_figures):
+    _, _, url = served_figures
+    status, _, html = fetch(url + "?where=rate+%3E+5*Hz&figures=rate,drive")
+    text = html.decode()
+    assert status == 200 and "<th>rate</th><th>drive</th>" in text
+    rows = re.findall(
+        r"<a href='/record/(d\d)'>d\d</a></td><td>.*?</td><td>([^<]*)</td><td>([^<]*)<", text
+    )
+    assert rows == [("d3", "12 Hz", "3"), ("d2", "8 Hz", "2")]
+    status, _, html = fetch(url + "?where=rte+%3E+5*Hz")
+    assert status == 400 and b"Did you mean &#x27;rate&#x27;?" in html
