@@ -351,3 +351,38 @@ def test_the_list_page_filters_on_a_condition_and_shows_figure_columns(served_fi
     assert rows == [("d3", "12 Hz", "3"), ("d2", "8 Hz", "2")]
     status, _, html = fetch(url + "?where=rte+%3E+5*Hz")
     assert status == 400 and b"Did you mean &#x27;rate&#x27;?" in html
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_conditions_and_chart_numbers_on_both_stores(backend, tmp_path, request):
+    """The SQL of --where, the figure columns and the chart's points, on SQLite and PostgreSQL."""
+    from axonal.records.figure_queries import add_figure_columns, record_numbers
+
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'records.db'}"
+    store = RecordStore(url)
+    for number, drive in enumerate((1.0, 2.0, 3.0)):
+        label = f"r{number}"
+        fields = {"label": label, "project": "p", "status": "running",
+                  "started_at": datetime(2026, 1, 1, 0, number),
+                  "parameters": {"drive": drive}}  # fmt: skip
+        store.create(fields, {}, True)
+        figures = {"rate": encode_figure("rate", 4 * drive * Hz), "regime": encode_figure("r", "x")}
+        store.update(label, {"status": "finished"}, {"figures": figures})
+    found = store.list(RecordQuery(where=parse_condition("rate > 5*Hz and regime == 'x'")))
+    assert [record["label"] for record in found] == ["r2", "r1"]
+    assert add_figure_columns(store, found, "rate,drive") == ["rate", "drive"]
+    assert [record["figures"] for record in found] == [
+        {"rate": "12 Hz", "drive": "3"}, {"rate": "8 Hz", "drive": "2"}
+    ]  # fmt: skip
+    points = record_numbers(
+        store, ["drive", "rate"], RecordQuery(where=parse_condition("drive < 3"))
+    )
+    assert [(p["label"], p["drive"], p["rate"]) for p in points] == [
+        ("r0", (1.0, ""), (4.0, "0,0,-1,0,0,0,0")), ("r1", (2.0, ""), (8.0, "0,0,-1,0,0,0,0"))
+    ]  # fmt: skip
+    assert store.delete(["r0"]) == 1
+    assert [r["label"] for r in store.list(RecordQuery(where=parse_condition("rate < 5*Hz")))] == []
+    store.close()
