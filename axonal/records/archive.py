@@ -104,12 +104,16 @@ def output_state(record: dict[str, Any], output: dict[str, Any]) -> dict[str, An
     """Where a record's output can be read and whether the file on disk still matches:
     {"archived": Path or None, "on_disk": Path, "disk": "same" | "changed" | "missing"}."""
     details = record.get("details") or {}
-    on_disk = Path(details.get("output_dir") or ".") / output["path"]
+    output_dir = Path(details.get("output_dir") or ".")
+    on_disk = output_dir / output["path"]
     archived = None
     if details.get("archive_dir") and output.get("archived"):
         candidate = archived_path(Path(details["archive_dir"]), output["sha256"])
         archived = candidate if candidate.is_file() else None
     try:
+        # A record (from a shared store) names its files: never one outside its output folder.
+        if not on_disk.resolve().is_relative_to(output_dir.resolve()):
+            raise OSError(f"{output['path']!r} is not inside the output folder")
         info = on_disk.stat()
     except OSError:
         disk = "missing"

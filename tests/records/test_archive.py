@@ -154,3 +154,21 @@ def test_sizes_are_read_with_binary_prefixes():
         parse_size("lots")
     with pytest.raises(RecordsError, match="not a SHA-256"):
         archived_path(archive_dir=None, sha256="../../etc/passwd")  # type: ignore[arg-type]
+
+
+def test_a_record_naming_a_file_outside_its_output_folder_gets_nothing_from_disk(tmp_path):
+    """A crafted record in a shared store cannot make the web view serve another file."""
+    from axonal.records.archive import output_state, readable_copy
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("key")
+    output_dir = tmp_path / "output"
+    output_dir.mkdir()
+    info = secret.stat()
+    from axonal.records.files import sha256_file
+
+    output = {"path": "../secret.txt", "size": info.st_size, "sha256": sha256_file(secret),
+              "mtime_ns": info.st_mtime_ns, "archived": False}  # fmt: skip
+    record = {"label": "x", "details": {"output_dir": str(output_dir), "outputs": [output]}}
+    assert output_state(record, output)["disk"] == "missing"
+    assert readable_copy(record, output) is None
