@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 EXIT_USAGE = 2
+# The packages of the `records` extra: without them, one line says what to install.
+_RECORDS_DEPENDENCIES = ("sqlalchemy", "yaml", "psycopg", "platformdirs")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +43,18 @@ def _parser() -> argparse.ArgumentParser:
         help="record store (default sqlite:///.axonal/records.db)",
     )
     init.add_argument("--output", help="folder the scripts write results into (default output)")
+    init.add_argument(
+        "--on-changed",
+        choices=("store-diff", "refuse", "allow"),
+        help="when the code has uncommitted changes: keep the diff with the record (default), "
+        "refuse to run, or allow without keeping it",
+    )
+    init.add_argument(
+        "--archive-limit",
+        metavar="SIZE",
+        help="archive output files up to this size with their record, e.g. 100MB (the "
+        "default), 2GB; larger files are only hashed; 0 archives none",
+    )
 
     run = commands.add_parser(
         "run",
@@ -66,10 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("-l", "--long", action="store_true", help="long format")
     listing.add_argument("--limit", type=int, default=50, help="at most this many (0: all)")
     listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.add_argument(
+        "--figures",
+        metavar="NAMES",
+        help="reported figures (or parameters) to show as columns, e.g. rate,cv",
+    )
 
     show = commands.add_parser("show", help="everything a record holds")
     show.add_argument("label", help="a label, or 'last'")
     show.add_argument("--json", action="store_true", help="as JSON")
+    show.add_argument(
+        "--extract",
+        metavar="DIR",
+        type=Path,
+        help="copy the record's own (archived) output files into DIR",
+    )
 
     diff = commands.add_parser("diff", help="compare two records")
     diff.add_argument("label_a")
@@ -118,6 +143,11 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
         metavar="FILTER",
         help="parameter filter, e.g. N=100 or rate>5 (repeatable)",
     )
+    parser.add_argument(
+        "--where",
+        metavar="CONDITION",
+        help="condition on figures and parameters, e.g. 'rate > 5*Hz and N >= 100'",
+    )
     parser.add_argument("--search", help="text in the label, reason, outcome, script or tags")
     parser.add_argument("--script", help="script path contains this")
 
@@ -131,7 +161,7 @@ def _date(text: str) -> datetime:
         ) from None
 
 
-def _query(arguments: argparse.Namespace, limit: int | None = None) -> Any:
+def _query(arguments: argparse.Namespace, limit: int | None = None, store: Any = None) -> Any:
     from axonal.records.store import ParameterFilter, RecordQuery
 
     until = arguments.until
@@ -143,10 +173,21 @@ def _query(arguments: argparse.Namespace, limit: int | None = None) -> Any:
         since=arguments.since,
         until=until,
         parameters=[ParameterFilter.parse(text) for text in arguments.param],
+        where=_where(arguments.where, store),
         search=arguments.search,
         script=arguments.script,
         limit=limit,
     )
+
+
+def _where(text: str | None, store: Any) -> Any:
+    """A --where condition, parsed and (with a store) checked against the names it holds."""
+    from axonal.records.figure_queries import checked_condition
+    from axonal.records.where import parse_condition
+
+    if store is None:
+        return parse_condition(text) if text else None
+    return checked_condition(store, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,6 +202,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.arguments = [*arguments.arguments, *unknown]
     try:
         code = COMMANDS[arguments.command](arguments)
+    except ModuleNotFoundError as error:
+        if error.name not in _RECORDS_DEPENDENCIES:
+            raise
+        print(
+            f"axonal: error: the run records need {error.name}, which is not installed; "
+            "install them with: pip install 'axonal[records]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except RecordsError as error:
         print(f"axonal: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -206,16 +256,27 @@ def _resolve_label(store: Any, label: str) -> str:
 
 
 def command_init(arguments: argparse.Namespace) -> int:
+    from axonal.records.archive import parse_size
     from axonal.records.project import init_project
     from axonal.records.store import RecordStore, display_url
 
     root = Path(arguments.project or Path.cwd())
-    project = init_project(root, arguments.name, arguments.init_store, arguments.output)
+    limit = None if arguments.archive_limit is None else parse_size(arguments.archive_limit)
+    project = init_project(
+        root,
+        arguments.name,
+        arguments.init_store,
+        arguments.output,
+        on_changed=arguments.on_changed,
+        archive_max_bytes=limit,
+    )
     store = RecordStore(arguments.store or project.resolved_store_url)
     store.ensure_schema()
     print(
         f"axonal project {project.name!r} in {project.root}\n"
-        f"  records: {display_url(store.url)}\n  outputs: {project.output_dir}"
+        f"  records: {display_url(store.url)}\n  outputs: {project.output_dir}\n"
+        f"  archive: {project.archive_dir} (files up to {project.archive_max_bytes} bytes)\n"
+        f"  uncommitted changes: {project.on_changed}"
     )
     return 0
 
@@ -263,18 +324,32 @@ def _format_duration(seconds: Any) -> str:
 
 
 def command_list(arguments: argparse.Namespace) -> int:
+    from axonal.records.figure_queries import add_figure_columns
     from axonal.records.liveness import shown_status
 
     store = _store(arguments)
-    records = store.list(_query(arguments, limit=arguments.limit or None), long=arguments.long)
+    query = _query(arguments, limit=arguments.limit or None, store=store)
+    records = store.list(query, long=arguments.long)
+    columns = add_figure_columns(store, records, arguments.figures)
     if arguments.json:
         print(json.dumps(records, default=str, indent=1))
         return 0
     lines = []
+    widths = {
+        name: max([len(name), *(len(record["figures"][name]) for record in records)])
+        for name in columns
+    }
+    if columns and records:
+        lines.append(
+            f"{'label':<24} {'status':<9} "
+            + " ".join(f"{name:>{widths[name]}}" for name in columns)
+            + f"  {'started':<19}  {'duration':>9}  script"
+        )
     for record in records:
         tags = ",".join(record["tags"])
+        figures = "".join(f"{record['figures'][name]:>{widths[name]}} " for name in columns)
         line = (
-            f"{record['label']:<24} {shown_status(record):<9} "
+            f"{record['label']:<24} {shown_status(record):<9} {figures}"
             f"{_format_when(record['started_at'])}  "
             f"{_format_duration(record['duration']):>9}  {record['script'] or ''}"
             + (f"  [{tags}]" if tags else "")
@@ -292,7 +367,8 @@ def command_list(arguments: argparse.Namespace) -> int:
             if record["parameters"]:
                 lines.append(f"    parameters {json.dumps(record['parameters'])}")
             if record["outcome"]:
-                lines.append(f"    outcome {record['outcome']}")
+                # An appended comment adds lines: keep them inside this record's block.
+                lines.append("    outcome " + record["outcome"].replace("\n", "\n            "))
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -301,11 +377,57 @@ def command_list(arguments: argparse.Namespace) -> int:
 def command_show(arguments: argparse.Namespace) -> int:
     store = _store(arguments)
     record = store.get(_resolve_label(store, arguments.label))
+    if arguments.extract is not None:
+        return _extract(record, arguments.extract)
     if arguments.json:
         print(json.dumps(record, default=str, indent=1))
     else:
         print(format_record(record))
     return 0
+
+
+def _extract(record: dict[str, Any], folder: Path) -> int:
+    """Copy the record's own outputs into `folder` (keeping their relative paths)."""
+    import shutil
+
+    from axonal.records.archive import readable_copy
+
+    missing = []
+    for output in record["details"].get("outputs") or []:
+        source = readable_copy(record, output)
+        if source is None:
+            missing.append(output["path"])
+            continue
+        destination = folder / output["path"]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        print(f"{destination}  sha256 {output['sha256'][:16]}")
+    for path in missing:
+        print(
+            f"axonal: {path} was not archived (larger than the limit) and the file on disk has "
+            "changed or is gone",
+            file=sys.stderr,
+        )
+    return 1 if missing else 0
+
+
+def _output_lines(record: dict[str, Any]) -> list[str]:
+    from axonal.records.archive import output_state
+
+    lines = []
+    for output in record["details"].get("outputs") or []:
+        state = output_state(record, output)
+        kept = "archived" if state["archived"] else "not archived"
+        disk = {
+            "same": "on disk: same",
+            "changed": "on disk: CHANGED since this run",
+            "missing": "on disk: missing",
+        }[state["disk"]]
+        lines.append(
+            f"    {output['path']}  {output['size']} B  sha256 {output['sha256'][:16]}  "
+            f"{kept}; {disk}"
+        )
+    return lines
 
 
 def format_record(record: dict[str, Any]) -> str:
@@ -340,21 +462,25 @@ def format_record(record: dict[str, Any]) -> str:
             f"{name} {version}" for name, version in (details.get("packages") or {}).items()
         ),
     ]
-    for title, key in (("Inputs", "inputs"), ("Outputs", "outputs")):
-        files = details.get(key) or []
-        lines.append(f"{title:<12}: {len(files)} file{'s' if len(files) != 1 else ''}")
-        lines += [
-            f"    {file['path']}  {file['size']} B  sha256 {file['sha256'][:16]}" for file in files
-        ]
-    model = details.get("model")
-    if model is None:
-        lines.append("Model       : (no summary: the script did not use axonal's network)")
-    else:
-        lines.append(f"Model       : {len(model)} run{'s' if len(model) != 1 else ''}")
-        lines += ["    " + line for line in json.dumps(model, indent=2).splitlines()]
+    figures = details.get("figures") or {}
+    lines.append(f"Figures     : {len(figures)}")
+    lines += [f"    {name} = {figure.get('text')}" for name, figure in figures.items()]
+    inputs = details.get("inputs") or []
+    lines.append(f"Inputs      : {len(inputs)} file{'s' if len(inputs) != 1 else ''}")
+    lines += [
+        f"    {file['path']}  {file['size']} B  sha256 {file['sha256'][:16]}" for file in inputs
+    ]
+    outputs = details.get("outputs") or []
+    lines.append(f"Outputs     : {len(outputs)} file{'s' if len(outputs) != 1 else ''}")
+    lines += _output_lines(record)
+    from axonal.records.model_summary import format_model
+
+    lines += format_model(details.get("model"))
     if details.get("failure"):
         lines.append("Failure     :")
         lines += ["    " + line for line in details["failure"].splitlines()]
+    if code.get("diff_not_stored"):
+        lines.append("Diff        : (uncommitted changes not kept: on_changed = allow)")
     if code.get("diff"):
         lines.append("Diff        :")
         lines += ["    " + line for line in code["diff"].splitlines()]
@@ -416,7 +542,7 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.labels:
         labels = [_resolve_label(store, label) for label in arguments.labels]
     else:
-        labels = [record["label"] for record in store.list(_query(arguments))]
+        labels = [record["label"] for record in store.list(_query(arguments, store=store))]
     text = json.dumps([store.get(label) for label in labels], default=str, indent=1)
     if arguments.output:
         arguments.output.write_text(text + "\n", encoding="utf-8")

@@ -37,6 +37,11 @@ NOISE_DIMENSIONS = Dimension(s=-0.5)
 _NOISE_NAME = re.compile(r"xi(_\w+)?\Z")
 
 
+# Read-only observers of the constants taken from a namespace, called as observer(owner, found)
+# for each one resolved; the run records keep the values a model ran with (axonal.records).
+constant_observers: list = []
+
+
 def is_noise_name(name: str) -> bool:
     """True for ``xi`` and ``xi_<anything>``, the stochastic terms of differential equations."""
     return _NOISE_NAME.match(name) is not None
@@ -169,6 +174,11 @@ def resolve_names(
                     AmbiguousNameWarning,
                     stacklevel=2,
                 )
+    if constant_observers:
+        for found in resolved.values():
+            if found.kind is NameKind.CONSTANT and found.source == external_source:
+                for observer in constant_observers:
+                    observer(owner, found)
     if unknown:
         # The model's own names and the namespace's are likelier meant than one of 1400 units.
         first_choice = set(own_variables) | set(external)

@@ -1,13 +1,18 @@
-"""Differences between two records: code, parameters, platform, packages, outputs and model."""
+"""Differences between two records: code, parameters, figures, platform, packages, outputs and
+the model as run (equations, constants, dt, target, seeds, spikes)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axonal.records.model_summary import model_as_run
+
 # Model-summary entries that vary from run to run of the same model (timings): never compared.
 _VOLATILE_KEYS = ("wall_time", "elapsed", "seconds", "compile_time", "run_time")
 
-SECTIONS = ("record", "code", "parameters", "platform", "packages", "outputs", "model")
+SECTIONS = (
+    "record", "code", "parameters", "figures", "platform", "packages", "outputs", "model"
+)  # fmt: skip
 
 
 def flatten_document(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -81,13 +86,20 @@ def diff_records(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[tuple[s
             {name: code_b.get(name) for name in code_fields},
         ),
         "parameters": compare_values(a.get("parameters") or {}, b.get("parameters") or {}),
+        "figures": compare_values(_figure_texts(details_a), _figure_texts(details_b)),
         "platform": compare_values(details_a.get("platform"), details_b.get("platform")),
         "packages": compare_values(details_a.get("packages"), details_b.get("packages")),
         "outputs": compare_outputs(details_a.get("outputs"), details_b.get("outputs")),
         "model": compare_values(
-            stable_model(details_a.get("model")), stable_model(details_b.get("model"))
+            model_as_run(stable_model(details_a.get("model"))),
+            model_as_run(stable_model(details_b.get("model"))),
         ),
     }
+
+
+def _figure_texts(details: dict[str, Any]) -> dict[str, Any]:
+    """Figures as their shown values (12.5 Hz, not SI numbers and exponents)."""
+    return {name: figure.get("text") for name, figure in (details.get("figures") or {}).items()}
 
 
 def _short(value: Any, width: int = 60) -> str:

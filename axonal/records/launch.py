@@ -18,9 +18,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from axonal.records import parameter_sets
+from axonal.records import figures, parameter_sets
 from axonal.records.environment import imported_packages
 from axonal.records.files import FileWatcher
+from axonal.records.model_summary import ConstantsWatcher
 
 
 class RunKilled(BaseException):
@@ -61,6 +62,9 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
     """Run `script` with `arguments` in this process; return the facts of the run."""
     final_parameters: list[dict[str, Any]] = []
     parameter_sets._parameter_listeners.append(final_parameters.append)
+    reported: dict[str, Any] = {}
+    figures._figure_listeners.append(reported.update)
+    model_constants = ConstantsWatcher()
     summaries_before = len(model_summaries() or [])
 
     stopping: list[int] = []
@@ -111,6 +115,8 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         "seed": last_seed(),
         "packages": imported_packages(),
         "model": None if summaries is None else summaries[summaries_before:],
+        "constants": model_constants.by_run(),
+        "figures": reported,
         "read": sorted(watcher.read - watcher.written),
         "written": sorted(watcher.written),
     }

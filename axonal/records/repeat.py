@@ -29,6 +29,7 @@ class RepeatResult:
     status: str
     output_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
     model_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
+    figure_differences: list[tuple[str, Any, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -36,7 +37,8 @@ class RepeatResult:
         return (
             self.status == "finished"
             and not self.output_differences
-            and not (self.model_differences)
+            and not self.model_differences
+            and not self.figure_differences
         )
 
     def report(self) -> str:
@@ -50,6 +52,8 @@ class RepeatResult:
             lines.append(
                 f"  output {path}: original {before or '(absent)'}, repeat {after or '(absent)'}"
             )
+        for name, before, after in self.figure_differences:
+            lines.append(f"  figure {name}: original {before}, repeat {after}")
         for path, before, after in self.model_differences:
             lines.append(f"  model {path}: original {before!r}, repeat {after!r}")
         if self.status != "finished":
@@ -106,9 +110,17 @@ def repeat_record(
         notes = checkout(code, checkout_dir)
         repository = Path(code["repository"])
         script = checkout_dir / code["script_in_repository"]
-        working_directory = _mapped(Path(details["working_directory"]), repository, checkout_dir)
+        # A project folder above the repository (project/ holding study/.git) ran the script
+        # from there: the workspace stands for that folder, so that the script's relative paths
+        # reach the output folder as they did (else the repeat's outputs go unseen).
+        working_directory = _mapped(
+            Path(details["working_directory"]), repository, checkout_dir
+        ) or _mapped(Path(details["working_directory"]), repository.parent, workspace)
         working_directory = working_directory or script.parent
-        output_dir = _mapped(Path(details["output_dir"]), repository, checkout_dir)
+        working_directory.mkdir(parents=True, exist_ok=True)
+        output_dir = _mapped(Path(details["output_dir"]), repository, checkout_dir) or _mapped(
+            Path(details["output_dir"]), repository.parent, workspace
+        )
         output_dir = output_dir or workspace / "output"
         parameter_file = workspace / "parameters.json"
         parameter_file.write_text(json.dumps(original.get("parameters") or {}), encoding="utf-8")
@@ -140,6 +152,10 @@ def repeat_record(
             ),
             model_differences=compare_values(
                 stable_model(details.get("model")), stable_model(repeated["details"].get("model"))
+            ),
+            figure_differences=compare_values(
+                {n: f.get("text") for n, f in (details.get("figures") or {}).items()},
+                {n: f.get("text") for n, f in (repeated["details"].get("figures") or {}).items()},
             ),
             notes=notes,
         )

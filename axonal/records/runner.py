@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from axonal.records.archive import archive_outputs
+from axonal.records.changes_policy import apply_policy, check_before_run
 from axonal.records.errors import DuplicateLabelError, RecordsError, ScriptNotFoundError
 from axonal.records.files import (
     changed_files,
@@ -91,6 +93,7 @@ def run_script(
     arguments = list(arguments)
     # Read the parameters before anything starts: a malformed file stops here, cleanly.
     command_line_parameters = read_command_line(arguments)
+    check_before_run(project.on_changed, script_path)
     output_dir = (output_dir or project.output_dir).resolve()
     output_dir.mkdir(parents=True, exist_ok=True)
     before = snapshot(output_dir)
@@ -208,7 +211,7 @@ def _opening_facts(
     from axonal.records.environment import platform_facts, user_name
 
     platform = platform_facts()
-    code = code_version(script_path)
+    code = apply_policy(project.on_changed, code_version(script_path))
     code["script_sha256"] = sha256_file(script_path)
     parameter_files, overrides, _ = split_command_line(arguments)
     fields: dict[str, Any] = {
@@ -272,12 +275,20 @@ def _closing_facts(
         "failure": facts.get("failure"),
         "packages": facts.get("packages") or {},
         "model": facts.get("model"),
+        "figures": facts.get("figures") or {},
     }
+    if details["model"] and facts.get("constants"):
+        from axonal.records.model_summary import attach_constants
+
+        attach_constants(details["model"], facts["constants"])
     # Files the script's process wrote are exact even when other runs share the folder; when it
     # wrote none through Python (compiled code, child processes), the folder's changes stand in.
     written = files_under(set(facts.get("written") or []), output_dir)
     outputs = written or changed_files(before, snapshot(output_dir))
-    details["outputs"] = describe_files(output_dir, outputs)
+    details["outputs"] = archive_outputs(
+        output_dir, outputs, project.archive_dir, project.archive_max_bytes
+    )
+    details["archive_dir"] = str(project.archive_dir)
     excluded = (*(project.root / name for name in _NOT_INPUTS), output_dir)
     read = {
         path

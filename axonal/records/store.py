@@ -82,6 +82,21 @@ parameters_table = sa.Table(
     sa.Index("ix_record_parameters_name_number", "name", "number"),
 )
 
+# Added after the first stores were made: an existing store gets the table on first use
+# (see `_with_schema`); records made before it simply have no figures.
+figures_table = sa.Table(
+    "record_figures",
+    metadata,
+    sa.Column(
+        "record_id", sa.Integer, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("number", sa.Float),  # scalar figures, in SI units
+    sa.Column("dimensions", sa.String(100)),  # SI exponents, '' for plain numbers
+    sa.Column("text", sa.String(1000)),
+    sa.Index("ix_record_figures_name_number", "name", "number"),
+)
+
 LIST_COLUMNS = (
     "label", "status", "started_at", "duration", "script", "reason", "outcome", "hostname", "pid"
 )  # fmt: skip
@@ -120,6 +135,7 @@ class RecordQuery:
     since: datetime | None = None
     until: datetime | None = None
     parameters: Sequence[ParameterFilter] = ()
+    where: Any = None  # a parsed --where condition (axonal.records.where.Condition)
     search: str | None = None
     script: str | None = None
     project: str | None = None
@@ -318,6 +334,8 @@ class RecordStore:
                     parameters_table.delete().where(parameters_table.c.record_id == record_id)
                 )
                 _write_parameter_rows(connection, record_id, parameters or {})
+            if details and "figures" in details:
+                _write_figure_rows(connection, record_id, details["figures"] or {})
 
         self._write(change)
 
@@ -364,7 +382,7 @@ class RecordStore:
 
         def remove(connection: sa.Connection) -> int:
             ids = [self._record_id(connection, label) for label in labels]
-            for table in (details_table, tags_table, parameters_table):
+            for table in (details_table, tags_table, parameters_table, figures_table):
                 connection.execute(table.delete().where(table.c.record_id.in_(ids)))
             connection.execute(records_table.delete().where(records_table.c.id.in_(ids)))
             return len(ids)
@@ -508,6 +526,12 @@ def _filtered(statement: sa.Select, query: RecordQuery) -> sa.Select:
         )
     for parameter_filter in query.parameters:
         statement = statement.where(columns.id.in_(_parameter_match(parameter_filter)))
+    if query.where is not None:
+        from axonal.records.where import condition_clause
+
+        statement = statement.where(
+            condition_clause(query.where, columns.id, figures_table.c, parameters_table.c)
+        )
     return statement
 
 
@@ -540,6 +564,26 @@ def _write_parameter_rows(
     rows = [_parameter_row(record_id, name, value) for name, value in flatten(parameters).items()]
     if rows:
         connection.execute(parameters_table.insert(), rows)
+
+
+def _write_figure_rows(
+    connection: sa.Connection, record_id: int, figures: dict[str, dict[str, Any]]
+) -> None:
+    from axonal.records.figures import dimension_key, figure_number, figure_text
+
+    connection.execute(figures_table.delete().where(figures_table.c.record_id == record_id))
+    rows = [
+        {
+            "record_id": record_id,
+            "name": name[:200],
+            "number": figure_number(figure),
+            "dimensions": dimension_key(figure),
+            "text": figure_text(figure)[:1000],
+        }
+        for name, figure in figures.items()
+    ]
+    if rows:
+        connection.execute(figures_table.insert(), rows)
 
 
 def _is_missing_table(error: sa.exc.DBAPIError) -> bool:

@@ -20,9 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from axonal.records import pages
+from axonal.records import chart, pages
 from axonal.records.compare import diff_records
 from axonal.records.errors import RecordsError, UnknownLabelError
+from axonal.records.figure_queries import add_figure_columns, checked_condition
+from axonal.records.output_views import output_answer
 from axonal.records.plots import find_spike_file, load_spikes, raster_png, rate_png
 from axonal.records.project import Project
 from axonal.records.store import ParameterFilter, RecordQuery, RecordStore
@@ -55,9 +57,17 @@ class RecordsHandler(BaseHTTPRequestHandler):
 
     # -- responses ----------------------------------------------------------------------------
 
-    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+    def _send(
+        self,
+        body: bytes,
+        content_type: str,
+        status: HTTPStatus = HTTPStatus.OK,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -83,6 +93,10 @@ class RecordsHandler(BaseHTTPRequestHandler):
                 self._list(query)
             elif path == "/diff":
                 self._diff(query)
+            elif path == "/chart":
+                self._html(chart.chart_page(self.server.store, query))
+            elif path == "/chart.png":
+                self._send(chart.chart_image(self.server.store, query), "image/png")
             elif path.startswith("/record/"):
                 self._record(unquote(path[len("/record/") :]))
             else:
@@ -145,17 +159,25 @@ class RecordsHandler(BaseHTTPRequestHandler):
                 for text in filter(None, (filters.get("param") or "").split(","))
             ],
             search=filters.get("q"),
+            where=checked_condition(self.server.store, filters.get("where")),
         )
         store = self.server.store
         total = store.count(record_query)
         record_query.limit, record_query.offset = PAGE_SIZE, page_number * PAGE_SIZE
         records = store.list(record_query)
+        add_figure_columns(store, records, filters.get("figures"))
         self._html(
             pages.list_page(records, total, filters, store.all_tags(), page_number, PAGE_SIZE)
         )
 
     def _record(self, rest: str) -> None:
         store = self.server.store
+        label, _, action_path = rest.partition("/")
+        action, _, output_path = action_path.partition("/")
+        if action in ("output", "plot") and output_path:
+            answer = output_answer(store.get(label), action, output_path)
+            self._send(answer.body, answer.content_type, answer.status, answer.headers)
+            return
         if rest.endswith(".json"):
             record = store.get(rest[: -len(".json")])
             self._send(json.dumps(record, default=str, indent=1).encode(), "application/json")

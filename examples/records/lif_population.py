@@ -3,11 +3,14 @@
     axonal init
     axonal run examples/records/lif_population.py examples/records/parameters.yaml \
         drive.mean=1.2 --reason "stronger drive"
-    axonal list -l; axonal diff last <an earlier label>; axonal repeat last; axonal web
+    axonal list --figures rate,cv,drive.mean --where 'rate > 20*Hz'
+    axonal diff last <an earlier label>; axonal repeat last; axonal web
 
 The parameters come from `parameters()`: the defaults below, then the YAML file, then
 `name=value` overrides. Spike times and indices are saved as an .npz, which `axonal web` draws
-as a raster and a population rate.
+as a raster and a population rate, and the membrane potential of three neurons as another,
+drawn as traces. The mean rate and the CV of the interspike intervals are reported as figures,
+which the record keeps as values (and `axonal web`'s chart plots against a parameter).
 """
 
 from pathlib import Path
@@ -43,6 +46,7 @@ neurons = NeuronGroup(
 )
 neurons.v = "reset + rand() * (threshold - reset)"
 spikes = SpikeMonitor(neurons)
+potentials = StateMonitor(neurons, "v", record=[0, 1, 2])
 run(p.duration * second)
 
 t, i = spikes.t / second, spikes.i
@@ -51,5 +55,10 @@ output = Path(p.output)
 output.mkdir(parents=True, exist_ok=True)
 name = f"lif_N{p.N}_mean{p.drive.mean:g}_seed{p.seed}"
 np.savez(output / f"{name}.npz", t=t, i=i, N=p.N)
+np.savez(output / f"{name}_v.npz", t=potentials.t / second, v=potentials.v)
 (output / f"{name}.txt").write_text(f"spikes {t.size}\nmean rate {rate:.3f} Hz\n")
+# The coefficient of variation of the interspike intervals, over neurons with 3 spikes or more.
+intervals = [np.diff(np.sort(t[i == k])) for k in range(p.N)]
+cvs = [isi.std() / isi.mean() for isi in intervals if isi.size >= 2]
+report(rate=rate * Hz, cv=float(np.mean(cvs)) if cvs else float("nan"), spikes=int(t.size))
 print(f"{p.N} neurons, {t.size} spikes in {p.duration} s: {rate:.2f} Hz per neuron")

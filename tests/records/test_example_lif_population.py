@@ -37,6 +37,14 @@ def test_three_runs_found_compared_tagged_and_repeated(tmp_path):
     assert [line.split()[0] for line in found] == labels[:0:-1]
     diff = run_axonal("diff", labels[0], labels[2], cwd=project).stdout
     assert "drive.mean: a=1.1  b=1.5" in diff and "code: same" in diff
+    assert "constants.neurongroup.drive: a=1.1  b=1.5" in diff
+    # A stronger drive fires faster: the reported rates order the runs.
+    rates = [store_of(project).get(label)["details"]["figures"]["rate"] for label in labels]
+    assert [rate["unit"] for rate in rates] == ["Hz"] * 3
+    assert rates[0]["value"] < rates[1]["value"] < rates[2]["value"]
+    middle = (rates[0]["value"] + rates[1]["value"]) / 2
+    found = run_axonal("list", "--where", f"rate > {middle}*Hz", cwd=project).stdout.splitlines()
+    assert [line.split()[0] for line in found] == labels[:0:-1]
     assert run_axonal("tag", "strong", labels[2], cwd=project).returncode == 0
     assert store_of(project).get(labels[2])["tags"] == ["strong"]
 
@@ -47,4 +55,5 @@ def test_three_runs_found_compared_tagged_and_repeated(tmp_path):
     assert sorted(file["path"] for file in outputs) == [
         "lif_N100_mean1.3_seed1.npz",
         "lif_N100_mean1.3_seed1.txt",
+        "lif_N100_mean1.3_seed1_v.npz",
     ]

@@ -110,6 +110,20 @@ class Browser:
                            {"using": "css selector", "value": css})  # fmt: skip
         return [Element(self, item[ELEMENT_KEY]) for item in found]
 
+    def screenshot(self, path: str) -> None:
+        """Save the visible page as a PNG (for notes; tests assert on the page itself)."""
+        import base64
+
+        encoded = self._call("GET", self._session + "/screenshot")
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(encoded))
+
+    def full_page(self) -> None:
+        """Make the window as tall as the page, so that a screenshot holds all of it."""
+        self._call("POST", self._session + "/window/rect", {"width": 1200, "height": 600})
+        height = self.script("return document.documentElement.scrollHeight")
+        self._call("POST", self._session + "/window/rect", {"width": 1200, "height": height + 150})
+
     def script(self, source: str, *arguments: Any) -> Any:
         return self._call("POST", self._session + "/execute/sync",
                           {"script": source, "args": list(arguments)})  # fmt: skip
