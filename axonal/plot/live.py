@@ -1,0 +1,211 @@
+"""Live views: figures redrawn while a network runs.
+
+A live view is a ``report=`` function of ``run()``: both loops (the NumPy one, and the Numba
+target's single compiled loop) return to Python only at report points, ``report_period`` of
+wall time apart, and the monitors hold every record up to that point when the report is made.
+So the compiled loop is not changed: it runs in stretches of ``1/fps`` seconds::
+
+    live = LiveRaster(spikes)
+    run(1*second, report=live, report_period=live.period)   # or: live.run(1*second)
+
+Several views share the reports with ``LiveViews(LiveRaster(spikes), LiveTrace(state, 'v'))``.
+In Jupyter with the inline backend the figure is shown once and its output replaced each frame;
+with an interactive backend (ipympl, Qt, Tk) the window is redrawn.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from axonal.plot.axes import display_unit, label, plain, pyplot, time_unit_for
+from axonal.units import second
+
+
+class LiveView:
+    """Base of the live views: a ``report=`` function redrawing its Axes at most ``fps``
+    times a second of wall time (and once at the end of the run)."""
+
+    def __init__(self, ax=None, fps: float = 10.0, budget: float = 0.1):
+        if not fps > 0:
+            raise ValueError(f"{type(self).__name__}: fps must be positive, not {fps!r}")
+        if not 0 < budget <= 1:
+            raise ValueError(f"{type(self).__name__}: budget must be in (0, 1], not {budget!r}")
+        self.fps, self.budget = float(fps), float(budget)
+        self._next_frame = 0.0
+        self._ax = ax
+        self.frames = 0  # figures drawn
+        self.reports = 0  # reports received
+        self.draw_seconds = 0.0  # wall time spent updating and drawing
+        self._display = None
+        self._run_window = None
+
+    @property
+    def period(self):
+        """The wall time between frames, as ``report_period``."""
+        return (1.0 / self.fps) * second
+
+    @property
+    def ax(self):
+        if self._ax is None:
+            _, self._ax = pyplot().subplots()
+        return self._ax
+
+    def __call__(self, elapsed, duration, fraction, wall) -> None:
+        """The report: redraw with what the monitors hold now, unless the last frame was less
+        than ``1/fps`` ago or drawing would take more than ``budget`` of the wall time (a
+        frame that took d seconds waits at least d/budget for the next one); the last report
+        of a run always draws."""
+        started = time.perf_counter()
+        self.reports += 1
+        if fraction < 1 and started < self._next_frame:
+            return
+        if self._run_window is None or fraction <= 0:
+            now = self.current_time()
+            done = float(np.asarray(elapsed))
+            self._run_window = (now - done, now - done + float(np.asarray(duration)))
+        self.update(self._run_window)
+        self._show()
+        self.frames += 1
+        took = time.perf_counter() - started
+        self.draw_seconds += took
+        self._next_frame = started + max(1.0 / self.fps, took / self.budget)
+        if fraction >= 1:
+            self._run_window, self._next_frame = None, 0.0
+
+    def run(self, duration, network=None, **kwargs) -> None:
+        """Run ``network`` (default: the objects of the calling script) with this view."""
+        if network is None:
+            from axonal.network.magic import run
+
+            run(duration, report=self, report_period=self.period, **kwargs)
+        else:
+            network.run(duration, report=self, report_period=self.period, **kwargs)
+
+    # -- for subclasses -------------------------------------------------------------------
+    def current_time(self) -> float:
+        raise NotImplementedError
+
+    def update(self, window: tuple[float, float]) -> None:
+        raise NotImplementedError
+
+    def figures(self) -> list:
+        return [self.ax.figure]
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _show(self) -> None:
+        import matplotlib
+
+        for figure in self.figures():
+            if "inline" in matplotlib.get_backend():
+                self._show_inline(figure)
+            else:
+                figure.canvas.draw_idle()  # Agg draws now; GUI backends when idle
+                figure.canvas.flush_events()
+
+    def _show_inline(self, figure) -> None:
+        from IPython.display import display
+
+        if self._display is None:
+            self._display = display(figure, display_id=True)
+        else:
+            self._display.update(figure)
+
+
+class LiveRaster(LiveView):
+    """A raster plot of a SpikeMonitor's spikes, redrawn during the run."""
+
+    def __init__(self, spikes, ax=None, fps: float = 10.0, budget: float = 0.1, time_unit=None,
+                 markersize=1, **style):  # fmt: skip
+        super().__init__(ax, fps, budget)
+        if not hasattr(spikes, "it_"):
+            raise TypeError(f"LiveRaster: expected a SpikeMonitor, not {type(spikes).__name__}")
+        self.monitor = spikes
+        self._time_unit, self._style = time_unit, {"markersize": markersize, **style}
+        self._line = None
+
+    def current_time(self) -> float:
+        return float(self.monitor.clock.t_)
+
+    def update(self, window) -> None:
+        indices, times = self.monitor.it_
+        if self._line is None:
+            self._unit, text = time_unit_for(window[1], self._time_unit, "LiveRaster")
+            (self._line,) = self.ax.plot(
+                [], [], linestyle="none", marker=".", color="k", **self._style
+            )
+            self.ax.set_xlabel(label("time", text))
+            self.ax.set_ylabel("neuron index")
+            self.ax.set_ylim(-0.5, self.monitor.source.N - 0.5)
+            self.ax.set_title(self.monitor.name)
+        self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
+        self._line.set_data(plain(times, self._unit), indices)
+
+
+class LiveTrace(LiveView):
+    """Traces of a StateMonitor variable (its first ``count`` recorded elements), redrawn
+    during the run."""
+
+    def __init__(self, monitor, variable=None, ax=None, fps: float = 10.0, budget: float = 0.1,
+                 count: int = 5, time_unit=None, var_unit=None):  # fmt: skip
+        super().__init__(ax, fps, budget)
+        if not hasattr(monitor, "record_variables"):
+            raise TypeError(f"LiveTrace: expected a StateMonitor, not {type(monitor).__name__}")
+        if variable is None:
+            variable = monitor.record_variables[0]
+        if variable not in monitor.record_variables:
+            raise ValueError(f"LiveTrace: {monitor.name} does not record {variable!r}")
+        self.monitor, self.variable, self.count = monitor, variable, count
+        self._time_unit, self._var_unit = time_unit, var_unit
+        self._lines = None
+
+    def current_time(self) -> float:
+        return float(self.monitor.clock.t_)
+
+    def update(self, window) -> None:
+        values = getattr(self.monitor, self.variable)[: self.count]
+        times = self.monitor.t_
+        if self._lines is None:
+            self._unit, t_text = time_unit_for(window[1], self._time_unit, "LiveTrace")
+            self._v_unit, v_text = display_unit(values, self._var_unit, "LiveTrace")
+            self._lines = [
+                self.ax.plot([], [], label=f"{self.variable}[{k}]")[0]
+                for k in self.monitor.record[: self.count]
+            ]
+            self.ax.set_xlabel(label("time", t_text))
+            self.ax.set_ylabel(label(self.variable, v_text))
+        self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
+        x = plain(times, self._unit)
+        for line, row in zip(self._lines, values, strict=False):
+            line.set_data(x, plain(row, self._v_unit))
+        if len(times):
+            shown = plain(values, self._v_unit)
+            low, high = float(np.min(shown)), float(np.max(shown))
+            pad = 0.05 * (high - low) or 1.0
+            self.ax.set_ylim(low - pad, high + pad)
+
+
+class LiveViews(LiveView):
+    """Several live views updated by the same reports (drawn once per figure)."""
+
+    def __init__(self, *views: LiveView, fps: float | None = None, budget: float | None = None):
+        if not views:
+            raise ValueError("LiveViews: give at least one live view")
+        fps = fps or max(view.fps for view in views)
+        super().__init__(None, fps, budget or min(view.budget for view in views))
+        self.views = views
+
+    def current_time(self) -> float:
+        return self.views[0].current_time()
+
+    def update(self, window) -> None:
+        for view in self.views:
+            view.update(window)
+            view.frames += 1
+
+    def figures(self) -> list:
+        unique = {}
+        for view in self.views:
+            unique.setdefault(id(view.ax.figure), view.ax.figure)
+        return list(unique.values())
