@@ -27,7 +27,7 @@ def smoothing_window(dt: float, width: float, window: str, what: str) -> np.ndar
     """The normalised window smoothing a signal sampled every ``dt`` seconds.
 
     'gaussian': ``width`` is the standard deviation (reaching 4 of them each side);
-    'flat': ``width`` is the full width; 'exponential': a causal decay with time constant
+    'flat': ``width`` is the full width (an odd number of samples); 'exponential': a causal decay with time constant
     ``width`` (reaching 5 of them), so that each spike only raises the rate after it.
     """
     if width <= 0:
@@ -37,8 +37,8 @@ def smoothing_window(dt: float, width: float, window: str, what: str) -> np.ndar
         offsets = np.arange(-half, half + 1) * dt
         weights = np.exp(-0.5 * (offsets / width) ** 2)
     elif window == "flat":
-        half = int(round(width / (2 * dt)))
-        weights = np.ones(2 * half + 1)
+        samples = max(1, int(round(width / dt)))
+        weights = np.ones(samples + 1 - samples % 2)  # odd, to stay centred
     elif window == "exponential":
         reach = max(1, int(np.ceil(5 * width / dt)))
         weights = np.concatenate([np.zeros(reach), np.exp(-np.arange(reach + 1) * dt / width)])
