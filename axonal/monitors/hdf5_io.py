@@ -47,8 +47,9 @@ def to_hdf5(path, *monitors, mode: str = "a"):
     if not monitors:
         raise TypeError("to_hdf5: give at least one monitor")
     path = Path(path)
+    contents = [_datasets(monitor) for monitor in monitors]  # refuses before the file opens
     with h5py.File(path, mode) as handle:
-        for monitor in monitors:
+        for monitor, datasets in zip(monitors, contents, strict=True):
             if monitor.name in handle:
                 del handle[monitor.name]
             group = handle.create_group(monitor.name)
@@ -57,7 +58,7 @@ def to_hdf5(path, *monitors, mode: str = "a"):
             group.attrs["source_N"] = monitor.source.N
             group.attrs["t_end"] = float(monitor.clock.t_)
             group.attrs["dt"] = float(monitor.clock.dt_)
-            for name, values in _datasets(monitor).items():
+            for name, values in datasets.items():
                 dim = get_dimensions(values)
                 dataset = group.create_dataset(name, data=np.asarray(values))
                 dataset.attrs["unit"] = get_unit(dim).dispname if dim is not DIMENSIONLESS else ""

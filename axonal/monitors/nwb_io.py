@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from axonal.units import DIMENSIONLESS, Quantity, get_dimensions, parse_unit, second
-from axonal.units.registry import get_unit
+from axonal.units import DIMENSIONLESS, Quantity, Unit, get_dimensions, parse_unit, second
+from axonal.units.dimension import Dimension
+from axonal.units.registry import get_unit, registry
 
 INSTALL_HINT = "pip install 'axonal[analysis]'"
 _SOURCE_COLUMN, _INDEX_COLUMN = "source", "neuron_index"
@@ -77,7 +78,13 @@ def _add_traces(nwbfile, pynwb, monitor) -> None:
                 dim,
                 times,
                 f"{variable} of {monitor.source.name}, one column per recorded element",
-                json.dumps({"source": monitor.source.name, "indices": monitor.record.tolist()}),
+                json.dumps(
+                    {
+                        "source": monitor.source.name,
+                        "indices": monitor.record.tolist(),
+                        "dimensions": list(dim.exponents),
+                    }
+                ),
             )
         )
 
@@ -93,7 +100,7 @@ def _add_rate(nwbfile, pynwb, monitor) -> None:
             get_dimensions(second) ** -1,
             monitor.t_,
             f"population rate of {monitor.source.name}",
-            json.dumps({"source": monitor.source.name}),
+            json.dumps({"source": monitor.source.name, "dimensions": [0, 0, -1, 0, 0, 0, 0]}),
         )
     )
 
@@ -128,6 +135,29 @@ def to_nwb(path, *monitors, session_description=None, identifier=None, session_s
     with pynwb.NWBHDF5IO(str(path), "w") as io:
         io.write(nwbfile)
     return path
+
+
+def _unit_of(unit: str, comments: str, path, name: str):
+    """``(dimension, scale to SI)`` of a TimeSeries: from the SI exponents axonal writes in its
+    comments, else from its unit text (an SI symbol such as 'V' or a unit name)."""
+    try:
+        exponents = json.loads(comments).get("dimensions")
+    except (ValueError, AttributeError):
+        exponents = None
+    if exponents is not None:
+        return Dimension(tuple(exponents)), 1.0
+    if unit == "dimensionless":
+        return DIMENSIONLESS, 1.0
+    by_symbol = {u.dispname: u for u in registry.values() if isinstance(u, Unit)}
+    found = by_symbol.get(unit)
+    if found is None:
+        try:
+            found = parse_unit(unit)
+        except ValueError:
+            raise ValueError(
+                f"read_nwb_series: the unit {unit!r} of {name!r} in {path} is not one axonal knows"
+            ) from None
+    return get_dimensions(found), float(np.asarray(found))
 
 
 def spikes_from_nwb(path, source: str | None = None) -> tuple[np.ndarray, Quantity, int]:
@@ -184,9 +214,8 @@ def read_nwb_series(path, name: str) -> tuple[Quantity, Quantity]:
             times = np.asarray(series.timestamps[:], dtype=float)
         else:
             times = series.starting_time + np.arange(len(data)) / series.rate
-        unit = series.unit
-    parsed = 1.0 if unit == "dimensionless" else parse_unit(unit)
-    dim, scale = get_dimensions(parsed), float(np.asarray(parsed))
+        unit, comments = series.unit, series.comments
+    dim, scale = _unit_of(unit, comments, path, name)
     return (
         Quantity.with_dimensions(times, get_dimensions(second)),
         Quantity.with_dimensions(data * scale, dim),
