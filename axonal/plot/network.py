@@ -116,5 +116,9 @@ def plot_network(objects=None, *, layout: str = "auto", ax=None, node_color="C0"
     ax.set_ylim(points[:, 1].min() - margin, points[:, 1].max() + margin)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(f"{len(nodes)} groups, {len(edges)} pathways")
+    plural = {1: ""}
+    ax.set_title(
+        f"{len(nodes)} group{plural.get(len(nodes), 's')}, "
+        f"{len(edges)} pathway{plural.get(len(edges), 's')}"
+    )
     return ax

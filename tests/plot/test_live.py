@@ -1,0 +1,118 @@
+"""Live views, headless (Agg): the report hook redraws during the run, within its frame budget."""
+
+import time
+
+import numpy as np
+import pytest
+
+import axonal
+from axonal import Network, NeuronGroup, SpikeMonitor, StateMonitor, mV, ms, second
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from axonal.plot import LiveRaster, LiveTrace, LiveView, LiveViews  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+class CountingRaster(LiveRaster):
+    """A LiveRaster noting how many spikes each frame showed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown = []
+
+    def update(self, window):
+        super().update(window)
+        self.shown.append(len(self._line.get_xdata()))
+
+
+def network():
+    axonal.start_scope()
+    axonal.seed(3)
+    group = NeuronGroup(
+        200,
+        "dv/dt = (-60*mV - v + 15*mV)/(10*ms) + 3*mV*xi/sqrt(10*ms) : volt",
+        threshold="v > -50*mV",
+        reset="v = -60*mV",
+        method="euler",
+    )
+    group.v = -60 * mV
+    spikes = SpikeMonitor(group)
+    state = StateMonitor(group, "v", record=[0, 1, 2])
+    return Network(group, spikes, state), spikes, state
+
+
+def test_live_raster_and_trace_update_during_the_run():
+    net, spikes, state = network()
+    # reports every 5 ms of wall time; drawing may take half of the time
+    raster = CountingRaster(spikes, fps=200, budget=0.5)
+    trace = LiveTrace(state, "v", fps=200, budget=0.5)
+    views = LiveViews(raster, trace)
+    net.run(300 * ms, report=views, report_period=views.period)
+    assert views.frames >= 2 and raster.frames == views.frames == trace.frames
+    # the frames showed the spikes recorded so far: growing, the last one all of them
+    assert raster.shown == sorted(raster.shown)
+    assert raster.shown[0] < raster.shown[-1] == spikes.num_spikes
+    line = raster._line
+    assert np.allclose(line.get_xdata(), spikes.t / ms)
+    assert np.array_equal(line.get_ydata(), spikes.i)
+    assert raster.ax.get_xlim() == pytest.approx((0, 300))
+    assert raster.ax.get_xlabel() == "time (ms)" and trace.ax.get_ylabel() == "v (mV)"
+    assert np.allclose(trace._lines[2].get_ydata(), state.v[2] / mV)
+    assert views.draw_seconds > 0
+
+
+def test_a_second_run_continues_the_time_axis():
+    net, spikes, _ = network()
+    raster = LiveRaster(spikes, fps=100)
+    net.run(50 * ms, report=raster, report_period=raster.period)
+    net.run(50 * ms, report=raster, report_period=raster.period)
+    assert raster.ax.get_xlim() == pytest.approx((50, 100))
+    assert raster.frames >= 2
+
+
+class SlowView(LiveView):
+    """A view whose frame takes 20 ms to draw."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.updates = 0
+
+    def current_time(self):
+        return 0.0
+
+    def update(self, window):
+        self.updates += 1
+        time.sleep(0.02)
+
+    def figures(self):
+        return []
+
+
+def test_frames_keep_to_the_budget():
+    view = SlowView(fps=1000, budget=0.1)  # 20 ms frames: the next waits at least 200 ms
+    for _ in range(20):
+        view(0 * second, 1 * second, 0.5, 0 * second)
+    assert view.reports == 20 and view.frames == view.updates == 1
+    view(1 * second, 1 * second, 1.0, 0 * second)  # the run's last report always draws
+    assert view.frames == 2
+    with pytest.raises(ValueError, match="budget must be"):
+        SlowView(budget=0)
+    with pytest.raises(ValueError, match="fps must be positive"):
+        SlowView(fps=0)
+
+
+def test_live_view_run_uses_the_scripts_objects():
+    net, spikes, _ = network()
+    raster = LiveRaster(spikes, fps=50)
+    raster.run(20 * ms, network=net)
+    assert raster.frames >= 1 and float(net.t / ms) == pytest.approx(20)
+    with pytest.raises(TypeError, match="expected a SpikeMonitor"):
+        LiveRaster(net)
