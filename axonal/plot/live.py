@@ -11,6 +11,10 @@ So the compiled loop is not changed: it runs in stretches of ``1/fps`` seconds::
 Several views share the reports with ``LiveViews(LiveRaster(spikes), LiveTrace(state, 'v'))``.
 In Jupyter with the inline backend the figure is shown once and its output replaced each frame;
 with an interactive backend (ipympl, Qt, Tk) the window is redrawn.
+
+A frame draws only what is new (the spikes and trace samples recorded since the last frame) over
+the previous one and blits it; the whole figure is drawn on the first frame, when an axis range
+must change, and on the run's last frame. So a frame costs about the new data, not the figure.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class LiveView:
         self.draw_seconds = 0.0  # wall time spent updating and drawing
         self._display = None
         self._run_window = None
+        self._drawn = False  # the figure has been drawn whole at least once
 
     @property
     def period(self):
@@ -65,8 +70,8 @@ class LiveView:
             now = self.current_time()
             done = float(np.asarray(elapsed))
             self._run_window = (now - done, now - done + float(np.asarray(duration)))
-        self.update(self._run_window)
-        self._show()
+        whole = self.update(self._run_window) or fraction >= 1
+        self._show(whole)
         self.frames += 1
         took = time.perf_counter() - started
         self.draw_seconds += took
@@ -87,22 +92,37 @@ class LiveView:
     def current_time(self) -> float:
         raise NotImplementedError
 
-    def update(self, window: tuple[float, float]) -> None:
+    def update(self, window: tuple[float, float]) -> bool:
+        """Give the artists all the data recorded so far; True when the whole figure must be
+        drawn again (an axis range changed)."""
+        raise NotImplementedError
+
+    def draw_new(self) -> None:
+        """Draw what was recorded since the last frame over the previous frame."""
         raise NotImplementedError
 
     def figures(self) -> list:
         return [self.ax.figure]
 
     # -- drawing ----------------------------------------------------------------------------
-    def _show(self) -> None:
+    def _show(self, whole: bool) -> None:
         import matplotlib
 
         for figure in self.figures():
+            canvas = figure.canvas
             if "inline" in matplotlib.get_backend():
                 self._show_inline(figure)
+            elif whole or not self._drawn or not getattr(canvas, "supports_blit", False):
+                canvas.draw()  # everything, with all the data
             else:
-                figure.canvas.draw_idle()  # Agg draws now; GUI backends when idle
-                figure.canvas.flush_events()
+                self.draw_new()
+                canvas.blit(figure.bbox)
+            canvas.flush_events()
+        self._drawn = True
+        self.mark_drawn()
+
+    def mark_drawn(self) -> None:
+        """Remember how much data the figure shows now."""
 
     def _show_inline(self, figure) -> None:
         from IPython.display import display
@@ -124,12 +144,15 @@ class LiveRaster(LiveView):
         self.monitor = spikes
         self._time_unit, self._style = time_unit, {"markersize": markersize, **style}
         self._line = None
+        self._shown = 0  # spikes on the figure
+        self._window = None
 
     def current_time(self) -> float:
         return float(self.monitor.clock.t_)
 
-    def update(self, window) -> None:
+    def update(self, window) -> bool:
         indices, times = self.monitor.it_
+        whole = self._line is None or window != self._window
         if self._line is None:
             self._unit, text = time_unit_for(window[1], self._time_unit, "LiveRaster")
             (self._line,) = self.ax.plot(
@@ -139,8 +162,20 @@ class LiveRaster(LiveView):
             self.ax.set_ylabel("neuron index")
             self.ax.set_ylim(-0.5, self.monitor.source.N - 0.5)
             self.ax.set_title(self.monitor.name)
+        self._window = window
         self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
-        self._line.set_data(plain(times, self._unit), indices)
+        self._data = (plain(times, self._unit), indices)
+        self._line.set_data(*self._data)
+        return whole
+
+    def draw_new(self) -> None:
+        x, y = self._data
+        self._line.set_data(x[self._shown :], y[self._shown :])
+        self.ax.draw_artist(self._line)
+        self._line.set_data(x, y)
+
+    def mark_drawn(self) -> None:
+        self._shown = len(self._data[0])
 
 
 class LiveTrace(LiveView):
@@ -159,13 +194,16 @@ class LiveTrace(LiveView):
         self.monitor, self.variable, self.count = monitor, variable, count
         self._time_unit, self._var_unit = time_unit, var_unit
         self._lines = None
+        self._shown = 0  # samples on the figure
+        self._window = None
 
     def current_time(self) -> float:
         return float(self.monitor.clock.t_)
 
-    def update(self, window) -> None:
+    def update(self, window) -> bool:
         values = getattr(self.monitor, self.variable)[: self.count]
         times = self.monitor.t_
+        whole = self._lines is None or window != self._window
         if self._lines is None:
             self._unit, t_text = time_unit_for(window[1], self._time_unit, "LiveTrace")
             self._v_unit, v_text = display_unit(values, self._var_unit, "LiveTrace")
@@ -175,15 +213,30 @@ class LiveTrace(LiveView):
             ]
             self.ax.set_xlabel(label("time", t_text))
             self.ax.set_ylabel(label(self.variable, v_text))
+        self._window = window
         self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
-        x = plain(times, self._unit)
-        for line, row in zip(self._lines, values, strict=False):
-            line.set_data(x, plain(row, self._v_unit))
+        self._x = plain(times, self._unit)
+        self._rows = [plain(row, self._v_unit) for row in values]
+        for line, row in zip(self._lines, self._rows, strict=False):
+            line.set_data(self._x, row)
         if len(times):
-            shown = plain(values, self._v_unit)
-            low, high = float(np.min(shown)), float(np.max(shown))
-            pad = 0.05 * (high - low) or 1.0
-            self.ax.set_ylim(low - pad, high + pad)
+            low, high = float(np.min(self._rows)), float(np.max(self._rows))
+            bottom, top = self.ax.get_ylim()
+            if whole or low < bottom or high > top:  # a new range, with room to grow
+                pad = 0.25 * (high - low) or 1.0
+                self.ax.set_ylim(low - pad, high + pad)
+                whole = True
+        return whole
+
+    def draw_new(self) -> None:
+        start = max(self._shown - 1, 0)  # from the last point drawn, so the line joins
+        for line, row in zip(self._lines, self._rows, strict=False):
+            line.set_data(self._x[start:], row[start:])
+            self.ax.draw_artist(line)
+            line.set_data(self._x, row)
+
+    def mark_drawn(self) -> None:
+        self._shown = len(self._x)
 
 
 class LiveViews(LiveView):
@@ -195,14 +248,29 @@ class LiveViews(LiveView):
         fps = fps or max(view.fps for view in views)
         super().__init__(None, fps, budget or min(view.budget for view in views))
         self.views = views
+        without_axes = [view for view in views if view._ax is None]
+        if without_axes:  # one figure, one row each
+            _, rows = pyplot().subplots(len(without_axes), 1, squeeze=False, figsize=(8, 6))
+            for view, ax in zip(without_axes, rows[:, 0], strict=True):
+                view._ax = ax
 
     def current_time(self) -> float:
         return self.views[0].current_time()
 
-    def update(self, window) -> None:
+    def update(self, window) -> bool:
+        whole = False
         for view in self.views:
-            view.update(window)
+            whole = view.update(window) or whole
             view.frames += 1
+        return whole
+
+    def draw_new(self) -> None:
+        for view in self.views:
+            view.draw_new()
+
+    def mark_drawn(self) -> None:
+        for view in self.views:
+            view.mark_drawn()
 
     def figures(self) -> list:
         unique = {}

@@ -116,3 +116,40 @@ def test_live_view_run_uses_the_scripts_objects():
     assert raster.frames >= 1 and float(net.t / ms) == pytest.approx(20)
     with pytest.raises(TypeError, match="expected a SpikeMonitor"):
         LiveRaster(net)
+
+
+class FakeSpikes:
+    """What LiveRaster reads of a SpikeMonitor, with spikes added by hand."""
+
+    name = "fake"
+
+    def __init__(self):
+        self.source = type("Source", (), {"N": 50})()
+        self.clock = type("Clock", (), {"t_": 0.0})()
+        rng = np.random.default_rng(0)
+        self.all_t = np.sort(rng.uniform(0, 1, 3000))
+        self.all_i = rng.integers(0, 50, 3000)
+        self.shown = 0
+
+    @property
+    def it_(self):
+        return self.all_i[: self.shown], self.all_t[: self.shown]
+
+
+def test_a_frame_draws_only_the_new_spikes_and_looks_like_a_whole_redraw():
+    spikes = FakeSpikes()
+    raster = LiveRaster(spikes, fps=1e6, budget=1.0)
+    canvas = raster.ax.figure.canvas
+    drawn_whole = []
+    original_draw = canvas.draw
+    canvas.draw = lambda *a, **k: (drawn_whole.append(True), original_draw(*a, **k))
+    for step in range(1, 5):  # four frames, each with 500 more spikes
+        spikes.shown, spikes.clock.t_ = 500 * step, 0.25 * step
+        raster(step * 0.25 * second, 1 * second, 0.25 * step - 0.01, 0 * second)
+    assert raster.frames == 4 and len(drawn_whole) == 1  # the first frame only
+    incremental = np.asarray(canvas.buffer_rgba()).copy()
+    original_draw()
+    whole = np.asarray(canvas.buffer_rgba())
+    differing = np.mean(np.any(incremental != whole, axis=-1))
+    assert differing < 1e-3
+    assert np.count_nonzero(np.all(whole[..., :3] < 100, axis=-1)) > 1000  # the spikes are there
