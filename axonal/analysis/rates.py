@@ -27,8 +27,9 @@ def smoothing_window(dt: float, width: float, window: str, what: str) -> np.ndar
     """The normalised window smoothing a signal sampled every ``dt`` seconds.
 
     'gaussian': ``width`` is the standard deviation (reaching 4 of them each side);
-    'flat': ``width`` is the full width (an odd number of samples); 'exponential': a causal decay with time constant
-    ``width`` (reaching 5 of them), so that each spike only raises the rate after it.
+    'flat': ``width`` is the full width (an odd number of samples); 'exponential': a causal
+    decay with time constant ``width`` (reaching 5 of them), so that each spike only raises
+    the rate after it.
     """
     if width <= 0:
         raise AnalysisError(f"{what}: the width must be positive, not {width} s")

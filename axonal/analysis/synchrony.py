@@ -37,9 +37,7 @@ def _gamma(model: np.ndarray, data: np.ndarray, delta: float, duration: float) -
             f"{model_rate:.3g} Hz (2*rate*delta = {chance:.3g} must stay below 1)"
         )
     expected = chance * n_data
-    return (coincidences(model, data, delta) - expected) / (
-        0.5 * (n_model + n_data) * (1 - chance)
-    )
+    return (coincidences(model, data, delta) - expected) / (0.5 * (n_model + n_data) * (1 - chance))
 
 
 def gamma_factor(model, data, delta, t_start=None, t_stop=None):

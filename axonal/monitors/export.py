@@ -34,7 +34,8 @@ class MonitorExport:
         frame = pandas.DataFrame({name: np.asarray(value) for name, value in columns.items()})
         dims = {name: get_dimensions(value) for name, value in columns.items()}
         frame.attrs["units"] = {
-            name: "" if dim is DIMENSIONLESS else get_unit(dim).dispname for name, dim in dims.items()
+            name: "" if dim is DIMENSIONLESS else get_unit(dim).dispname
+            for name, dim in dims.items()
         }
         return frame
 

@@ -180,9 +180,8 @@ def spikes_from_neo(trains) -> tuple[np.ndarray, Quantity, int]:
             raise ValueError("spikes_from_neo: two spike trains have the same 'index' annotation")
     else:
         numbers = list(range(len(trains)))
-    indices = np.concatenate(
-        [np.full(len(train), number, dtype=np.int64) for number, train in zip(numbers, trains)]
-    )
+    pairs = zip(numbers, trains, strict=True)
+    indices = np.concatenate([np.full(len(train), number, np.int64) for number, train in pairs])
     times = np.concatenate([np.asarray(from_quantities(train.times)) for train in trains])
     order = np.lexsort((indices, times))
     size = max(numbers) + 1

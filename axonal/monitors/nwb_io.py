@@ -181,7 +181,8 @@ def spikes_from_nwb(path, source: str | None = None) -> tuple[np.ndarray, Quanti
         numbered = _INDEX_COLUMN in columns
         trains = [np.asarray(units["spike_times"][row], dtype=float) for row in rows]
         numbers = [int(units[_INDEX_COLUMN][row]) if numbered else k for k, row in enumerate(rows)]
-    indices = np.concatenate([np.full(len(t), n, np.int64) for n, t in zip(numbers, trains)])
+    pairs = zip(numbers, trains, strict=True)
+    indices = np.concatenate([np.full(len(t), n, np.int64) for n, t in pairs])
     times = np.concatenate(trains)
     order = np.lexsort((indices, times))
     return (

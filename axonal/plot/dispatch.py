@@ -27,6 +27,5 @@ def brian_plot(obj, ax=None, **kwargs):
     if isinstance(obj, Network | list | tuple):
         return plot_network(obj, ax=ax, **kwargs)
     raise TypeError(
-        f"brian_plot: no plot for {type(obj).__name__}; it plots monitors, Synapses and "
-        "networks"
+        f"brian_plot: no plot for {type(obj).__name__}; it plots monitors, Synapses and networks"
     )

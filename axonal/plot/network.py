@@ -55,9 +55,8 @@ def _positions(nodes: list[str], edges, layout: str) -> dict[str, np.ndarray]:
         return {name: np.asarray(placed[name], dtype=float) for name in nodes}
     angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / max(len(nodes), 1)
     radius = 0.0 if len(nodes) == 1 else 1.0
-    return {
-        name: radius * np.array([np.cos(a), np.sin(a)]) for name, a in zip(nodes, angles)
-    }
+    points = radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    return dict(zip(nodes, points, strict=True))
 
 
 def plot_network(objects=None, *, layout: str = "auto", ax=None, node_color="C0",

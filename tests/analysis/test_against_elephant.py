@@ -67,7 +67,9 @@ def test_rates_cv_and_fano_match_elephant(network_spikes):
     assert len(trains) == 40 and network_spikes.num_spikes > 400
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected_rates = [float(elephant_statistics.mean_firing_rate(t).rescale("Hz")) for t in trains]
+        expected_rates = [
+            float(elephant_statistics.mean_firing_rate(t).rescale("Hz")) for t in trains
+        ]
         expected_cv = [
             elephant_statistics.cv(elephant_statistics.isi(t)) if len(t) > 2 else np.nan
             for t in trains
@@ -137,7 +139,9 @@ def test_sttc_closed_forms():
     )
     # no spike within dt of the other train: STTC = -(T_A + T_B)/2, T the tiled fraction
     tiled_a, tiled_b = 3 * 2 * 0.01 / 1.0, 2 * 2 * 0.01 / 1.0
-    value = spike_time_tiling_coefficient(train, apart, dt=dt, t_start=0 * second, t_stop=1 * second)
+    value = spike_time_tiling_coefficient(
+        train, apart, dt=dt, t_start=0 * second, t_stop=1 * second
+    )
     assert value == pytest.approx(-(tiled_a + tiled_b) / 2)
     matrix = spike_time_tiling_coefficient([train, apart], dt=dt, t_stop=1 * second)
     assert matrix.shape == (2, 2) and matrix[0, 1] == pytest.approx(value)

@@ -1,4 +1,4 @@
-"""axonal.analysis against closed forms: Poisson and regular trains, shifted copies, known traces."""
+"""axonal.analysis against closed forms: Poisson and regular trains, shifted copies, traces."""
 
 import numpy as np
 import pytest

@@ -9,10 +9,9 @@ from axonal import (
     PopulationRateMonitor,
     SpikeMonitor,
     StateMonitor,
-    mV,
     ms,
+    mV,
     run,
-    second,
 )
 from axonal.monitors import (
     read_hdf5,
@@ -166,4 +165,3 @@ def test_export_refuses_what_it_cannot_write(tmp_path):
         to_hdf5(tmp_path / "x.h5", object())
     with pytest.raises(ValueError, match="no spike trains"):
         spike_generator_from_neo([])
-

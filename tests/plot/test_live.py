@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import axonal
-from axonal import Network, NeuronGroup, SpikeMonitor, StateMonitor, mV, ms, second
+from axonal import Network, NeuronGroup, SpikeMonitor, StateMonitor, ms, mV, second
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")

@@ -14,8 +14,8 @@ from axonal import (
     SpikeMonitor,
     StateMonitor,
     Synapses,
-    mV,
     ms,
+    mV,
     run,
     second,
 )
