@@ -12,8 +12,10 @@ Prints one JSON line. Each repeat builds the model afresh and runs it, in turn, 
   (a frame that took d seconds waits at least 10 d for the next);
 - live_every_frame: the same with budget=1, drawing at every report (the full 10 frames/s).
 Figures are drawn with matplotlib's Agg backend (what a window or notebook also renders). The
-medians of the run() wall times are reported with the overheads relative to plain, and the
-frames drawn, the seconds spent drawing them and the achieved frame rates.
+medians of the run() wall and CPU times are reported with the overheads relative to plain (CPU
+time is the steadier figure on a shared machine), and for the live modes the frames drawn,
+split into whole-figure frames (the first, the last, a changed range) and frames drawing only
+the new data, with the CPU milliseconds each kind costs, and the achieved frame rate.
 """
 
 from __future__ import annotations
@@ -55,12 +57,22 @@ def run_once(mode: str, n: int, duration: float, fps: float) -> dict:
             LiveTrace(trace, "v", fps=fps, budget=budget),
         )
         kwargs = {"report": view, "report_period": view.period}
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     network.run(duration * second, **kwargs)
-    seconds = time.perf_counter() - started
-    result = {"seconds": seconds, "spikes": built["spikes"].num_spikes}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    result = {"seconds": seconds, "cpu": cpu, "spikes": built["spikes"].num_spikes}
     if view is not None:
-        result.update(frames=view.frames, reports=view.reports, draw_s=view.draw_seconds)
+        whole = [entry for entry in view.frame_log if entry[0]]
+        new_only = [entry for entry in view.frame_log if not entry[0]]
+        result.update(
+            frames=view.frames,
+            whole_frames=len(whole),
+            whole_frame_cpu=sum(e[2] for e in whole) / max(len(whole), 1),
+            new_only_frames=len(new_only),
+            new_only_frame_cpu=sum(e[2] for e in new_only) / max(len(new_only), 1),
+            draw_s=view.draw_seconds,
+            draw_cpu=sum(e[2] for e in view.frame_log),
+        )
         import matplotlib.pyplot as plt
 
         plt.close("all")
@@ -82,6 +94,7 @@ def main(argv=None) -> None:
         for mode in MODES:
             runs[mode].append(run_once(mode, arguments.n, arguments.duration, arguments.fps))
     median = {mode: statistics.median(r["seconds"] for r in runs[mode]) for mode in MODES}
+    cpu = {mode: statistics.median(r["cpu"] for r in runs[mode]) for mode in MODES}
     result = {
         "benchmark": "live_view",
         "model": "cuba",
@@ -92,15 +105,16 @@ def main(argv=None) -> None:
         "repeats": arguments.repeats,
         "spikes": runs["plain"][0]["spikes"],
         **{f"{mode}_s": median[mode] for mode in MODES},
+        **{f"{mode}_cpu_s": cpu[mode] for mode in MODES},
         **{f"{mode}_overhead": median[mode] / median["plain"] - 1 for mode in MODES[1:]},
+        **{f"{mode}_cpu_overhead": cpu[mode] / cpu["plain"] - 1 for mode in MODES[1:]},
     }
     for mode in MODES[2:]:
-        frames = statistics.median(r["frames"] for r in runs[mode])
-        draw = statistics.median(r["draw_s"] for r in runs[mode])
-        result[f"{mode}_frames"] = frames
-        result[f"{mode}_draw_s"] = draw
-        result[f"{mode}_ms_per_frame"] = 1000 * draw / max(frames, 1)
-        result[f"{mode}_fps"] = frames / median[mode]
+        for key in ("frames", "whole_frames", "new_only_frames", "draw_s", "draw_cpu"):
+            result[f"{mode}_{key}"] = statistics.median(r[key] for r in runs[mode])
+        for key in ("whole_frame_cpu", "new_only_frame_cpu"):
+            result[f"{mode}_{key}_ms"] = 1000 * statistics.median(r[key] for r in runs[mode])
+        result[f"{mode}_fps"] = result[f"{mode}_frames"] / median[mode]
     emit(result)
 
 

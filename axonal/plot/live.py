@@ -42,6 +42,7 @@ class LiveView:
         self.frames = 0  # figures drawn
         self.reports = 0  # reports received
         self.draw_seconds = 0.0  # wall time spent updating and drawing
+        self.frame_log: list[tuple[bool, float, float]] = []  # (whole, wall s, CPU s) per frame
         self._display = None
         self._run_window = None
         self._drawn = False  # the figure has been drawn whole at least once
@@ -62,7 +63,7 @@ class LiveView:
         than ``1/fps`` ago or drawing would take more than ``budget`` of the wall time (a
         frame that took d seconds waits at least d/budget for the next one); the last report
         of a run always draws."""
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         self.reports += 1
         if fraction < 1 and started < self._next_frame:
             return
@@ -70,11 +71,12 @@ class LiveView:
             now = self.current_time()
             done = float(np.asarray(elapsed))
             self._run_window = (now - done, now - done + float(np.asarray(duration)))
-        whole = self.update(self._run_window) or fraction >= 1
+        whole = self.update(self._run_window) or fraction >= 1 or not self._drawn
         self._show(whole)
         self.frames += 1
         took = time.perf_counter() - started
         self.draw_seconds += took
+        self.frame_log.append((whole, took, time.process_time() - started_cpu))
         self._next_frame = started + max(1.0 / self.fps, took / self.budget)
         if fraction >= 1:
             self._run_window, self._next_frame = None, 0.0
@@ -112,7 +114,7 @@ class LiveView:
             canvas = figure.canvas
             if "inline" in matplotlib.get_backend():
                 self._show_inline(figure)
-            elif whole or not self._drawn or not getattr(canvas, "supports_blit", False):
+            elif whole or not getattr(canvas, "supports_blit", False):
                 canvas.draw()  # everything, with all the data
             else:
                 self.draw_new()
