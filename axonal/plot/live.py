@@ -13,8 +13,9 @@ In Jupyter with the inline backend the figure is shown once and its output repla
 with an interactive backend (ipympl, Qt, Tk) the window is redrawn.
 
 A frame draws only what is new (the spikes and trace samples recorded since the last frame) over
-the previous one and blits it; the whole figure is drawn on the first frame, when an axis range
-must change, and on the run's last frame. So a frame costs about the new data, not the figure.
+the previous one and blits it (a trace thinned to the lowest and highest point of each pixel
+column); the whole figure is drawn on the first frame and when an axis range must change (a new
+run, a trace leaving its range). So a frame costs about the new data, not the figure.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class LiveView:
             now = self.current_time()
             done = float(np.asarray(elapsed))
             self._run_window = (now - done, now - done + float(np.asarray(duration)))
-        whole = self.update(self._run_window) or fraction >= 1 or not self._drawn
+        whole = self.update(self._run_window) or not self._drawn
         self._show(whole)
         self.frames += 1
         took = time.perf_counter() - started
@@ -139,12 +140,15 @@ class LiveRaster(LiveView):
     """A raster plot of a SpikeMonitor's spikes, redrawn during the run."""
 
     def __init__(self, spikes, ax=None, fps: float = 10.0, budget: float = 0.1, time_unit=None,
-                 markersize=1, **style):  # fmt: skip
+                 marker=None, markersize=1, **style):  # fmt: skip
         super().__init__(ax, fps, budget)
         if not hasattr(spikes, "it_"):
             raise TypeError(f"LiveRaster: expected a SpikeMonitor, not {type(spikes).__name__}")
         self.monitor = spikes
-        self._time_unit, self._style = time_unit, {"markersize": markersize, **style}
+        if marker is None:  # single pixels draw fastest, and many neurons make them a picture
+            marker = "," if spikes.source.N >= 1000 else "."
+        self._time_unit = time_unit
+        self._style = {"marker": marker, "markersize": markersize, **style}
         self._line = None
         self._shown = 0  # spikes on the figure
         self._window = None
@@ -157,9 +161,7 @@ class LiveRaster(LiveView):
         whole = self._line is None or window != self._window
         if self._line is None:
             self._unit, text = time_unit_for(window[1], self._time_unit, "LiveRaster")
-            (self._line,) = self.ax.plot(
-                [], [], linestyle="none", marker=".", color="k", **self._style
-            )
+            (self._line,) = self.ax.plot([], [], linestyle="none", color="k", **self._style)
             self.ax.set_xlabel(label("time", text))
             self.ax.set_ylabel("neuron index")
             self.ax.set_ylim(-0.5, self.monitor.source.N - 0.5)
@@ -232,13 +234,34 @@ class LiveTrace(LiveView):
 
     def draw_new(self) -> None:
         start = max(self._shown - 1, 0)  # from the last point drawn, so the line joins
+        x = self._x[start:]
+        if not len(x):
+            return
+        left, right = self.ax.transData.transform([[x[0], 0], [x[-1], 0]])[:, 0]
+        columns = max(1, int(abs(right - left)) + 1)  # pixel columns the new samples cover
         for line, row in zip(self._lines, self._rows, strict=False):
-            line.set_data(self._x[start:], row[start:])
+            line.set_data(*envelope(x, row[start:], columns))
             self.ax.draw_artist(line)
             line.set_data(self._x, row)
 
     def mark_drawn(self) -> None:
         self._shown = len(self._x)
+
+
+def envelope(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` thinned to each pixel column's lowest and highest point (in time order), the
+    first and last point kept: the line drawn looks the same, from far fewer points."""
+    per_column = len(x) // columns
+    if per_column < 4:
+        return x, y
+    used = per_column * columns
+    xs, ys = x[:used].reshape(columns, per_column), y[:used].reshape(columns, per_column)
+    low, high = ys.argmin(axis=1), ys.argmax(axis=1)
+    rows = np.arange(columns)[:, None]
+    order = np.sort(np.column_stack([low, high]), axis=1)
+    thin_x = np.concatenate([x[:1], xs[rows, order].ravel(), x[used - 1 :]])
+    thin_y = np.concatenate([y[:1], ys[rows, order].ravel(), y[used - 1 :]])
+    return thin_x, thin_y
 
 
 class LiveViews(LiveView):

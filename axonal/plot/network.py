@@ -92,13 +92,12 @@ def plot_network(objects=None, *, layout: str = "auto", ax=None, node_color="C0"
     for number, (source, target, name, count) in enumerate(edges):
         start, end = positions[source], positions[target]
         text = f"{name}\n{count} synapses"
-        if source == target:
-            loop = start + np.array([0.0, radii[source]])
-            arrow = FancyArrowPatch(
-                loop + [-0.05, 0], loop + [0.05, 0], connectionstyle="arc3,rad=-2.5",
-                arrowstyle="-|>", mutation_scale=12, color=edge_color, zorder=1,
-            )  # fmt: skip
-            where = loop + np.array([0.0, 0.12 + 0.06 * number])
+        if source == target:  # a recurrent pathway: a ring on top of the group
+            loops = sum(1 for s, t, _, _ in edges[:number] if s == t == source)
+            size = radii[source] * (0.55 + 0.25 * loops)
+            centre = start + np.array([0.0, radii[source] + size * 0.8])
+            arrow = Circle(centre, size, fill=False, color=edge_color, linewidth=1.2, zorder=1)
+            where = centre + np.array([0.0, size])
         else:
             direction = (end - start) / max(np.linalg.norm(end - start), 1e-12)
             arrow = FancyArrowPatch(

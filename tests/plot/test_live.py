@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import axonal
-from axonal import Network, NeuronGroup, SpikeMonitor, StateMonitor, ms, mV, second
+from axonal import Network, NeuronGroup, SpikeMonitor, StateMonitor, ms, mV, second, volt
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -153,3 +153,57 @@ def test_a_frame_draws_only_the_new_spikes_and_looks_like_a_whole_redraw():
     differing = np.mean(np.any(incremental != whole, axis=-1))
     assert differing < 1e-3
     assert np.count_nonzero(np.all(whole[..., :3] < 100, axis=-1)) > 1000  # the spikes are there
+
+
+def test_envelope_keeps_each_pixel_columns_extremes():
+    from axonal.plot.live import envelope
+
+    x = np.linspace(0, 1, 10_000)
+    y = np.sin(40 * x) + 0.1 * np.random.default_rng(1).normal(size=x.size)
+    thin_x, thin_y = envelope(x, y, 100)
+    assert len(thin_x) == 202 and np.all(np.diff(thin_x) >= 0)  # in time order
+    assert (thin_x[0], thin_y[0], thin_x[-1], thin_y[-1]) == (x[0], y[0], x[-1], y[-1])
+    columns = y.reshape(100, 100)
+    inner = thin_y[1:-1].reshape(100, 2)
+    assert np.array_equal(inner.min(axis=1), columns.min(axis=1))
+    assert np.array_equal(inner.max(axis=1), columns.max(axis=1))
+    short_x, short_y = envelope(x[:300], y[:300], 100)  # under 4 points a column: unchanged
+    assert np.array_equal(short_y, y[:300])
+
+
+class FakeTraces:
+    """What LiveTrace reads of a StateMonitor, with samples added by hand."""
+
+    name, record_variables, record = "fake", ["v"], np.arange(3)
+
+    def __init__(self):
+        self.clock = type("Clock", (), {"t_": 0.0})()
+        self.all_t = np.arange(20_000) * 1e-4
+        rng = np.random.default_rng(2)
+        self.all_v = -0.06 + np.cumsum(rng.normal(0, 5e-5, (3, 20_000)), axis=1)
+        self.samples = 0
+
+    @property
+    def t_(self):
+        return self.all_t[: self.samples]
+
+    @property
+    def v(self):
+        return self.all_v[:, : self.samples] * volt
+
+
+def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
+    traces = FakeTraces()
+    view = LiveTrace(traces, "v", fps=1e6, budget=1.0)
+    for step in range(1, 11):  # ten frames, 2000 more samples each
+        traces.samples, traces.clock.t_ = 2_000 * step, 0.2 * step
+        view(step * 0.2 * second, 2 * second, 0.1 * step - 0.01, 0 * second)
+    assert any(not whole for whole, _, _ in view.frame_log)  # some frames drew new data only
+    canvas = view.ax.figure.canvas
+    piecewise = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()  # the same data and ranges, drawn whole
+    whole = np.asarray(canvas.buffer_rgba())
+    drawn = np.any(whole[..., :3] < 200, axis=-1) | np.any(piecewise[..., :3] < 200, axis=-1)
+    differing = np.any(piecewise != whole, axis=-1)
+    assert drawn.sum() > 2000  # the traces are there
+    assert differing.sum() < 0.1 * drawn.sum()
