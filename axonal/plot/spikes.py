@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from axonal.plot.axes import axes_or_new, display_unit, label, plain, require_time, time_unit_for
-from axonal.units import Hz, Quantity, get_dimensions, second
+from axonal.units import Hz, Quantity, get_dimensions
 
 
 def _monitor_end(monitor) -> float | None:
@@ -72,7 +72,8 @@ def plot_rate(
 
     ``rate`` is a PopulationRateMonitor, a SpikeMonitor (its population rate, binned at the
     clock's dt), or the times with ``rate_values`` the rates. ``smooth``, a time, smooths with
-    a ``window`` ('gaussian': width is the standard deviation; 'flat': the full width).
+    a ``window`` ('gaussian': width is the standard deviation, reaching 4 of them each side, as
+    axonal.analysis.population_rate; 'flat': the full width).
     """
     from axonal.analysis.rates import population_rate, smooth_signal
 
@@ -109,9 +110,3 @@ def plot_rate(
     if end:
         ax.set_xlim(0, end / float(unit))
     return ax
-
-
-def _time_of(value) -> float:
-    if get_dimensions(value) is not get_dimensions(second):
-        raise ValueError(f"expected a time, not {value!r}")
-    return float(np.asarray(value))
