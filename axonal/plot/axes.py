@@ -42,6 +42,9 @@ def display_unit(values, unit, what: str):
         return unit, getattr(unit, "dispname", str(unit))
     if dim is DIMENSIONLESS:
         return 1.0, ""
+    if not np.size(values) or not np.isfinite(np.asarray(values, dtype=float)).any():
+        chosen = get_unit(dim)
+        return chosen, chosen.dispname
     chosen = best_unit(Quantity.with_dimensions(np.nanmax(np.abs(np.asarray(values))), dim))
     return chosen, chosen.dispname
 

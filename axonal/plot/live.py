@@ -68,7 +68,7 @@ class LiveView:
         self.reports += 1
         if fraction < 1 and started < self._next_frame:
             return
-        if self._run_window is None or fraction <= 0:
+        if self._run_window is None:
             now = self.current_time()
             done = float(np.asarray(elapsed))
             self._run_window = (now - done, now - done + float(np.asarray(duration)))
@@ -82,13 +82,26 @@ class LiveView:
         if fraction >= 1:
             self._run_window, self._next_frame = None, 0.0
 
-    def run(self, duration, network=None, **kwargs) -> None:
-        """Run ``network`` (default: the objects of the calling script) with this view."""
-        if network is None:
-            from axonal.network.magic import run
+    def prepare(self, duration, start=None) -> None:
+        """Draw the whole figure for a run of ``duration`` from ``start`` (default: now) before
+        it begins, so that the frames during the run only draw new data. ``run`` does this."""
+        begin = self.current_time() if start is None else float(np.asarray(start))
+        self._run_window = (begin, begin + float(np.asarray(duration)))
+        self.update(self._run_window)
+        self._show(True)
 
+    def run(self, duration, network=None, **kwargs) -> None:
+        """Run ``network`` (default: the objects of the calling script) with this view, its
+        figure drawn whole before the run starts."""
+        if network is None:
+            from axonal.network.magic import magic_network, run
+            from axonal.network.namespace import user_namespace
+
+            magic_network.collect_from(user_namespace())
+            self.prepare(duration, magic_network.t_)
             run(duration, report=self, report_period=self.period, **kwargs)
         else:
+            self.prepare(duration, network.t_)
             network.run(duration, report=self, report_period=self.period, **kwargs)
 
     # -- for subclasses -------------------------------------------------------------------
@@ -210,7 +223,10 @@ class LiveTrace(LiveView):
         whole = self._lines is None or window != self._window
         if self._lines is None:
             self._unit, t_text = time_unit_for(window[1], self._time_unit, "LiveTrace")
-            self._v_unit, v_text = display_unit(values, self._var_unit, "LiveTrace")
+            now = values
+            if not np.size(values):  # before the run: the unit of the group's present values
+                now = getattr(self.monitor.source, self.variable)[self.monitor.record]
+            self._v_unit, v_text = display_unit(now, self._var_unit, "LiveTrace")
             self._lines = [
                 self.ax.plot([], [], label=f"{self.variable}[{k}]")[0]
                 for k in self.monitor.record[: self.count]

@@ -207,3 +207,15 @@ def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
     differing = np.any(piecewise != whole, axis=-1)
     assert drawn.sum() > 2000  # the traces are there
     assert differing.sum() < 0.1 * drawn.sum()
+
+
+def test_a_prepared_view_draws_only_new_data_during_the_run():
+    net, spikes, state = network()
+    views = LiveViews(LiveRaster(spikes, fps=200, budget=0.5), LiveTrace(state, fps=200))
+    views.prepare(100 * ms, net.t_)
+    assert views.frames == 0  # drawn before the run, not a frame of it
+    net.run(100 * ms, report=views, report_period=views.period)
+    assert views.frames >= 1
+    assert views.views[0].ax.get_xlim() == pytest.approx((0, 100))
+    # the trace may need a new range once; the raster never redraws the whole figure
+    assert sum(whole for whole, _, _ in views.frame_log) <= 1
