@@ -36,7 +36,7 @@ import models  # noqa: E402
 from measure import emit  # noqa: E402
 
 import axonal  # noqa: E402
-from axonal import Network, StateMonitor, second, seed, set_target  # noqa: E402
+from axonal import Network, StateMonitor, mV, second, seed, set_target  # noqa: E402
 from axonal.plot import LiveRaster, LiveTrace, LiveViews  # noqa: E402
 
 MODES = ("plain", "reports", "live", "live_every_frame")
@@ -55,7 +55,8 @@ def run_once(mode: str, n: int, duration: float, fps: float) -> dict:
         budget = 1.0 if mode == "live_every_frame" else 0.1
         view = LiveViews(
             LiveRaster(built["spikes"], fps=fps, budget=budget),
-            LiveTrace(trace, "v", fps=fps, budget=budget),
+            # CUBA's v stays between reset and threshold: a fixed range, as one would show it
+            LiveTrace(trace, "v", fps=fps, budget=budget, var_range=(-61 * mV, -49 * mV)),
         )
         kwargs = {"report": view, "report_period": view.period}
     setup_cpu = time.process_time()

@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from axonal.plot.axes import display_unit, label, plain, pyplot, time_unit_for
-from axonal.units import second
+from axonal.units import get_dimensions, second
 
 
 class LiveView:
@@ -197,10 +197,11 @@ class LiveRaster(LiveView):
 
 class LiveTrace(LiveView):
     """Traces of a StateMonitor variable (its first ``count`` recorded elements), redrawn
-    during the run."""
+    during the run. ``var_range`` (two quantities) fixes the y range; without it the range
+    follows the data, and each widening redraws the whole figure."""
 
     def __init__(self, monitor, variable=None, ax=None, fps: float = 10.0, budget: float = 0.1,
-                 count: int = 5, time_unit=None, var_unit=None):  # fmt: skip
+                 count: int = 5, time_unit=None, var_unit=None, var_range=None):  # fmt: skip
         super().__init__(ax, fps, budget)
         if not hasattr(monitor, "record_variables"):
             raise TypeError(f"LiveTrace: expected a StateMonitor, not {type(monitor).__name__}")
@@ -210,6 +211,13 @@ class LiveTrace(LiveView):
             raise ValueError(f"LiveTrace: {monitor.name} does not record {variable!r}")
         self.monitor, self.variable, self.count = monitor, variable, count
         self._time_unit, self._var_unit = time_unit, var_unit
+        if var_range is not None:
+            dim = monitor.source.variables[variable].dimensions
+            if len(var_range) != 2 or any(get_dimensions(b) is not dim for b in var_range):
+                raise ValueError(
+                    f"LiveTrace: var_range must be (low, high) in the units of {variable}"
+                )
+        self._var_range = var_range
         self._lines = None
         self._shown = 0  # samples on the figure
         self._window = None
@@ -239,7 +247,11 @@ class LiveTrace(LiveView):
         self._rows = [plain(row, self._v_unit) for row in values]
         for line, row in zip(self._lines, self._rows, strict=False):
             line.set_data(self._x, row)
-        if len(times):
+        if self._var_range is not None:
+            if whole:
+                low, high = (plain(bound, self._v_unit) for bound in self._var_range)
+                self.ax.set_ylim(float(low), float(high))
+        elif len(times):
             low, high = float(np.min(self._rows)), float(np.max(self._rows))
             bottom, top = self.ax.get_ylim()
             if whole or low < bottom or high > top:  # a new range, with room to grow

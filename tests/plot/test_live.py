@@ -217,5 +217,16 @@ def test_a_prepared_view_draws_only_new_data_during_the_run():
     net.run(100 * ms, report=views, report_period=views.period)
     assert views.frames >= 1
     assert views.views[0].ax.get_xlim() == pytest.approx((0, 100))
-    # the trace may need a new range once; the raster never redraws the whole figure
-    assert sum(whole for whole, _, _ in views.frame_log) <= 1
+    raster = LiveRaster(spikes, fps=200, budget=0.5)
+    raster.prepare(50 * ms, net.t_)
+    net.run(50 * ms, report=raster, report_period=raster.period)
+    assert raster.frames >= 1
+    assert not any(whole for whole, _, _ in raster.frame_log)  # all frames draw new data only
+    assert np.array_equal(raster._line.get_ydata(), spikes.i)
+    fixed = LiveTrace(state, var_range=(-70 * mV, -40 * mV), fps=200)
+    fixed.prepare(50 * ms, net.t_)
+    net.run(50 * ms, report=fixed, report_period=fixed.period)
+    assert fixed.ax.get_ylim() == pytest.approx((-70, -40))
+    assert not any(whole for whole, _, _ in fixed.frame_log)  # all frames draw new data only
+    with pytest.raises(ValueError, match="in the units of v"):
+        LiveTrace(state, var_range=(0 * second, 1 * second))
