@@ -25,6 +25,8 @@ SHORT_ARGUMENTS = {
 
 def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
     monkeypatch.setattr(sys, "argv", [name, *arguments])
+    # in a folder that is an axonal project the flagship would record itself in a new process
+    monkeypatch.setenv("AXONAL_FLAGSHIP_RECORDED", "1")
     axonal.start_scope()
     return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
 
