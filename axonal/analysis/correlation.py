@@ -7,11 +7,14 @@ differences between spike times (see ``correlogram``).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from axonal.analysis.trains import (
     AnalysisError,
     SpikeTrains,
+    rate_quantity,
     require_elephant,
     seconds,
     spike_trains,
@@ -43,12 +46,9 @@ def correlation_coefficients(source, bin, t_start=None, t_stop=None) -> np.ndarr
         t_stop=trains.t_stop * pq.s,
     )
     silent = trains.counts() == 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # elephant warns on silent neurons
-            matrix = np.array(correlation_coefficient(binned), dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # elephant warns on silent neurons
+        matrix = np.array(correlation_coefficient(binned), dtype=float)
     matrix[silent, :] = np.nan
     matrix[:, silent] = np.nan
     return matrix
@@ -86,8 +86,6 @@ def correlogram(first, second=None, bin=None, window=None, t_start=None, t_stop=
     if normalise == "count":
         return lags, counts
     if normalise == "rate":
-        from axonal.analysis.trains import rate_quantity
-
         return lags, rate_quantity(counts / (max(len(reference), 1) * bin_s))
     raise AnalysisError(f"correlogram: normalise must be 'count' or 'rate', not {normalise!r}")
 
