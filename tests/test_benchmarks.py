@@ -86,3 +86,20 @@ def test_compare_without_reference_env_prints_axonal_rows(tmp_path):
     )  # fmt: skip
     assert reprinted.returncode == 0, reprinted.stderr
     assert "| cuba | 100 | numpy |" in reprinted.stdout
+
+
+def test_live_view_benchmark_reports_overheads_and_frames(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "live_view.py"), "--target", "numpy", "--n", "200",
+         "--duration", "0.05", "--repeats", "1", "--fps", "50"],
+        capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "AXONAL_CACHE_DIR": str(tmp_path), "MPLBACKEND": "Agg"},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert result["benchmark"] == "live_view" and result["N"] == 200
+    assert result["plain_s"] > 0 and "live_overhead" in result and "reports_cpu_overhead" in result
+    # the figure is drawn whole before the run; every frame of the run draws new data only
+    assert result["live_setup_cpu_ms"] > 0 and result["live_frames"] >= 1
+    assert result["live_whole_frames"] == 0
+    assert result["live_frames"] == result["live_new_only_frames"]

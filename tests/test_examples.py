@@ -25,6 +25,8 @@ SHORT_ARGUMENTS = {
 
 def run_example(name: str, arguments: list[str], monkeypatch) -> dict:
     monkeypatch.setattr(sys, "argv", [name, *arguments])
+    # in a folder that is an axonal project the flagship would record itself in a new process
+    monkeypatch.setenv("AXONAL_FLAGSHIP_RECORDED", "1")
     axonal.start_scope()
     return runpy.run_path(str(EXAMPLES / name), run_name="__main__")
 
@@ -106,3 +108,32 @@ def test_cobahh_statistics_match_brian(monkeypatch):
     finally:
         axonal.set_target("numpy")
     assert_like_reference(network_statistics(result["spikes"], 4000, 1.0), "cobahh")
+
+
+@pytest.mark.slow
+def test_flagship_is_recorded_in_an_axonal_project(tmp_path):
+    """In a project folder the flagship records its own run, with its figure as an output."""
+    import os
+    import subprocess
+
+    from axonal.records.project import init_project
+    from axonal.records.store import RecordStore
+
+    project = init_project(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k != "AXONAL_FLAGSHIP_RECORDED"}
+    completed = subprocess.run(
+        [sys.executable, str(EXAMPLES / "flagship.py"), "20"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "recorded as" in completed.stdout and "mean rate" in completed.stdout
+    store = RecordStore(project.resolved_store_url)
+    try:
+        (record,) = store.list()
+        assert record["status"] == "finished"
+        details = store.get(record["label"])
+    finally:
+        store.close()
+    outputs = str(details.get("outputs", details))
+    assert "flagship.png" in outputs
+    assert (project.output_dir / "flagship.png").is_file()
