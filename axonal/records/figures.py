@@ -46,6 +46,14 @@ def report(figures: Mapping[str, Any] | None = None, /, **named: Any) -> None:
     identifiers (`report({"fit.slope": 0.3})`). A later report of the same name replaces the
     earlier value. Under `axonal run` the figures are stored with the run's record; elsewhere
     they are kept for this process (`reported_figures()`) and a warning says so, once.
+
+    >>> import warnings
+    >>> from axonal.records.figures import reported_figures
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # not under `axonal run` here
+    ...     report(rate=12.5 * Hz, cv=0.92)
+    >>> reported_figures()["rate"]
+    12.5 * hertz
     """
     given = {**(dict(figures) if figures is not None else {}), **named}
     encoded = {_checked_name(name): encode_figure(name, value) for name, value in given.items()}
