@@ -1,14 +1,19 @@
 """Monitors: spikes, events, state variables and population rates; their export and import."""
 
 from axonal.monitors.eventmonitor import EventMonitor, SpikeMonitor
-from axonal.monitors.hdf5_io import read_hdf5, to_hdf5
-from axonal.monitors.neo_io import spike_generator_from_neo, spikes_from_neo, to_neo
-from axonal.monitors.nwb_io import (
-    read_nwb_series,
-    spike_generator_from_nwb,
-    spikes_from_nwb,
-    to_nwb,
-)
+
+# Export to and import from the field's formats (neo, NWB, HDF5): axonal.monitors.to_neo and
+# the rest, and the monitors' own methods; kept out of ``from axonal import *``, which stays
+# Brian 2's namespace.
+from axonal.monitors.hdf5_io import read_hdf5 as read_hdf5
+from axonal.monitors.hdf5_io import to_hdf5 as to_hdf5
+from axonal.monitors.neo_io import spike_generator_from_neo as spike_generator_from_neo
+from axonal.monitors.neo_io import spikes_from_neo as spikes_from_neo
+from axonal.monitors.neo_io import to_neo as to_neo
+from axonal.monitors.nwb_io import read_nwb_series as read_nwb_series
+from axonal.monitors.nwb_io import spike_generator_from_nwb as spike_generator_from_nwb
+from axonal.monitors.nwb_io import spikes_from_nwb as spikes_from_nwb
+from axonal.monitors.nwb_io import to_nwb as to_nwb
 from axonal.monitors.statemonitor import PopulationRateMonitor, StateMonitor
 
 __all__ = [
@@ -16,18 +21,4 @@ __all__ = [
     "EventMonitor",
     "StateMonitor",
     "PopulationRateMonitor",
-]
-
-# Export to and import from the field's formats: axonal.monitors.to_neo and the rest, and the
-# monitors' own methods; kept out of ``from axonal import *``, which stays Brian 2's namespace.
-FORMATS = [
-    "read_hdf5",
-    "read_nwb_series",
-    "spike_generator_from_neo",
-    "spike_generator_from_nwb",
-    "spikes_from_neo",
-    "spikes_from_nwb",
-    "to_hdf5",
-    "to_neo",
-    "to_nwb",
 ]
