@@ -29,6 +29,7 @@ from axonal.pynn.control import (  # noqa: F401
     run_until,
     setup,
 )
+from axonal.pynn.electrodes import ACSource, DCSource, NoisyCurrentSource, StepCurrentSource  # noqa: F401,E501
 from axonal.pynn.populations import Assembly, Population, PopulationView  # noqa: F401
 from axonal.pynn.procedural_api import (  # noqa: F401
     connect,

@@ -85,12 +85,13 @@ class State(common.control.BaseState):
     # -- running -----------------------------------------------------------------------
     def run(self, simtime: float) -> None:
         """Advance by ``simtime`` ms; recorders and current sources are brought up to date."""
+        steps = int(round(simtime / self.dt))
+        self.run_end = self.t + steps * self.dt
         for prepare in list(self.before_run_hooks):
             prepare()
         if not self.running and "initial" not in self.network._stored:
             self.network.store("initial")
         self.running = True
-        steps = int(round(simtime / self.dt))
         if steps > 0:
             self.network.run(steps * self.dt_seconds * second, namespace={})
         # Runs end on the grid: t is a whole number of steps (PyNN compares times exactly).
