@@ -28,6 +28,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     defaultclock.dt = timestep * ms
     simulator.state.min_delay = min_delay
     simulator.state.max_delay = max_delay
+    simulator.state.spike_precision = extra_params.get("spike_precision", "on_grid")
     return rank()
 
 

@@ -27,7 +27,7 @@ from axonal.units import second
 
 ELECTRODE = """
 on = 1.0*((t >= t_on) and (t < t_off)) : 1
-I = on*(dc + ac_amp*sin(2*pi*ac_freq*t + ac_phase) + level) : amp
+I = on*(dc + ac_amp*sin(2*pi*ac_freq*(t - t_on) + ac_phase) + level) : amp
 dc : amp
 ac_amp : amp
 ac_freq : hertz
@@ -99,8 +99,9 @@ class AxonalCurrentSource(StandardCurrentSource):
         row = rows[0]
         on = row["t_on"] <= t_ms * MS < row["t_off"]
         value = on * (row["dc"] + row["ac_amp"] * np.sin(
-            2 * np.pi * row["ac_freq"] * t_ms * MS + row["ac_phase"]))
-        return value / NA + self.level_at(t_ms) / NA
+            2 * np.pi * row["ac_freq"] * (t_ms * MS - row["t_on"]) + row["ac_phase"])
+            + self.level_at(t_ms))
+        return value / NA
 
     # -- what the electrode group needs --------------------------------------------------
     def rows(self) -> list[dict]:
@@ -166,23 +167,33 @@ class StepCurrentSource(AxonalCurrentSource, electrodes.StepCurrentSource):
         return times.ravel(), amplitudes.ravel()
 
     def _check(self):
+        """Times must be >= 0 and increasing; they are put on the grid (nearest step), and of
+        steps that fall on the same grid point the last one is kept (as in pyNN.nest)."""
         times, amplitudes = self._arrays()
         if times.size != amplitudes.size:
             raise errors.InvalidParameterValueError(
                 f"StepCurrentSource: {times.size} times but {amplitudes.size} amplitudes"
             )
+        if np.any(times < 0):
+            raise errors.InvalidParameterValueError(
+                f"StepCurrentSource: times must not be negative (got {times.tolist()})"
+            )
         if times.size > 1 and np.any(np.diff(times) <= 0):
             raise errors.InvalidParameterValueError(
-                "StepCurrentSource: times must be strictly increasing"
+                f"StepCurrentSource: times must be strictly increasing (got {times.tolist()})"
             )
+        dt = simulator.state.dt
+        steps = np.round(times / dt).astype(np.int64)
+        last = np.append(steps[1:] != steps[:-1], True) if steps.size else np.zeros(0, bool)
+        self._values["times"] = steps[last] * dt
+        self._values["amplitudes"] = amplitudes[last]
+
+    def get_parameters(self):
+        return {name: np.array(self._values[name], float) for name in ("times", "amplitudes")}
 
     def _on_grid(self):
         times, amplitudes = self._arrays()
-        dt = simulator.state.dt
-        steps = np.round(times / dt)
-        # a step change between grid points acts from the next step (as in NEST)
-        steps = np.where(np.abs(steps * dt - times) > 1e-9, np.ceil(times / dt), steps)
-        return steps * dt, amplitudes * NA
+        return times, amplitudes * NA
 
     def level_at(self, t_ms):
         times, amplitudes = self._on_grid()

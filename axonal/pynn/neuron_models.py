@@ -191,13 +191,17 @@ dg_r/dt = -g_r/tau_rr : siemens
     weight_unit="uS",
 )
 
-# Adaptive exponential integrate-and-fire (Brette & Gerstner 2005). The exponential is taken
-# at min(v, v_spike) as NEST does, so that an integration stage past the peak cannot overflow.
+# Adaptive exponential integrate-and-fire (Brette & Gerstner 2005). As in NEST, the exponential
+# is capped at v_spike (an integration stage past the peak cannot overflow), and delta_T = 0
+# makes the cell a leaky integrate-and-fire neuron with threshold v_thresh.
 ADEXP = """
-dv/dt = (g_leak*(v_rest - v) + g_leak*delta_T*exp((clip(v, -inf*volt, v_spike) - v_thresh)
-         /delta_T) + i_syn + i_offset + i_inj - w)/c_m : volt (unless refractory)
+dv/dt = (g_leak*(v_rest - v) + i_exp + i_syn + i_offset + i_inj - w)/c_m : volt (unless refractory)
 dw/dt = (a*(v - v_rest) - w)/tau_w : amp
 g_leak = c_m/tau_m : siemens
+exp_on = 1.0*(delta_T > 0*mV) : 1
+delta_T_safe = clip(delta_T, 1e-6*mV, inf*mV) : volt
+i_exp = exp_on*g_leak*delta_T_safe*exp(clip((v - v_thresh)/delta_T_safe, -inf,
+        exp_on*(v_spike - v_thresh)/delta_T_safe)) : amp
 """
 ADEXP_PARAMETERS = [
     ("cm", "c_m", "nF"),
@@ -221,7 +225,7 @@ def _adexp(synapses: str, alpha: bool) -> NeuronModel:
         equations=ADEXP + synapses,
         parameters=ADEXP_PARAMETERS,
         state=COND_STATE + [("w", "w", "nA")],
-        threshold="v >= v_spike",
+        threshold="(delta_T > 0*mV and v >= v_spike) or (delta_T <= 0*mV and v >= v_thresh)",
         reset="v = v_reset\nw += b",
         refractory="tau_refrac",
         method="rk4",

@@ -201,6 +201,10 @@ class Projection(common.Projection):
         ps.evaluate(simplify=False)
         return np.asarray(ps[pynn_name])
 
+    def _smallest_delay(self) -> float | None:
+        delays = self._attribute_values("delay")
+        return float(delays.min()) if delays.size else None
+
     def __len__(self) -> int:
         return int(self._pre_index.size)
 

@@ -84,6 +84,10 @@ class Recorder(recording.Recorder):
 
     # -- reading ------------------------------------------------------------------------
     def _get_spiketimes(self, ids, clear=False):
+        if simulator.state.spike_precision == "off_grid" and hasattr(
+            self.population, "_spike_times"
+        ):
+            return self._given_spike_times(ids)
         monitor = self._monitors.get("spikes")
         if monitor is None or len(ids) == 0:
             return np.array([], dtype=int), np.array([])
@@ -94,6 +98,22 @@ class Recorder(recording.Recorder):
         keep = np.isin(indices, wanted)
         id_array = np.asarray(self.population.all_cells, dtype=int)[indices[keep]]
         return id_array, times[keep]
+
+    def _given_spike_times(self, ids):
+        """With spike_precision="off_grid", the times a SpikeSourceArray was given (NEST's
+        precise spikes): those after the start of the recording, up to now."""
+        start = float(self._recording_start_time.rescale("ms").magnitude)
+        now = simulator.state.t
+        id_parts, time_parts = [], []
+        for id_ in ids:
+            times = np.asarray(self.population._spike_times[self.population.id_to_index(id_)])
+            later = (times > start) if start > 0 else (times >= 0)
+            times = times[later & (times <= now + 1e-9)]
+            id_parts.append(np.full(times.size, int(id_)))
+            time_parts.append(times)
+        if not id_parts:
+            return np.array([], dtype=int), np.array([])
+        return np.concatenate(id_parts), np.concatenate(time_parts)
 
     def _get_all_signals(self, variable, ids, clear=False):
         name = variable.name

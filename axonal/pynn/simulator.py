@@ -40,6 +40,7 @@ class State(common.control.BaseState):
         common.control.BaseState.__init__(self)
         self.mpi_rank = 0
         self.num_processes = 1
+        self.spike_precision = "on_grid"
         self.dt = 0.1
         self.min_delay = "auto"
         self.max_delay = "auto"
@@ -57,7 +58,10 @@ class State(common.control.BaseState):
 
     def _get_min_delay(self):
         if self._min_delay == "auto":
-            return self.dt
+            # the smallest delay of the network's connections, as NEST computes it
+            delays = [p._smallest_delay() for p in self.projections]
+            delays = [d for d in delays if d is not None]
+            return min(delays) if delays else self.dt
         return self._min_delay
 
     def _set_min_delay(self, delay):

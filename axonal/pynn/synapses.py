@@ -30,6 +30,11 @@ class AxonalSynapseType:
     native_variables: list[tuple[str, str]] = []
     plastic_weight = False
 
+    def _get_minimum_delay(self):
+        from axonal.pynn import simulator
+
+        return simulator.state.min_delay
+
     def axonal_code(self, receptor_statement: str, weight_unit: str) -> tuple[str, str, str]:
         """(model, on_pre, on_post) of an axonal Synapses object."""
         return f"w : {weight_unit}", receptor_statement, ""
