@@ -40,7 +40,18 @@ from axonal.pynn.procedural_api import (  # noqa: F401
     set,
 )
 from axonal.pynn.projections import Projection  # noqa: F401
-from axonal.pynn.synapses import StaticSynapse, TsodyksMarkramSynapse  # noqa: F401
+from axonal.pynn.synapses import (  # noqa: F401
+    AdditivePotentiationMultiplicativeDepression,
+    AdditiveWeightDependence,
+    GutigWeightDependence,
+    MultiplicativeWeightDependence,
+    SimpleStochasticSynapse,
+    SpikePairRule,
+    StaticSynapse,
+    STDPMechanism,
+    TsodyksMarkramSynapse,
+    Vogels2011Rule,
+)
 
 
 def list_standard_models():

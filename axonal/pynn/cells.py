@@ -36,9 +36,7 @@ EIF_cond_alpha_isfa_ista = _bind(cells.EIF_cond_alpha_isfa_ista, models.EIF_COND
 HH_cond_exp = _bind(cells.HH_cond_exp, models.HH_COND_EXP)
 Izhikevich = _bind(cells.Izhikevich, models.IZHIKEVICH)
 SpikeSourcePoisson = _bind(cells.SpikeSourcePoisson, models.POISSON)
-SpikeSourcePoissonRefractory = _bind(
-    cells.SpikeSourcePoissonRefractory, models.POISSON_REFRACTORY
-)
+SpikeSourcePoissonRefractory = _bind(cells.SpikeSourcePoissonRefractory, models.POISSON_REFRACTORY)
 SpikeSourceGamma = _bind(cells.SpikeSourceGamma, models.GAMMA, group_kind="gamma")
 
 

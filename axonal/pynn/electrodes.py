@@ -98,16 +98,25 @@ class AxonalCurrentSource(StandardCurrentSource):
         rows = self.rows()
         row = rows[0]
         on = row["t_on"] <= t_ms * MS < row["t_off"]
-        value = on * (row["dc"] + row["ac_amp"] * np.sin(
-            2 * np.pi * row["ac_freq"] * (t_ms * MS - row["t_on"]) + row["ac_phase"])
-            + self.level_at(t_ms))
+        value = on * (
+            row["dc"]
+            + row["ac_amp"]
+            * np.sin(2 * np.pi * row["ac_freq"] * (t_ms * MS - row["t_on"]) + row["ac_phase"])
+            + self.level_at(t_ms)
+        )
         return value / NA
 
     # -- what the electrode group needs --------------------------------------------------
     def rows(self) -> list[dict]:
         """The row values (SI) of this source, the same for each cell it injects into."""
-        row = {"dc": 0.0, "ac_amp": 0.0, "ac_freq": 0.0, "ac_phase": 0.0, "t_on": 0.0,
-               "t_off": np.inf}
+        row = {
+            "dc": 0.0,
+            "ac_amp": 0.0,
+            "ac_freq": 0.0,
+            "ac_phase": 0.0,
+            "t_on": 0.0,
+            "t_off": np.inf,
+        }
         row.update(self.row_values())
         return [row]
 
@@ -126,8 +135,9 @@ class AxonalCurrentSource(StandardCurrentSource):
 
 class DCSource(AxonalCurrentSource, electrodes.DCSource):
     __doc__ = electrodes.DCSource.__doc__
-    translations = build_translations(("amplitude", "amplitude"), ("start", "start"),
-                                      ("stop", "stop"))
+    translations = build_translations(
+        ("amplitude", "amplitude"), ("start", "start"), ("stop", "stop")
+    )
 
     def row_values(self):
         v = self._values
@@ -137,8 +147,12 @@ class DCSource(AxonalCurrentSource, electrodes.DCSource):
 class ACSource(AxonalCurrentSource, electrodes.ACSource):
     __doc__ = electrodes.ACSource.__doc__
     translations = build_translations(
-        ("amplitude", "amplitude"), ("start", "start"), ("stop", "stop"),
-        ("frequency", "frequency"), ("offset", "offset"), ("phase", "phase"),
+        ("amplitude", "amplitude"),
+        ("start", "start"),
+        ("stop", "stop"),
+        ("frequency", "frequency"),
+        ("offset", "offset"),
+        ("phase", "phase"),
     )
 
     def row_values(self):
@@ -288,10 +302,16 @@ class _ElectrodeGroup:
     def __init__(self, population, rows):
         self.rows = rows  # (source, cell index)
         n = len(rows)
-        self.group = NeuronGroup(n, ELECTRODE, namespace={},
-                                 name=simulator.unique_name("electrodes"))
-        self.inject = Synapses(self.group, population._group, "i_inj_post = I_pre : amp (summed)",
-                               namespace={}, name=simulator.unique_name("injection"))
+        self.group = NeuronGroup(
+            n, ELECTRODE, namespace={}, name=simulator.unique_name("electrodes")
+        )
+        self.inject = Synapses(
+            self.group,
+            population._group,
+            "i_inj_post = I_pre : amp (summed)",
+            namespace={},
+            name=simulator.unique_name("injection"),
+        )
         self.inject.connect(i=np.arange(n), j=np.array([cell for _, cell in rows]))
         # Event channels: one generator "neuron" and one synapse each. A step of a
         # StepCurrentSource is a channel firing once and setting its value; a noisy row is a
@@ -306,17 +326,24 @@ class _ElectrodeGroup:
                     (k, source, time, amount) for time, amount in zip(times, amounts, strict=True)
                 )
         m = max(len(self.channels), 1)
-        self.generator = SpikeGeneratorGroup(m, np.array([], int), np.array([]) * second,
-                                             name=simulator.unique_name("electrode_events"))
+        self.generator = SpikeGeneratorGroup(
+            m,
+            np.array([], int),
+            np.array([]) * second,
+            name=simulator.unique_name("electrode_events"),
+        )
         self.setter = Synapses(
-            self.generator, self.group,
+            self.generator,
+            self.group,
             "value : amp\nmean : amp\nstdev : amp\nnoisy : 1",
             on_pre="level_post = noisy*(mean + stdev*randn()) + (1 - noisy)*value",
-            namespace={}, name=simulator.unique_name("electrode_set"),
+            namespace={},
+            name=simulator.unique_name("electrode_set"),
         )
         if self.channels:
-            self.setter.connect(i=np.arange(len(self.channels)),
-                                j=np.array([k for k, *_ in self.channels]))
+            self.setter.connect(
+                i=np.arange(len(self.channels)), j=np.array([k for k, *_ in self.channels])
+            )
             setter = self.setter.variables
             for c, (_, source, _time, amount) in enumerate(self.channels):
                 if _time is None:
@@ -329,8 +356,9 @@ class _ElectrodeGroup:
         objects = [self.group, self.inject, self.generator, self.setter]
         for k, (source, _) in enumerate(rows):
             if source._recorded and id(source) not in self.monitors:
-                monitor = StateMonitor(self.group, "I", record=[k],
-                                       name=simulator.unique_name("electrode_monitor"))
+                monitor = StateMonitor(
+                    self.group, "I", record=[k], name=simulator.unique_name("electrode_monitor")
+                )
                 self.monitors[id(source)] = (source, monitor)
                 objects.append(monitor)
         simulator.state.add(*objects)

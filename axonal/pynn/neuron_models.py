@@ -156,16 +156,26 @@ def _leaky(synapses: str, extra_parameters, state, receptors, weight_unit, metho
     )
 
 
-IF_CURR_EXP = _leaky(CURR_EXP, SYN_TAUS, CURR_STATE, _receptors("i_exc", "i_inh", False),
-                     "nA", "exact")
-IF_CURR_ALPHA = _leaky(CURR_ALPHA, SYN_TAUS, CURR_STATE, _receptors("y_exc", "y_inh", True),
-                       "nA", "exact")
-IF_CURR_DELTA = _leaky("i_syn = 0*amp : amp", [], [("v", "v", "mV")],
-                       {"excitatory": "v_post += w", "inhibitory": "v_post += w"}, "mV", "exact")
-IF_COND_EXP = _leaky(COND_EXP, SYN_TAUS + REVERSALS, COND_STATE,
-                     _receptors("g_exc", "g_inh", False), "uS", "rk4")
-IF_COND_ALPHA = _leaky(COND_ALPHA, SYN_TAUS + REVERSALS, COND_STATE,
-                       _receptors("y_exc", "y_inh", True), "uS", "rk4")
+IF_CURR_EXP = _leaky(
+    CURR_EXP, SYN_TAUS, CURR_STATE, _receptors("i_exc", "i_inh", False), "nA", "exact"
+)
+IF_CURR_ALPHA = _leaky(
+    CURR_ALPHA, SYN_TAUS, CURR_STATE, _receptors("y_exc", "y_inh", True), "nA", "exact"
+)
+IF_CURR_DELTA = _leaky(
+    "i_syn = 0*amp : amp",
+    [],
+    [("v", "v", "mV")],
+    {"excitatory": "v_post += w", "inhibitory": "v_post += w"},
+    "mV",
+    "exact",
+)
+IF_COND_EXP = _leaky(
+    COND_EXP, SYN_TAUS + REVERSALS, COND_STATE, _receptors("g_exc", "g_inh", False), "uS", "rk4"
+)
+IF_COND_ALPHA = _leaky(
+    COND_ALPHA, SYN_TAUS + REVERSALS, COND_STATE, _receptors("y_exc", "y_inh", True), "uS", "rk4"
+)
 
 IF_COND_EXP_GSFA_GRR = NeuronModel(
     equations="""
@@ -173,8 +183,12 @@ dv/dt = (v_rest - v)/tau_m + (i_syn + g_r*(e_rev_rr - v) + g_s*(e_rev_sfa - v)
          + i_offset + i_inj)/c_m : volt (unless refractory)
 dg_s/dt = -g_s/tau_sfa : siemens
 dg_r/dt = -g_r/tau_rr : siemens
-""" + COND_EXP,
-    parameters=LEAKY_PARAMETERS + SYN_TAUS + REVERSALS + [
+"""
+    + COND_EXP,
+    parameters=LEAKY_PARAMETERS
+    + SYN_TAUS
+    + REVERSALS
+    + [
         ("tau_sfa", "tau_sfa", "ms"),
         ("e_rev_sfa", "e_rev_sfa", "mV"),
         ("q_sfa", "q_sfa", "nS"),
@@ -203,20 +217,24 @@ delta_T_safe = clip(delta_T, 1e-6*mV, inf*mV) : volt
 i_exp = exp_on*g_leak*delta_T_safe*exp(clip((v - v_thresh)/delta_T_safe, -inf,
         exp_on*(v_spike - v_thresh)/delta_T_safe)) : amp
 """
-ADEXP_PARAMETERS = [
-    ("cm", "c_m", "nF"),
-    ("tau_refrac", "tau_refrac", "ms"),
-    ("v_spike", "v_spike", "mV"),
-    ("v_reset", "v_reset", "mV"),
-    ("v_rest", "v_rest", "mV"),
-    ("tau_m", "tau_m", "ms"),
-    ("i_offset", "i_offset", "nA"),
-    ("a", "a", "nS"),
-    ("b", "b", "nA"),
-    ("delta_T", "delta_T", "mV"),
-    ("tau_w", "tau_w", "ms"),
-    ("v_thresh", "v_thresh", "mV"),
-] + SYN_TAUS + REVERSALS
+ADEXP_PARAMETERS = (
+    [
+        ("cm", "c_m", "nF"),
+        ("tau_refrac", "tau_refrac", "ms"),
+        ("v_spike", "v_spike", "mV"),
+        ("v_reset", "v_reset", "mV"),
+        ("v_rest", "v_rest", "mV"),
+        ("tau_m", "tau_m", "ms"),
+        ("i_offset", "i_offset", "nA"),
+        ("a", "a", "nS"),
+        ("b", "b", "nA"),
+        ("delta_T", "delta_T", "mV"),
+        ("tau_w", "tau_w", "ms"),
+        ("v_thresh", "v_thresh", "mV"),
+    ]
+    + SYN_TAUS
+    + REVERSALS
+)
 
 
 def _adexp(synapses: str, alpha: bool) -> NeuronModel:
@@ -239,7 +257,8 @@ EIF_COND_ALPHA_ISFA_ISTA = _adexp(COND_ALPHA, alpha=True)
 
 # Traub & Miles (1991) as NEST's hh_cond_exp_traub: rates in 1/ms of u = v - v_offset in mV,
 # x/(exp(x) - 1) written as 1/exprel(x) so that it stays finite where x = 0.
-HH = """
+HH = (
+    """
 dv/dt = (g_leak*(e_rev_leak - v) + gbar_Na*m**3*h*(e_rev_Na - v) + gbar_K*n**4*(e_rev_K - v)
          + i_syn + i_offset + i_inj)/c_m : volt
 u_hh = (v - v_offset)/mV : 1
@@ -252,7 +271,9 @@ beta_n = 0.5*exp((10 - u_hh)/40)/ms : hertz
 dm/dt = alpha_m*(1 - m) - beta_m*m : 1
 dh/dt = alpha_h*(1 - h) - beta_h*h : 1
 dn/dt = alpha_n*(1 - n) - beta_n*n : 1
-""" + COND_EXP
+"""
+    + COND_EXP
+)
 HH_COND_EXP = NeuronModel(
     equations=HH,
     parameters=[
@@ -265,7 +286,9 @@ HH_COND_EXP = NeuronModel(
         ("e_rev_K", "e_rev_K", "mV"),
         ("e_rev_leak", "e_rev_leak", "mV"),
         ("i_offset", "i_offset", "nA"),
-    ] + SYN_TAUS + REVERSALS,
+    ]
+    + SYN_TAUS
+    + REVERSALS,
     state=COND_STATE + [("m", "m", "1"), ("h", "h", "1"), ("n", "n", "1")],
     # A spike is the crossing of v_offset + 30 mV; the cell cannot spike again before v has
     # fallen back below it.

@@ -81,7 +81,8 @@ class _GroupAccess:
             native, scale = model.state_translation(variable)
         except (KeyError, AttributeError):
             raise errors.NonExistentParameterError(
-                variable, root.celltype.__class__.__name__,
+                variable,
+                root.celltype.__class__.__name__,
                 [name for name, _, _ in (model.state if model else [])],
             ) from None
         values = value.evaluate(simplify=False) if isinstance(value, LazyArray) else value

@@ -63,10 +63,29 @@ class Projection(common.Projection):
     _simulator = simulator
     _static_synapse_class = StaticSynapse
 
-    def __init__(self, presynaptic_population, postsynaptic_population, connector,
-                 synapse_type=None, source=None, receptor_type=None, space=Space(), label=None):
-        common.Projection.__init__(self, presynaptic_population, postsynaptic_population,
-                                   connector, synapse_type, source, receptor_type, space, label)
+    def __init__(
+        self,
+        presynaptic_population,
+        postsynaptic_population,
+        connector,
+        synapse_type=None,
+        source=None,
+        receptor_type=None,
+        space=None,
+        label=None,
+    ):
+        space = Space() if space is None else space
+        common.Projection.__init__(
+            self,
+            presynaptic_population,
+            postsynaptic_population,
+            connector,
+            synapse_type,
+            source,
+            receptor_type,
+            space,
+            label,
+        )
         if not getattr(self.synapse_type, "axonal_code", None):
             raise errors.NoModelAvailableError(
                 f"{type(self.synapse_type).__name__} is not available in axonal.pynn"
@@ -80,8 +99,13 @@ class Projection(common.Projection):
         simulator.state.projections.append(self)
 
     # -- building ---------------------------------------------------------------------
-    def _convergent_connect(self, presynaptic_indices, postsynaptic_index,
-                            location_selector=None, **connection_parameters):
+    def _convergent_connect(
+        self,
+        presynaptic_indices,
+        postsynaptic_index,
+        location_selector=None,
+        **connection_parameters,
+    ):
         if location_selector is not None:
             raise NotImplementedError("axonal.pynn has no multicompartment neurons")
         presynaptic_indices = np.asarray(presynaptic_indices, dtype=np.int64)
@@ -99,9 +123,7 @@ class Projection(common.Projection):
         """Make the collected connections: checked first, so a failure leaves nothing behind."""
         pre = np.concatenate(self._pending_pre) if self._pending_pre else np.zeros(0, np.int64)
         post = np.concatenate(self._pending_post) if self._pending_post else np.zeros(0, np.int64)
-        values = {
-            name: np.concatenate(parts) for name, parts in self._pending.items() if parts
-        }
+        values = {name: np.concatenate(parts) for name, parts in self._pending.items() if parts}
         self._pending = self._pending_pre = self._pending_post = None
         values.pop("dendritic_delay_fraction", None)
         delays = values.get("delay")
@@ -120,8 +142,9 @@ class Projection(common.Projection):
         for pre_root, post_root in pairs:
             chosen = np.flatnonzero((pre_roots == pre_root) & (post_roots == post_root))
             synapses, scale = self._make_synapses(pre_root, post_root)
-            synapses.connect(i=self._pre_positions[pre[chosen]],
-                             j=self._post_positions[post[chosen]])
+            synapses.connect(
+                i=self._pre_positions[pre[chosen]], j=self._post_positions[post[chosen]]
+            )
             self._parts.append((synapses, scale))
             order.append(chosen)
             objects.append(synapses)
@@ -160,8 +183,8 @@ class Projection(common.Projection):
     # -- attributes -------------------------------------------------------------------------
     def _native(self, name: str) -> tuple[str, float | None]:
         """(axonal variable, factor to SI; None: the weight scale of each part)."""
-        if name == "weight":
-            return "w", None
+        if name in ("weight", "w_min", "w_max"):
+            return ("w" if name == "weight" else name), None
         if name == "delay":
             return "delay", simulator.MS
         entry = self.synapse_type.translations.get(name)
@@ -186,7 +209,7 @@ class Projection(common.Projection):
             factor = weight_scale if scale is None else scale
             parts.append(np.asarray(synapses.variables[variable].values, float) / factor)
         values = np.concatenate(parts) if parts else np.zeros(0)
-        if name in ("weight", "delay"):
+        if name in ("weight", "delay", "w_min", "w_max"):
             return values
         return self._reverse(name, values)
 
@@ -224,8 +247,11 @@ class Projection(common.Projection):
         return [tuple(row) for row in np.array(columns).T.tolist()] if columns else []
 
     def _get_attributes_as_arrays(self, attribute_names, multiple_synapses="sum"):
-        combine = {"sum": (np.add.at, 0.0), "min": (np.minimum.at, np.inf),
-                   "max": (np.maximum.at, -np.inf)}
+        combine = {
+            "sum": (np.add.at, 0.0),
+            "min": (np.minimum.at, np.inf),
+            "max": (np.maximum.at, -np.inf),
+        }
         if multiple_synapses not in combine:
             raise NotImplementedError(f"multiple_synapses={multiple_synapses!r}")
         accumulate, start = combine[multiple_synapses]
@@ -245,10 +271,14 @@ class Projection(common.Projection):
         where = (self._pre_index, self._post_index)
         for name, value in parameter_space.items():
             value = np.asarray(value, dtype=float)
-            per_connection = value[where] if value.ndim == 2 else np.broadcast_to(
-                value, (len(self),))
-            if name == "delay" and per_connection.size and (
-                    per_connection.min() < simulator.state.min_delay - 1e-9):
+            per_connection = (
+                value[where] if value.ndim == 2 else np.broadcast_to(value, (len(self),))
+            )
+            if (
+                name == "delay"
+                and per_connection.size
+                and (per_connection.min() < simulator.state.min_delay - 1e-9)
+            ):
                 raise errors.ConnectionError(
                     f"Projection {self.label!r}: delay {per_connection.min()} ms is below the "
                     f"minimum delay {simulator.state.min_delay} ms"

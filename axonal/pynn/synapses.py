@@ -86,3 +86,157 @@ last_tm = t
         return model, on_pre, ""
 
     initial_state = {"x_tm": 1.0, "u_tm": 0.0, "last_tm": -1e9}
+
+
+# -- spike-timing-dependent plasticity ------------------------------------------------------
+# Weight dependences: the change at a post spike (potentiation, times the pre trace) and at a
+# pre spike (depression, times the post trace), as NEST's stdp_synapse family computes them.
+# The weight is clipped to [w_min, w_max] after every change.
+_POTENTIATION = {
+    "additive": "w_max*A_plus",
+    "multiplicative": "A_plus*(w_max - w)",
+    "additive-multiplicative": "w_max*A_plus",
+    "gutig": "w_max*A_plus*clip(1 - w/w_max, 0, 1)**mu_plus",
+}
+_DEPRESSION = {
+    "additive": "w_max*A_minus",
+    "multiplicative": "A_minus*(w - w_min)",
+    "additive-multiplicative": "A_minus*(w - w_min)",
+    "gutig": "w_max*A_minus*clip(w/w_max, 0, 1)**mu_minus",
+}
+
+
+class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__
+    translations = build_translations(("w_max", "w_max"), ("w_min", "w_min"))
+    kind = "additive"
+    extra_variables: list[tuple[str, str]] = []
+
+
+class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
+    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
+    translations = build_translations(("w_max", "w_max"), ("w_min", "w_min"))
+    kind = "multiplicative"
+    extra_variables: list[tuple[str, str]] = []
+
+
+class AdditivePotentiationMultiplicativeDepression(
+    synapses.AdditivePotentiationMultiplicativeDepression
+):
+    __doc__ = synapses.AdditivePotentiationMultiplicativeDepression.__doc__
+    translations = build_translations(("w_max", "w_max"), ("w_min", "w_min"))
+    kind = "additive-multiplicative"
+    extra_variables: list[tuple[str, str]] = []
+
+
+class GutigWeightDependence(synapses.GutigWeightDependence):
+    __doc__ = synapses.GutigWeightDependence.__doc__
+    translations = build_translations(
+        ("w_max", "w_max"), ("w_min", "w_min"), ("mu_plus", "mu_plus"), ("mu_minus", "mu_minus")
+    )
+    kind = "gutig"
+    extra_variables = [("mu_plus", "1"), ("mu_minus", "1")]
+
+
+class SpikePairRule(synapses.SpikePairRule):
+    __doc__ = synapses.SpikePairRule.__doc__
+    translations = build_translations(
+        ("tau_plus", "tau_plus", 1e-3),
+        ("tau_minus", "tau_minus", 1e-3),
+        ("A_plus", "A_plus"),
+        ("A_minus", "A_minus"),
+    )
+
+
+class Vogels2011Rule(synapses.Vogels2011Rule):
+    __doc__ = synapses.Vogels2011Rule.__doc__
+    translations = build_translations(("tau", "tau", 1e-3), ("eta", "eta"), ("rho", "rho"))
+
+
+class STDPMechanism(AxonalSynapseType, synapses.STDPMechanism):
+    """Pair-based STDP with all-to-all pairing through exponential traces (as NEST's
+    stdp_synapse): a pre spike depresses by the post trace, a post spike potentiates by the
+    pre trace; Vogels et al. (2011) inhibitory plasticity with its symmetric rule."""
+
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = build_translations(
+        ("weight", "weight"),
+        ("delay", "delay"),
+        ("dendritic_delay_fraction", "dendritic_delay_fraction"),
+    )
+    plastic_weight = True
+
+    def __init__(self, *args, **kwargs):
+        self.base_translations = dict(self.__class__.base_translations)
+        super().__init__(*args, **kwargs)
+
+    def _build_translations(self):
+        self.translations = dict(self.base_translations)
+        for component in (self.timing_dependence, self.weight_dependence):
+            if component:
+                self.translations.update(component.translations)
+
+    def axonal_code(self, receptor_statement, weight_unit):
+        wd, td = self.weight_dependence, self.timing_dependence
+        extra = "\n".join(f"{name} : {unit}" for name, unit in wd.extra_variables)
+        clip = "w = clip(w, w_min, w_max)"
+        if isinstance(td, Vogels2011Rule):
+            model = f"""
+w : {weight_unit}
+w_min : {weight_unit}
+w_max : {weight_unit}
+tau : second
+eta : 1
+rho : hertz
+dx_pre/dt = -x_pre/tau : 1 (event-driven)
+dy_post/dt = -y_post/tau : 1 (event-driven)
+{extra}
+"""
+            # units: eta is a fraction of w_max per unit of trace
+            on_pre = f"""
+x_pre += 1
+w = w + eta*w_max*(y_post - 2*rho*tau)
+{clip}
+{receptor_statement}
+"""
+            on_post = f"""
+y_post += 1
+w = w + eta*w_max*x_pre
+{clip}
+"""
+            return model, on_pre, on_post
+        model = f"""
+w : {weight_unit}
+w_min : {weight_unit}
+w_max : {weight_unit}
+tau_plus : second
+tau_minus : second
+A_plus : 1
+A_minus : 1
+dx_pre/dt = -x_pre/tau_plus : 1 (event-driven)
+dy_post/dt = -y_post/tau_minus : 1 (event-driven)
+{extra}
+"""
+        on_pre = f"""
+w = w - ({_DEPRESSION[wd.kind]})*y_post
+{clip}
+{receptor_statement}
+x_pre += 1
+"""
+        on_post = f"""
+w = w + ({_POTENTIATION[wd.kind]})*x_pre
+{clip}
+y_post += 1
+"""
+        return model, on_pre, on_post
+
+
+class SimpleStochasticSynapse(AxonalSynapseType, synapses.SimpleStochasticSynapse):
+    """Each spike is transmitted with probability p (drawn in the loop for each synapse)."""
+
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__
+    translations = build_translations(*_BASE, ("p", "p"))
+
+    def axonal_code(self, receptor_statement, weight_unit):
+        model = f"w : {weight_unit}\np : 1"
+        return model, effect(receptor_statement, "w*int(rand() < p)"), ""
