@@ -15,6 +15,8 @@ def _bind(base, model: models.NeuronModel, group_kind: str = "neurons"):
         "axonal_model": model,
         "axonal_group_kind": group_kind,
         "translations": model.translations(),
+        # every state variable can be recorded, not only those PyNN lists
+        "recordable": ["spikes"] + [pynn for pynn, _, _ in model.state],
     }
     if hasattr(base, "receptor_types") and not isinstance(base.receptor_types, property):
         if base.receptor_types and set(base.receptor_types) - set(model.receptors):

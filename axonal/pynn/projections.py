@@ -75,6 +75,13 @@ class Projection(common.Projection):
         label=None,
     ):
         space = Space() if space is None else space
+        for member in _members(postsynaptic_population):
+            if not getattr(member, "receptor_types", ()):
+                raise errors.ConnectionError(
+                    f"Projection to {member.label!r}: its cell type "
+                    f"{member.celltype.__class__.__name__} receives no connections "
+                    "(it is a spike source)"
+                )
         common.Projection.__init__(
             self,
             presynaptic_population,
