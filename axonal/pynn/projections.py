@@ -134,7 +134,7 @@ class Projection(common.Projection):
         self._pending = self._pending_pre = self._pending_post = None
         values.pop("dendritic_delay_fraction", None)
         delays = values.get("delay")
-        if delays is not None and delays.size:
+        if delays is not None and delays.size and simulator.state._min_delay != "auto":
             smallest = simulator.state.min_delay
             if delays.min() < smallest - 1e-9:
                 raise errors.ConnectionError(
@@ -284,6 +284,7 @@ class Projection(common.Projection):
             if (
                 name == "delay"
                 and per_connection.size
+                and simulator.state._min_delay != "auto"
                 and (per_connection.min() < simulator.state.min_delay - 1e-9)
             ):
                 raise errors.ConnectionError(
