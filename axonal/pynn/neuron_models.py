@@ -294,7 +294,7 @@ HH_COND_EXP = NeuronModel(
     # fallen back below it.
     threshold="v > v_offset + 30*mV",
     refractory="v > v_offset + 30*mV",
-    method="rk4",
+    method="exponential_euler",
     receptors=_receptors("g_exc", "g_inh", False),
     weight_unit="uS",
 )
