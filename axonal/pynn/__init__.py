@@ -61,3 +61,17 @@ def list_standard_models():
         for obj in globals().values()
         if isinstance(obj, type) and issubclass(obj, StandardCellType)
     ]
+
+
+def _register_pynn_name() -> None:
+    """``import pyNN.axonal`` gives this module (see axonal/pynn/alias.py)."""
+    import sys
+
+    import pyNN
+
+    sys.modules.setdefault("pyNN.axonal", sys.modules[__name__])
+    if not hasattr(pyNN, "axonal"):
+        pyNN.axonal = sys.modules[__name__]
+
+
+_register_pynn_name()
