@@ -14,6 +14,17 @@ from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType
 
 from axonal.pynn.cells import *  # noqa: F403
+from axonal.pynn.composed import (  # noqa: F401
+    LIF,
+    AdExp,
+    AlphaPSR,
+    CondAlphaPostSynapticResponse,
+    CondBetaPostSynapticResponse,
+    CondExpPostSynapticResponse,
+    CurrExpPostSynapticResponse,
+    ExpPSR,
+    PointNeuron,
+)
 from axonal.pynn.control import (  # noqa: F401
     end,
     get_current_time,

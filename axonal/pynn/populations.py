@@ -89,7 +89,15 @@ class _GroupAccess:
         values = np.asarray(values, dtype=float)
         if values.ndim and values.size == len(where):
             values = values.reshape(len(where))
-        root._group.variables[native].values[where] = values * scale
+        variable_object = root._group.variables[native]
+        if variable_object.kind == "subexpression":  # computed from other state (beta gsyn)
+            if np.any(values != 0):
+                raise errors.InvalidParameterValueError(
+                    f"{root.label}: {variable} is computed from other variables and can only "
+                    "start at 0"
+                )
+            return
+        variable_object.values[where] = values * scale
 
 
 class PopulationView(_GroupAccess, common.PopulationView):

@@ -132,7 +132,15 @@ class Recorder(recording.Recorder):
         now = simulator.state.network.t_
         steps = now / interval
         if abs(steps - round(steps)) < 1e-6 and (times.size == 0 or times[-1] < now - interval / 2):
-            current = self.population._group.variables[native].values[rows[positions]]
+            group = self.population._group
+            stored = group.variables[native]
+            if stored.kind == "subexpression":
+                current = np.broadcast_to(
+                    group.evaluate(stored.expression, rows[positions], namespace={}),
+                    positions.shape,
+                )
+            else:
+                current = stored.values[rows[positions]]
             values = np.vstack([values, current[np.newaxis, :]])
         return values / scale, None
 

@@ -210,3 +210,59 @@ def test_data_written_with_pickle_reads_back(tmp_path):
     segment = block.segments[0]
     assert [len(train) for train in segment.spiketrains] == list(counts.values())
     assert segment.analogsignals[0].shape == (51, 2)  # every 1 ms from 0 to 50 ms
+
+
+def test_point_neuron_with_exponential_conductances_is_if_cond_exp():
+    sim.setup(timestep=DT)
+    inputs = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0, 7.0, 30.0]))
+    standard = sim.Population(1, sim.IF_cond_exp(tau_syn_E=3.0, e_rev_I=-75.0))
+    composed = sim.Population(
+        1,
+        sim.PointNeuron(
+            sim.LIF(),
+            excitatory=sim.CondExpPostSynapticResponse(tau_syn=3.0, e_syn=0.0),
+            inhibitory=sim.CondExpPostSynapticResponse(tau_syn=5.0, e_syn=-75.0),
+        ),
+    )
+    for target in (standard, composed):
+        sim.Projection(
+            inputs,
+            target,
+            sim.AllToAllConnector(),
+            sim.StaticSynapse(weight=0.05, delay=1.0),
+            receptor_type="excitatory",
+        )
+        target.record("v")
+    sim.run(50.0)
+    v_standard = np.asarray(standard.get_data().segments[0].analogsignals[0])
+    v_composed = np.asarray(composed.get_data().segments[0].analogsignals[0])
+    assert composed.get("inhibitory.e_syn") == -75.0
+    sim.end()
+    assert v_standard.max() > -60.0  # the input did something
+    assert np.allclose(v_standard, v_composed, atol=1e-12)
+
+
+def test_beta_conductance_peaks_at_the_weight():
+    sim.setup(timestep=0.01)
+    inputs = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0]))
+    cell = sim.Population(
+        1,
+        sim.PointNeuron(
+            sim.LIF(v_thresh=0.0),
+            AMPA=sim.CondBetaPostSynapticResponse(tau_rise=0.5, tau_decay=3.0),
+        ),
+    )
+    sim.Projection(
+        inputs,
+        cell,
+        sim.AllToAllConnector(),
+        sim.StaticSynapse(weight=0.02, delay=0.5),
+        receptor_type="AMPA",
+    )
+    cell.record("AMPA.gsyn")
+    sim.run(20.0)
+    g = np.asarray(cell.get_data().segments[0].filter(name="AMPA.gsyn")[0])[:, 0]
+    sim.end()
+    peak_time = 3.0 * 0.5 / (3.0 - 0.5) * np.log(3.0 / 0.5)
+    assert g.max() == pytest.approx(0.02, rel=1e-3)
+    assert np.argmax(g) * 0.01 == pytest.approx(1.5 + peak_time, abs=0.011)

@@ -31,8 +31,6 @@ RUNNER = Path(__file__).with_name("scenario_runner.py")
 NOT_PASSING = {
     "test_scenario5": "multicompartment neurons (morphologies, arbor/NEURON only); "
     "axonal.pynn simulates point neurons",
-    "test_composed_neuron_model_homogeneous_receptors": "PointNeuron composed of a neuron "
-    "component and post-synaptic responses is not built yet",
 }
 
 # Scenarios of a million steps or more: compiled target (see the module docstring).
