@@ -41,6 +41,7 @@ from axonal.pynn.control import (  # noqa: F401
     setup,
 )
 from axonal.pynn.electrodes import ACSource, DCSource, NoisyCurrentSource, StepCurrentSource  # noqa: F401,E501
+from axonal.pynn.native import native_cell_type  # noqa: F401
 from axonal.pynn.populations import Assembly, Population, PopulationView  # noqa: F401
 from axonal.pynn.procedural_api import (  # noqa: F401
     connect,

@@ -48,7 +48,7 @@ class NeuronModel:
     threshold: str | None = None
     reset: str | None = None
     refractory: str | bool = False
-    method: str = "exact"
+    method: str | None = "exact"
     receptors: dict[str, str] = field(default_factory=dict)
     weight_unit: str = "nA"
     hidden: list[tuple[str, str]] = field(default_factory=list)  # native variables PyNN never sees

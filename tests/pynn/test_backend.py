@@ -266,3 +266,43 @@ def test_beta_conductance_peaks_at_the_weight():
     peak_time = 3.0 * 0.5 / (3.0 - 0.5) * np.log(3.0 / 0.5)
     assert g.max() == pytest.approx(0.02, rel=1e-3)
     assert np.argmax(g) * 0.01 == pytest.approx(1.5 + peak_time, abs=0.011)
+
+
+def test_a_native_cell_type_runs_records_and_receives_connections():
+    Leaky = sim.native_cell_type(
+        "Leaky",
+        equations="""
+            dv/dt = (v_rest - v)/tau_m + (i_syn + i_inj)/c_m : volt (unless refractory)
+            di_syn/dt = -i_syn/tau_syn : amp
+        """,
+        parameters={
+            "v_rest": (-65.0, "mV"),
+            "tau_m": (20.0, "ms"),
+            "c_m": (1.0, "nF"),
+            "tau_syn": (5.0, "ms"),
+            "v_th": (-50.0, "mV"),
+        },
+        state={"v": (-65.0, "mV"), "i_syn": (0.0, "nA")},
+        threshold="v > v_th",
+        reset="v = v_rest",
+        refractory="2*ms",
+        receptors={"excitatory": "i_syn_post += w", "inhibitory": "i_syn_post += w"},
+    )
+    sim.setup(timestep=DT)
+    native = sim.Population(2, Leaky(tau_m=[10.0, 20.0]))
+    standard = sim.Population(2, sim.IF_curr_exp(tau_m=[10.0, 20.0], tau_refrac=2.0))
+    source = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0, 6.0, 7.0]))
+    current = sim.DCSource(amplitude=0.5, start=20.0, stop=80.0)
+    for cells in (native, standard):
+        sim.Projection(
+            source, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=2.0, delay=1.0)
+        )
+        current.inject_into(cells)
+        cells.record(["spikes", "v"])
+    sim.run(100.0)
+    v_native = np.asarray(native.get_data().segments[0].filter(name="v")[0])
+    v_standard = np.asarray(standard.get_data().segments[0].filter(name="v")[0])
+    assert native.get("tau_m").tolist() == [10.0, 20.0]
+    sim.end()
+    assert v_standard.max() > -60.0
+    assert np.allclose(v_native, v_standard, atol=1e-9)
