@@ -18,9 +18,11 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -78,9 +80,16 @@ def scenario_folder() -> Path | None:
         ]
         if subprocess.run(command, capture_output=True).returncode != 0:
             return None
+    # unpacked in a private folder and renamed into place: xdist workers may race here
+    private = Path(tempfile.mkdtemp(dir=cache))
     with tarfile.open(archive) as sdist:
         members = [m for m in sdist.getmembers() if "/test/system/" in m.name]
-        sdist.extractall(cache, members=members, filter="data")
+        sdist.extractall(private, members=members, filter="data")
+    try:
+        os.replace(private / f"pynn-{version}", cache / f"pynn-{version}")
+    except OSError:
+        pass  # another worker was first
+    shutil.rmtree(private, ignore_errors=True)
     return unpacked if unpacked.is_dir() else None
 
 
