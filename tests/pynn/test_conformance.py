@@ -109,9 +109,11 @@ FOLDER = scenario_folder()
 SCENARIOS = scenario_functions(FOLDER) if FOLDER else []
 
 
-def run_scenario(module: str, function: str, target: str) -> dict:
+def run_scenario(module: str, function: str, target: str, folder: Path) -> dict:
+    """Run one scenario in a child process working in ``folder`` (scenarios write files)."""
     completed = subprocess.run(
         [sys.executable, str(RUNNER), str(FOLDER), module, function, target],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=900,
@@ -132,9 +134,9 @@ def test_the_scenarios_were_found():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("module", "function"), SCENARIOS, ids=[f"{m}::{f}" for m, f in SCENARIOS])
-def test_scenario(module, function, request):
+def test_scenario(module, function, request, tmp_path):
     if function in NOT_PASSING:
         pytest.skip(NOT_PASSING[function])
     target = "numba" if function in LONG else request.config.getoption("--target")
-    result = run_scenario(module, function, target)
+    result = run_scenario(module, function, target, tmp_path)
     assert result["outcome"] == "passed", result["detail"]
