@@ -306,3 +306,52 @@ def test_a_native_cell_type_runs_records_and_receives_connections():
     sim.end()
     assert v_standard.max() > -60.0
     assert np.allclose(v_native, v_standard, atol=1e-9)
+
+
+@pytest.mark.slow
+def test_the_founding_snippet_runs_in_todays_pynn():
+    """The PyNN example of shared/seeds/001 (PyNN 0.6 API, 2010) in PyNN 0.13's words, with
+    20x20 and 10x10 grids instead of 100x100 and 50x50 to keep the test short."""
+    from pyNN import random, space
+
+    sim.setup(timestep=0.1)
+    cell_parameters = {"tau_m": 12.0, "cm": 0.8, "v_thresh": -50.0, "v_reset": -65.0}
+    grid = space.Grid2D(aspect_ratio=1.0, dx=1.0, dy=1.0)
+    pE = sim.Population(
+        400, sim.IF_cond_exp(**cell_parameters), structure=grid, label="excitatory neurons"
+    )
+    pI = sim.Population(
+        100, sim.IF_cond_exp(**cell_parameters), structure=grid, label="inhibitory neurons"
+    )
+    inputs = sim.Population(100, sim.SpikeSourcePoisson())
+    rng = random.NumpyRNG(seed=7)
+    inputs.set(rate=random.RandomDistribution("normal", (10.0, 2.0), rng=rng))
+    background = sim.NoisyCurrentSource(mean=0.1, stdev=0.01)
+    pE.inject(background)
+    pI.inject(background)
+    connector = sim.DistanceDependentProbabilityConnector("exp(-d**2/400.0)", rng=rng)
+    weights = random.RandomDistribution("uniform", (0.0, 0.1), rng=rng)
+    depressing = sim.TsodyksMarkramSynapse(
+        U=0.5, tau_rec=800.0, weight=weights, delay="0.5 + 0.01*d"
+    )
+    e2e = sim.Projection(pE, pE, connector, depressing, receptor_type="excitatory")
+    e2i = sim.Projection(
+        pE, pI, connector, sim.StaticSynapse(weight=weights, delay=0.5), receptor_type="excitatory"
+    )
+    i2e = sim.Projection(
+        pI, pE, connector, sim.StaticSynapse(weight=weights, delay=0.5), receptor_type="inhibitory"
+    )
+    sim.Projection(
+        inputs,
+        pE,
+        sim.FixedProbabilityConnector(0.1, rng=rng),
+        sim.StaticSynapse(weight=0.05, delay=1.0),
+    )
+    pE.record("spikes")
+    sim.run(200.0)
+    spikes = pE.get_data().segments[0].spiketrains
+    delays = e2e.get("delay", format="list", with_address=False)
+    sim.end()
+    assert len(e2e) > 0 and len(e2i) > 0 and len(i2e) > 0
+    assert min(delays) >= 0.5 - 1e-9  # distance-dependent delays, on the 0.1 ms grid
+    assert sum(len(train) for train in spikes) > 0
