@@ -1,0 +1,235 @@
+"""Population, PopulationView and Assembly: a Population is one axonal group, a view indexes it."""
+
+from __future__ import annotations
+
+import numpy as np
+from pyNN import common, errors
+from pyNN.parameters import LazyArray, ParameterSpace, Sequence, simplify
+from pyNN.standardmodels import StandardCellType
+
+from axonal.groups import NeuronGroup, SpikeGeneratorGroup
+from axonal.pynn import simulator
+from axonal.pynn.neuron_models import GAMMA_EVENTS
+from axonal.pynn.recording import Recorder
+from axonal.units import second
+
+
+class Assembly(common.Assembly):
+    _simulator = simulator
+
+
+def _as_float_array(value, size: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (size,))
+
+
+class _GroupAccess:
+    """Reading and writing native values of the cells a Population or view stands for."""
+
+    @property
+    def root(self) -> Population:
+        return self.grandparent if isinstance(self, PopulationView) else self
+
+    @property
+    def group_indices(self) -> np.ndarray:
+        """Positions of this object's cells in the root Population's group."""
+        if isinstance(self, PopulationView):
+            return np.asarray(self.index_in_grandparent(np.arange(self.size)), dtype=np.int64)
+        return np.arange(self.size)
+
+    def _get_native_parameters(self, *names):
+        root, where = self.root, self.group_indices
+        values = {}
+        for name in names:
+            if name == "spike_times":
+                trains = np.empty(len(where), dtype=object)
+                trains[:] = [Sequence(root._spike_times[k]) for k in where]
+                values[name] = trains
+            else:
+                values[name] = simplify(np.array(root._native_array(name)[where]))
+        return ParameterSpace(values, shape=(self.size,))
+
+    def _get_parameters(self, *names):
+        celltype = self.celltype
+        if not isinstance(celltype, StandardCellType):
+            return self._get_native_parameters(*names)
+        if celltype.computed_parameters_include(names):
+            native_names = celltype.get_native_names()
+        else:
+            native_names = celltype.get_native_names(*names)
+        return celltype.reverse_translate(self._get_native_parameters(*native_names))
+
+    def _set_parameters(self, parameter_space):
+        """``parameter_space`` holds native (SI) values for this object's cells."""
+        root, where = self.root, self.group_indices
+        parameter_space.evaluate(simplify=False)
+        for name, value in parameter_space.items():
+            if name == "spike_times":
+                root._set_spike_times(where, value)
+                continue
+            try:
+                values = np.asarray(value, dtype=float)
+            except (TypeError, ValueError) as err:
+                raise errors.InvalidParameterValueError(
+                    f"{root.label}: parameter {name!r} needs numbers, not {value!r}"
+                ) from err
+            root._native_array(name)[where] = values
+
+    def _set_initial_value_array(self, variable, value):
+        root, where = self.root, self.group_indices
+        model = root.celltype.axonal_model
+        try:
+            native, scale = model.state_translation(variable)
+        except (KeyError, AttributeError):
+            raise errors.NonExistentParameterError(
+                variable,
+                root.celltype.__class__.__name__,
+                [name for name, _, _ in (model.state if model else [])],
+            ) from None
+        values = value.evaluate(simplify=False) if isinstance(value, LazyArray) else value
+        values = np.asarray(values, dtype=float)
+        if values.ndim and values.size == len(where):
+            values = values.reshape(len(where))
+        variable_object = root._group.variables[native]
+        if variable_object.kind == "subexpression":  # computed from other state (beta gsyn)
+            if np.any(values != 0):
+                raise errors.InvalidParameterValueError(
+                    f"{root.label}: {variable} is computed from other variables and can only "
+                    "start at 0"
+                )
+            return
+        variable_object.values[where] = values * scale
+
+
+class PopulationView(_GroupAccess, common.PopulationView):
+    _assembly_class = Assembly
+    _simulator = simulator
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+    def initialize(self, **initial_values):
+        """Initial values of this view's cells; the parent keeps them for reset()."""
+        root, where = self.root, self.group_indices
+        for variable, value in initial_values.items():
+            lazy = LazyArray(value, shape=(self.size,), dtype=float)
+            self._set_initial_value_array(variable, lazy)
+            whole = root.initial_values.get(variable)
+            full = (
+                np.array(whole.evaluate(simplify=False), dtype=float)
+                if whole is not None
+                else np.zeros(root.size)
+            )
+            full[where] = lazy.evaluate(simplify=False)
+            root.initial_values[variable] = LazyArray(full, shape=(root.size,), dtype=float)
+
+
+class Population(_GroupAccess, common.Population):
+    __doc__ = common.Population.__doc__
+    _simulator = simulator
+    _recorder_class = Recorder
+    _assembly_class = Assembly
+
+    def _create_cells(self):
+        state = simulator.state
+        if not isinstance(self.celltype, StandardCellType) and not hasattr(
+            self.celltype, "axonal_model"
+        ):
+            raise errors.InvalidModelError(
+                f"{self.celltype!r} is not a cell type axonal.pynn can simulate"
+            )
+        self.all_cells = simulator.ids(state.id_counter, self.size)
+        self._mask_local = np.ones((self.size,), bool)
+        for cell in self.all_cells:
+            cell.parent = self
+        state.id_counter += self.size
+        parameters = self.celltype.native_parameters
+        parameters.shape = (self.size,)
+        parameters.evaluate(simplify=False)
+        name = simulator.unique_name("population")
+        kind = self.celltype.axonal_group_kind
+        if kind == "array":
+            self._spike_times = [np.array([]) for _ in range(self.size)]
+            self._group = SpikeGeneratorGroup(
+                self.size, np.array([], dtype=int), np.array([]) * second, name=name
+            )
+            self._set_spike_times(np.arange(self.size), parameters["spike_times"])
+        else:
+            self._group = self.celltype.axonal_model.build(self.size, name)
+            if kind == "gamma":
+                self._group.run_regularly(GAMMA_EVENTS, when="before_thresholds")
+            for native, value in parameters.items():
+                self._native_array(native)[:] = _as_float_array(value, self.size)
+        state.add(self._group)
+        state.populations.append(self)
+
+    # -- native values ---------------------------------------------------------------
+    def _native_array(self, name: str) -> np.ndarray:
+        return self._group.variables[name].values
+
+    def _parameter_names(self) -> list[str]:
+        model = self.celltype.axonal_model
+        return [] if model is None else [native for _, native, _ in model.parameters]
+
+    def _parameter_arrays(self) -> dict:
+        """Copies of the parameters (and spike lists), kept across reset()."""
+        arrays = {name: self._native_array(name).copy() for name in self._parameter_names()}
+        if hasattr(self, "_spike_times"):
+            arrays["spike_times"] = list(self._spike_times)
+        return arrays
+
+    def _restore_parameter_arrays(self, arrays: dict) -> None:
+        for name, values in arrays.items():
+            if name == "spike_times":
+                self._spike_times = values
+                self._send_spike_times()
+            else:
+                self._native_array(name)[:] = values
+
+    def _reapply_initial_values(self) -> None:
+        for variable, value in self.initial_values.items():
+            self._set_initial_value_array(variable, value)
+        if hasattr(self, "_spike_times"):
+            self._send_spike_times()
+
+    # -- spike sources given as spike times -----------------------------------------------
+    def _set_spike_times(self, where: np.ndarray, values) -> None:
+        trains = [values] if isinstance(values, Sequence) else list(np.atleast_1d(values))
+        if len(trains) == 1 and len(where) > 1:
+            trains = trains * len(where)
+        for index, train in zip(where, trains, strict=True):
+            times = np.asarray(train.value if isinstance(train, Sequence) else train, float)
+            if times.size > 1 and np.any(np.diff(times) < 0):
+                raise errors.InvalidParameterValueError(
+                    f"{self.label}: spike_times of cell {index} must be in increasing order"
+                )
+            self._spike_times[index] = times
+        self._send_spike_times()
+
+    def _send_spike_times(self) -> None:
+        """Give the group the spikes from now on (spikes in the past are not emitted).
+
+        A spike at time T is emitted in the step that ends at T (it is stamped T when
+        recorded), so that it reaches its targets after exactly its delay, as in NEST.
+        """
+        now_step = int(round(simulator.state.t / simulator.state.dt))
+        dt = simulator.state.dt
+        indices, steps = [], []
+        for index, train in enumerate(self._spike_times):
+            # spikes on the grid: PyNN's times are rounded to the nearest step
+            emitted = np.maximum(np.round(np.asarray(train) / dt).astype(np.int64) - 1, 0)
+            kept = emitted >= now_step
+            indices.append(np.full(int(kept.sum()), index))
+            steps.append(emitted[kept])
+        indices = np.concatenate(indices).astype(np.int64) if indices else np.array([], int)
+        steps = np.concatenate(steps) if steps else np.array([], np.int64)
+        order = np.lexsort((indices, steps))
+        times = steps[order] * dt * simulator.MS
+        self._group.set_spikes(indices[order], times * second)
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+    @property
+    def axonal_group(self) -> NeuronGroup:
+        """The axonal group simulating this Population (for users who want to look inside)."""
+        return self._group
