@@ -188,9 +188,25 @@ def _store(arguments: argparse.Namespace, project: Any = None) -> Any:
     from axonal.records.store import RecordStore
 
     if arguments.store:
-        return RecordStore(resolve_store_url(arguments.store, Path.cwd()))
-    project = project or _project(arguments)
-    return RecordStore(project.resolved_store_url)
+        store = RecordStore(resolve_store_url(arguments.store, Path.cwd()))
+    else:
+        project = project or _project(arguments)
+        store = RecordStore(project.resolved_store_url)
+    _replay_spool(arguments, store, project)
+    return store
+
+
+def _replay_spool(arguments: argparse.Namespace, store: Any, project: Any) -> None:
+    """Complete the records whose closing write a failed store left in this project's spool."""
+    from axonal.records.errors import ProjectNotFoundError
+    from axonal.records.spool import replay
+
+    if project is None:
+        try:
+            project = _project(arguments)
+        except ProjectNotFoundError:
+            return
+    replay(project.root, store)
 
 
 def _resolve_label(store: Any, label: str) -> str:
@@ -212,7 +228,7 @@ def command_init(arguments: argparse.Namespace) -> int:
     root = Path(arguments.project or Path.cwd())
     project = init_project(root, arguments.name, arguments.init_store, arguments.output)
     store = RecordStore(arguments.store or project.resolved_store_url)
-    store.ensure_schema()
+    store.ensure_schema(new_store=True)
     print(
         f"axonal project {project.name!r} in {project.root}\n"
         f"  records: {display_url(store.url)}\n  outputs: {project.output_dir}"
@@ -419,7 +435,14 @@ def command_export(arguments: argparse.Namespace) -> int:
         labels = [record["label"] for record in store.list(_query(arguments))]
     text = json.dumps([store.get(label) for label in labels], default=str, indent=1)
     if arguments.output:
-        arguments.output.write_text(text + "\n", encoding="utf-8")
+        from axonal.records.errors import RecordsError
+
+        try:
+            arguments.output.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise RecordsError(
+                f"Cannot write the export to {arguments.output}: {error.strerror}"
+            ) from None
     else:
         print(text)
     return 0
