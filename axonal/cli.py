@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     repeat.add_argument("label")
     repeat.add_argument("--keep", action="store_true", help="keep the temporary checkout")
+    repeat.add_argument(
+        "--yes", action="store_true", help="repeat a record made by someone else without asking"
+    )
 
     export = commands.add_parser("export", help="records as JSON")
     export.add_argument("labels", nargs="*", help="labels (default: every record matching)")
@@ -417,11 +420,16 @@ def command_delete(arguments: argparse.Namespace) -> int:
 
 def command_repeat(arguments: argparse.Namespace) -> int:
     from axonal.records.repeat import repeat_record
+    from axonal.records.repeat_trust import confirmed_in_terminal
 
     project = _project(arguments)
     store = _store(arguments, project)
     result = repeat_record(
-        project, store, _resolve_label(store, arguments.label), keep=arguments.keep
+        project,
+        store,
+        _resolve_label(store, arguments.label),
+        keep=arguments.keep,
+        confirm=(lambda _description: True) if arguments.yes else confirmed_in_terminal,
     )
     print(result.report())
     return 0 if result.matches else 1
