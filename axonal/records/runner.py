@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -157,6 +158,7 @@ def run_script(
     command = [sys.executable, "-m", "axonal.records.launch", str(facts_file), str(script_path)]
     received: list[int] = []
     process: subprocess.Popen | None = None
+    killer = _Killer()
 
     def forward(signum: int, _frame: Any) -> None:
         # SIGHUP (the terminal closed) ends the run like SIGTERM; the script's whole process
@@ -164,6 +166,8 @@ def run_script(
         received.append(signum)
         if process is not None and process.poll() is None:
             _signal_script(process, signum)
+            if signum in (signal.SIGTERM, signal.SIGHUP):
+                killer.arm(process)
 
     previous = {number: signal.signal(number, forward) for number in FORWARDED_SIGNALS}
     try:
@@ -186,15 +190,17 @@ def run_script(
         seconds_before_script = _process_age()
         stdout = StreamTee(process.stdout, sys.stdout.buffer)
         stderr = StreamTee(process.stderr, sys.stderr.buffer)
-        escalated = _wait(process, received)
+        process.wait()
         script_ended = time.perf_counter()
     finally:
+        killer.disarm()
         for number, handler in previous.items():
             signal.signal(number, handler)
     facts = _read_facts(facts_file, process.returncode, script_ended - script_started)
-    if escalated is not None:
+    if killer.fired:
+        asked = next(signal.Signals(n).name for n in received if n != signal.SIGINT)
         facts["failure"] = (
-            f"The script did not stop within {escalated:g} s of {signal.Signals(received[0]).name}"
+            f"The script did not stop within {killer.grace:g} s of {asked}"
             " and was killed (SIGKILL)."
         )
     fields, closing = _closing_facts(project, facts, before, output_dir)
@@ -240,23 +246,29 @@ def _signal_script(process: subprocess.Popen, signum: int) -> None:
         pass
 
 
-def _wait(process: subprocess.Popen, received: list[int]) -> float | None:
-    """Wait for the script; when SIGTERM or SIGHUP got no end within the grace period (a
-    compiled loop that never returns to Python), kill it. Returns the grace used, if killed."""
-    grace = _stop_grace_seconds()
-    asked_at = None
-    while True:
-        try:
-            process.wait(timeout=0.2)
-            return None
-        except subprocess.TimeoutExpired:
-            pass
-        if asked_at is None and any(n in (signal.SIGTERM, signal.SIGHUP) for n in received):
-            asked_at = time.monotonic()
-        if asked_at is not None and time.monotonic() - asked_at > grace:
+class _Killer:
+    """Kills the script when SIGTERM or SIGHUP got no end within the grace period (a compiled
+    loop that does not return to Python)."""
+
+    def __init__(self) -> None:
+        self.grace = _stop_grace_seconds()
+        self.fired = False
+        self._timer: threading.Timer | None = None
+
+    def arm(self, process: subprocess.Popen) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(self.grace, self._fire, (process,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self, process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            self.fired = True
             _signal_script(process, signal.SIGKILL)
-            process.wait()
-            return grace
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 def _stop_grace_seconds() -> float:
