@@ -186,6 +186,8 @@ def run_script(
                 label, {"status": "failed"}, {"failure": f"The script could not start: {error}"}
             )
             raise RecordsError(f"The script {str(script)!r} could not start: {error}") from None
+        for signum in received[:1]:  # a stop that came while the script was starting
+            forward(signum, None)
         script_started = time.perf_counter()
         seconds_before_script = _process_age()
         stdout = StreamTee(process.stdout, sys.stdout.buffer)

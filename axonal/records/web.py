@@ -38,8 +38,9 @@ from axonal.records.store import ParameterFilter, RecordQuery, RecordStore
 PAGE_SIZE = 100
 # Seconds a client may take to send its request (a slow body must not hold a thread for ever).
 REQUEST_TIMEOUT_SECONDS = 10.0
-# Connections waiting to be accepted (a page with many plots, a burst of scripted requests).
-LISTEN_BACKLOG = 128
+# Connections the kernel completes before the server accepts them (a page with many plots, a
+# burst of scripted requests); Linux caps it at net.core.somaxconn (4096 by default).
+LISTEN_BACKLOG = 1024
 # Largest form body accepted (tags and comments are short).
 MAX_BODY_BYTES = 1_000_000
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
