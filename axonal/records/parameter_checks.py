@@ -58,6 +58,24 @@ def check_tree(data: Any, source: str) -> None:
             stack.extend((value, depth + 1) for value in node)
 
 
+def check_yaml_depth(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH from its event stream, which PyYAML reads
+    without recursion, before its recursive composer spends seconds reaching Python's limit."""
+    import yaml
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise too_deep(source)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: the loader says where, with the line
+
+
 def too_deep(source: str) -> ParameterFileError:
     return ParameterFileError(
         source, None, f"is nested too deeply to read (at most {MAX_DEPTH} levels are allowed)"

@@ -14,6 +14,7 @@ from axonal.records.parameter_checks import (
     check_file_size,
     check_override_values,
     check_tree,
+    check_yaml_depth,
     script_defaults,
     too_deep,
 )
@@ -112,6 +113,7 @@ def _parse(text: str, suffix: str, source: str) -> dict[str, Any]:
 def _parse_yaml(text: str, source: str) -> Any:
     import yaml  # imported here: a script that only uses JSON or TOML does not pay for it
 
+    check_yaml_depth(text, source)
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
