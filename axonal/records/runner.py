@@ -10,6 +10,7 @@ write goes through a local spool, so that a store that fails at the end loses no
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -110,6 +111,11 @@ def run_script(
 
     No record, no run: every check, and the record's creation, come before the script starts.
     """
+    # The database library's import overlaps the checks and the git queries below.
+    store_import = threading.Thread(
+        target=importlib.import_module, args=("axonal.records.store",), daemon=True
+    )
+    store_import.start()
     script_path = Path(script)
     if not script_path.is_file():
         raise ScriptNotFoundError(
@@ -135,6 +141,7 @@ def run_script(
         pid=os.getpid(),  # the recorder: the record is completed while this process lives
     )
     details["repeat_of"] = repeat_of
+    store_import.join()
     from axonal.records.liveness import Heartbeat, lease_seconds
     from axonal.records.spool import close_record, replay
     from axonal.records.store import RecordStore, check_field_limits
