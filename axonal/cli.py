@@ -119,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     repeat.add_argument("label")
     repeat.add_argument("--keep", action="store_true", help="keep the temporary checkout")
+    repeat.add_argument(
+        "--yes", action="store_true", help="repeat a record made by someone else without asking"
+    )
 
     export = commands.add_parser("export", help="records as JSON")
     export.add_argument("labels", nargs="*", help="labels (default: every record matching)")
@@ -238,9 +241,25 @@ def _store(arguments: argparse.Namespace, project: Any = None) -> Any:
     from axonal.records.store import RecordStore
 
     if arguments.store:
-        return RecordStore(resolve_store_url(arguments.store, Path.cwd()))
-    project = project or _project(arguments)
-    return RecordStore(project.resolved_store_url)
+        store = RecordStore(resolve_store_url(arguments.store, Path.cwd()))
+    else:
+        project = project or _project(arguments)
+        store = RecordStore(project.resolved_store_url)
+    _replay_spool(arguments, store, project)
+    return store
+
+
+def _replay_spool(arguments: argparse.Namespace, store: Any, project: Any) -> None:
+    """Complete the records whose closing write a failed store left in this project's spool."""
+    from axonal.records.errors import ProjectNotFoundError
+    from axonal.records.spool import replay
+
+    if project is None:
+        try:
+            project = _project(arguments)
+        except ProjectNotFoundError:
+            return
+    replay(project.root, store)
 
 
 def _resolve_label(store: Any, label: str) -> str:
@@ -271,7 +290,7 @@ def command_init(arguments: argparse.Namespace) -> int:
         archive_max_bytes=limit,
     )
     store = RecordStore(arguments.store or project.resolved_store_url)
-    store.ensure_schema()
+    store.ensure_schema(new_store=True)
     print(
         f"axonal project {project.name!r} in {project.root}\n"
         f"  records: {display_url(store.url)}\n  outputs: {project.output_dir}\n"
@@ -527,11 +546,16 @@ def command_delete(arguments: argparse.Namespace) -> int:
 
 def command_repeat(arguments: argparse.Namespace) -> int:
     from axonal.records.repeat import repeat_record
+    from axonal.records.repeat_trust import confirmed_in_terminal
 
     project = _project(arguments)
     store = _store(arguments, project)
     result = repeat_record(
-        project, store, _resolve_label(store, arguments.label), keep=arguments.keep
+        project,
+        store,
+        _resolve_label(store, arguments.label),
+        keep=arguments.keep,
+        confirm=(lambda _description: True) if arguments.yes else confirmed_in_terminal,
     )
     print(result.report())
     return 0 if result.matches else 1
@@ -545,7 +569,14 @@ def command_export(arguments: argparse.Namespace) -> int:
         labels = [record["label"] for record in store.list(_query(arguments, store=store))]
     text = json.dumps([store.get(label) for label in labels], default=str, indent=1)
     if arguments.output:
-        arguments.output.write_text(text + "\n", encoding="utf-8")
+        from axonal.records.errors import RecordsError
+
+        try:
+            arguments.output.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise RecordsError(
+                f"Cannot write the export to {arguments.output}: {error.strerror}"
+            ) from None
     else:
         print(text)
     return 0

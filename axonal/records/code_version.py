@@ -25,6 +25,22 @@ def _git(folder: Path, *arguments: str) -> str | None:
     return completed.stdout
 
 
+def without_credentials(url: str) -> str:
+    """A remote URL without the user name and password it may carry
+    (`https://user:token@host/repo` becomes `https://host/repo`); an ssh user name such as
+    `git@` is kept, a password is never."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url  # a path, or scp-like user@host:path (no password there)
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not at:
+        return url
+    user, colon, _password = userinfo.partition(":")
+    keep_user = scheme.lower() in ("ssh", "git+ssh", "ssh+git") and not colon
+    return f"{scheme}://{user + '@' if keep_user else ''}{host}{slash}{path}"
+
+
 def code_version(script: Path) -> dict[str, Any]:
     """Where `script` lives in git and at which commit; {'repository': None} outside git."""
     folder = script.resolve().parent
@@ -42,7 +58,7 @@ def code_version(script: Path) -> dict[str, Any]:
         diff = diff[:MAX_DIFF_CHARACTERS] + "\n[diff cut: longer than the record keeps]\n"
     return {
         "repository": str(root),
-        "remote": remote.strip() if remote else None,
+        "remote": without_credentials(remote.strip()) if remote else None,
         "commit": commit.strip() if commit else None,
         "branch": branch.strip() if branch else None,
         "dirty": bool(diff),

@@ -23,9 +23,47 @@ from axonal.records.environment import imported_packages
 from axonal.records.files import FileWatcher
 from axonal.records.model_summary import ConstantsWatcher
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+# Names the `axonal run` process that started this one; the script dies with it.
+PARENT_ENVIRONMENT = "AXONAL_RUN_PARENT"
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# Sent by Linux when `axonal run` dies; a real-time signal that scripts leave alone.
+PARENT_DEATH_SIGNAL = signal.SIGRTMIN + 3 if hasattr(signal, "SIGRTMIN") else signal.SIGTERM
+_parent_died = False
+
 
 class RunKilled(BaseException):
-    """Raised in the script when the process receives SIGTERM."""
+    """Raised in the script when the process receives SIGTERM or SIGHUP."""
+
+
+def die_with_parent() -> int | None:
+    """Ask Linux to signal this process when the `axonal run` that started it dies (SIGKILL,
+    the OOM killer), so that no script runs on unrecorded; returns that parent's process id
+    (None when not started by `axonal run`). The signal is one of its own (not SIGTERM, which
+    the parent forwards), so that the script stops knowing that nobody will read its facts."""
+    parent = os.environ.pop(PARENT_ENVIRONMENT, None)
+    if parent is None:
+        return None
+
+    def parent_died(_signum: int, _frame: Any) -> None:
+        global _parent_died
+        _parent_died = True
+        os.kill(os.getpid(), signal.SIGTERM)  # stops the script as SIGTERM does
+
+    signal.signal(PARENT_DEATH_SIGNAL, parent_died)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != int(parent):  # it died before the request was made
+        sys.exit(128 + signal.SIGTERM)
+    return int(parent)
 
 
 def model_summaries() -> list[dict[str, Any]] | None:
@@ -77,8 +115,8 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         stopping.append(signum)
         raise KeyboardInterrupt() if signum == signal.SIGINT else RunKilled()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
     status, exit_code, failure = "finished", 0, None
     sys.argv = [script, *arguments]
     sys.path[0] = str(Path(script).resolve().parent)  # as `python SCRIPT` sets it
@@ -96,14 +134,16 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
         except KeyboardInterrupt:
             status, exit_code, failure = "killed", 128 + signal.SIGINT, "Interrupted (SIGINT)."
         except RunKilled:
-            status, exit_code, failure = "killed", 128 + signal.SIGTERM, "Terminated (SIGTERM)."
+            signum = stopping[0] if stopping else signal.SIGTERM
+            status, exit_code = "killed", 128 + signum
+            failure = "Hangup (SIGHUP)." if signum == signal.SIGHUP else "Terminated (SIGTERM)."
         except BaseException:  # noqa: BLE001 - whatever the script raised is recorded
             status, exit_code, failure = "failed", 1, _script_traceback(script)
             print(failure, file=sys.stderr, end="")
         finally:
             # A second signal while the facts are gathered must not lose them.
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            for signum in STOP_SIGNALS:
+                signal.signal(signum, signal.SIG_IGN)
     duration = time.perf_counter() - clock
     summaries = model_summaries()
     return {
@@ -124,7 +164,14 @@ def run(script: str, arguments: list[str]) -> dict[str, Any]:
 
 def main() -> None:
     facts_file, script, *arguments = sys.argv[1:]
+    parent = die_with_parent()
     facts = run(script, arguments)
+    if parent is not None and (_parent_died or os.getppid() != parent):
+        # Nobody reads the facts; stop what the script left running, leave no file behind.
+        Path(facts_file).unlink(missing_ok=True)
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGTERM)
+        sys.exit(facts["exit_code"])
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -10,6 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from axonal.records.errors import ParameterFileError
+from axonal.records.parameter_checks import (
+    check_file_size,
+    check_override_values,
+    check_tree,
+    check_yaml_depth,
+    script_defaults,
+    too_deep,
+)
 
 PARAMETER_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 
@@ -62,6 +70,7 @@ def load_parameter_file(path: str | Path) -> dict[str, Any]:
             f"unknown format {path.suffix!r}; expected one of "
             + ", ".join(PARAMETER_FILE_SUFFIXES),
         )
+    check_file_size(path, source)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -72,7 +81,17 @@ def load_parameter_file(path: str | Path) -> dict[str, Any]:
 
 
 def parse_parameter_text(text: str, suffix: str, source: str) -> dict[str, Any]:
-    """Parse parameter text of the format named by a file suffix (.yaml, .json or .toml)."""
+    """Parse parameter text of the format named by a file suffix (.yaml, .json or .toml);
+    a tree too deep or too large (YAML aliases) is refused."""
+    try:
+        data = _parse(text, suffix, source)
+    except RecursionError:
+        raise too_deep(source) from None
+    check_tree(data, source)
+    return data
+
+
+def _parse(text: str, suffix: str, source: str) -> dict[str, Any]:
     if suffix in (".yaml", ".yml"):
         data = _parse_yaml(text, source)
     elif suffix == ".json":
@@ -94,6 +113,7 @@ def parse_parameter_text(text: str, suffix: str, source: str) -> dict[str, Any]:
 def _parse_yaml(text: str, source: str) -> Any:
     import yaml  # imported here: a script that only uses JSON or TOML does not pay for it
 
+    check_yaml_depth(text, source)
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
@@ -225,6 +245,23 @@ def read_command_line(arguments: Iterable[str]) -> dict[str, Any]:
     return apply_overrides(tree, [parse_override(text) for text in overrides])
 
 
+def check_overrides(script: Path, arguments: Iterable[str]) -> None:
+    """Before `script` runs: each `name=value` override names a parameter of its defaults (when
+    the script states them plainly) or of its parameter files, with a value of the same kind."""
+    files, overrides, _ = split_command_line(arguments)
+    if not overrides:
+        return
+    defaults = script_defaults(script)
+    tree: dict[str, Any] = dict(defaults or {})
+    for file in files:
+        tree = deep_merge(tree, load_parameter_file(file))
+    if not tree:
+        return  # nothing to check against: the script reads them as they come
+    parsed = [(*parse_override(text), text) for text in overrides]
+    where = f"{script.name}" + (" and " + ", ".join(files) if files else "")
+    check_override_values(flatten(tree), parsed, where, complete=bool(defaults))
+
+
 def parameters(
     defaults: Mapping[str, Any] | str | Path | None = None,
     argv: Iterable[str] | None = None,
@@ -249,15 +286,12 @@ def parameters(
     for file in files:
         tree = deep_merge(tree, load_parameter_file(file))
     parsed_overrides = [parse_override(text) for text in overrides]
-    if base:
-        known = flatten(tree)
-        for dotted, _value in parsed_overrides:
-            if dotted not in known and not any(name.startswith(dotted + ".") for name in known):
-                raise ParameterFileError(
-                    "command line",
-                    None,
-                    f"unknown parameter {dotted!r}; the parameters are {sorted(known)}",
-                )
+    check_override_values(
+        flatten(tree),
+        [(*override, text) for override, text in zip(parsed_overrides, overrides, strict=True)],
+        "the defaults and parameter files",
+        complete=bool(base),
+    )
     result = ParameterSet(apply_overrides(tree, parsed_overrides))
     for listener in _parameter_listeners:
         listener(_deep_copy(result))

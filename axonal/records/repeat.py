@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from axonal.records.compare import compare_outputs, compare_values, stable_model
 from axonal.records.errors import RepeatError
 from axonal.records.parameter_sets import split_command_line
 from axonal.records.project import STORE_ENVIRONMENT_VARIABLE, Project
+from axonal.records.repeat_trust import checked_code, describe, made_elsewhere, script_in_checkout
 from axonal.records.store import RecordStore
 
 
@@ -77,7 +79,7 @@ def checkout(code: dict[str, Any], destination: Path) -> list[str]:
         source = code.get("remote")
     if not source:
         raise RepeatError("The repository the record was run from no longer exists.")
-    _git("clone", "--quiet", "--no-checkout", "--shared", str(source), str(destination))
+    _git("clone", "--quiet", "--no-checkout", "--shared", "--", str(source), str(destination))
     _git("checkout", "--quiet", "--detach", code["commit"], folder=destination)
     if code.get("diff"):
         patch = destination.parent / "working-copy.diff"
@@ -93,9 +95,16 @@ def checkout(code: dict[str, Any], destination: Path) -> list[str]:
 
 
 def repeat_record(
-    project: Project, store: RecordStore, label: str, keep: bool = False
+    project: Project,
+    store: RecordStore,
+    label: str,
+    keep: bool = False,
+    confirm: Callable[[str], bool] | None = None,
 ) -> RepeatResult:
-    """Re-run record `label` in a temporary checkout and compare it with the original."""
+    """Re-run record `label` in a temporary checkout and compare it with the original.
+
+    The record is checked first (repeat_trust.py); one made by another user or host runs only
+    when `confirm(description of what will run)` agrees."""
     original = store.get(label)
     details = original["details"]
     code = details.get("code") or {}
@@ -104,12 +113,19 @@ def repeat_record(
             f"Record {label} cannot be repeated: its script was not in a git repository with a "
             "commit, so its code version is unknown."
         )
+    checked_code(code, label)
+    if made_elsewhere(original) and not (confirm is not None and confirm(describe(original))):
+        raise RepeatError(
+            f"Record {label} was made by {original.get('user')}@{original.get('hostname')}; "
+            "repeating it runs its code as you. Run `axonal repeat` in a terminal to see what "
+            "would run and confirm, or add --yes."
+        )
     workspace = Path(tempfile.mkdtemp(prefix="axonal-repeat-"))
     try:
         checkout_dir = workspace / "checkout"
         notes = checkout(code, checkout_dir)
         repository = Path(code["repository"])
-        script = checkout_dir / code["script_in_repository"]
+        script = script_in_checkout(checkout_dir, code, label)
         # A project folder above the repository (project/ holding study/.git) ran the script
         # from there: the workspace stands for that folder, so that the script's relative paths
         # reach the output folder as they did (else the repeat's outputs go unseen).
@@ -129,7 +145,7 @@ def repeat_record(
             sys.executable, "-m", "axonal.cli",
             "--project", str(project.root),
             "run", "--repeat-of", label, "--output-dir", str(output_dir),
-            str(script), str(parameter_file), *other_arguments,
+            "--", str(script), str(parameter_file), *other_arguments,
         ]  # fmt: skip
         # The store goes by the environment, not the command line, where others could read a
         # password in it.

@@ -15,7 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -25,6 +25,10 @@ from axonal.records.errors import DuplicateLabelError, StoreError, UnknownLabelE
 from axonal.records.parameter_sets import flatten
 
 STATUSES = ("running", "finished", "failed", "killed")
+# Longest name, tag or label a column keeps (records.label, record_tags.tag, parameter names).
+TEXT_LIMIT = 200
+# An SQLite store file that has been empty this long is not being created: its records are gone.
+EMPTY_STORE_AGE_SECONDS = 10.0
 # How long a writer keeps trying when SQLite says another process holds the lock.
 LOCK_PATIENCE_SECONDS = 120.0
 
@@ -97,6 +101,19 @@ figures_table = sa.Table(
     sa.Index("ix_record_figures_name_number", "name", "number"),
 )
 
+# While a run goes on, its `axonal run` renews a lease here; a running record whose lease has
+# expired has lost its process, whichever host looks (see liveness.py). Its own table, so that
+# stores made before it get it on first use.
+leases_table = sa.Table(
+    "record_leases",
+    metadata,
+    sa.Column(
+        "record_id", sa.Integer, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+)
+
+_LEASE_EXPIRY = leases_table.c.expires_at.label("lease_expires_at")
 LIST_COLUMNS = (
     "label", "status", "started_at", "duration", "script", "reason", "outcome", "hostname", "pid"
 )  # fmt: skip
@@ -147,12 +164,56 @@ class RecordQuery:
 Result = TypeVar("Result")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def check_field_limits(fields: dict[str, Any], tags: Iterable[str] = ()) -> None:
+    """Refuse, before a run starts, a value longer than the store's column keeps."""
+    for name in ("label", "project", "user", "hostname", "script", "commit", "seed"):
+        value = fields.get(name)
+        limit = records_table.c[name].type.length
+        if isinstance(value, str) and len(value) > limit:
+            raise StoreError(
+                f"The record's {name} {_shortened(value)} is {len(value)} characters long; "
+                f"the store keeps at most {limit}."
+            )
+    for tag in tags:
+        if len(tag) > TEXT_LIMIT:
+            raise StoreError(
+                f"The tag {_shortened(tag)} is {len(tag)} characters long; "
+                f"the store keeps at most {TEXT_LIMIT}."
+            )
+    for name in flatten(fields.get("parameters") or {}):
+        if len(name) > TEXT_LIMIT:
+            raise StoreError(
+                f"The parameter name {_shortened(name)} is {len(name)} characters long; "
+                f"the store keeps at most {TEXT_LIMIT}."
+            )
+
+
+def _shortened(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
+
+
+def _fitted(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` cut to the columns' lengths: a closing write must not fail on a long value the
+    script chose (its full value stays in the parameters)."""
+    fitted = dict(fields)
+    for name, value in fields.items():
+        column = records_table.c.get(name)
+        limit = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            fitted[name] = value[: limit - 3] + "..."
+    return fitted
+
+
 def _parameter_row(record_id: int, name: str, value: Any) -> dict[str, Any]:
     number = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
     text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return {"record_id": record_id, "name": name[:200], "text": text[:1000], "number": number}
+    return {"record_id": record_id, "name": name, "text": text[:1000], "number": number}
 
 
 def display_url(url: str) -> str:
@@ -173,6 +234,7 @@ class RecordStore:
         except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
             raise StoreError(f"Cannot open the record store {display_url(url)}: {error}") from None
         self._schema_ready = False
+        self._empty_file = _empty_sqlite_file(url)
 
     def __repr__(self) -> str:
         return f"RecordStore({display_url(self.url)!r})"
@@ -192,6 +254,8 @@ class RecordStore:
     def _with_schema(self, attempt: Callable[[], Result]) -> Result:
         # The tables are created on first use; checking for them on every call would cost each
         # `axonal run` a few catalogue queries, so a missing table is noticed when it fails.
+        if self._empty_file is not None and not self._schema_ready:
+            self.ensure_schema()  # refuses: connecting would write to the emptied file
         try:
             try:
                 return attempt()
@@ -226,10 +290,20 @@ class RecordStore:
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
 
-    def ensure_schema(self) -> None:
-        """Create the tables if this store has none yet (safe when many processes race)."""
+    def ensure_schema(self, new_store: bool = False) -> None:
+        """Create the tables if this store has none yet (safe when many processes race).
+
+        An SQLite file that has been empty for a while lost its records: it is not silently
+        made a new store, unless `new_store` (`axonal init`) asks for one."""
         if self._schema_ready:
             return
+        if self._empty_file is not None and not new_store:
+            raise StoreError(
+                f"The record store {self._empty_file} is an empty file (0 bytes): the records "
+                "it held are gone. Restore it from a backup, or run `axonal init` to start a "
+                "new, empty store there."
+            )
+        self._empty_file = None
 
         def create() -> None:
             try:
@@ -255,9 +329,11 @@ class RecordStore:
         details: dict[str, Any],
         label_is_chosen: bool,
         tags: Iterable[str] = (),
+        lease_seconds: float | None = None,
     ) -> str:
         """Insert a new record and return its label; a default label gets a suffix when taken,
-        a chosen one raises DuplicateLabelError."""
+        a chosen one raises DuplicateLabelError. With `lease_seconds`, the record's lease
+        expires that long from now unless renewed (`renew_lease`)."""
         base_label = fields["label"]
         tags = sorted(set(tags))
         label = base_label
@@ -278,6 +354,11 @@ class RecordStore:
                         tags_table.insert(), [{"record_id": record_id, "tag": t} for t in tags]
                     )
                 _write_parameter_rows(connection, record_id, fields.get("parameters") or {})
+                if lease_seconds is not None:
+                    expires = _utc_now() + timedelta(seconds=lease_seconds)
+                    connection.execute(
+                        leases_table.insert(), {"record_id": record_id, "expires_at": expires}
+                    )
 
             try:
                 self._write(insert)
@@ -306,8 +387,9 @@ class RecordStore:
         fields: dict[str, Any] | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        """Change a record's fields and merge `details` into its detail document."""
-        fields = dict(fields or {})
+        """Change a record's fields and merge `details` into its detail document; a record no
+        longer running gives up its lease."""
+        fields = _fitted(dict(fields or {}))
         parameters = fields.get("parameters")
         if "parameters" in fields:
             fields["parameters"] = json.dumps(parameters or {}, default=str)
@@ -336,8 +418,25 @@ class RecordStore:
                 _write_parameter_rows(connection, record_id, parameters or {})
             if details and "figures" in details:
                 _write_figure_rows(connection, record_id, details["figures"] or {})
+            if fields.get("status", "running") != "running":
+                connection.execute(
+                    leases_table.delete().where(leases_table.c.record_id == record_id)
+                )
 
         self._write(change)
+
+    def renew_lease(self, label: str, seconds: float) -> None:
+        """Push the running record's lease `seconds` from now (its `axonal run` is alive)."""
+        expires = _utc_now() + timedelta(seconds=seconds)
+
+        def renew(connection: sa.Connection) -> None:
+            record_id = self._record_id(connection, label)
+            connection.execute(
+                leases_table.update().where(leases_table.c.record_id == record_id),
+                {"expires_at": expires},
+            )
+
+        self._write(renew)
 
     def tag(self, labels: Iterable[str], tags: Iterable[str], remove: bool = False) -> None:
         """Add (or remove) tags on records."""
@@ -382,7 +481,9 @@ class RecordStore:
 
         def remove(connection: sa.Connection) -> int:
             ids = [self._record_id(connection, label) for label in labels]
-            for table in (details_table, tags_table, parameters_table, figures_table):
+            for table in (
+                details_table, tags_table, parameters_table, figures_table, leases_table
+            ):  # fmt: skip
                 connection.execute(table.delete().where(table.c.record_id.in_(ids)))
             connection.execute(records_table.delete().where(records_table.c.id.in_(ids)))
             return len(ids)
@@ -404,8 +505,9 @@ class RecordStore:
 
         def read(connection: sa.Connection) -> dict[str, Any]:
             row = connection.execute(
-                sa.select(records_table, details_table.c.document)
+                sa.select(records_table, details_table.c.document, _LEASE_EXPIRY)
                 .outerjoin(details_table, details_table.c.record_id == records_table.c.id)
+                .outerjoin(leases_table, leases_table.c.record_id == records_table.c.id)
                 .where(records_table.c.label == label)
             ).one_or_none()
             if row is None:
@@ -432,9 +534,12 @@ class RecordStore:
         query = query or RecordQuery()
         names = LONG_LIST_COLUMNS if long else LIST_COLUMNS
         columns = [records_table.c.id] + [records_table.c[name] for name in names]
+        with_lease = records_table.outerjoin(
+            leases_table, leases_table.c.record_id == records_table.c.id
+        )
 
         def read(connection: sa.Connection) -> list[dict[str, Any]]:
-            statement = _filtered(sa.select(*columns), query)
+            statement = _filtered(sa.select(*columns, _LEASE_EXPIRY).select_from(with_lease), query)
             order = records_table.c.started_at, records_table.c.id
             statement = statement.order_by(
                 *(c.desc() for c in order) if query.newest_first else order
@@ -561,7 +666,13 @@ def _parameter_match(parameter_filter: ParameterFilter) -> sa.Select:
 def _write_parameter_rows(
     connection: sa.Connection, record_id: int, parameters: dict[str, Any]
 ) -> None:
-    rows = [_parameter_row(record_id, name, value) for name, value in flatten(parameters).items()]
+    # A name longer than the column is not searchable (cut, two names could collide); the
+    # record's parameters keep it whole.
+    rows = [
+        _parameter_row(record_id, name, value)
+        for name, value in flatten(parameters).items()
+        if len(name) <= TEXT_LIMIT
+    ]
     if rows:
         connection.execute(parameters_table.insert(), rows)
 
@@ -611,6 +722,23 @@ def _forget_connections_after_fork(engine: sa.Engine) -> None:
             inherited.dispose(close=False)
 
     os.register_at_fork(after_in_child=forget)
+
+
+def _empty_sqlite_file(url: str) -> str | None:
+    """The path of an SQLite store that exists, is empty, and has been so for a while."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    try:
+        status = os.stat(parsed.database)
+    except OSError:
+        return None
+    if status.st_size == 0 and time.time() - status.st_mtime > EMPTY_STORE_AGE_SECONDS:
+        return parsed.database
+    return None
 
 
 def _make_engine(url: str) -> sa.Engine:

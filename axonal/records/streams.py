@@ -18,6 +18,7 @@ class StreamTee:
         self._head = bytearray()
         self._tail = bytearray()
         self._cut = False
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._pump, daemon=True)
         self._thread.start()
 
@@ -35,7 +36,8 @@ class StreamTee:
                 self._sink.flush()
             except (OSError, ValueError):
                 pass
-            self._keep(block)
+            with self._lock:
+                self._keep(block)
 
     def _keep(self, block: bytes) -> None:
         half = MAX_STREAM_BYTES // 2
@@ -50,7 +52,10 @@ class StreamTee:
                 self._cut = True
 
     def text(self, timeout: float = 10.0) -> str:
-        """Everything read once the source has closed (at most the first and last half-MB)."""
+        """Everything read once the source has closed, or after `timeout` seconds what came so
+        far (a background child may hold the stream open); at most the first and last half-MB."""
         self._thread.join(timeout)
-        middle = b"\n[... cut: longer than a record keeps ...]\n" if self._cut else b""
-        return (bytes(self._head) + middle + bytes(self._tail)).decode("utf-8", errors="replace")
+        with self._lock:
+            middle = b"\n[... cut: longer than a record keeps ...]\n" if self._cut else b""
+            data = bytes(self._head) + middle + bytes(self._tail)
+        return data.decode("utf-8", errors="replace")

@@ -6,16 +6,24 @@ pages are rendered by axonal.records.pages and the plots by axonal.records.plots
 The server listens on the loopback interface, but any web page the user opens could still
 send a POST there (tag, comment, or repeat, which runs code). So every form carries a secret
 token made when the server starts, and a POST without it, or from another origin, is refused.
+A request whose Host is not this server's loopback name is refused too (DNS rebinding: another
+site's name pointed at 127.0.0.1). Listening beyond loopback, every request needs an access
+token, printed once with the address (as Jupyter does). Requests have a time-out, a malformed
+one gets 400, and the listen queue holds a burst of connections.
 """
 
 from __future__ import annotations
 
+import errno
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import sys
 from datetime import datetime
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -30,27 +38,92 @@ from axonal.records.project import Project
 from axonal.records.store import ParameterFilter, RecordQuery, RecordStore
 
 PAGE_SIZE = 100
+# Seconds a client may take to send its request (a slow body must not hold a thread for ever).
+REQUEST_TIMEOUT_SECONDS = 10.0
+# Connections the kernel completes before the server accepts them (a page with many plots, a
+# burst of scripted requests); Linux caps it at net.core.somaxconn (4096 by default).
+LISTEN_BACKLOG = 1024
+# Largest form body accepted (tags and comments are short).
+MAX_BODY_BYTES = 1_000_000
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+TOKEN_COOKIE = "axonal_token"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on `host` keeps the server to this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class RecordsServer(ThreadingHTTPServer):
     """An HTTP server that knows the record store (and the project, for repeats)."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], store: RecordStore, project: Project | None):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        store: RecordStore,
+        project: Project | None,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        require_token: bool | None = None,
+    ):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, RecordsHandler)
         self.store = store
         self.project = project
+        self.request_timeout = request_timeout
         self.form_token = secrets.token_urlsafe(32)
+        # Beyond loopback, anyone who can reach the port must show this token.
+        self.access_token = (
+            secrets.token_urlsafe(32)
+            if (not is_loopback(address[0]) if require_token is None else require_token)
+            else None
+        )
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        host = self.server_address[0]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}/"
+
+    def allowed_origins(self) -> set[str]:
+        """The origins (scheme, host and port) of this server's own pages."""
+        names = {*LOOPBACK_NAMES, self.url.split("//")[1].rsplit(":", 1)[0]}
+        return {f"http://{name}:{self.port}" for name in names}
+
+    def allows_host(self, host_header: str | None) -> bool:
+        """Whether a request's Host names this server: a loopback name and its port, or any
+        name when listening beyond loopback (the access token guards it then)."""
+        if self.access_token is not None:
+            return True
+        return f"http://{host_header}" in self.allowed_origins()
+
+
+class MalformedRequest(Exception):
+    """A request the server cannot read (its status and what was wrong)."""
+
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
 
 
 class RecordsHandler(BaseHTTPRequestHandler):
     server: RecordsServer
+
+    def setup(self) -> None:
+        self.timeout = self.server.request_timeout  # applied to the socket by the base
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         pass  # quiet: the terminal belongs to the user
@@ -85,6 +158,59 @@ class RecordsHandler(BaseHTTPRequestHandler):
     # -- routes -------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        self._guarded(self._get)
+
+    def do_POST(self) -> None:
+        self._guarded(self._post)
+
+    def _guarded(self, handle: Any) -> None:
+        """Check the Host and the access token, then handle; a malformed request gets 400 and
+        an unexpected failure 500, never an empty reply."""
+        try:
+            if not self.server.allows_host(self.headers.get("Host")):
+                message = "This server answers only to its own address (127.0.0.1 or localhost)."
+                self._html(pages.message_page("Refused", message), HTTPStatus.FORBIDDEN)
+                return
+            if not self._has_access():
+                return
+            handle()
+        except MalformedRequest as error:
+            self._html(pages.message_page("Bad request", str(error)), error.status)
+        except (ValueError, UnicodeDecodeError) as error:
+            self._html(pages.message_page("Bad request", str(error)), HTTPStatus.BAD_REQUEST)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as error:  # noqa: BLE001 - a page, not a dropped connection
+            print(f"axonal web: {self.command} {self.path}: {error!r}", file=sys.stderr)
+            self._html(pages.message_page("Error", str(error)), HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    def _has_access(self) -> bool:
+        """Beyond loopback: the token in the address (once; it becomes a cookie) or the cookie."""
+        expected = self.server.access_token
+        if expected is None:
+            return True
+        address = urlsplit(self.path)
+        given = parse_qs(address.query).get("token", [""])[0]
+        if given and hmac.compare_digest(given, expected):
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header(
+                "Set-Cookie", f"{TOKEN_COOKIE}={expected}; HttpOnly; SameSite=Strict; Path=/"
+            )
+            self.send_header("Location", address.path or "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        try:
+            cookie = SimpleCookie(self.headers.get("Cookie") or "").get(TOKEN_COOKIE)
+        except CookieError:
+            cookie = None
+        if cookie is not None and hmac.compare_digest(cookie.value, expected):
+            return True
+        message = "This server needs its access token: open the address it printed at start."
+        self._html(pages.message_page("Refused", message), HTTPStatus.FORBIDDEN)
+        return False
+
+    def _get(self) -> None:
         address = urlsplit(self.path)
         query = {name: values for name, values in parse_qs(address.query).items()}
         path = address.path
@@ -106,10 +232,28 @@ class RecordsHandler(BaseHTTPRequestHandler):
         except RecordsError as error:
             self._html(pages.message_page("Error", str(error)), HTTPStatus.BAD_REQUEST)
 
-    def do_POST(self) -> None:
+    def _read_body(self) -> str:
+        text = self.headers.get("Content-Length") or "0"
+        if not text.isdigit():
+            raise MalformedRequest(HTTPStatus.BAD_REQUEST, f"Content-Length {text!r} is no size.")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            raise MalformedRequest(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"A form of {length} bytes; at most {MAX_BODY_BYTES} are accepted.",
+            )
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise ConnectionError("the body ended early")
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MalformedRequest(HTTPStatus.BAD_REQUEST, "The form is not UTF-8.") from None
+
+    def _post(self) -> None:
         path = urlsplit(self.path).path
-        length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
+        form = {k: v[0] for k, v in parse_qs(self._read_body()).items()}
         if not self._same_origin() or not hmac.compare_digest(
             form.get(pages.FORM_TOKEN_FIELD, ""), self.server.form_token
         ):
@@ -144,11 +288,16 @@ class RecordsHandler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is None:
             return True  # not sent by every client (urllib, older browsers): the token decides
-        return origin.rstrip("/") + "/" == self.server.url
+        if self.server.access_token is not None:
+            return origin.rstrip("/") == f"http://{self.headers.get('Host')}"
+        return origin.rstrip("/") in self.server.allowed_origins()
 
     def _list(self, query: dict[str, list[str]]) -> None:
         filters = {name: values[0] for name, values in query.items() if values and values[0]}
-        page_number = max(0, int(filters.pop("page", "0") or 0))
+        page_text = filters.pop("page", "0") or "0"
+        if not page_text.isdigit():
+            raise MalformedRequest(HTTPStatus.BAD_REQUEST, f"page={page_text!r} is no number.")
+        page_number = int(page_text)
         record_query = RecordQuery(
             tags=[filters["tag"]] if filters.get("tag") else [],
             status=filters.get("status"),
@@ -247,9 +396,27 @@ def _day(text: str | None, end: bool = False) -> datetime | None:
 
 
 def serve(store: RecordStore, host: str, port: int, project: Project | None = None) -> None:
-    """Serve until interrupted; prints the address (port 0 picks a free one)."""
-    server = RecordsServer((host, port), store, project)
-    print(f"Serving the records of {store!r} at {server.url} (Ctrl-C stops)", flush=True)
+    """Serve until interrupted; prints the address (port 0 picks a free one), with the access
+    token when listening beyond loopback."""
+    try:
+        server = RecordsServer((host.strip("[]"), port), store, project)
+    except socket.gaierror as error:
+        raise RecordsError(f"Cannot serve on {host!r}: {error.strerror}.") from None
+    except OSError as error:
+        problem = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error})"
+        raise RecordsError(
+            f"Cannot serve on {host} port {port}: the address {problem}; choose another "
+            "--port (0 picks a free one) or --host."
+        ) from None
+    address = server.url
+    if server.access_token is not None:
+        address = f"{server.url}?token={server.access_token}"
+        print(
+            f"axonal web: listening beyond this machine ({host}): every request needs the "
+            "access token in this address; share it only with whom may read every record.",
+            file=sys.stderr,
+        )
+    print(f"Serving the records of {store!r} at {address} (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -97,9 +97,14 @@ def test_an_exit_status_is_kept(project):
 
 
 SLEEPER = (
-    "import sys, time\nfrom pathlib import Path\n"
-    "print('working', flush=True)\nPath('ready').write_text('yes')\ntime.sleep(60)\n"
+    "import os, sys, time\nfrom pathlib import Path\n"
+    "print('working', flush=True)\nPath('ready').write_text(str(os.getpid()))\ntime.sleep(60)\n"
 )
+
+
+def script_pid(project: Path) -> int:
+    """The process id of the sleeping script (it writes it to `ready`)."""
+    return int((project / "ready").read_text())
 
 
 def start_sleeper(project: Path) -> tuple[subprocess.Popen, str]:
@@ -118,8 +123,9 @@ def start_sleeper(project: Path) -> tuple[subprocess.Popen, str]:
             label = line.split()[2]
             break
     deadline = time.monotonic() + 60
-    while not (project / "ready").exists() and time.monotonic() < deadline:
+    while not (project / "ready").exists() or not (project / "ready").read_text():
         time.sleep(0.05)
+        assert time.monotonic() < deadline
     assert label is not None and (project / "ready").exists()
     assert store_of(project).get(label)["status"] == "running"
     return process, label
@@ -146,7 +152,7 @@ def test_a_signal_leaves_a_killed_record(project, signum, exit_code, failure):
 
 def test_a_script_killed_outright_leaves_a_killed_record(project):
     process, label = start_sleeper(project)
-    os.kill(store_of(project).get(label)["pid"], signal.SIGKILL)  # the script's own process
+    os.kill(script_pid(project), signal.SIGKILL)  # the script's own process
     process.wait(60)
     assert process.returncode == 128 + signal.SIGKILL
     record = store_of(project).get(label)
@@ -249,8 +255,7 @@ def test_the_seed_given_to_axonal_is_recorded(project):
 
 def test_ctrl_c_from_a_terminal_reaches_the_script_twice_and_is_recorded_once(project):
     process, label = start_sleeper(project)
-    script_pid = store_of(project).get(label)["pid"]
-    os.kill(script_pid, signal.SIGINT)  # the terminal signals the whole process group ...
+    os.kill(script_pid(project), signal.SIGINT)  # the terminal signals the whole process group ...
     process.send_signal(signal.SIGINT)  # ... and `axonal run` forwards its own copy
     process.wait(60)
     assert process.returncode == 130
