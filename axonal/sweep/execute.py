@@ -100,7 +100,12 @@ def run_one(
         project, script_path, arguments, command_line_parameters, output_dir, started
     )
     fields.update(label=label, pid=None, reason=f"sweep {sweep_label}")
-    details["sweep"] = {**sweep_details, "attempt": attempt, "wall_seconds": wall_seconds}
+    details["sweep"] = {
+        **sweep_details,
+        "attempt": attempt,
+        "wall_seconds": wall_seconds,
+        "recorded_by": "worker" if write_here else "client",
+    }
     facts = _read_facts(Path(facts_name), completed.returncode)
     closing_fields, closing = _closing_facts(project, facts, before, output_dir)
     closing.update(

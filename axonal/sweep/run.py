@@ -82,8 +82,8 @@ def sweep(
     to_run = [run for run in runs if run.key not in done_keys]
     write_here = not store_url.startswith("sqlite")
     tags = [sweep_tag(label)]
-    own_cluster = None
-    if client is None:
+    own_client = client is None
+    if own_client:
         client, own_cluster = _client(scheduler, workers)
     report = progress or (lambda _state: None)
     results_seen: dict[str, str] = {}
@@ -126,9 +126,10 @@ def sweep(
         table = _finish(project, store_url, label, runs)
         raise SweepInterrupted(table) from None
     finally:
-        if own_cluster is not None:
+        if own_client:
             client.close()
-            own_cluster.close()
+            if own_cluster is not None:
+                own_cluster.close()
     return _finish(project, store_url, label, runs)
 
 

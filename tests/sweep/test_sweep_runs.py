@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project,
         record["label"]: record for record in sweep_records(project.resolved_store_url, "grid")
     }
     assert len(records) == 12  # one record per run, none left running
+    # with SQLite the workers hand their facts back and this process writes every record
+    assert {r["details"]["sweep"]["recorded_by"] for r in records.values()} == {"client"}
     assert sorted(table["label"]) == sorted(records)
     failed = table[table["status"] == "failed"]
     assert sorted(failed["x"]) == [3.0] * 4
@@ -175,3 +178,23 @@ def test_killed_worker_runs_are_retried_and_recorded(sweep_project, dask_process
     assert table["retried"].sum() == len(retried)
     # the killed worker's script died with it (it did not finish and report twice)
     assert len(set(table["pid"])) == 6
+
+
+@pytest.mark.postgres
+def test_workers_write_records_into_a_shared_store(sweep_project, postgres_url, monkeypatch):
+    monkeypatch.chdir(sweep_project)
+    table = sweep(
+        "quick.py", {"x": [1.0, 2.0, 3.0]}, seeds=2, workers=2, label="shared",
+        store_url=postgres_url,
+    )  # fmt: skip
+    records = sweep_records(postgres_url, "shared")
+    assert len(records) == 6 and {r["status"] for r in records} == {"finished"}
+    # written by the worker processes, not by this one
+    assert {r["details"]["sweep"]["recorded_by"] for r in records} == {"worker"}
+    assert all(r["details"]["sweep"]["attempts"][0]["pid"] != os.getpid() for r in records)
+    assert sorted(table["total"]) == sorted(
+        _expected_total(x, 0, s) for x in (1, 2, 3) for s in (0, 1)
+    )
+    assert not (sweep_project / ".axonal" / "records.db").exists() or not sweep_records(
+        load_project(sweep_project).resolved_store_url, "shared"
+    )
