@@ -117,6 +117,8 @@ def expand(
     `grid` maps names to a list of values (a single value, or a `"1:5:2"` text, is accepted);
     `seeds` is a count (seeds 0..n-1), a list of seeds, or None (no seed passed to the runs)."""
     names = list(grid)
+    if seeds is not None and "seed" in names:
+        raise GridError("The grid has a parameter 'seed' and seeds are given too; give one.")
     columns = [_values_of(name, grid[name]) for name in names]
     if zip_values:
         lengths = {name: len(column) for name, column in zip(names, columns, strict=True)}

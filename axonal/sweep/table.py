@@ -69,20 +69,24 @@ def sweep_table(store_url: str, label: str, runs: list[Any] | None = None) -> An
         point = run.parameters if run is not None else json.loads(key).get("parameters", {})
         row: dict[str, Any] = {name: None for name in FIXED_COLUMNS}
         row.update(run=run.index if run is not None else None, seed=_seed_of(run, key))
+        # A parameter named like a fixed column (`duration`) keeps its name; the run's own
+        # column becomes run_duration.
+        row = {(f"run_{name}" if name in point else name): value for name, value in row.items()}
         row.update(point)
         _remember(parameter_names, point)
         if record is None:
-            row["status"] = "missing"
+            row[_column("status", point)] = "missing"
         else:
             sweep = record["details"].get("sweep") or {}
-            row.update(
-                label=record["label"],
-                run=sweep.get("index", row["run"]),
-                status=record["status"],
-                duration=record["duration"],
-                retried=bool(sweep.get("retried")),
-                host=record.get("hostname"),
-            )
+            facts = {
+                "label": record["label"],
+                "run": sweep.get("index", row[_column("run", point)]),
+                "status": record["status"],
+                "duration": record["duration"],
+                "retried": bool(sweep.get("retried")),
+                "host": record.get("hostname"),
+            }
+            row.update({_column(name, point): value for name, value in facts.items()})
             from axonal.records.figures import figures_of
 
             for name, value in figures_of(record).items():
@@ -94,11 +98,16 @@ def sweep_table(store_url: str, label: str, runs: list[Any] | None = None) -> An
                     units[name] = cell[1]
                 _remember(figure_names, [name])
         rows.append(row)
-    columns = [*FIXED_COLUMNS, *parameter_names, *figure_names]
+    fixed = [f"run_{name}" if name in parameter_names else name for name in FIXED_COLUMNS]
+    columns = [*fixed, *parameter_names, *figure_names]
     table = pd.DataFrame(rows, columns=columns)
     table.attrs["units"] = units
     table.attrs["sweep"] = label
     return table
+
+
+def _column(name: str, point: dict[str, Any]) -> str:
+    return f"run_{name}" if name in point else name
 
 
 def _seed_of(run: Any, key: str) -> Any:
