@@ -103,6 +103,7 @@ def sweep_table(store_url: str, label: str, runs: list[Any] | None = None) -> An
     table = pd.DataFrame(rows, columns=columns)
     table.attrs["units"] = units
     table.attrs["sweep"] = label
+    table.attrs["parameters"] = parameter_names
     return table
 
 
@@ -131,7 +132,11 @@ def write_table(table: Any, folder: Path, label: str) -> tuple[Path, Path]:
         kinds = {type(value) for value in writable[column] if value is not None}
         if len(kinds) > 1 and not kinds <= {int, float, bool}:
             writable[column] = writable[column].map(lambda v: None if v is None else str(v))
-    writable.attrs = {"units": json.dumps(table.attrs.get("units", {})), "sweep": label}
+    writable.attrs = {
+        "units": json.dumps(table.attrs.get("units", {})),
+        "parameters": json.dumps(table.attrs.get("parameters", [])),
+        "sweep": label,
+    }
     writable.to_parquet(parquet_path, index=False)
     return csv_path, parquet_path
 

@@ -12,10 +12,13 @@ import sys
 import pandas as pd
 import pytest
 
+from axonal.records.chart import chart_image, chart_points
 from axonal.records.figures import figures_of
 from axonal.records.project import load_project
+from axonal.records.store import RecordStore
 from axonal.sweep import sweep
 from axonal.sweep.table import sweep_records
+from axonal.sweep.web_page import sweep_page
 from tests.sweep.conftest import run_axonal
 
 pytestmark = pytest.mark.slow
@@ -71,6 +74,19 @@ def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project,
     assert sorted(r["label"] for r in json.loads(listed.stdout)) == sorted(records)
     shown = run_axonal("sweep", "show", "grid", cwd=sweep_project, check=True)
     assert "rate (Hz)" in shown.stdout and shown.stdout.count("failed") == 4
+
+    # the web page: the table, and the records' chart filtered by the sweep's tag
+    store = RecordStore(project.resolved_store_url)
+    html = sweep_page(store, {"label": ["grid"], "x": ["x"], "y": ["total"]})
+    assert html.count("<tr>") == 13 and "rate (Hz)" in html
+    assert "/chart.png?x=x&amp;y=total&amp;tag=sweep%3Agrid" in html
+    points = chart_points(store, {"x": "x", "y": "total", "tag": "sweep:grid"})
+    finished_rows = table[table["status"] == "finished"]
+    assert sorted((p["x"], p["y"]) for p in points) == sorted(
+        zip(finished_rows.x, finished_rows.total, strict=True)
+    )
+    assert chart_image(store, {"x": ["x"], "y": ["total"], "tag": ["sweep:grid"]})[:4] == b"\x89PNG"
+    assert "grid" in sweep_page(store, {})
 
     # the same label again without --resume is refused: nothing is run twice by mistake
     with pytest.raises(Exception, match="--resume"):
