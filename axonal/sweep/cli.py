@@ -50,8 +50,26 @@ def _seeds(text: str) -> Any:
         ) from None
 
 
+# The packages of the `sweep` extra: without them, one line says what to install.
+_SWEEP_DEPENDENCIES = ("dask", "distributed", "pandas", "pyarrow", "cloudpickle")
+
+
 def command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) -> int:
     """Run a sweep (or show one); returns the exit code."""
+    try:
+        return _command_sweep(arguments, project, store_url)
+    except ModuleNotFoundError as error:
+        if error.name not in _SWEEP_DEPENDENCIES:
+            raise
+        print(
+            f"axonal: error: sweeps need {error.name}, which is not installed; "
+            "install it with: pip install 'axonal[sweep]'",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) -> int:
     from axonal.records.parameter_sets import PARAMETER_FILE_SUFFIXES
     from axonal.sweep.grid import parse_assignments
     from axonal.sweep.run import SweepInterrupted, print_progress, sweep

@@ -60,3 +60,16 @@ def test_explicit_seeds_and_scalars():
         expand({"a": [1]}, seeds=0)
     with pytest.raises(GridError, match="expected name=v1,v2"):
         parse_assignments(["novalues"])
+
+
+def test_command_line_errors_are_one_line_naming_the_parameter(sweep_project):
+    from tests.sweep.conftest import run_axonal
+
+    bad_range = run_axonal("sweep", "quick.py", "x=1:0", cwd=sweep_project)
+    assert bad_range.returncode == 2
+    assert bad_range.stderr.strip().startswith("axonal: error: The range for 'x'")
+    missing = run_axonal("sweep", "nothere.py", "x=1,2", cwd=sweep_project)
+    assert missing.returncode == 2 and "nothere.py" in missing.stderr
+    unknown = run_axonal("sweep", "show", "nosuchsweep", cwd=sweep_project)
+    assert unknown.returncode == 2 and "nosuchsweep" in unknown.stderr
+    assert "Traceback" not in bad_range.stderr + missing.stderr + unknown.stderr
