@@ -48,7 +48,9 @@ def _arguments(duration_ms: float, n: int, weight: float, seed: int) -> list[str
 
 def _project(folder: Path) -> Path:
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
-    subprocess.run([sys.executable, "-m", "axonal.cli", "init"], cwd=folder, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "axonal.cli", "init"], cwd=folder, check=True, capture_output=True
+    )
     return folder
 
 
