@@ -16,10 +16,8 @@ p = parameters(
         "tau": 0.01,  # s
         "refractory": 0.002,  # s
         "seed": 0,
-        "target": "numpy",
     }
 )
-prefs.codegen.target = p.target
 seed(p.seed)
 defaultclock.dt = 0.1 * ms
 tau, current, sigma = p.tau * second, p.current, p.sigma
