@@ -192,7 +192,7 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=1,  # one simulation at a time per worker process
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
     )
     return Client(cluster), cluster
 
