@@ -36,6 +36,8 @@ def _assemble_namespace() -> list[str]:
 
 def __getattr__(name: str):
     # Assembled on first use (PEP 562): `axonal.cli` starts without the simulator.
+    if name == "sweep":  # `axonal.sweep(...)`: the sweep room's module is callable
+        return import_module(f"{__name__}.sweep")
     if name == "__all__" or not name.startswith("__"):
         globals()["__all__"] = _assemble_namespace()
         if name in globals():

@@ -128,6 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_filters(export)
     export.add_argument("-o", "--output", type=Path, help="file to write (default stdout)")
 
+    from axonal.sweep.cli import add_parser as add_sweep_parser
+
+    add_sweep_parser(commands)
+
     web = commands.add_parser("web", help="serve the records as web pages")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8000, help="0 picks a free port")
@@ -153,6 +157,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--search", help="text in the label, reason, outcome, script or tags")
     parser.add_argument("--script", help="script path contains this")
+    parser.add_argument("--sweep", metavar="LABEL", help="the records of this sweep")
 
 
 def _date(text: str) -> datetime:
@@ -171,7 +176,7 @@ def _query(arguments: argparse.Namespace, limit: int | None = None, store: Any =
     if until is not None and until.hour == until.minute == until.second == 0:
         until = until.replace(hour=23, minute=59, second=59)  # a date means the whole day
     return RecordQuery(
-        tags=arguments.tag,
+        tags=[*arguments.tag, *([f"sweep:{arguments.sweep}"] if arguments.sweep else [])],
         status=arguments.status,
         since=arguments.since,
         until=until,
@@ -596,6 +601,17 @@ def command_web(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_sweep(arguments: argparse.Namespace) -> int:
+    from axonal.records.project import resolve_store_url
+    from axonal.sweep.cli import command_sweep as sweep
+
+    project = _project(arguments)
+    store_url = project.resolved_store_url
+    if arguments.store:
+        store_url = resolve_store_url(arguments.store, Path.cwd())
+    return sweep(arguments, project, store_url)
+
+
 COMMANDS = {
     "init": command_init,
     "run": command_run,
@@ -608,6 +624,7 @@ COMMANDS = {
     "repeat": command_repeat,
     "export": command_export,
     "web": command_web,
+    "sweep": command_sweep,
 }
 
 

@@ -20,6 +20,7 @@ SHORT_ARGUMENTS = {
     "cobahh.py": ["5"],
     "brunel_hakim.py": ["10"],
     "stdp_song.py": ["200"],
+    "sweep_fi_curve.py": ["0.05"],
 }
 
 

@@ -244,6 +244,8 @@ def test_benchmark_examples_give_identical_spikes_on_both_targets(
 # Compared above with checks of their own; triplet_stdp simulates 600 s (a minute on NumPy): its
 # weights are checked against the event-by-event rule on each target (tests/synapses).
 COMPARED_APART = {"cuba.py", "coba.py", "synapses_tutorial.py", "stdp_window.py", "triplet_stdp.py"}
+# A sweep of another example's runs (each in its own process): it simulates nothing itself.
+COMPARED_APART |= {"sweep_fi_curve.py"}
 # Long enough for spikes in every monitor (Brunel-Hakim first fires after 20 ms).
 AGREEMENT_ARGUMENTS = {**SHORT_ARGUMENTS, "brunel_hakim.py": ["25"]}
 

@@ -221,6 +221,10 @@ class RecordsHandler(BaseHTTPRequestHandler):
                 self._diff(query)
             elif path == "/chart":
                 self._html(chart.chart_page(self.server.store, query))
+            elif path == "/sweep":  # a sweep's table and chart (axonal.sweep)
+                from axonal.sweep.web_page import sweep_page
+
+                self._html(sweep_page(self.server.store, query))
             elif path == "/chart.png":
                 self._send(chart.chart_image(self.server.store, query), "image/png")
             elif path.startswith("/record/"):

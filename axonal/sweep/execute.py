@@ -1,0 +1,133 @@
+"""One run of a sweep, on a Dask worker: the script in its own process, as `axonal run` starts
+it, and the facts of its record (the records' own opening and closing facts), returned to the
+client, or written by the worker itself when the store is shared (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from axonal.records.files import snapshot
+from axonal.records.parameter_sets import read_command_line
+from axonal.records.project import Project
+from axonal.records.runner import _closing_facts, _opening_facts, _read_facts
+
+# The topic of the scheduler's event log where each attempt of a run announces itself: how a
+# run retried after its worker died says so in its record.
+ATTEMPT_TOPIC = "axonal-sweep-attempts"
+
+
+@dataclass
+class RunFacts:
+    """What a worker hands back for one run: the record's fields and details, opening and
+    closing (as `RecordStore.create` and `update` take them)."""
+
+    label: str
+    key: str
+    fields: dict[str, Any]
+    details: dict[str, Any]
+    closing_fields: dict[str, Any]
+    closing_details: dict[str, Any]
+    written_by_worker: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _announce_attempt(sweep_label: str, key: str) -> dict[str, Any]:
+    attempt = {
+        "sweep": sweep_label,
+        "key": key,
+        "host": os.uname().nodename,
+        "pid": os.getpid(),
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        attempt["worker"] = worker.address
+        worker.log_event(ATTEMPT_TOPIC, attempt)
+    except (ImportError, ValueError):
+        attempt["worker"] = None  # not on a Dask worker (run in the client's process)
+    return attempt
+
+
+def run_one(
+    project: Project,
+    store_url: str,
+    script: str,
+    arguments: list[str],
+    label: str,
+    key: str,
+    sweep_label: str,
+    write_here: bool,
+    tags: list[str],
+    sweep_details: dict[str, Any],
+) -> RunFacts:
+    """Run `script arguments` under a record labelled `label` (a suffix is added when taken)."""
+    attempt = _announce_attempt(sweep_label, key)
+    script_path = Path(script)
+    command_line_parameters = read_command_line(arguments)
+    output_dir = project.output_dir
+    output_dir.mkdir(parents=True, exist_ok=True)
+    before = snapshot(output_dir)
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    descriptor, facts_name = tempfile.mkstemp(prefix="axonal-sweep-", suffix=".json")
+    os.close(descriptor)
+    command = [
+        sys.executable,
+        "-m",
+        "axonal.sweep.child",
+        str(os.getpid()),
+        facts_name,
+        str(script_path),
+    ]
+    clock = time.perf_counter()
+    completed = subprocess.run(
+        [*command, *arguments],
+        capture_output=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=project.root,
+    )
+    wall_seconds = time.perf_counter() - clock
+    fields, details = _opening_facts(
+        project, script_path, arguments, command_line_parameters, output_dir, started
+    )
+    fields.update(label=label, pid=None, reason=f"sweep {sweep_label}")
+    details["sweep"] = {
+        **sweep_details,
+        "attempt": attempt,
+        "wall_seconds": wall_seconds,
+        "recorded_by": "worker" if write_here else "client",
+    }
+    facts = _read_facts(Path(facts_name), completed.returncode)
+    closing_fields, closing = _closing_facts(project, facts, before, output_dir)
+    closing.update(
+        stdout=completed.stdout.decode(errors="replace"),
+        stderr=completed.stderr.decode(errors="replace"),
+    )
+    result = RunFacts(label, key, fields, details, closing_fields, closing)
+    if write_here:
+        write_record(store_url, result, tags)
+        result.written_by_worker = True
+    return result
+
+
+def write_record(store_url: str, result: RunFacts, tags: list[str]) -> str:
+    """Write a run's record (opening, then closing facts) to the store; returns its label."""
+    from axonal.records.store import RecordStore
+
+    store = RecordStore(store_url)
+    try:
+        label = store.create(result.fields, result.details, label_is_chosen=False, tags=tags)
+        store.update(label, result.closing_fields, result.closing_details)
+    finally:
+        store.close()
+    result.label = label
+    return label

@@ -1,0 +1,344 @@
+"""`axonal.sweep(...)`: every point of a grid run on Dask, each run recorded as `axonal run`
+records it, all under one sweep label; returns the sweep's table.
+
+Dask schedules (a LocalCluster of N worker processes, a running `dask scheduler`, or the
+caller's Client); nothing here decides where a run goes. With SQLite only this process writes
+records (the workers hand back their facts); with a shared store (PostgreSQL) workers write.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from axonal.records.errors import RecordsError, ScriptNotFoundError
+from axonal.records.project import Project, find_project
+from axonal.sweep.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_record
+from axonal.sweep.grid import Run, expand
+from axonal.sweep.table import SWEEP_TAG_PREFIX, sweep_table, write_table
+
+_CALL_FUNCTION = Path(__file__).with_name("call_function.py")
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: what had not started was cancelled; finished runs are recorded."""
+
+    def __init__(self, table: Any):
+        super().__init__("sweep interrupted")
+        self.table = table
+
+
+def sweep_tag(label: str) -> str:
+    """The tag every record of the sweep `label` carries (`axonal list --sweep LABEL`)."""
+    return f"{SWEEP_TAG_PREFIX}{label}"
+
+
+def sweep(
+    function_or_script: Callable[..., Any] | str | os.PathLike,
+    grid: Mapping[str, Any],
+    seeds: int | Sequence[int] | None = None,
+    client: Any = None,
+    workers: int | None = None,
+    zip: bool = False,  # noqa: A002 - the name the API documents (`--zip` on the command line)
+    label: str | None = None,
+    scheduler: str | None = None,
+    parameter_files: Sequence[str] = (),
+    resume: bool = False,
+    project: Project | None = None,
+    store_url: str | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> Any:
+    """Run `function_or_script` at every point of `grid` (times each seed) on Dask; return the
+    sweep's pandas table (a row per run: parameters, seed, status, duration, figures).
+
+    A script gets each point as `name=value` arguments (read with `axonal.parameters`); a
+    function is called with the point as keyword arguments (and `seed=`), and a dict it returns
+    is reported as the run's figures. `client`: a `dask.distributed.Client` to use; else
+    `scheduler` (an address such as tcp://host:8786); else a LocalCluster of `workers` worker
+    processes (default: the machine's cores), one run at a time each. `resume=True` runs only
+    the points that have no finished record in this sweep. The table is also written to
+    `sweeps/LABEL.csv` and `.parquet` in the project.
+    """
+    project = project or find_project()
+    store_url = store_url or project.resolved_store_url
+    started = datetime.now(timezone.utc)
+    label = label or "sweep-" + started.strftime("%Y%m%d-%H%M%S")
+    _check_label(label)
+    runs = expand(grid, seeds, zip_values=zip)
+    script, arguments, target = _what_to_run(function_or_script, project, label)
+    arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
+    done_keys = _finished_keys(store_url, label) if resume else set()
+    if not resume and done_keys == set() and _has_records(store_url, label):
+        raise RecordsError(
+            f"The sweep {label!r} has records already; use --resume to run what is missing, "
+            "or choose another --label."
+        )
+    to_run = [run for run in runs if run.key not in done_keys]
+    write_here = not store_url.startswith("sqlite")
+    tags = [sweep_tag(label)]
+    own_client = client is None
+    if own_client:
+        client, own_cluster = _client(scheduler, workers)
+    report = progress or (lambda _state: None)
+    results_seen: dict[str, str] = {}
+    try:
+        futures = {}
+        for run in to_run:
+            future = client.submit(
+                run_one,
+                project,
+                store_url,
+                str(script),
+                [*arguments, *run.overrides()],
+                f"{label}-r{run.index:03d}",
+                run.key,
+                label,
+                write_here,
+                tags,
+                _sweep_details(label, run, target, len(runs)),
+                key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
+                pure=False,
+                retries=1,
+            )
+            futures[future] = run
+        _collect(
+            client,
+            futures,
+            store_url,
+            label,
+            tags,
+            project,
+            script,
+            arguments,
+            len(to_run),
+            report,
+            results_seen,
+        )
+    except KeyboardInterrupt:
+        pending = [future for future in futures if not future.done()]
+        client.cancel(pending)
+        table = _finish(project, store_url, label, runs)
+        raise SweepInterrupted(table) from None
+    finally:
+        if own_client:
+            client.close()
+            if own_cluster is not None:
+                own_cluster.close()
+    return _finish(project, store_url, label, runs)
+
+
+def _finish(project: Project, store_url: str, label: str, runs: list[Run]) -> Any:
+    table = sweep_table(store_url, label, runs)
+    write_table(table, project.root / "sweeps", label)
+    return table
+
+
+def _check_label(label: str) -> None:
+    from axonal.records.runner import LABEL_PATTERN
+
+    if not LABEL_PATTERN.fullmatch(label):
+        raise RecordsError(
+            f"The sweep label {label!r} cannot be used; a label is letters, digits and "
+            ". _ - + : @ (no spaces or slashes)."
+        )
+
+
+def _what_to_run(
+    function_or_script: Any, project: Project, label: str
+) -> tuple[Path, list[str], str]:
+    """(script, leading arguments, what the records call it) for a script or a function."""
+    if callable(function_or_script):
+        import cloudpickle
+
+        folder = project.root / ".axonal" / "sweeps" / label
+        folder.mkdir(parents=True, exist_ok=True)
+        pickled = folder / "function.pkl"
+        pickled.write_bytes(cloudpickle.dumps(function_or_script))
+        name = getattr(function_or_script, "__qualname__", repr(function_or_script))
+        module = getattr(function_or_script, "__module__", "")
+        return _CALL_FUNCTION, [str(pickled)], f"{module}:{name}"
+    script = Path(function_or_script)
+    if not script.is_file():
+        raise ScriptNotFoundError(
+            f"The script {str(function_or_script)!r} does not exist (looked in {os.getcwd()})."
+        )
+    return script.resolve(), [], str(script)
+
+
+def _sweep_details(label: str, run: Run, target: str, total: int) -> dict[str, Any]:
+    return {
+        "label": label,
+        "index": run.index,
+        "key": run.key,
+        "point": run.parameters,
+        "seed": run.seed,
+        "runs": total,
+        "target": target,
+    }
+
+
+def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,  # one simulation at a time per worker process
+        processes=True,
+        dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
+    )
+    return Client(cluster), cluster
+
+
+def _collect(
+    client: Any,
+    futures: dict[Any, Run],
+    store_url: str,
+    label: str,
+    tags: list[str],
+    project: Project,
+    script: Path,
+    arguments: list[str],
+    total: int,
+    report: Callable[[dict[str, Any]], None],
+    results_seen: dict[str, str],
+) -> None:
+    """Write each run's record as it finishes (unless its worker did) and report progress."""
+    from distributed import as_completed
+
+    counts = {"finished": 0, "failed": 0, "killed": 0}
+    clock = time.monotonic()
+    for future in as_completed(list(futures)):
+        run = futures[future]
+        attempts = _attempts(client, label, run.key)
+        try:
+            result: RunFacts = future.result()
+        except Exception as error:  # noqa: BLE001 - the worker died every time, or Dask failed
+            result = _lost_run(project, script, arguments, label, run, error, total)
+        result.details["sweep"]["attempts"] = attempts
+        result.details["sweep"]["retried"] = len(attempts) > 1
+        if result.written_by_worker:
+            _note_attempts(store_url, result.label, result.details["sweep"])
+        else:
+            write_record(store_url, result, tags)
+        status = result.closing_fields.get("status", "failed")
+        counts[status] = counts.get(status, 0) + 1
+        results_seen[run.key] = status
+        done = sum(counts.values())
+        elapsed = time.monotonic() - clock
+        report(
+            {
+                "done": done,
+                "total": total,
+                "finished": counts["finished"],
+                "failed": counts["failed"] + counts["killed"],
+                "running": _running(client, total - done),
+                "elapsed": elapsed,
+                "eta": elapsed / done * (total - done),
+                "label": result.label,
+                "status": status,
+                "retried": len(attempts) > 1,
+            }
+        )
+
+
+def _running(client: Any, remaining: int) -> int:
+    try:
+        busy = sum(len(keys) for keys in client.processing().values())
+    except Exception:  # noqa: BLE001 - progress only
+        return 0
+    return min(busy, remaining)
+
+
+def _attempts(client: Any, label: str, key: str) -> list[dict[str, Any]]:
+    """Every start of this run the workers announced (more than one: a worker died)."""
+    try:
+        events = client.get_events(ATTEMPT_TOPIC)
+    except Exception:  # noqa: BLE001 - a scheduler without the event log
+        return []
+    return [
+        message
+        for _time, message in events
+        if isinstance(message, dict) and message.get("sweep") == label and message["key"] == key
+    ]
+
+
+def _note_attempts(store_url: str, record_label: str, sweep_details: dict[str, Any]) -> None:
+    from axonal.records.store import RecordStore
+
+    store = RecordStore(store_url)
+    try:
+        store.update(record_label, None, {"sweep": sweep_details})
+    finally:
+        store.close()
+
+
+def _lost_run(
+    project: Project,
+    script: Path,
+    arguments: list[str],
+    label: str,
+    run: Run,
+    error: BaseException,
+    total: int,
+) -> RunFacts:
+    """The record of a run no worker could finish (each one it ran on died, or Dask failed)."""
+    from axonal.records.parameter_sets import read_command_line
+    from axonal.records.runner import _opening_facts
+
+    all_arguments = [*arguments, *run.overrides()]
+    fields, details = _opening_facts(
+        project,
+        script,
+        all_arguments,
+        read_command_line(all_arguments),
+        project.output_dir,
+        datetime.now(timezone.utc).replace(tzinfo=None),
+    )
+    fields.update(label=f"{label}-r{run.index:03d}", pid=None, reason=f"sweep {label}")
+    details["sweep"] = _sweep_details(label, run, str(script), total)
+    killed = type(error).__name__ == "KilledWorker"
+    failure = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    if killed:
+        failure = f"Every worker that ran it died (Dask: {error}).\n{failure}"
+    closing_fields = {"status": "killed" if killed else "failed", "duration": None}
+    return RunFacts(fields["label"], run.key, fields, details, closing_fields, {"failure": failure})
+
+
+def _finished_keys(store_url: str, label: str) -> set[str]:
+    from axonal.sweep.table import sweep_records
+
+    return {
+        (record["details"].get("sweep") or {}).get("key")
+        for record in sweep_records(store_url, label)
+        if record["status"] == "finished"
+    }
+
+
+def _has_records(store_url: str, label: str) -> bool:
+    from axonal.records.store import RecordQuery, RecordStore
+
+    store = RecordStore(store_url)
+    try:
+        return store.count(RecordQuery(tags=[sweep_tag(label)])) > 0
+    finally:
+        store.close()
+
+
+def print_progress(state: dict[str, Any], stream: Any = sys.stderr) -> None:
+    """One line per finished run: counts, ETA, and the run's record."""
+    eta = time.strftime("%H:%M:%S", time.gmtime(state["eta"]))
+    retried = " (retried after its worker died)" if state["retried"] else ""
+    print(
+        f"[{state['done']}/{state['total']}] done {state['finished']} failed {state['failed']} "
+        f"running {state['running']} ETA {eta}  {state['label']} {state['status']}{retried}",
+        file=stream,
+        flush=True,
+    )

@@ -1,0 +1,178 @@
+"""Throughput of a sweep: the same CUBA runs on a LocalCluster, one after another with
+`axonal run`, and in a plain Python loop; one JSON document.
+
+Usage: python benchmarks/sweep_throughput.py [--runs 48] [--workers 2] [--duration-ms 200]
+                                             [--n 4000] [--target numba|numpy] [--modes ...]
+
+Each run is benchmarks/sweep_cuba.py at one excitatory weight and seed (runs/4 weights x 4
+seeds), which reports its own build and run seconds (`simulation_s`, from after its imports to
+the end of run()). In a fresh project (git repository in a temporary folder, SQLite), with one
+kernel cache shared by every process ($AXONAL_CACHE_DIR, warmed by one run first so that no mode
+pays the compilation):
+- loop: one Python process runs the script `runs` times (runpy, start_scope between): no
+  records, no new processes, imports once.
+- axonal_run: `axonal run SCRIPT ...` once per run, one after another.
+- sweep: `axonal.sweep(SCRIPT, grid, workers=W)` (LocalCluster start-up included).
+Fields per mode: total_s, simulation_sum_s (the runs' own simulation seconds), overhead_per_run_s
+((total - simulation_sum / parallel) / runs, parallel = W for the sweep, else 1); and
+sweep_goal_ratio = sweep total_s / (sweep simulation_sum_s / W) (the goal: at most 1.2), the
+load average before and after (the machine is shared: a loaded machine makes the ratios
+meaningless) and the peak memory of this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import runpy
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().with_name("sweep_cuba.py")
+
+
+def _grid(runs: int) -> tuple[list[float], int]:
+    seeds = 4 if runs % 4 == 0 else 1
+    weights = [round(0.8 + 0.4 * k / max(1, runs // seeds - 1), 4) for k in range(runs // seeds)]
+    return weights, seeds
+
+
+def _arguments(duration_ms: float, n: int, weight: float, seed: int) -> list[str]:
+    return [f"duration_ms={duration_ms}", f"N={n}", f"we_scale={weight}", f"seed={seed}"]
+
+
+def _project(folder: Path) -> Path:
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "axonal.cli", "init"], cwd=folder, check=True, capture_output=True
+    )
+    return folder
+
+
+def run_loop(points, duration_ms, n) -> dict:
+    import axonal
+    from axonal.records import figures
+
+    simulation = 0.0
+    clock = time.perf_counter()
+    for weight, seed in points:
+        axonal.start_scope()
+        sys.argv = [str(SCRIPT), *_arguments(duration_ms, n, weight, seed)]
+        runpy.run_path(str(SCRIPT), run_name="__main__")
+        simulation += float(figures.reported_figures()["simulation_s"])
+    return {"total_s": time.perf_counter() - clock, "simulation_sum_s": simulation}
+
+
+def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
+    from axonal.records.figures import figures_of
+    from axonal.records.project import load_project
+    from axonal.records.store import RecordStore
+
+    clock = time.perf_counter()
+    labels = []
+    for index, (weight, seed) in enumerate(points):
+        label = f"seq-{index}"
+        subprocess.run(
+            [sys.executable, "-m", "axonal.cli", "run", str(SCRIPT),
+             *_arguments(duration_ms, n, weight, seed), "--label", label],
+            cwd=project, check=True, capture_output=True,
+        )  # fmt: skip
+        labels.append(label)
+    total = time.perf_counter() - clock
+    store = RecordStore(load_project(project).resolved_store_url)
+    simulation = sum(float(figures_of(store.get(label))["simulation_s"]) for label in labels)
+    return {"total_s": total, "simulation_sum_s": simulation}
+
+
+def run_sweep(weights, seeds, duration_ms, n, workers, project: Path) -> dict:
+    import axonal
+    from axonal.records.project import load_project
+
+    clock = time.perf_counter()
+    table = axonal.sweep(
+        SCRIPT,
+        {"duration_ms": duration_ms, "N": n, "we_scale": weights},
+        seeds=seeds,
+        workers=workers,
+        label="throughput",
+        project=load_project(project),
+    )
+    total = time.perf_counter() - clock
+    return {
+        "total_s": total,
+        "simulation_sum_s": float(table["simulation_s"].sum()),
+        "finished": int((table["status"] == "finished").sum()),
+        "run_duration_sum_s": float(table["duration"].sum()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=48)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration-ms", type=float, default=200.0)
+    parser.add_argument("--n", type=int, default=4000)
+    parser.add_argument("--target", default="numba")
+    parser.add_argument("--modes", default="loop,axonal_run,sweep")
+    options = parser.parse_args()
+    os.environ["AXONAL_TARGET"] = options.target
+    cache = tempfile.mkdtemp(prefix="axonal-sweep-cache-")
+    os.environ["AXONAL_CACHE_DIR"] = cache
+    weights, seeds = _grid(options.runs)
+    points = [(weight, seed) for weight in weights for seed in range(seeds)]
+    load_before = os.getloadavg()
+    # Warm the shared kernel cache: no mode pays the first compilation.
+    warm_clock = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(SCRIPT), *_arguments(options.duration_ms, options.n, 1.0, 0)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    warm_s = time.perf_counter() - warm_clock
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="axonal-sweep-bench-") as folder:
+        project = _project(Path(folder))
+        os.chdir(project)
+        for mode in options.modes.split(","):
+            if mode == "loop":
+                results[mode] = run_loop(points, options.duration_ms, options.n)
+            elif mode == "axonal_run":
+                results[mode] = run_axonal_run(points, options.duration_ms, options.n, project)
+            elif mode == "sweep":
+                results[mode] = run_sweep(
+                    weights, seeds, options.duration_ms, options.n, options.workers, project
+                )
+            parallel = options.workers if mode == "sweep" else 1
+            entry = results[mode]
+            entry["overhead_per_run_s"] = (
+                entry["total_s"] - entry["simulation_sum_s"] / parallel
+            ) / len(points)
+    if "sweep" in results:
+        sweep = results["sweep"]
+        results["sweep_goal_ratio"] = sweep["total_s"] / (
+            sweep["simulation_sum_s"] / options.workers
+        )
+    document = {
+        "benchmark": "sweep_throughput",
+        "model": "CUBA (benchmarks/sweep_cuba.py)",
+        "runs": len(points),
+        "n": options.n,
+        "duration_ms": options.duration_ms,
+        "workers": options.workers,
+        "target": options.target,
+        "cold_first_run_s": warm_s,
+        "results": results,
+        "cpu_count": os.cpu_count(),
+        "load_avg_before": load_before,
+        "load_avg_after": os.getloadavg(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(document, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Fixtures of the sweep tests: a project holding a quick script, real Dask processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.records.conftest import (  # noqa: F401 - fixtures shared with the records' tests
+    _free_port,
+    make_project,
+    postgres_server,
+    postgres_url,
+    run_axonal,
+)
+
+pytest.importorskip("distributed")
+pytest.importorskip("pandas")
+
+# A run that takes `sleep` seconds, fails at x == fail_at, and reports figures computed from its
+# parameters (so that the table can be checked against them).
+QUICK_SCRIPT = textwrap.dedent(
+    """
+    import os
+    import time
+
+    from axonal.records import parameters, report
+    from axonal.units import Hz
+
+    p = parameters({"x": 1.0, "y": 0, "seed": 0, "sleep": 0.0, "fail_at": -1})
+    if p.x == p.fail_at:
+        raise ValueError(f"x={p.x} is the failing point")
+    time.sleep(p.sleep)
+    report(total=p.x * 10 + p.y + p.seed / 2, rate=p.x * 2 * Hz, pid=os.getpid(), kind="quick")
+    """
+)
+
+
+@pytest.fixture
+def sweep_project(tmp_path: Path) -> Path:
+    """A project (git repository) holding quick.py."""
+    root = make_project(tmp_path / "study")
+    (root / "quick.py").write_text(QUICK_SCRIPT)
+    subprocess.run(["git", "add", "quick.py"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-qm", "quick"],
+        cwd=root,
+        check=True,
+    )
+    return root
+
+
+def _dask_command() -> list[str]:
+    found = Path(sys.executable).with_name("dask")
+    return [str(found)] if found.exists() else [shutil.which("dask") or "dask"]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dask process ended with {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+class DaskProcesses:
+    """A `dask scheduler` and `dask worker` processes on 127.0.0.1, started by the test."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = _free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.processes: list[subprocess.Popen] = []
+        self.workers: dict[str, subprocess.Popen] = {}
+
+    def _start(self, *arguments: str, log: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [*_dask_command(), *arguments],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.folder / log, "wb"),  # noqa: SIM115 - closed with the process
+            env={**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"},
+        )
+        self.processes.append(process)
+        return process
+
+    def start_scheduler(self) -> None:
+        process = self._start(
+            "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
+            "--no-dashboard", log="scheduler.log",
+        )  # fmt: skip
+        _wait_for_port(self.port, process)
+
+    def start_worker(self, name: str) -> None:
+        port = _free_port()
+        process = self._start(
+            "worker", self.address, "--host", "127.0.0.1", "--worker-port", str(port),
+            "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", name,
+            log=f"worker-{name}.log",
+        )  # fmt: skip
+        self.workers[f"tcp://127.0.0.1:{port}"] = process
+
+    def wait_for_workers(self, count: int) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(count, timeout=120)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def dask_processes(tmp_path: Path) -> Iterator[DaskProcesses]:
+    processes = DaskProcesses(tmp_path)
+    try:
+        yield processes
+    finally:
+        processes.stop()
