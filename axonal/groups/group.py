@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -30,7 +31,17 @@ class GroupError(ValueError):
     """Something about a group's definition or use is wrong; the message names the group."""
 
 
-class Group(SimulationObject):
+class _FixedAfterInit(type):
+    """Once a group is built, setting an attribute that is neither a variable nor an existing
+    attribute is an error (``G.V = -70*mV`` when the variable is ``v``), as in Brian 2."""
+
+    def __call__(cls, *args, **kwargs):
+        group = super().__call__(*args, **kwargs)
+        object.__setattr__(group, "_attributes_fixed", True)
+        return group
+
+
+class Group(SimulationObject, metaclass=_FixedAfterInit):
     """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
 
     def __init__(self, N: int, *, namespace=None, **kwargs):
@@ -131,8 +142,16 @@ class Group(SimulationObject):
         elif name.endswith("_") and name[:-1] in variables:
             self._check_writable(name[:-1])
             self.get_raw(name[:-1])[...] = value
+        elif self.__dict__.get("_attributes_fixed") and not _known_attribute(self, name):
+            raise AttributeError(_unknown_attribute_message(self, name))
         else:
             object.__setattr__(self, name, value)
+
+    def add_attribute(self, name: str) -> None:
+        """Allow ``G.name = value`` for a new attribute that is not a model variable."""
+        if name in self.variables:
+            raise AttributeError(f"{self.name} has a variable {name!r} already")
+        object.__setattr__(self, name, None)
 
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self.variables))
@@ -528,6 +547,22 @@ class Group(SimulationObject):
 
     def summary(self) -> dict:
         return {**super().summary(), "N": self.N}
+
+
+def _known_attribute(group: Group, name: str) -> bool:
+    return name.startswith("_") or name in group.__dict__ or hasattr(type(group), name)
+
+
+def _unknown_attribute_message(group: Group, name: str) -> str:
+    variables = sorted(group.variables)
+    close = [v for v in variables if v.lower() == name.lower()]
+    close = close or difflib.get_close_matches(name, variables, n=3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    return (
+        f"{type(group).__name__} {group.name!r} has no variable {name!r}.{hint} (Variables: "
+        f"{', '.join(variables) or 'none'}; to add an attribute of your own, call "
+        f"{group.name}.add_attribute({name!r}) first.)"
+    )
 
 
 def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, object]:

@@ -26,6 +26,7 @@ _UPDATERS: dict[str, Callable[[EquationSystem], tuple[Statement, ...]]] = {
     "heun": heun,
     "milstein": milstein,
     "exponential_euler": exponential_euler,
+    "linear": exact,  # Brian 2's former name of exact, still accepted there
 }
 METHODS: tuple[str, ...] = tuple(_UPDATERS)
 
@@ -83,6 +84,12 @@ def state_update(
     level. ``method`` may also be an explicit scheme in Brian 2's notation, such as
     ``'x_new = x + dt * f(x, t)'``.
     """
+    if isinstance(method, str) and method.startswith("gsl"):
+        raise IntegrationError(
+            f"{_label(owner)}: method {method!r} is one of Brian 2's GSL integrators (variable "
+            "time step, GNU Scientific Library), which axonal does not have; use 'rk4' or "
+            "'exact' (with a smaller dt if accuracy matters)."
+        )
     if method is not None and method not in _UPDATERS and not is_description(method):
         raise IntegrationError(
             f"Unknown integration method {method!r} for {_label(owner)}; "

@@ -111,7 +111,13 @@ class Network:
     def run(self, duration, report=None, report_period=10 * second, namespace=None) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
         from axonal.codegen.targets import current_target
+        from axonal.devices import device_module
 
+        if device_module.active_device.defers(self):  # build_on_run=False: run at build()
+            options = dict(report=report, report_period=report_period, namespace=namespace)
+            options["namespace"] = namespace if namespace is not None else user_namespace()
+            device_module.active_device.record_run(self, duration, options)
+            return
         duration_s = seconds_of(duration, f"the duration of the run of {self.name!r}")
         if duration_s < 0:
             raise NetworkError(f"cannot run {self.name!r} for a negative duration ({duration})")

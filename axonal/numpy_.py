@@ -1,0 +1,22 @@
+"""NumPy's namespace with units kept, as Brian 2's ``brian2.numpy_``: ``np`` in the star import.
+
+Quantities already pass through NumPy's own functions with their units checked and kept; this
+namespace is NumPy's, except ``arange``, which takes quantities (``np.arange(0*ms, 10*ms, dt)``
+keeps milliseconds). Everything else, submodules included (``np.random``), is NumPy's own.
+"""
+
+import numpy as _numpy
+from numpy import *  # noqa: F403 - the namespace is NumPy's
+
+from axonal.units.numpy_functions import arange  # noqa: F401 - replaces NumPy's
+
+__all__ = list(_numpy.__all__)
+
+
+def __getattr__(name: str):
+    # Names outside numpy.__all__ (private helpers, aliases) are NumPy's too.
+    return getattr(_numpy, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(_numpy)))
