@@ -22,6 +22,8 @@ _PUBLIC_ROOMS = (
     "inputs",
     "records",
     "devices",
+    "logs",
+    "profiling",
 )
 
 

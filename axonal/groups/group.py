@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -381,6 +382,7 @@ class Group(SimulationObject, metaclass=_FixedAfterInit):
         refs: dict[str, VariableRef] = dict(extra or {})
         prelude: list[Statement] = []
         functions: dict[str, Callable] = {}
+        statements = with_temporaries(statements, {**self.dimensions_of(), **(extra or {})})
         if role != KernelRole.RESET:  # a reset starts the refractory period: it must write
             statements = self._guard_writes(statements)
         defined = {s.target for s in statements if s.temporary}
@@ -513,6 +515,7 @@ class Group(SimulationObject, metaclass=_FixedAfterInit):
         """Check the units of user statements (a reset, on_pre code) before the run."""
         namespace = context.namespace if self.namespace is None else self.namespace
         known = {**self.dimensions_of(), **(extra_dims or {})}
+        statements = with_temporaries(statements, known)
         names, called = set(), set()
         for statement in statements:
             if not statement.temporary and statement.target not in known:
@@ -533,6 +536,10 @@ class Group(SimulationObject, metaclass=_FixedAfterInit):
             line=text,
         )
         for statement in statements:
+            if statement.temporary:  # its units are those of its expression
+                dims = expression_dimensions(statement.expr, resolved, owner=self.name, line=text)
+                resolved[statement.target] = ResolvedName(statement.target, NameKind.VARIABLE, dims)
+                continue
             if statement.target in ("i", "N", "t", "dt") or (
                 statement.target in self.variables and self.variables[statement.target].read_only
             ):
@@ -547,6 +554,22 @@ class Group(SimulationObject, metaclass=_FixedAfterInit):
 
     def summary(self) -> dict:
         return {**super().summary(), "N": self.N}
+
+
+def with_temporaries(statements: Sequence[Statement], known) -> list[Statement]:
+    """``name = expr`` to a name that is no variable but is read later is a temporary (Brian 2).
+
+    ``w_minus = A*x`` then ``w = clip(w - w_minus, 0, 1)`` in on_pre code: ``w_minus`` lives only
+    in the kernel. A target that nothing reads stays an error (most likely a misspelt variable).
+    """
+    result = list(statements)
+    for position, statement in enumerate(result):
+        if statement.temporary or statement.op != "=" or statement.target in known:
+            continue
+        later = result[position + 1 :]
+        if any(statement.target in s.expr.names for s in later):
+            result[position] = replace(statement, temporary=True)
+    return result
 
 
 def _known_attribute(group: Group, name: str) -> bool:

@@ -2,7 +2,7 @@
 
 from axonal.network.base import start_scope
 from axonal.network.clock import Clock, defaultclock
-from axonal.network.magic import restore, run, store
+from axonal.network.magic import magic_network, restore, run, store
 from axonal.network.network import Network, collect, run_summaries
 from axonal.network.operation import NetworkOperation, network_operation
 from axonal.network.random import seed
@@ -17,6 +17,7 @@ __all__ = [
     "store",
     "restore",
     "start_scope",
+    "magic_network",
     "collect",
     "seed",
 ]

@@ -26,7 +26,9 @@ class _MagicNetwork(Network):
 magic_network = _MagicNetwork()
 
 
-def run(duration, report=None, report_period=10 * second, namespace=None) -> None:
+def run(
+    duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0
+) -> None:
     """Simulate the objects the calling script created (since the last ``start_scope()``)."""
     caller = user_namespace()
     magic_network.collect_from(caller)
@@ -40,6 +42,7 @@ def run(duration, report=None, report_period=10 * second, namespace=None) -> Non
         report=report,
         report_period=report_period,
         namespace=caller if namespace is None else namespace,
+        profile=profile,
     )
 
 

@@ -107,14 +107,32 @@ class Network:
     def t(self) -> Quantity:
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
+    @property
+    def profiling_info(self) -> list[tuple[str, Quantity]]:
+        """(operation, time) of the runs with ``profile=True``, longest first (Brian 2)."""
+        from axonal.profiling import profiling_info
+
+        return profiling_info(self)
+
     # -- running ------------------------------------------------------------------------
-    def run(self, duration, report=None, report_period=10 * second, namespace=None) -> None:
-        """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
+    def run(
+        self,
+        duration,
+        report=None,
+        report_period=10 * second,
+        namespace=None,
+        profile=None,
+        level=0,
+    ) -> None:
+        """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's.
+
+        ``profile=True`` measures the time of each operation (see axonal.profiling).
+        """
         from axonal.codegen.targets import current_target
         from axonal.devices import device_module
 
         if device_module.active_device.defers(self):  # build_on_run=False: run at build()
-            options = dict(report=report, report_period=report_period, namespace=namespace)
+            options = dict(report=report, report_period=report_period, profile=profile)
             options["namespace"] = namespace if namespace is not None else user_namespace()
             device_module.active_device.record_run(self, duration, options)
             return
@@ -135,7 +153,7 @@ class Network:
         target = current_target()
         reporter = _progress_reporter(report, self.name, start, duration_s)
         fused = None
-        if target == "numba":
+        if target == "numba" and not profile:  # a profiled run goes step by step
             from axonal.network.fused import plan_fused_run
 
             context = RunContext(namespace, target, state={})
@@ -147,6 +165,10 @@ class Network:
             operations = sorted(
                 (op for obj in active for op in obj.operations()), key=Operation.sort_key
             )
+            if profile:
+                from axonal.profiling import profiled_operations
+
+                operations = profiled_operations(operations, self)
         try:
             if fused is not None:
                 with numpy_stream_in_compiled_code():  # the NumPy target's random numbers

@@ -19,6 +19,7 @@ from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
 from axonal.network.base import Operation, RunContext, schedule_key
 from axonal.network.namespace import user_namespace
+from axonal.synapses.access import SynapseIndices, neuron_values_through_synapses
 from axonal.synapses.connect import (
     Generator,
     SynapseConnectionError,
@@ -200,6 +201,12 @@ class Synapses(Group):
         pathways = self.__dict__.get("pathways", {})
         if name in pathways:
             return pathways[name]
+        if name == "indices":
+            return SynapseIndices(self)
+        if "variables" in self.__dict__ and name not in self.variables:
+            values = neuron_values_through_synapses(self, name)  # S.v_post, S.x_pre
+            if values is not None:
+                return values
         return super().__getattr__(name)
 
     # -- names: _pre/_post suffixes and the target's variables ---------------------------------
