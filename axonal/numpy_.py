@@ -20,3 +20,10 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(dir(_numpy)))
+
+
+if not hasattr(_numpy, "in1d"):
+    # Removed in NumPy 2.4; Brian 2's examples (written for older NumPy) still call np.in1d.
+    def in1d(ar1, ar2, assume_unique=False, invert=False):
+        """``np.isin`` of the flattened ``ar1`` (NumPy's former in1d)."""
+        return _numpy.isin(_numpy.ravel(ar1), ar2, assume_unique=assume_unique, invert=invert)

@@ -215,8 +215,38 @@ class Generator:
     condition: Expression | None
 
 
+def _conditional_without_else(text: str) -> tuple[str, str] | None:
+    """(value, condition) of Brian 2's ``'value if condition'`` (no for, no else), or None."""
+    try:
+        ast.parse(f"({text.strip()})", mode="eval")
+        return None  # a complete Python expression (or generator)
+    except SyntaxError:
+        pass
+    value, found, condition = text.partition(" if ")
+    if not found or " for " in text or " else " in condition:
+        return None
+    try:
+        ast.parse(f"({value})", mode="eval")
+        ast.parse(f"({condition})", mode="eval")
+    except SyntaxError:
+        return None
+    return value.strip(), condition.strip()
+
+
 def parse_generator(text: str, owner: str) -> Generator | None:
     """The generator in ``text``, or None when ``text`` is a plain expression like ``'i'``."""
+    conditional = _conditional_without_else(text)
+    if conditional is not None:  # 'i if i < N': the value where the condition holds
+        element, condition = conditional
+        return Generator(
+            variable="_",
+            element=Expression(element),
+            low=Expression("0"),
+            high=Expression("1"),
+            step=Expression("1"),
+            p=None,
+            condition=Expression(condition),
+        )
     try:
         tree = ast.parse(f"({text.strip()})", mode="eval").body
     except SyntaxError as error:
@@ -294,11 +324,17 @@ def pairs_by_generator(
         raise SynapseConnectionError(f"{owner}: the step of range() must not be 0")
     lengths = np.maximum(0, -((low - high) // step))
     p_constant = None
-    if generator.p is not None and not (generator.p.names - {"N_pre", "N_post"}):
+    if generator.p is not None and _same_for_all_pairs(generator.p, generator.variable):
         one = np.zeros(1, dtype=np.int64)
         p_constant = float(np.asarray(evaluate_pairs(generator.p, one, one)).ravel()[0])
-    if p_constant is not None and np.all(step == 1) and generator.condition is None:
+    if p_constant is not None and np.all(step == 1):
+        # Sampled: the cost follows the pairs made, not the candidates (then the if, if any).
         outer_index, values = sparse_sample(low, lengths, p_constant)
+        if generator.condition is not None:
+            rows64, values64 = outer_index.astype(np.int64), values.astype(np.int64)
+            keep = evaluate_pairs(generator.condition, rows64, values64)
+            keep = np.broadcast_to(keep, outer_index.shape).astype(bool)
+            outer_index, values = outer_index[keep], values[keep]
     else:
         outer_parts, value_parts = [], []
         for rows, offsets in _chunked_ranges(lengths):
@@ -324,6 +360,15 @@ def pairs_by_generator(
     outer_index, inner = check_targets(outer_index, inner, n_inner, skip_if_invalid, owner, side)
     inner = inner.astype(np.int32)
     return (outer_index, inner) if over_pre else (inner, outer_index)
+
+
+def _same_for_all_pairs(expression: Expression, loop_variable: str) -> bool:
+    """Whether ``expression`` (a generator's p) has one value for every pair: it reads no
+    index, no neuron's variable and draws no random number (script constants are fine)."""
+    names = expression.names
+    if names & {loop_variable, "i", "j"} or expression.functions & {"rand", "randn"}:
+        return False
+    return not any(name.endswith(("_pre", "_post")) for name in names)
 
 
 def check_targets(

@@ -197,6 +197,10 @@ class Synapses(Group):
     def N(self) -> int:
         return self._N
 
+    def __getitem__(self, item) -> np.ndarray:
+        """``S[i, j]``, ``S['i > j']``: the synapse numbers selected (e.g. for ``record=``)."""
+        return SynapseIndices(self)[item]
+
     def __getattr__(self, name: str):
         pathways = self.__dict__.get("pathways", {})
         if name in pathways:

@@ -5,7 +5,7 @@ Expected values were computed with Brian 2.9.0 running the same code.
 
 import numpy as np
 
-from axonal import NeuronGroup, Synapses, ms, mV, run, start_scope
+from axonal import NeuronGroup, StateMonitor, Synapses, ms, mV, run, seed, start_scope
 
 
 def test_temporaries_in_reset_and_on_pre_code_as_in_brian2():
@@ -48,3 +48,44 @@ def test_pre_and_post_variables_and_indices_as_in_brian2():
     S.w[S.indices[:, 0:2]] = 5
     assert list(S.w[:8]) == [5, 5, 0, 0, 5, 5, 0, 0]
     assert list(S.indices["i == j"]) == [0, 5, 10, 15]
+
+
+def test_statemonitor_records_neuron_variables_through_synapses_and_s_indexing():
+    start_scope()
+    G = NeuronGroup(3, "dv/dt = 1/ms : 1", threshold="v > 1", reset="v = 0")
+    G.v = [0, 0.3, 0.6]
+    S = Synapses(G, G, "w : 1", on_pre="w += 1")
+    S.connect()
+    assert list(S[1, :]) == [3, 4, 5] and list(S["j == 0"]) == [0, 3, 6]
+    M = StateMonitor(S, ["v_post", "v"], record=S[0, :])
+    N = StateMonitor(G, "v", record=True)
+    run(3 * ms)
+    # v_post of synapse (0, j) is neuron j's v; 'v' without suffix is the target's v too.
+    np.testing.assert_array_equal(M.v_post, N.v)
+    np.testing.assert_array_equal(M.v, N.v)
+
+
+def test_connect_value_if_condition_without_else():
+    start_scope()
+    G, H = NeuronGroup(5, "v : 1"), NeuronGroup(3, "v : 1")
+    S = Synapses(G, H)
+    S.connect(j="i if i < N_post")
+    assert list(S.i) == [0, 1, 2] and list(S.j) == [0, 1, 2]
+
+
+def test_sample_with_a_script_constant_p_is_sampled_like_a_literal():
+    start_scope()
+    G = NeuronGroup(400, "v : 1")
+    pa = 0.05
+    counts = {}
+    for text in ("k for k in sample(N_post, p=pa)", "k for k in sample(N_post, p=0.05)"):
+        seed(11)
+        S = Synapses(G, G)
+        S.connect(j=text)
+        counts[text] = (S.N, list(S.j[:20]))
+    # The same draws: a constant from the script takes the sampling path of a literal p.
+    assert counts["k for k in sample(N_post, p=pa)"] == counts["k for k in sample(N_post, p=0.05)"]
+    seed(11)
+    S = Synapses(G, G)
+    S.connect(j="k for k in sample(N_post, p=pa) if k != i")
+    assert not np.any(S.i[:] == S.j[:]) and abs(S.N - 0.05 * 400 * 400) < 5 * np.sqrt(8000)
