@@ -169,13 +169,18 @@ class Network:
                 from axonal.profiling import profiled_operations
 
                 operations = profiled_operations(operations, self)
+        self._stop_requested = False
+        _running.append(self)
         try:
             if fused is not None:
                 with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
                     fused.run(end, reporter, report_every)
             else:
-                self._loop(operations, clocks, context.state, end, reporter, report_every)
+                self._loop(
+                    operations, clocks, context.state, end, reporter, report_every, self._stopped
+                )
         finally:
+            _running.remove(self)
             for obj in active:
                 obj.after_run()
             self.t_ = min(clock.t_ for clock in clocks) if clocks else end
@@ -191,6 +196,7 @@ class Network:
         end: float,
         reporter,
         report_every: float,
+        stopped=lambda: False,
     ) -> None:
         wall_start = last_report = time.perf_counter()
         if len(clocks) == 1:
@@ -206,6 +212,8 @@ class Network:
                 if reporter is not None and time.perf_counter() - last_report > report_every:
                     last_report = time.perf_counter()
                     reporter(clock.t_, last_report - wall_start)
+                if stopped():  # stop() during this step: the step is complete, the run ends
+                    break
         else:
             while True:
                 due = [clock for clock in clocks if clock.steps_until(end) > 0]
@@ -224,8 +232,17 @@ class Network:
                 if reporter is not None and time.perf_counter() - last_report > report_every:
                     last_report = time.perf_counter()
                     reporter(now, last_report - wall_start)
+                if stopped():
+                    break
         if reporter is not None:
             reporter(end, time.perf_counter() - wall_start)
+
+    def stop(self) -> None:
+        """End the current run after the time step in progress (Brian 2's Network.stop())."""
+        self._stop_requested = True
+
+    def _stopped(self) -> bool:
+        return self.__dict__.get("_stop_requested", False)
 
     def _summary(self, objects, start: float, context: RunContext, fused: bool) -> dict:
         from axonal.network.random import last_seed
@@ -261,6 +278,15 @@ class Network:
                 obj.restore_arrays(copy.deepcopy(snapshot["objects"][obj.name]))
         if restore_random_state:
             np.random.set_state(snapshot["random_state"])
+
+
+_running: list[Network] = []  # the networks whose run() is in progress, innermost last
+
+
+def stop() -> None:
+    """Stop the running network after the current time step (from a network_operation)."""
+    for network in _running:
+        network.stop()
 
 
 def _progress_reporter(report, name: str, start: float, duration: float):
