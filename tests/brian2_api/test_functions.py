@@ -53,3 +53,32 @@ def test_gsl_method_names_get_a_clear_error():
     G = NeuronGroup(1, "dv/dt = -v / ms : 1", method="gsl_rkf45")
     with pytest.raises(IntegrationError, match="GSL integrators.*'rk4'"):
         run(0.1 * ms)
+
+
+def test_white_noise_in_a_subexpression_is_substituted_into_the_equation():
+    # Ornstein-Uhlenbeck through a noisy input current (as Brian 2's Wang_2002 example writes
+    # it): the stationary standard deviation is 1 mV * sqrt(tau / (2 tau)) = 0.707 mV.
+    from axonal import mV, seed
+
+    start_scope()
+    seed(1)
+    G = NeuronGroup(
+        4000, "dv/dt = (-v + I*ohm)/(10*ms) : volt\nI = 1*mA*sqrt(10*ms)*xi : amp", method="euler"
+    )
+    run(100 * ms)
+    assert abs(np.std(G.v[:] / mV) - np.sqrt(0.5)) < 0.03
+
+
+def test_poissongroup_run_regularly_sets_rates():
+    from axonal import Hz, PoissonGroup, SpikeMonitor, seed
+
+    start_scope()
+    seed(3)
+    P = PoissonGroup(200, rates=0 * Hz)
+    P.run_regularly("rates = int(t > 5*ms) * 200*Hz", dt=1 * ms)
+    M = SpikeMonitor(P)
+    R = StateMonitor(P, "rates", record=0)
+    run(10 * ms)
+    assert M.num_spikes > 0 and min(M.t) >= 6 * ms  # rates become 200 Hz at the 6 ms tick
+    assert list(R.rates[0][[0, 50, 60]] / Hz) == [0, 0, 200]
+    assert abs(M.num_spikes - 200 * 200 * 0.004) < 5 * np.sqrt(160)
