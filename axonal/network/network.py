@@ -152,6 +152,8 @@ class Network:
 
         target = current_target()
         reporter = _progress_reporter(report, self.name, start, duration_s)
+        if callable(report):
+            reporter(start, 0.0)  # as Brian 2: once at the start, with 0 completed
         fused = None
         if target == "numba" and not profile:  # a profiled run goes step by step
             from axonal.network.fused import plan_fused_run
@@ -294,11 +296,12 @@ def _progress_reporter(report, name: str, start: float, duration: float):
     if report is None:
         return None
     if callable(report):
+        # Brian 2's arguments, in its order: elapsed wall time, completed fraction, start, duration.
         return lambda t, elapsed: report(
-            Quantity.with_dimensions(t - start, get_dimensions(second)),
-            Quantity.with_dimensions(duration, get_dimensions(second)),
-            (t - start) / duration if duration else 1.0,
             Quantity.with_dimensions(elapsed, get_dimensions(second)),
+            (t - start) / duration if duration else 1.0,
+            Quantity.with_dimensions(start, get_dimensions(second)),
+            Quantity.with_dimensions(duration, get_dimensions(second)),
         )
     if report not in ("text", "stdout", "stderr"):
         raise ValueError(f"report must be 'text', 'stdout', 'stderr' or a function, not {report!r}")
