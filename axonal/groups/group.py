@@ -10,6 +10,7 @@ import numpy as np
 
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
 from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
+from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
 from axonal.model.dimensions import check_statement, expression_dimensions
@@ -42,7 +43,7 @@ class _FixedAfterInit(type):
         return group
 
 
-class Group(SimulationObject, metaclass=_FixedAfterInit):
+class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
     """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
 
     def __init__(self, N: int, *, namespace=None, **kwargs):

@@ -46,12 +46,12 @@ def run(
     )
 
 
-def store(name: str = "default") -> None:
+def store(name: str = "default", filename=None) -> None:
     """Store the state of the objects the calling script created, to ``restore(name)`` later."""
     magic_network.collect_from(user_namespace())
-    magic_network.store(name)
+    magic_network.store(name, filename=filename)
 
 
-def restore(name: str = "default", restore_random_state: bool = False) -> None:
+def restore(name: str = "default", filename=None, restore_random_state: bool = False) -> None:
     magic_network.collect_from(user_namespace())
-    magic_network.restore(name, restore_random_state=restore_random_state)
+    magic_network.restore(name, filename=filename, restore_random_state=restore_random_state)

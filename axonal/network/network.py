@@ -261,20 +261,33 @@ class Network:
         }
 
     # -- store and restore ----------------------------------------------------------------
-    def store(self, name: str = "default") -> None:
-        """Keep a copy of every object's state and the time, to ``restore(name)`` later."""
+    def store(self, name: str = "default", filename=None) -> None:
+        """Keep a copy of every object's state and the time, to ``restore(name)`` later;
+        with ``filename``, in that file (pickled; other names stored there are kept)."""
         self._stored[name] = {
             "t": self.t_,
             "objects": {obj.name: copy.deepcopy(obj.state_arrays()) for obj in self.objects},
             "random_state": np.random.get_state(),
         }
+        if filename is not None:
+            from axonal.groups.states import store_to_file
 
-    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
+            store_to_file(filename, name, self._stored[name])
+
+    def restore(
+        self, name: str = "default", filename=None, restore_random_state: bool = False
+    ) -> None:
+        if filename is not None:
+            from axonal.groups.states import restore_from_file
+
+            self._stored[name] = restore_from_file(filename, name, self.name)
         if name not in self._stored:
             known = ", ".join(sorted(self._stored)) or "none"
             raise KeyError(f"network {self.name!r} has no stored state {name!r} (stored: {known})")
         snapshot = self._stored[name]
         self.t_ = snapshot["t"]
+        for obj in self.objects:  # defaultclock.t reads the restored time, as in Brian 2
+            obj.clock.timestep = int(round(self.t_ / obj.clock.dt_))
         for obj in self.objects:
             if obj.name in snapshot["objects"]:
                 obj.restore_arrays(copy.deepcopy(snapshot["objects"][obj.name]))
