@@ -18,7 +18,9 @@ Options about C++ projects (``directory``, ``compile``, ``clean``, ``debug``, ``
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, replace
+from types import ModuleType
 
 __all__ = [
     "Device",
@@ -98,7 +100,15 @@ class Device:
             )
         objects = list(network.objects)
         self._initial.add(network, objects)
-        self._recorded.append(_RecordedRun(network, objects, duration, dict(options)))
+        options = dict(options)
+        # Modules are never model constants, and would keep the device from being pickled
+        # (Brian 2's scripts send it to multiprocessing workers).
+        options["namespace"] = {
+            name: value
+            for name, value in options["namespace"].items()
+            if not isinstance(value, ModuleType)
+        }
+        self._recorded.append(_RecordedRun(network, objects, duration, options))
 
     def build(self, run: bool = True, **options) -> None:
         """Execute the recorded runs (``run=False``: only prepare them for ``device.run``)."""
@@ -123,6 +133,16 @@ class Device:
         from axonal.network.random import seed as set_seed
 
         set_seed(seed)
+
+    def __getstate__(self) -> dict:
+        # Sent to worker processes (multiprocessing): a script's namespace may hold things
+        # that cannot be pickled (open files, pools); model code cannot use those anyway.
+        state = dict(self.__dict__)
+        state["_recorded"] = [
+            replace(r, options={**r.options, "namespace": _picklable(r.options["namespace"])})
+            for r in self._recorded
+        ]
+        return state
 
     # -- executing recorded runs -----------------------------------------------------------
     def _execute(self, run_args) -> None:
@@ -173,6 +193,17 @@ class _Replaying:
 
     def __exit__(self, *exc):
         _Replaying.active = False
+
+
+def _picklable(namespace: dict) -> dict:
+    kept = {}
+    for name, value in namespace.items():
+        try:
+            pickle.dumps(value)
+        except Exception:  # noqa: BLE001 - anything that cannot be pickled is left behind
+            continue
+        kept[name] = value
+    return kept
 
 
 def _apply_run_arg(view, value) -> None:

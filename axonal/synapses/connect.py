@@ -213,6 +213,7 @@ class Generator:
     step: Expression
     p: Expression | None
     condition: Expression | None
+    size: Expression | None = None  # sample(N, size=k): k distinct values per neuron
 
 
 def _conditional_without_else(text: str) -> tuple[str, str] | None:
@@ -270,10 +271,13 @@ def parse_generator(text: str, owner: str) -> Generator | None:
     args = [ast.unparse(a) for a in call.args]
     keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
     p = keywords.pop("p", None)
-    if call.func.id == "range" and p is not None:
+    size = keywords.pop("size", None)
+    if call.func.id == "range" and (p is not None or size is not None):
         raise SynapseConnectionError(f"{owner}: {text!r}: range() takes no p=; use sample()")
-    if call.func.id == "sample" and p is None:
-        raise SynapseConnectionError(f"{owner}: {text!r}: sample() needs p=")
+    if call.func.id == "sample" and (p is None) == (size is None):
+        raise SynapseConnectionError(
+            f"{owner}: {text!r}: sample() needs either p= (a probability) or size= (a number)"
+        )
     if keywords or not 1 <= len(args) <= 3:
         raise SynapseConnectionError(f"{owner}: {text!r}: give 1 to 3 positional arguments")
     low, high, step = (
@@ -290,6 +294,7 @@ def parse_generator(text: str, owner: str) -> Generator | None:
         step=Expression(step),
         p=Expression(p) if p is not None else None,
         condition=condition,
+        size=Expression(size) if size is not None else None,
     )
 
 
@@ -327,7 +332,16 @@ def pairs_by_generator(
     if generator.p is not None and _same_for_all_pairs(generator.p, generator.variable):
         one = np.zeros(1, dtype=np.int64)
         p_constant = float(np.asarray(evaluate_pairs(generator.p, one, one)).ravel()[0])
-    if p_constant is not None and np.all(step == 1):
+    if generator.size is not None:
+        outer_index, values = _fixed_size_sample(
+            low, lengths, step, per_outer(generator.size), owner
+        )
+        if generator.condition is not None:
+            rows64, values64 = outer_index.astype(np.int64), values.astype(np.int64)
+            keep = evaluate_pairs(generator.condition, rows64, values64)
+            keep = np.broadcast_to(keep, outer_index.shape).astype(bool)
+            outer_index, values = outer_index[keep], values[keep]
+    elif p_constant is not None and np.all(step == 1):
         # Sampled: the cost follows the pairs made, not the candidates (then the if, if any).
         outer_index, values = sparse_sample(low, lengths, p_constant)
         if generator.condition is not None:
@@ -360,6 +374,22 @@ def pairs_by_generator(
     outer_index, inner = check_targets(outer_index, inner, n_inner, skip_if_invalid, owner, side)
     inner = inner.astype(np.int32)
     return (outer_index, inner) if over_pre else (inner, outer_index)
+
+
+def _fixed_size_sample(low, lengths, step, sizes, owner: str):
+    """For each row, ``sizes[row]`` distinct values of its range, drawn uniformly (sorted)."""
+    if np.any(sizes < 0) or np.any(sizes > lengths):
+        worst = int(np.flatnonzero((sizes < 0) | (sizes > lengths))[0])
+        raise SynapseConnectionError(
+            f"{owner}: sample(..., size={int(sizes[worst])}) for neuron {worst}: the size must "
+            f"be between 0 and the number of candidates ({int(lengths[worst])})"
+        )
+    rows, values = [], []
+    for row in np.flatnonzero(sizes):
+        chosen = np.sort(np.random.choice(int(lengths[row]), int(sizes[row]), replace=False))
+        rows.append(np.full(len(chosen), row, dtype=np.int32))
+        values.append(low[row] + chosen * step[row])
+    return _concat(rows, np.int32), _concat(values)
 
 
 def _same_for_all_pairs(expression: Expression, loop_variable: str) -> bool:

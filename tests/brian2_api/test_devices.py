@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from axonal import (
+    Network,
     NeuronGroup,
     SpikeMonitor,
     device,
@@ -92,3 +93,19 @@ def test_errors_say_what_to_do():
         device.run()
     with pytest.raises(RuntimeError, match="unknown device"):
         set_device("no_such_device")
+
+
+def test_a_built_device_can_be_pickled_for_worker_processes():
+    import pickle
+
+    start_scope()
+    set_device("cpp_standalone", build_on_run=False)
+    G = NeuronGroup(3, MODEL, threshold="v > 1", reset="v = 0", method="euler")
+    G.tau = 5 * ms
+    M = SpikeMonitor(G)
+    Network(G, M).run(50 * ms)  # (the magic network may hold compiled loops of other tests)
+    device.build(run=False)
+    copy = pickle.loads(pickle.dumps(get_device()))  # as multiprocessing sends it
+    assert len(copy._recorded) == 1
+    copy.run(run_args={copy._recorded[0].objects[0].tau: 3 * ms})
+    assert copy._recorded[0].objects[1].num_spikes > 0

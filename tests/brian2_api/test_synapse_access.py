@@ -89,3 +89,22 @@ def test_sample_with_a_script_constant_p_is_sampled_like_a_literal():
     S = Synapses(G, G)
     S.connect(j="k for k in sample(N_post, p=pa) if k != i")
     assert not np.any(S.i[:] == S.j[:]) and abs(S.N - 0.05 * 400 * 400) < 5 * np.sqrt(8000)
+
+
+def test_sample_with_size_draws_that_many_distinct_targets():
+    start_scope()
+    G = NeuronGroup(50, "v : 1")
+    S = Synapses(G, G)
+    S.connect(j="k for k in sample(N_post, size=5)")
+    assert S.N == 250
+    for i in range(50):
+        targets = S.j[S.i[:] == i]
+        assert len(set(targets)) == 5 and all(0 <= t < 50 for t in targets)
+    counts = np.bincount(S.j[:], minlength=50)
+    assert counts.min() < counts.max()  # drawn, not the same targets for everyone
+    try:
+        Synapses(G, G).connect(j="k for k in sample(10, size=20)")
+    except Exception as error:  # noqa: BLE001 - the message is what is tested
+        assert "size=20" in str(error) and "(10)" in str(error)
+    else:
+        raise AssertionError("size larger than the candidates was accepted")
