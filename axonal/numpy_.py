@@ -6,9 +6,14 @@ keeps milliseconds). Everything else, submodules included (``np.random``), is Nu
 """
 
 import numpy as _numpy
-from numpy import *  # noqa: F403 - the namespace is NumPy's
 
-from axonal.units.numpy_functions import arange  # noqa: F401 - replaces NumPy's
+from axonal.units.numpy_functions import arange as _arange_with_units
+
+# NumPy's names as loaded so far; the submodules NumPy loads on first use (numpy.testing, ...)
+# come through __getattr__ below when asked for, so that importing axonal does not load them.
+globals().update({k: v for k, v in vars(_numpy).items() if not k.startswith("__")})
+
+arange = _arange_with_units  # replaces NumPy's: takes quantities and keeps their unit
 
 __all__ = list(_numpy.__all__)
 

@@ -52,20 +52,32 @@ PYLAB_NAMES = tuple(
 
 
 def _numpy_names() -> dict[str, object]:
-    """What ``from numpy import *`` and its fft, linalg and random star imports give, as pylab."""
+    """What ``from numpy import *`` and its fft, linalg and random star imports give, as pylab.
+
+    NumPy loads some submodules only when first used (numpy.testing imports unittest, ...):
+    those names are stand-ins too, so that the star import does not load them.
+    """
+    import numpy.fft  # noqa: F401 - small; its functions (fft, ifft, ...) are pylab names
+
     names: dict[str, object] = {}
     for module in (np, np.fft, np.linalg, np.random):
         public = getattr(module, "__all__", None) or [n for n in dir(module) if n[0] != "_"]
-        names.update((name, getattr(module, name)) for name in public if hasattr(module, name))
+        loaded = vars(module)
+        for name in public:
+            if name in loaded:
+                names[name] = loaded[name]
+            elif module is np:
+                names[name] = LazyName("numpy", name)
     return names
 
 
-class PylabName:
-    """A matplotlib name that imports matplotlib.pylab when first used, then acts as the name."""
+class LazyName:
+    """A name of ``module`` that imports it when first used, then acts as the name."""
 
-    __slots__ = ("_name", "_target")
+    __slots__ = ("_module", "_name", "_target")
 
-    def __init__(self, name: str):
+    def __init__(self, module: str, name: str):
+        object.__setattr__(self, "_module", module)
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_target", None)
 
@@ -73,13 +85,14 @@ class PylabName:
         target = object.__getattribute__(self, "_target")
         if target is None:
             name = object.__getattribute__(self, "_name")
-            pylab = importlib.import_module("matplotlib.pylab")
+            module_name = object.__getattribute__(self, "_module")
+            module = importlib.import_module(module_name)
             try:
-                target = getattr(pylab, name)
+                target = getattr(module, name)
             except AttributeError:
+                version = importlib.import_module(module_name.split(".")[0]).__version__
                 raise AttributeError(
-                    f"{name!r} is not in this matplotlib's pylab "
-                    f"({importlib.import_module('matplotlib').__version__})"
+                    f"{name!r} is not in this version of {module_name} ({version})"
                 ) from None
             object.__setattr__(self, "_target", target)
         return target
@@ -117,5 +130,5 @@ def script_names() -> dict[str, object]:
     names = _numpy_names()
     for builtin_name in ("abs", "bool", "bytes", "max", "min", "pow", "round"):
         names.pop(builtin_name, None)  # pylab keeps Python's built-ins for these
-    names.update((name, PylabName(name)) for name in PYLAB_NAMES)
+    names.update((name, LazyName("matplotlib.pylab", name)) for name in PYLAB_NAMES)
     return names
