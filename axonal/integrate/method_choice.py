@@ -26,8 +26,9 @@ _UPDATERS: dict[str, Callable[[EquationSystem], tuple[Statement, ...]]] = {
     "heun": heun,
     "milstein": milstein,
     "exponential_euler": exponential_euler,
-    "linear": exact,  # Brian 2's former name of exact, still accepted there
 }
+# Brian 2's former names, still accepted there: 'linear' is exact.
+_ALIASES = {"linear": "exact"}
 METHODS: tuple[str, ...] = tuple(_UPDATERS)
 
 # Tried in this order when no method is given, as Brian 2 does.
@@ -84,6 +85,7 @@ def state_update(
     level. ``method`` may also be an explicit scheme in Brian 2's notation, such as
     ``'x_new = x + dt * f(x, t)'``.
     """
+    method = _ALIASES.get(method, method) if isinstance(method, str) else method
     if isinstance(method, str) and method.startswith("gsl"):
         raise IntegrationError(
             f"{_label(owner)}: method {method!r} is one of Brian 2's GSL integrators (variable "
