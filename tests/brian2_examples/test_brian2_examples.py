@@ -27,8 +27,34 @@ TIMEOUT_SECONDS = 240
 HERE = Path(__file__).parent
 RUNNER = HERE / "run_example.py"
 
-# Failures whose cause is axonal's and not fixed yet; strict, so a fix shows up as XPASS.
-KNOWN_FAILURES: dict[str, str] = {}
+_SLOW = (
+    "over 240 s in the last sweep on the shared 2-core machine (load ~17, 8 sessions); "
+    "speed, not a missing feature: may pass on an unloaded machine"
+)
+# Failures whose cause is axonal's and not fixed yet, from the last sweep (see
+# /work/notes/issue-13.md). Not strict: a timeout may pass on a quieter machine.
+KNOWN_FAILURES: dict[str, str] = {
+    "advanced/stochastic_odes.py": _SLOW,
+    "advanced/float_32_64_benchmark.py": _SLOW + "; float32 state is not implemented either",
+    "frompapers/Brunel_2000.py": _SLOW,
+    "frompapers/Brunel_Wang_2001.py": _SLOW,
+    "frompapers/Graupner_Brunel_2012.py": _SLOW,
+    "frompapers/Kremer_et_al_2011_barrel_cortex.py": _SLOW,
+    "frompapers/Maass_Natschlaeger_Markram_2002.py": _SLOW,
+    "frompapers/Nicola_Clopath_2017.py": _SLOW,
+    "frompapers/Rossant_et_al_2011bis.py": _SLOW,
+    "frompapers/Spreizer_et_al_2019/Spreizer_et_al_2019.py": _SLOW,
+    "frompapers/Stimberg_et_al_2018/example_3_io_synapse.py": _SLOW,
+    "frompapers/Stimberg_et_al_2018/example_4_rsmean.py": _SLOW,
+    "frompapers/Stimberg_et_al_2018/example_6_COBA_with_astro.py": _SLOW,
+    "frompapers/Tetzlaff_2015.py": _SLOW,
+    "synapses/efficient_gaussian_connectivity.py": _SLOW,
+    "frompapers/Clopath_et_al_2010_homeostasis.py": (
+        "a shared variable set with rand() in run_regularly is refused by the Numba target"
+    ),
+    "synapses/homeostatic_stdp_at_inhibitory_synapes.py": "(linked) variables in Synapses",
+    "coupled_oscillators.py": "matplotlib's set_xdata gets a scalar from the script's animation",
+}
 
 
 def _names() -> list[str]:
@@ -93,7 +119,7 @@ def test_brian2_example_runs(name, swapped_examples, tmp_path, request):
     if reason:
         pytest.skip(reason)
     if name in KNOWN_FAILURES:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_FAILURES[name], strict=True))
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_FAILURES[name], strict=False))
     digest_path = tmp_path / "digest.json"
     try:
         result = _run(script, digest_path)
