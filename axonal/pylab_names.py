@@ -47,6 +47,7 @@ PYLAB_NAMES = tuple(
     ticklabel_format tight_layout title tricontour tricontourf tripcolor triplot twinx twiny
     uninstall_repl_displayhook violinplot viridis vlines waitforbuttonpress window_hanning
     window_none winter xcorr xkcd xlabel xlim xscale xticks ylabel ylim yscale yticks
+    matplotlib
     """.split()
 )
 
