@@ -27,6 +27,11 @@ class SynapseIndices:
 
 def neuron_values_through_synapses(synapses, name: str):
     """The values of a pre- or postsynaptic variable for each synapse, with units, or None."""
+    if name in ("N_incoming_post", "N_outgoing_pre"):  # per neuron, as Brian 2 gives them
+        index, group = (
+            ("j", synapses.target) if name == "N_incoming_post" else ("i", synapses.source)
+        )
+        return np.bincount(synapses.variables[index].values, minlength=len(group))
     found = synapses._neuron_variable(name)
     if found is None:
         return None

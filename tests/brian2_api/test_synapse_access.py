@@ -108,3 +108,11 @@ def test_sample_with_size_draws_that_many_distinct_targets():
         assert "size=20" in str(error) and "(10)" in str(error)
     else:
         raise AssertionError("size larger than the candidates was accepted")
+
+
+def test_incoming_and_outgoing_counts_per_neuron_as_in_brian2():
+    start_scope()
+    G, H = NeuronGroup(3, "v : 1"), NeuronGroup(4, "v : 1")
+    S = Synapses(G, H)
+    S.connect(i=[0, 0, 1, 2], j=[1, 3, 3, 3])
+    assert list(S.N_incoming_post) == [0, 1, 0, 3] and list(S.N_outgoing_pre) == [2, 1, 1]
