@@ -54,6 +54,9 @@ KNOWN_FAILURES: dict[str, str] = {
         "a shared variable set with rand() in run_regularly is refused by the Numba target"
     ),
     "synapses/homeostatic_stdp_at_inhibitory_synapes.py": "(linked) variables in Synapses",
+    "frompapers/Spreizer_et_al_2019/Spreizer_et_al_2019.py": (
+        "creates a second group named 'I' while the first may still be alive (unique names)"
+    ),
 }
 
 
