@@ -21,11 +21,20 @@ _PUBLIC_ROOMS = (
     "monitors",
     "inputs",
     "records",
+    "devices",
+    "logs",
+    "profiling",
 )
 
 
 def _assemble_namespace() -> list[str]:
-    names: list[str] = []
+    # As in Brian 2: pylab's names first (NumPy's, and matplotlib's loaded on first use), then
+    # np/numpy as the unit-aware NumPy namespace, then every room's names over them.
+    numpy_ = import_module(f"{__name__}.numpy_")
+    pylab = import_module(f"{__name__}.pylab_names").script_names()
+    globals().update(pylab)
+    globals().update(np=numpy_, numpy=numpy_)
+    names: list[str] = [*pylab, "np", "numpy"]
     for room_name in _PUBLIC_ROOMS:
         room = import_module(f"{__name__}.{room_name}")
         for name in room.__all__:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
 from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
+from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
 from axonal.model.dimensions import check_statement, expression_dimensions
@@ -30,7 +33,17 @@ class GroupError(ValueError):
     """Something about a group's definition or use is wrong; the message names the group."""
 
 
-class Group(SimulationObject):
+class _FixedAfterInit(type):
+    """Once a group is built, setting an attribute that is neither a variable nor an existing
+    attribute is an error (``G.V = -70*mV`` when the variable is ``v``), as in Brian 2."""
+
+    def __call__(cls, *args, **kwargs):
+        group = super().__call__(*args, **kwargs)
+        object.__setattr__(group, "_attributes_fixed", True)
+        return group
+
+
+class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
     """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
 
     def __init__(self, N: int, *, namespace=None, **kwargs):
@@ -131,8 +144,16 @@ class Group(SimulationObject):
         elif name.endswith("_") and name[:-1] in variables:
             self._check_writable(name[:-1])
             self.get_raw(name[:-1])[...] = value
+        elif self.__dict__.get("_attributes_fixed") and not _known_attribute(self, name):
+            raise AttributeError(_unknown_attribute_message(self, name))
         else:
             object.__setattr__(self, name, value)
+
+    def add_attribute(self, name: str) -> None:
+        """Allow ``G.name = value`` for a new attribute that is not a model variable."""
+        if name in self.variables:
+            raise AttributeError(f"{self.name} has a variable {name!r} already")
+        object.__setattr__(self, name, None)
 
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self.variables))
@@ -373,6 +394,7 @@ class Group(SimulationObject):
         refs: dict[str, VariableRef] = dict(extra or {})
         prelude: list[Statement] = []
         functions: dict[str, Callable] = {}
+        statements = with_temporaries(statements, {**self.dimensions_of(), **(extra or {})})
         if role != KernelRole.RESET:  # a reset starts the refractory period: it must write
             statements = self._guard_writes(statements)
         defined = {s.target for s in statements if s.temporary}
@@ -505,6 +527,7 @@ class Group(SimulationObject):
         """Check the units of user statements (a reset, on_pre code) before the run."""
         namespace = context.namespace if self.namespace is None else self.namespace
         known = {**self.dimensions_of(), **(extra_dims or {})}
+        statements = with_temporaries(statements, known)
         names, called = set(), set()
         for statement in statements:
             if not statement.temporary and statement.target not in known:
@@ -525,6 +548,10 @@ class Group(SimulationObject):
             line=text,
         )
         for statement in statements:
+            if statement.temporary:  # its units are those of its expression
+                dims = expression_dimensions(statement.expr, resolved, owner=self.name, line=text)
+                resolved[statement.target] = ResolvedName(statement.target, NameKind.VARIABLE, dims)
+                continue
             if statement.target in ("i", "N", "t", "dt") or (
                 statement.target in self.variables and self.variables[statement.target].read_only
             ):
@@ -539,6 +566,38 @@ class Group(SimulationObject):
 
     def summary(self) -> dict:
         return {**super().summary(), "N": self.N}
+
+
+def with_temporaries(statements: Sequence[Statement], known) -> list[Statement]:
+    """``name = expr`` to a name that is no variable but is read later is a temporary (Brian 2).
+
+    ``w_minus = A*x`` then ``w = clip(w - w_minus, 0, 1)`` in on_pre code: ``w_minus`` lives only
+    in the kernel. A target that nothing reads stays an error (most likely a misspelt variable).
+    """
+    result = list(statements)
+    for position, statement in enumerate(result):
+        if statement.temporary or statement.op != "=" or statement.target in known:
+            continue
+        later = result[position + 1 :]
+        if any(statement.target in s.expr.names for s in later):
+            result[position] = replace(statement, temporary=True)
+    return result
+
+
+def _known_attribute(group: Group, name: str) -> bool:
+    return name.startswith("_") or name in group.__dict__ or hasattr(type(group), name)
+
+
+def _unknown_attribute_message(group: Group, name: str) -> str:
+    variables = sorted(group.variables)
+    close = [v for v in variables if v.lower() == name.lower()]
+    close = close or difflib.get_close_matches(name, variables, n=3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    return (
+        f"{type(group).__name__} {group.name!r} has no variable {name!r}.{hint} (Variables: "
+        f"{', '.join(variables) or 'none'}; to add an attribute of your own, call "
+        f"{group.name}.add_attribute({name!r}) first.)"
+    )
 
 
 def _user_functions(resolved: Mapping[str, ResolvedName]) -> dict[str, object]:

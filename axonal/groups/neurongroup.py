@@ -22,6 +22,7 @@ from axonal.network.base import (
     Operation,
     RunContext,
     SimulationObject,
+    _default_name,
     schedule_key,
     whole_number,
 )
@@ -453,7 +454,7 @@ class RegularOperation(SimulationObject):
         self, group: NeuronGroup | Subgroup, code: str, dt=None, when="start", order=0, name=None
     ):
         super().__init__(
-            name=name or f"{group.name}_run_regularly",
+            name=name or _default_name(f"{group.name}_run_regularly"),
             dt=dt,
             clock=None if dt is not None else group.clock,
             when=when,

@@ -141,6 +141,14 @@ class PoissonGroup(Group):
 
         store_events(state, self, ["spike"])
 
+    def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0, name=None):
+        """Run ``code`` (e.g. ``'rates = ...'``) every ``dt``, as NeuronGroup.run_regularly."""
+        from axonal.groups.neurongroup import RegularOperation
+
+        operation = RegularOperation(self, code, dt=dt, when=when, order=order, name=name)
+        self.contained_objects.append(operation)
+        return operation
+
     def summary(self) -> dict:
         rates = self._rates_text
         if rates is None:

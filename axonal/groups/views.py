@@ -28,6 +28,9 @@ class VariableView:
         return self.group.get_values(self.name, item)
 
     def __getitem__(self, item):
+        if isinstance(item, tuple) and any(part is None or part is Ellipsis for part in item):
+            # NumPy-style indexing with new axes, as matplotlib does (x[:, None]).
+            return self.group.get_values(self.name)[item]
         return self.group.get_values(self.name, item)
 
     def __setitem__(self, item, value) -> None:
@@ -88,4 +91,5 @@ for _name, _op in {
 VariableView.__neg__ = lambda self: -self[:]
 VariableView.__pos__ = lambda self: +self[:]
 VariableView.__abs__ = lambda self: abs(self[:])
-VariableView.__hash__ = None
+# Hashable so that views can be keys, as in Brian 2's ``device.run(run_args={G.tau: 5*ms})``.
+VariableView.__hash__ = lambda self: hash((id(self.group), self.name))

@@ -27,6 +27,8 @@ _UPDATERS: dict[str, Callable[[EquationSystem], tuple[Statement, ...]]] = {
     "milstein": milstein,
     "exponential_euler": exponential_euler,
 }
+# Brian 2's former names, still accepted there: 'linear' is exact.
+_ALIASES = {"linear": "exact"}
 METHODS: tuple[str, ...] = tuple(_UPDATERS)
 
 # Tried in this order when no method is given, as Brian 2 does.
@@ -83,6 +85,13 @@ def state_update(
     level. ``method`` may also be an explicit scheme in Brian 2's notation, such as
     ``'x_new = x + dt * f(x, t)'``.
     """
+    method = _ALIASES.get(method, method) if isinstance(method, str) else method
+    if isinstance(method, str) and method.startswith("gsl"):
+        raise IntegrationError(
+            f"{_label(owner)}: method {method!r} is one of Brian 2's GSL integrators (variable "
+            "time step, GNU Scientific Library), which axonal does not have; use 'rk4' or "
+            "'exact' (with a smaller dt if accuracy matters)."
+        )
     if method is not None and method not in _UPDATERS and not is_description(method):
         raise IntegrationError(
             f"Unknown integration method {method!r} for {_label(owner)}; "

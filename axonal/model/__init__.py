@@ -2,6 +2,6 @@
 
 from axonal.model.equations import Equations
 from axonal.model.errors import EquationError
-from axonal.model.functions import Function, implementation
+from axonal.model.functions import Function, implementation, timestep
 
-__all__ = ["EquationError", "Equations", "Function", "implementation"]
+__all__ = ["EquationError", "Equations", "Function", "implementation", "timestep"]

@@ -286,14 +286,8 @@ def _check_equation(equation: SingleEquation) -> None:
             None,
             equation.line,
         )
-    if equation.kind == SUBEXPRESSION and equation.stochastic_variables:
-        noise = ", ".join(sorted(equation.stochastic_variables))
-        raise EquationError(
-            f"White noise ({noise}) can only appear in differential equations; move it into "
-            "the equation that uses this subexpression.",
-            None,
-            equation.line,
-        )
+    # White noise in a subexpression is allowed (Brian 2): it is substituted into the
+    # differential equations that use it before they are integrated.
     if equation.expr is not None and equation.name in equation.identifiers:
         if equation.kind == SUBEXPRESSION:
             raise EquationError(

@@ -347,6 +347,27 @@ def _ceil_scalar(x):
     return float(math.ceil(x))
 
 
+def _same_units_rule(name: str, args: Sequence[Argument]) -> Dimension:
+    """timestep(t, dt): both arguments in one unit; the result is a plain integer."""
+    first, second = args
+    if not (first.neutral or second.neutral or first.dimensions is second.dimensions):
+        raise FunctionDimensionError(
+            f"{name}() needs both arguments in the same units, but {first.text!r} has units of "
+            f"{show_dimensions(first.dimensions)} and {second.text!r} of "
+            f"{show_dimensions(second.dimensions)}."
+        )
+    return DIMENSIONLESS
+
+
+def _timestep_numpy(t, dt):
+    # As Brian 2: the step a time falls in, robust to rounding just below a step boundary.
+    return np.asarray(np.asarray(t + 1e-3 * dt) / np.asarray(dt)).astype(np.int64)[()]
+
+
+def _timestep_scalar(t, dt):
+    return int((t + 1e-3 * dt) / dt)
+
+
 def _rand_numpy(size):
     return np.random.rand(size)
 
@@ -412,6 +433,14 @@ DEFAULT_FUNCTIONS: Mapping[str, Function] = MappingProxyType(
         "sign": _builtin("sign", np.sign, _sign_scalar, _sign_rule),
         "clip": _builtin("clip", np.clip, _clip_scalar, _clip_rule, n_args=3),
         "int": _builtin("int", _int_numpy, _int_scalar, _dimensionless_rule, return_type="int"),
+        "timestep": _builtin(
+            "timestep",
+            _timestep_numpy,
+            _timestep_scalar,
+            _same_units_rule,
+            n_args=2,
+            return_type="int",
+        ),  # fmt: skip
         "rand": _builtin(
             "rand", _rand_numpy, _rand_scalar, _dimensionless_rule, n_args=0, stochastic=True
         ),
@@ -430,3 +459,6 @@ DEFAULT_CONSTANTS: Mapping[str, float | bool] = MappingProxyType(
     {"pi": math.pi, "e": math.e, "inf": math.inf, "True": True, "False": False}
 )
 """Dimensionless constants every model can use by name."""
+
+timestep = DEFAULT_FUNCTIONS["timestep"]
+"""``timestep(t, dt)``: the integer time step that ``t`` falls in, in code and in Python."""

@@ -7,9 +7,11 @@ import enum
 import functools
 import numbers
 import re
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -181,10 +183,12 @@ def resolve_names(
                     observer(owner, found)
     if unknown:
         # The model's own names and the namespace's are likelier meant than one of 1400 units.
-        first_choice = set(own_variables) | set(external)
+        # Names the script got from `from axonal import *` (restore, metre, ...) come last.
+        library = _star_imported(external)
+        first_choice = set(own_variables) | (set(external) - library)
         second_choice = set(units) | set(DEFAULT_CONSTANTS) | set(DEFAULT_FUNCTIONS)
         raise _unknown_names_error(
-            unknown, (first_choice, second_choice), external_source, owner, line
+            unknown, (first_choice, second_choice, library), external_source, owner, line
         )
     return resolved
 
@@ -292,6 +296,17 @@ def _warn_if_default_differs(
             AmbiguousNameWarning,
             stacklevel=4,
         )
+
+
+def _star_imported(external: Mapping[str, object]) -> set[str]:
+    """The names of ``external`` that are axonal's own objects (from the star import)."""
+    package = sys.modules.get("axonal")
+    exported = vars(package) if package is not None else {}
+    return {
+        name
+        for name, value in external.items()
+        if name in exported and exported[name] is value or isinstance(value, ModuleType)
+    }
 
 
 def _unknown_names_error(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from axonal.groups.variables import Variable
+from axonal.model.ir import Expression
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
@@ -61,8 +63,10 @@ class StateMonitor(MonitorExport, SimulationObject):
             variables = [n for n, v in source.variables.items() if v.kind != "index"]
         elif isinstance(variables, str):
             variables = [variables]
+        self._recorded = {}
         for variable in variables:
-            if variable not in source.variables:
+            self._recorded[variable] = _recordable(source, variable)
+            if self._recorded[variable] is None:
                 known = ", ".join(sorted(source.variables))
                 raise MonitorError(
                     f"{self.name}: {source.name} has no variable {variable!r} (it has: {known})"
@@ -81,7 +85,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         self._positions = self.record + getattr(source, "start", 0)
         self._times = GrowingArray(np.float64)
         self._values = {
-            name: GrowingArray(source.variables[name].dtype, (len(self.record),))
+            name: GrowingArray(self._recorded[name].dtype, (len(self.record),))
             for name in self.record_variables
         }
 
@@ -95,7 +99,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         self._state = context.state
         self._computed = {}
         for name in self.record_variables:
-            variable = self.source.variables[name]
+            variable = self._recorded[name]
             if variable.kind in _COMPUTED:
                 kernel, functions = self._subexpression_kernel(name, variable, context)
                 self._computed[name] = compile_kernel(kernel, functions, context.target)
@@ -105,7 +109,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         record = self.record  # the source's own indices, which its computing kernels run on
         readers = []
         for name, buffer in self._values.items():
-            variable = source.variables[name]
+            variable = self._recorded[name]
             readers.append((buffer, variable, self._computed.get(name), self._stored_key(name)))
 
         def record_state():
@@ -129,7 +133,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         key = schedule_key(self, self.when, self.order)
         items, recorded = [], []
         for name in self.record_variables:
-            variable = self.source.variables[name]
+            variable = self._recorded[name]
             if variable.kind in _COMPUTED:  # computed into a buffer first
                 items.append((key, self._computed_subexpression(name, variable, context)))
             else:
@@ -141,7 +145,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         return [*items, (key, recording_item(context, recording, self.clock))]
 
     def _stored_key(self, name: str) -> str:
-        variable = self.source.variables[name]
+        variable = self._recorded[name]
         computed = variable.kind in _COMPUTED
         return f"{self.name}._value_of_{name}" if computed else variable.key
 
@@ -201,7 +205,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         base = name[:-1] if raw else name
         if base in self.__dict__.get("record_variables", ()):
             values = self._values[base].data.T.copy()
-            return values if raw else self.source.variables[base].with_units(values)
+            return values if raw else self._recorded[base].with_units(values)
         raise AttributeError(
             f"StateMonitor {self.__dict__.get('name')!r} has no attribute {name!r}"
         )
@@ -217,7 +221,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         columns = {"t": np.repeat(self.t, elements), "i": np.tile(self.record, steps)}
         for name in self.record_variables:
             values = self._values[name].data.reshape(-1)
-            columns[name] = self.source.variables[name].with_units(values)
+            columns[name] = self._recorded[name].with_units(values)
         return columns
 
     def state_arrays(self) -> dict[str, object]:
@@ -236,6 +240,27 @@ class StateMonitor(MonitorExport, SimulationObject):
             "recorded": len(self.record),
             "samples": len(self._times),
         }
+
+
+def _recordable(source, name: str) -> Variable | None:
+    """The variable ``name`` of ``source``; for Synapses also a neuron's variable read through
+    them (``v_post``, ``x_pre``, or ``g`` of the target), recorded as a computed value."""
+    if name in source.variables:
+        return source.variables[name]
+    found = getattr(source, "_neuron_variable", lambda _: None)(name)
+    if found is None:
+        return None
+    group, variable_name, _ = found
+    neuron_variable = group.variables[variable_name]
+    return Variable(
+        name=name,
+        owner=source.name,
+        dimensions=neuron_variable.dimensions,
+        dtype=neuron_variable.dtype,
+        kind="subexpression",
+        read_only=True,
+        expression=Expression(name),
+    )
 
 
 class _RecordedElement:

@@ -2,8 +2,8 @@
 
 from axonal.network.base import start_scope
 from axonal.network.clock import Clock, defaultclock
-from axonal.network.magic import restore, run, store
-from axonal.network.network import Network, collect, run_summaries
+from axonal.network.magic import magic_network, restore, run, store
+from axonal.network.network import Network, collect, run_summaries, stop
 from axonal.network.operation import NetworkOperation, network_operation
 from axonal.network.random import seed
 
@@ -17,6 +17,8 @@ __all__ = [
     "store",
     "restore",
     "start_scope",
+    "magic_network",
+    "stop",
     "collect",
     "seed",
 ]

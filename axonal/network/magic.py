@@ -26,7 +26,9 @@ class _MagicNetwork(Network):
 magic_network = _MagicNetwork()
 
 
-def run(duration, report=None, report_period=10 * second, namespace=None) -> None:
+def run(
+    duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0
+) -> None:
     """Simulate the objects the calling script created (since the last ``start_scope()``).
 
     Example:
@@ -50,10 +52,11 @@ def run(duration, report=None, report_period=10 * second, namespace=None) -> Non
         report=report,
         report_period=report_period,
         namespace=caller if namespace is None else namespace,
+        profile=profile,
     )
 
 
-def store(name: str = "default") -> None:
+def store(name: str = "default", filename=None) -> None:
     """Store the state of the objects the calling script created, to ``restore(name)`` later.
 
     Example:
@@ -66,10 +69,10 @@ def store(name: str = "default") -> None:
     0.0
     """
     magic_network.collect_from(user_namespace())
-    magic_network.store(name)
+    magic_network.store(name, filename=filename)
 
 
-def restore(name: str = "default", restore_random_state: bool = False) -> None:
+def restore(name: str = "default", filename=None, restore_random_state: bool = False) -> None:
     """Go back to the state kept by ``store(name)``: time, variables, spikes in flight.
 
     With ``restore_random_state=True`` the random generator is restored too, so a random model
@@ -88,4 +91,4 @@ def restore(name: str = "default", restore_random_state: bool = False) -> None:
     True
     """
     magic_network.collect_from(user_namespace())
-    magic_network.restore(name, restore_random_state=restore_random_state)
+    magic_network.restore(name, filename=filename, restore_random_state=restore_random_state)

@@ -128,11 +128,35 @@ class Network:
     def t(self) -> Quantity:
         return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
-    # -- running ------------------------------------------------------------------------
-    def run(self, duration, report=None, report_period=10 * second, namespace=None) -> None:
-        """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's."""
-        from axonal.codegen.targets import current_target
+    @property
+    def profiling_info(self) -> list[tuple[str, Quantity]]:
+        """(operation, time) of the runs with ``profile=True``, longest first (Brian 2)."""
+        from axonal.profiling import profiling_info
 
+        return profiling_info(self)
+
+    # -- running ------------------------------------------------------------------------
+    def run(
+        self,
+        duration,
+        report=None,
+        report_period=10 * second,
+        namespace=None,
+        profile=None,
+        level=0,
+    ) -> None:
+        """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's.
+
+        ``profile=True`` measures the time of each operation (see axonal.profiling).
+        """
+        from axonal.codegen.targets import current_target
+        from axonal.devices import device_module
+
+        if device_module.active_device.defers(self):  # build_on_run=False: run at build()
+            options = dict(report=report, report_period=report_period, profile=profile)
+            options["namespace"] = namespace if namespace is not None else user_namespace()
+            device_module.active_device.record_run(self, duration, options)
+            return
         duration_s = seconds_of(duration, f"the duration of the run of {self.name!r}")
         if duration_s < 0:
             raise NetworkError(f"cannot run {self.name!r} for a negative duration ({duration})")
@@ -149,8 +173,10 @@ class Network:
 
         target = current_target()
         reporter = _progress_reporter(report, self.name, start, duration_s)
+        if callable(report):
+            reporter(start, 0.0)  # as Brian 2: once at the start, with 0 completed
         fused = None
-        if target == "numba":
+        if target == "numba" and not profile:  # a profiled run goes step by step
             from axonal.network.fused import plan_fused_run
 
             context = RunContext(namespace, target, state={})
@@ -162,13 +188,22 @@ class Network:
             operations = sorted(
                 (op for obj in active for op in obj.operations()), key=Operation.sort_key
             )
+            if profile:
+                from axonal.profiling import profiled_operations
+
+                operations = profiled_operations(operations, self)
+        self._stop_requested = False
+        _running.append(self)
         try:
             if fused is not None:
                 with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
                     fused.run(end, reporter, report_every)
             else:
-                self._loop(operations, clocks, context.state, end, reporter, report_every)
+                self._loop(
+                    operations, clocks, context.state, end, reporter, report_every, self._stopped
+                )
         finally:
+            _running.remove(self)
             for obj in active:
                 obj.after_run()
             self.t_ = min(clock.t_ for clock in clocks) if clocks else end
@@ -184,6 +219,7 @@ class Network:
         end: float,
         reporter,
         report_every: float,
+        stopped=lambda: False,
     ) -> None:
         wall_start = last_report = time.perf_counter()
         if len(clocks) == 1:
@@ -199,6 +235,8 @@ class Network:
                 if reporter is not None and time.perf_counter() - last_report > report_every:
                     last_report = time.perf_counter()
                     reporter(clock.t_, last_report - wall_start)
+                if stopped():  # stop() during this step: the step is complete, the run ends
+                    break
         else:
             while True:
                 due = [clock for clock in clocks if clock.steps_until(end) > 0]
@@ -217,8 +255,17 @@ class Network:
                 if reporter is not None and time.perf_counter() - last_report > report_every:
                     last_report = time.perf_counter()
                     reporter(now, last_report - wall_start)
+                if stopped():
+                    break
         if reporter is not None:
             reporter(end, time.perf_counter() - wall_start)
+
+    def stop(self) -> None:
+        """End the current run after the time step in progress (Brian 2's Network.stop())."""
+        self._stop_requested = True
+
+    def _stopped(self) -> bool:
+        return self.__dict__.get("_stop_requested", False)
 
     def _summary(self, objects, start: float, context: RunContext, fused: bool) -> dict:
         from axonal.network.random import last_seed
@@ -235,20 +282,33 @@ class Network:
         }
 
     # -- store and restore ----------------------------------------------------------------
-    def store(self, name: str = "default") -> None:
-        """Keep a copy of every object's state and the time, to ``restore(name)`` later."""
+    def store(self, name: str = "default", filename=None) -> None:
+        """Keep a copy of every object's state and the time, to ``restore(name)`` later;
+        with ``filename``, in that file (pickled; other names stored there are kept)."""
         self._stored[name] = {
             "t": self.t_,
             "objects": {obj.name: copy.deepcopy(obj.state_arrays()) for obj in self.objects},
             "random_state": np.random.get_state(),
         }
+        if filename is not None:
+            from axonal.groups.states import store_to_file
 
-    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
+            store_to_file(filename, name, self._stored[name])
+
+    def restore(
+        self, name: str = "default", filename=None, restore_random_state: bool = False
+    ) -> None:
+        if filename is not None:
+            from axonal.groups.states import restore_from_file
+
+            self._stored[name] = restore_from_file(filename, name, self.name)
         if name not in self._stored:
             known = ", ".join(sorted(self._stored)) or "none"
             raise KeyError(f"network {self.name!r} has no stored state {name!r} (stored: {known})")
         snapshot = self._stored[name]
         self.t_ = snapshot["t"]
+        for obj in self.objects:  # defaultclock.t reads the restored time, as in Brian 2
+            obj.clock.timestep = int(round(self.t_ / obj.clock.dt_))
         for obj in self.objects:
             if obj.name in snapshot["objects"]:
                 obj.restore_arrays(copy.deepcopy(snapshot["objects"][obj.name]))
@@ -256,16 +316,26 @@ class Network:
             np.random.set_state(snapshot["random_state"])
 
 
+_running: list[Network] = []  # the networks whose run() is in progress, innermost last
+
+
+def stop() -> None:
+    """Stop the running network after the current time step (from a network_operation)."""
+    for network in _running:
+        network.stop()
+
+
 def _progress_reporter(report, name: str, start: float, duration: float):
     """A function(t, elapsed) printing progress, or None for no report."""
     if report is None:
         return None
     if callable(report):
+        # Brian 2's arguments, in its order: elapsed wall time, completed fraction, start, duration.
         return lambda t, elapsed: report(
-            Quantity.with_dimensions(t - start, get_dimensions(second)),
-            Quantity.with_dimensions(duration, get_dimensions(second)),
-            (t - start) / duration if duration else 1.0,
             Quantity.with_dimensions(elapsed, get_dimensions(second)),
+            (t - start) / duration if duration else 1.0,
+            Quantity.with_dimensions(start, get_dimensions(second)),
+            Quantity.with_dimensions(duration, get_dimensions(second)),
         )
     if report not in ("text", "stdout", "stderr"):
         raise ValueError(f"report must be 'text', 'stdout', 'stderr' or a function, not {report!r}")

@@ -328,10 +328,41 @@ class Generator:
     step: Expression
     p: Expression | None
     condition: Expression | None
+    size: Expression | None = None  # sample(N, size=k): k distinct values per neuron
+
+
+def _conditional_without_else(text: str) -> tuple[str, str] | None:
+    """(value, condition) of Brian 2's ``'value if condition'`` (no for, no else), or None."""
+    try:
+        ast.parse(f"({text.strip()})", mode="eval")
+        return None  # a complete Python expression (or generator)
+    except SyntaxError:
+        pass
+    value, found, condition = text.partition(" if ")
+    if not found or " for " in text or " else " in condition:
+        return None
+    try:
+        ast.parse(f"({value})", mode="eval")
+        ast.parse(f"({condition})", mode="eval")
+    except SyntaxError:
+        return None
+    return value.strip(), condition.strip()
 
 
 def parse_generator(text: str, owner: str) -> Generator | None:
     """The generator in ``text``, or None when ``text`` is a plain expression like ``'i'``."""
+    conditional = _conditional_without_else(text)
+    if conditional is not None:  # 'i if i < N': the value where the condition holds
+        element, condition = conditional
+        return Generator(
+            variable="_",
+            element=Expression(element),
+            low=Expression("0"),
+            high=Expression("1"),
+            step=Expression("1"),
+            p=None,
+            condition=Expression(condition),
+        )
     try:
         tree = ast.parse(f"({text.strip()})", mode="eval").body
     except SyntaxError as error:
@@ -355,10 +386,13 @@ def parse_generator(text: str, owner: str) -> Generator | None:
     args = [ast.unparse(a) for a in call.args]
     keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
     p = keywords.pop("p", None)
-    if call.func.id == "range" and p is not None:
+    size = keywords.pop("size", None)
+    if call.func.id == "range" and (p is not None or size is not None):
         raise SynapseConnectionError(f"{owner}: {text!r}: range() takes no p=; use sample()")
-    if call.func.id == "sample" and p is None:
-        raise SynapseConnectionError(f"{owner}: {text!r}: sample() needs p=")
+    if call.func.id == "sample" and (p is None) == (size is None):
+        raise SynapseConnectionError(
+            f"{owner}: {text!r}: sample() needs either p= (a probability) or size= (a number)"
+        )
     if keywords or not 1 <= len(args) <= 3:
         raise SynapseConnectionError(f"{owner}: {text!r}: give 1 to 3 positional arguments")
     low, high, step = (
@@ -375,6 +409,7 @@ def parse_generator(text: str, owner: str) -> Generator | None:
         step=Expression(step),
         p=Expression(p) if p is not None else None,
         condition=condition,
+        size=Expression(size) if size is not None else None,
     )
 
 
@@ -411,12 +446,27 @@ def pairs_by_generator(
         raise SynapseConnectionError(f"{owner}: the step of range() must not be 0")
     lengths = np.maximum(0, -((low - high) // step))
     p_constant = None
-    if generator.p is not None and not (generator.p.names - {"N_pre", "N_post"}):
+    if generator.p is not None and _same_for_all_pairs(generator.p, generator.variable):
         one = np.zeros(1, dtype=np.int64)
         p_constant = float(np.asarray(evaluate_pairs(generator.p, one, one)).ravel()[0])
         check_probabilities(p_constant, generator.p, one, one, owner)
-    if p_constant is not None and np.all(step == 1) and generator.condition is None:
+    if generator.size is not None:
+        outer_index, values = _fixed_size_sample(
+            low, lengths, step, per_outer(generator.size), owner
+        )
+        if generator.condition is not None:
+            rows64, values64 = outer_index.astype(np.int64), values.astype(np.int64)
+            keep = evaluate_pairs(generator.condition, rows64, values64)
+            keep = np.broadcast_to(keep, outer_index.shape).astype(bool)
+            outer_index, values = outer_index[keep], values[keep]
+    elif p_constant is not None and np.all(step == 1):
+        # Sampled: the cost follows the pairs made, not the candidates (then the if, if any).
         outer_index, values = sparse_sample(low, lengths, p_constant, budget)
+        if generator.condition is not None:
+            rows64, values64 = outer_index.astype(np.int64), values.astype(np.int64)
+            keep = evaluate_pairs(generator.condition, rows64, values64)
+            keep = np.broadcast_to(keep, outer_index.shape).astype(bool)
+            outer_index, values = outer_index[keep], values[keep]
     else:
         outer_parts, value_parts = [], []
         for rows, offsets in _chunked_ranges(lengths):
@@ -448,6 +498,31 @@ def pairs_by_generator(
     outer_index, inner = check_targets(outer_index, inner, n_inner, skip_if_invalid, owner, side)
     inner = inner.astype(np.int32)
     return (outer_index, inner) if over_pre else (inner, outer_index)
+
+
+def _fixed_size_sample(low, lengths, step, sizes, owner: str):
+    """For each row, ``sizes[row]`` distinct values of its range, drawn uniformly (sorted)."""
+    if np.any(sizes < 0) or np.any(sizes > lengths):
+        worst = int(np.flatnonzero((sizes < 0) | (sizes > lengths))[0])
+        raise SynapseConnectionError(
+            f"{owner}: sample(..., size={int(sizes[worst])}) for neuron {worst}: the size must "
+            f"be between 0 and the number of candidates ({int(lengths[worst])})"
+        )
+    rows, values = [], []
+    for row in np.flatnonzero(sizes):
+        chosen = np.sort(np.random.choice(int(lengths[row]), int(sizes[row]), replace=False))
+        rows.append(np.full(len(chosen), row, dtype=np.int32))
+        values.append(low[row] + chosen * step[row])
+    return _concat(rows, np.int32), _concat(values)
+
+
+def _same_for_all_pairs(expression: Expression, loop_variable: str) -> bool:
+    """Whether ``expression`` (a generator's p) has one value for every pair: it reads no
+    index, no neuron's variable and draws no random number (script constants are fine)."""
+    names = expression.names
+    if names & {loop_variable, "i", "j"} or expression.functions & {"rand", "randn"}:
+        return False
+    return not any(name.endswith(("_pre", "_post")) for name in names)
 
 
 def check_targets(

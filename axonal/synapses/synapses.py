@@ -13,6 +13,7 @@ from axonal.model.equations import Equations
 from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Statement, VariableKind, VariableRef
 from axonal.network.namespace import user_namespace
+from axonal.synapses.access import SynapseIndices, neuron_values_through_synapses
 from axonal.synapses.connect import (
     Generator,
     SynapseBudget,
@@ -217,10 +218,20 @@ class Synapses(SynapsesRun, Group):
     def N(self) -> int:
         return self._N
 
+    def __getitem__(self, item) -> np.ndarray:
+        """``S[i, j]``, ``S['i > j']``: the synapse numbers selected (e.g. for ``record=``)."""
+        return SynapseIndices(self)[item]
+
     def __getattr__(self, name: str):
         pathways = self.__dict__.get("pathways", {})
         if name in pathways:
             return pathways[name]
+        if name == "indices":
+            return SynapseIndices(self)
+        if "variables" in self.__dict__ and name not in self.variables:
+            values = neuron_values_through_synapses(self, name)  # S.v_post, S.x_pre
+            if values is not None:
+                return values
         return super().__getattr__(name)
 
     # -- names: _pre/_post suffixes and the target's variables ---------------------------------

@@ -35,7 +35,9 @@ def _same_dimension(values, what: str, allow_neutral: bool = False) -> Dimension
             continue
         raise DimensionMismatchError(
             f"The arguments of {what} must have the same units, got "
-            f"{', '.join(_describe(value) for value in values)}",
+            f"{', '.join(_describe(value) for value in values)}. To combine values in "
+            "different units, strip them first: divide each by its unit (x / mV) or take "
+            "np.asarray(x) for SI base units.",
             *dict.fromkeys(dims),
         )
     return common

@@ -251,7 +251,6 @@ def test_renaming_onto_an_existing_variable_is_a_duplicate():
         ("dv/dt = -v/tau : 1 (event-driven, clock-driven)", None, "not both"),
         ("dv/dt = 1/ms : boolean", "dv/dt = 1/ms : boolean", "real-valued"),
         ("dv/dt = 1/ms : integer", "dv/dt = 1/ms : integer", "real-valued"),
-        ("I = xi * 2 : 1", "I = xi * 2 : 1", "White noise (xi)"),
         ("I = I + 1 : 1", "I = I + 1 : 1", "refers to itself"),
         ("v + w : 1", "v + w : 1", "Cannot read 'v + w' as an equation"),
         ("dv/ds = 1 : 1", "dv/ds = 1 : 1", "Cannot read the left-hand side 'dv/ds'"),

@@ -32,7 +32,7 @@ def _call(name, *dims, neutral=()):
 
 def test_the_issue_lists_every_default_function():
     expected = set(DIMENSIONLESS_FUNCTIONS) | {"sqrt", "abs", "floor", "ceil", "sign", "clip"}
-    assert set(DEFAULT_FUNCTIONS) == expected | {"rand", "randn"}
+    assert set(DEFAULT_FUNCTIONS) == expected | {"rand", "randn", "timestep"}  # timestep: #13
     assert dict(DEFAULT_CONSTANTS) == {
         "pi": math.pi,
         "e": math.e,

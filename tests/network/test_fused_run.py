@@ -74,11 +74,12 @@ def test_a_reported_run_returns_for_each_report_and_gives_the_same_results(numba
     net.run(
         30 * ms,
         namespace=CONSTANTS,
-        report=lambda elapsed, duration, done, wall: reports.append(float(done)),
+        report=lambda wall, done, start, duration: reports.append(float(done)),
         report_period=0 * second,  # as often as possible: every stretch
     )
     assert sum(loop_runs[1:]) == 300 and len(loop_runs) > 2
-    assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) == len(loop_runs) - 1
+    assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) == len(loop_runs)
+    assert reports[0] == 0.0  # the call at the start
     assert_same(whole, results(net, monitors))
 
 

@@ -108,9 +108,11 @@ def test_progress_report_goes_to_a_function():
     reports = []
     net = Network(NetworkOperation(lambda: None))
     net.run(1 * ms, report=lambda *args: reports.append(args), report_period=0 * second)
-    elapsed, duration, fraction, wall = reports[-1]
-    assert fraction == pytest.approx(1.0)
+    # Brian 2's arguments and order: wall time, completed fraction, start, duration.
+    wall, fraction, start, duration = reports[-1]
+    assert fraction == pytest.approx(1.0) and start / ms == 0
     assert duration / ms == pytest.approx(1)
+    assert reports[0][:2] == (0 * second, 0.0)  # called once at the start
 
 
 def test_seed_makes_random_numbers_repeat():

@@ -1,0 +1,64 @@
+"""``from axonal import *`` gives what Brian 2's gives: pylab's names, np and numpy, lazily."""
+
+import subprocess
+import sys
+
+import numpy
+import pytest
+
+
+def _run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"MPLBACKEND": "Agg", "PATH": ""},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_star_import_does_not_load_matplotlib_until_a_plot_name_is_used():
+    out = _run(
+        "import sys\n"
+        "from axonal import *\n"
+        "print('matplotlib' in sys.modules)\n"
+        "figure(); plot([1, 2], [3, 4]); xlabel('x'); subplot(211)\n"
+        "print('matplotlib' in sys.modules, rcParams['lines.linewidth'] > 0, plt.gcf() is gcf())\n"
+    )
+    assert out.splitlines() == ["False", "True True True"]
+
+
+def test_numpy_names_and_np_are_there_and_units_win_over_pylab():
+    import axonal
+
+    namespace = {}
+    exec("from axonal import *", namespace)
+    assert namespace["np"] is axonal.numpy_ and namespace["numpy"] is axonal.numpy_
+    assert namespace["linspace"] is numpy.linspace and namespace["histogram"] is numpy.histogram
+    assert namespace["fft"] is numpy.fft.fft  # pylab's star import of numpy.fft, as in Brian 2
+    # Units are laid over pylab's names: cm is the centimetre, as in Brian 2.
+    assert namespace["cm"] is axonal.units.registry["cm"]
+    # Python's built-ins stay, as pylab keeps them; axonal's own abs/max take their place.
+    assert namespace["max"](1, 2) == 2 and namespace["round"](2.6) == 3
+
+
+def test_numpy_namespace_keeps_units_where_brian2_does():
+    from axonal import ms, mV
+    from axonal import numpy_ as np
+
+    steps = np.arange(0 * ms, 1 * ms, 0.25 * ms)
+    assert steps.dim == ms.dim and list(numpy.asarray(steps)) == pytest.approx(
+        [0, 2.5e-4, 5e-4, 7.5e-4]
+    )
+    assert np.mean([1, 3] * mV) == 2 * mV
+    assert np.random.rand is numpy.random.rand and np.pi == numpy.pi and np.float64 is numpy.float64
+
+
+def test_import_of_axonal_loads_neither_matplotlib_nor_pandas():
+    out = _run(
+        "import sys, axonal\nfrom axonal import *\n"
+        "print(sorted(m for m in ('matplotlib', 'pandas', 'unittest') if m in sys.modules))"
+    )
+    assert out == "[]"

@@ -1,0 +1,134 @@
+"""Brian 2.9.0's own example scripts run with only their brian2 imports swapped for axonal's.
+
+Each script runs as written (full durations) in its own process, as ``__main__``, with the Agg
+matplotlib backend and a 240 s limit, on the compiled target (the default one). The sweep runs
+once per CI run: in the ``--target numba`` session; the NumPy session skips it. Examples that
+cannot run for a reason that is not axonal's are skipped with that reason; deterministic ones are
+compared with the digest of Brian 2's own run (tests/brian2_examples/reference/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.brian2_examples.examples import example_names, skip_reason, swapped_copy
+from tests.brian2_examples.fetch import FetchError, examples_folder
+from tests.brian2_examples.make_reference import reference_path
+
+SWEEP_TARGET = "numba"
+TIMEOUT_SECONDS = 240
+HERE = Path(__file__).parent
+RUNNER = HERE / "run_example.py"
+
+_SLOW = (
+    "over 240 s in the last sweep on the shared 2-core machine (load ~17, 8 sessions); "
+    "speed, not a missing feature: may pass on an unloaded machine"
+)
+# Failures whose cause is axonal's and not fixed yet, from the last sweep (see
+# /work/notes/issue-13.md). Not strict: a timeout may pass on a quieter machine.
+KNOWN_FAILURES: dict[str, str] = {
+    "advanced/stochastic_odes.py": _SLOW,
+    "advanced/float_32_64_benchmark.py": _SLOW + "; float32 state is not implemented either",
+    "frompapers/Brunel_2000.py": _SLOW,
+    "frompapers/Brunel_Wang_2001.py": _SLOW,
+    "frompapers/Graupner_Brunel_2012.py": _SLOW,
+    "frompapers/Kremer_et_al_2011_barrel_cortex.py": _SLOW,
+    "frompapers/Maass_Natschlaeger_Markram_2002.py": _SLOW,
+    "frompapers/Nicola_Clopath_2017.py": _SLOW,
+    "frompapers/Rossant_et_al_2011bis.py": (
+        "np.vstack of values in mV and plain zeros: axonal refuses (and says how to strip the "
+        "units) where Brian 2 silently drops them"
+    ),
+    "frompapers/Stimberg_et_al_2018/example_4_rsmean.py": _SLOW,
+    "frompapers/Stimberg_et_al_2018/example_6_COBA_with_astro.py": _SLOW,
+    "frompapers/Tetzlaff_2015.py": _SLOW,
+    "synapses/efficient_gaussian_connectivity.py": _SLOW,
+    "frompapers/Clopath_et_al_2010_homeostasis.py": (
+        "a shared variable set with rand() in run_regularly is refused by the Numba target"
+    ),
+    "synapses/homeostatic_stdp_at_inhibitory_synapes.py": "(linked) variables in Synapses",
+    "frompapers/Spreizer_et_al_2019/Spreizer_et_al_2019.py": (
+        "creates a second group named 'I' while the first may still be alive (unique names)"
+    ),
+}
+
+
+def _names() -> list[str]:
+    try:
+        return example_names(examples_folder())
+    except FetchError as error:  # no network for pip: the sweep is reported, not silently empty
+        return [pytest.param("fetch", marks=pytest.mark.skip(reason=str(error)))]
+
+
+@pytest.fixture(scope="session")
+def swapped_examples(tmp_path_factory) -> Path:
+    return swapped_copy(examples_folder(), tmp_path_factory.mktemp("brian2") / "examples")
+
+
+def _run(script: Path, digest: Path) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "AXONAL_TARGET": SWEEP_TARGET,
+        "PYTHONUNBUFFERED": "1",
+    }
+    return subprocess.run(
+        [sys.executable, str(RUNNER), str(script), str(digest)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=TIMEOUT_SECONDS,
+    )
+
+
+def _compare(name: str, digest: dict, reference: dict) -> None:
+    for monitor, expected in reference["monitors"].items():
+        assert monitor in digest, f"{name}: monitor {monitor} missing"
+        got = digest[monitor]
+        assert "error" not in got, f"{name}: {monitor}: {got.get('error')}"
+        if expected["kind"] in ("SpikeMonitor", "EventMonitor"):
+            assert got["count"] == expected["count"], f"{name}: {monitor} spike count"
+            assert got["first_i"] == expected["first_i"], f"{name}: {monitor} spike order"
+            np.testing.assert_allclose(got["first_t"], expected["first_t"], atol=1e-9)
+        elif expected["kind"] == "PopulationRateMonitor":
+            assert got["samples"] == expected["samples"]
+            np.testing.assert_allclose(got["mean"], expected["mean"], rtol=1e-6, atol=1e-9)
+        else:
+            assert got["samples"] == expected["samples"], f"{name}: {monitor} samples"
+            for variable, stats in expected["variables"].items():
+                ours = got["variables"][variable]
+                assert ours["shape"] == stats["shape"], f"{name}: {monitor}.{variable} shape"
+                for key in ("mean", "std"):
+                    np.testing.assert_allclose(
+                        ours[key], stats[key], rtol=1e-5, atol=1e-12 + 1e-5 * abs(stats["std"]),
+                        err_msg=f"{name}: {monitor}.{variable} {key}",
+                    )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _names())
+def test_brian2_example_runs(name, swapped_examples, tmp_path, request):
+    if request.config.getoption("--target") != SWEEP_TARGET:
+        pytest.skip(f"the examples sweep runs once per CI run, in the --target {SWEEP_TARGET} one")
+    script = swapped_examples / name
+    reason = skip_reason(script)
+    if reason:
+        pytest.skip(reason)
+    if name in KNOWN_FAILURES:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_FAILURES[name], strict=False))
+    digest_path = tmp_path / "digest.json"
+    try:
+        result = _run(script, digest_path)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name} did not finish within {TIMEOUT_SECONDS} s")
+    assert result.returncode == 0, f"{name} failed:\n{result.stderr[-3000:]}"
+    reference = reference_path(name)
+    if reference.exists():
+        _compare(name, json.loads(digest_path.read_text()), json.loads(reference.read_text()))
