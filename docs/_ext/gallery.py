@@ -23,8 +23,9 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# Shorter simulated durations for the gallery (in the unit each script takes), where the script's default would take
-# minutes; each page says which arguments it ran with and how to run it in full.
+# Shorter simulated durations for the gallery (in the unit each script takes), where the
+# script's default would take minutes; each page says which arguments it ran with and how to
+# run it in full.
 SHORT_ARGUMENTS = {
     "stdp_song.py": ["10000"],  # 100 s of simulated time by default
     "sweep_fi_curve.py": ["0.05"],  # seconds per run (24 runs of 0.2 s by default)
