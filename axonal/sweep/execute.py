@@ -106,7 +106,7 @@ def run_one(
         "wall_seconds": wall_seconds,
         "recorded_by": "worker" if write_here else "client",
     }
-    facts = _read_facts(Path(facts_name), completed.returncode)
+    facts = _read_facts(Path(facts_name), completed.returncode, wall_seconds)
     closing_fields, closing = _closing_facts(project, facts, before, output_dir)
     closing.update(
         stdout=completed.stdout.decode(errors="replace"),

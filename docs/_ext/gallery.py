@@ -23,10 +23,12 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# Simulated durations for the gallery (milliseconds), where the script's default would take
-# minutes; each page says which arguments it ran with and how to run it in full.
+# Shorter simulated durations for the gallery (in the unit each script takes), where the
+# script's default would take minutes; each page says which arguments it ran with and how to
+# run it in full.
 SHORT_ARGUMENTS = {
     "stdp_song.py": ["10000"],  # 100 s of simulated time by default
+    "sweep_fi_curve.py": ["0.05"],  # seconds per run (24 runs of 0.2 s by default)
 }
 
 # Said on the page of a script that saves no figure and leaves no monitor to draw.
@@ -104,7 +106,8 @@ def _run(script: Path, folder: Path, arguments: list[str]) -> tuple[str, float]:
     # the repository (``Path(__file__).parent.parent / "output"``) saves them in <folder>/output.
     (folder / "examples").mkdir()
     copy = folder / "examples" / script.name
-    shutil.copyfile(script, copy)
+    for sibling in script.parent.glob("*.py"):  # a script may run another (a sweep's model)
+        shutil.copyfile(sibling, folder / "examples" / sibling.name)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(script.parents[1]), env.get("PYTHONPATH")])
     )

@@ -171,7 +171,7 @@ def test_weights_never_leave_w_min_w_max():
     weights = projection.get("weight", format="array")
     sim.end()
     assert weights.min() >= 0.1 - 1e-12 and weights.max() <= 0.3 + 1e-12
-    assert np.ptp(weights) > 0  # the rule did change them
+    assert np.any(weights != 0.2)  # the rule did change them (all may end at a bound)
 
 
 def test_bad_input_gets_pynn_errors_and_leaves_nothing_half_built():

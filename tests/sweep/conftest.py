@@ -35,7 +35,7 @@ QUICK_SCRIPT = textwrap.dedent(
     from axonal.records import parameters, report
     from axonal.units import Hz
 
-    p = parameters({"x": 1.0, "y": 0, "seed": 0, "sleep": 0.0, "fail_at": -1})
+    p = parameters({"x": 1.0, "y": 0, "seed": 0, "sleep": 0.0, "fail_at": -1.0})
     if p.x == p.fail_at:
         raise ValueError(f"x={p.x} is the failing point")
     time.sleep(p.sleep)
