@@ -105,7 +105,7 @@ class StateMonitor(MonitorExport, SimulationObject):
                 self._computed[name] = compile_kernel(kernel, functions, context.target)
 
     def operations(self) -> list[Operation]:
-        clock, positions, source, state = self.clock, self._positions, self.source, self._state
+        clock, positions, state = self.clock, self._positions, self._state
         record = self.record  # the source's own indices, which its computing kernels run on
         readers = []
         for name, buffer in self._values.items():
