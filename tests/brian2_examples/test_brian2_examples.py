@@ -24,6 +24,7 @@ from tests.brian2_examples.make_reference import reference_path
 
 SWEEP_TARGET = "numba"
 TIMEOUT_SECONDS = 240
+RUN_SLOW_EXAMPLES = "AXONAL_SLOW_BRIAN2_EXAMPLES"
 HERE = Path(__file__).parent
 RUNNER = HERE / "run_example.py"
 
@@ -121,6 +122,9 @@ def test_brian2_example_runs(name, swapped_examples, tmp_path, request):
     reason = skip_reason(script)
     if reason:
         pytest.skip(reason)
+    if KNOWN_FAILURES.get(name, "").startswith(_SLOW) and not os.environ.get(RUN_SLOW_EXAMPLES):
+        # Each would hold a worker up to the timeout: CI's time budget leaves them out.
+        pytest.skip(f"{KNOWN_FAILURES[name]}; set {RUN_SLOW_EXAMPLES}=1 to run it")
     if name in KNOWN_FAILURES:
         request.applymarker(pytest.mark.xfail(reason=KNOWN_FAILURES[name], strict=False))
     digest_path = tmp_path / "digest.json"
