@@ -59,7 +59,7 @@ class LiveView:
             _, self._ax = pyplot().subplots()
         return self._ax
 
-    def __call__(self, elapsed, duration, fraction, wall) -> None:
+    def __call__(self, wall, fraction, start, duration) -> None:
         """The report: redraw with what the monitors hold now, unless the last frame was less
         than ``1/fps`` ago or drawing would take more than ``budget`` of the wall time (a
         frame that took d seconds waits at least d/budget for the next one); the last report
@@ -69,9 +69,8 @@ class LiveView:
         if fraction < 1 and started < self._next_frame:
             return
         if self._run_window is None:
-            now = self.current_time()
-            done = float(np.asarray(elapsed))
-            self._run_window = (now - done, now - done + float(np.asarray(duration)))
+            begin = float(np.asarray(start))
+            self._run_window = (begin, begin + float(np.asarray(duration)))
         whole = self.update(self._run_window) or not self._drawn
         self._show(whole)
         self.frames += 1

@@ -99,9 +99,9 @@ class SlowView(LiveView):
 def test_frames_keep_to_the_budget():
     view = SlowView(fps=1000, budget=0.1)  # 20 ms frames: the next waits at least 200 ms
     for _ in range(20):
-        view(0 * second, 1 * second, 0.5, 0 * second)
+        view(0 * second, 0.5, 0 * second, 1 * second)
     assert view.reports == 20 and view.frames == view.updates == 1
-    view(1 * second, 1 * second, 1.0, 0 * second)  # the run's last report always draws
+    view(0 * second, 1.0, 0 * second, 1 * second)  # the run's last report always draws
     assert view.frames == 2
     with pytest.raises(ValueError, match="budget must be"):
         SlowView(budget=0)
@@ -145,7 +145,7 @@ def test_a_frame_draws_only_the_new_spikes_and_looks_like_a_whole_redraw():
     canvas.draw = lambda *a, **k: (drawn_whole.append(True), original_draw(*a, **k))
     for step in range(1, 5):  # four frames, each with 500 more spikes
         spikes.shown, spikes.clock.t_ = 500 * step, 0.25 * step
-        raster(step * 0.25 * second, 1 * second, 0.25 * step - 0.01, 0 * second)
+        raster(0 * second, 0.25 * step - 0.01, 0 * second, 1 * second)
     assert raster.frames == 4 and len(drawn_whole) == 1  # the first frame only
     incremental = np.asarray(canvas.buffer_rgba()).copy()
     original_draw()
@@ -197,7 +197,7 @@ def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
     view = LiveTrace(traces, "v", fps=1e6, budget=1.0)
     for step in range(1, 11):  # ten frames, 2000 more samples each
         traces.samples, traces.clock.t_ = 2_000 * step, 0.2 * step
-        view(step * 0.2 * second, 2 * second, 0.1 * step - 0.01, 0 * second)
+        view(0 * second, 0.1 * step - 0.01, 0 * second, 2 * second)
     assert any(not whole for whole, _, _ in view.frame_log)  # some frames drew new data only
     canvas = view.ax.figure.canvas
     piecewise = np.asarray(canvas.buffer_rgba()).copy()
