@@ -29,7 +29,12 @@ class _Silenced(logging.Filter):
 
 
 class BrianLogger:
-    """``BrianLogger.log_level_info()`` and friends, as in Brian 2 (class methods only)."""
+    """``BrianLogger.log_level_info()`` and friends, as in Brian 2 (class methods only).
+
+    >>> BrianLogger.log_level_warn()   # only warnings and errors on the console
+    >>> BrianLogger.log_level_info()
+    >>> BrianLogger.log_level_warn()
+    """
 
     _handler: logging.Handler | None = None
 

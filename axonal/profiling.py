@@ -94,7 +94,15 @@ def _network_or_magic(net):
 
 
 def profiling_summary(net=None, show: int | None = None) -> ProfilingSummary:
-    """The time each operation of ``net`` (default: the magic network) took in profiled runs."""
+    """The time each operation of ``net`` (default: the magic network) took in profiled runs.
+
+    >>> G = NeuronGroup(2, 'dv/dt = 1/second : 1', method='euler')
+    >>> run(1*ms, profile=True)
+    >>> print(profiling_summary())  # doctest: +ELLIPSIS
+    Profiling summary
+    =================
+    neurongroup...state_update ... us    100.00 %
+    """
     return ProfilingSummary(_network_or_magic(net), show)
 
 
@@ -126,7 +134,13 @@ class SchedulingSummary:
 
 
 def scheduling_summary(net=None) -> SchedulingSummary:
-    """The order in which the objects of ``net`` (default: the script's objects) act each step."""
+    """The order in which the objects of ``net`` (default: the script's objects) act each step.
+
+    >>> G = NeuronGroup(2, 'dv/dt = 1/second : 1', method='euler')
+    >>> print(scheduling_summary())  # doctest: +ELLIPSIS
+    object ...
+    ...state_update (NeuronGroup) | ... | groups | 0     | yes...
+    """
     from axonal.network.base import RunContext
     from axonal.network.namespace import user_namespace
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import axonal
+from axonal.pylab_names import LazyName
 from axonal.units import Quantity
 
 
@@ -22,6 +23,8 @@ def own_public_objects() -> dict[str, object]:
         obj = getattr(axonal, name)
         if isinstance(obj, Quantity | float | int):
             continue  # units and constants: the reference page's tables
+        if isinstance(obj, LazyName):
+            continue  # pylab's names, as Brian 2's star import gives them: matplotlib's own
         defining = obj if inspect.isclass(obj) or callable(obj) else type(obj)
         if not (getattr(defining, "__module__", None) or "").startswith("axonal."):
             continue  # NumPy's own functions, made unit-aware by Quantity

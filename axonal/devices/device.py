@@ -238,7 +238,18 @@ def _device_named(name: str | Device) -> Device:
 
 
 def set_device(name, build_on_run: bool = True, **build_options) -> None:
-    """Choose the device for the following runs (``'runtime'`` or ``'cpp_standalone'``)."""
+    """Choose the device for the following runs (``'runtime'`` or ``'cpp_standalone'``).
+
+    ``'cpp_standalone'`` chooses the compiled target; with ``build_on_run=False`` runs wait for
+    ``device.build()``.
+
+    >>> set_device('cpp_standalone', build_on_run=False)
+    >>> type(get_device()).__name__, get_target()
+    ('CPPStandaloneDevice', 'numba')
+    >>> reset_device()
+    >>> type(get_device()).__name__, get_target()
+    ('RuntimeDevice', 'numpy')
+    """
     global active_device
     active_device.deactivate()
     _previous.append(active_device)
@@ -247,11 +258,22 @@ def set_device(name, build_on_run: bool = True, **build_options) -> None:
 
 
 def get_device() -> Device:
+    """The active device (Brian 2's ``get_device()``).
+
+    >>> type(get_device()).__name__
+    'RuntimeDevice'
+    """
     return active_device
 
 
 def reset_device(device=None) -> None:
-    """Back to the previous device (or to ``device``), as in Brian 2."""
+    """Back to the previous device (or to ``device``), as in Brian 2.
+
+    >>> set_device('cpp_standalone')
+    >>> reset_device()
+    >>> type(get_device()).__name__
+    'RuntimeDevice'
+    """
     global active_device
     active_device.deactivate()
     if device is not None:
@@ -264,13 +286,29 @@ def reset_device(device=None) -> None:
 
 
 def reinit_devices() -> None:
-    """Forget every device's recorded runs."""
+    """Forget every device's recorded runs.
+
+    >>> set_device('cpp_standalone', build_on_run=False)
+    >>> G = NeuronGroup(1, 'v : 1')
+    >>> run(1*ms)         # recorded, not run: build_on_run=False
+    >>> reinit_devices()  # the recorded run is forgotten
+    >>> reset_device()
+    """
     for known in (active_device, *_previous):
         known.reinit()
 
 
 class _CurrentDevice:
-    """``device``: whichever device is active when it is used (``device.build()``)."""
+    """``device``: whichever device is active when it is used (``device.build()``).
+
+    >>> set_device('cpp_standalone', build_on_run=False)
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> run(10*ms)      # recorded
+    >>> device.build()  # runs what was recorded
+    >>> print(round(G.v[0], 6))
+    0.01
+    >>> reset_device()
+    """
 
     def __getattr__(self, name: str):
         return getattr(active_device, name)

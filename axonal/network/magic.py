@@ -8,7 +8,13 @@ from axonal.units import second
 
 
 class _MagicNetwork(Network):
-    """The network behind the module-level ``run()``: its members are collected anew each run."""
+    """The network behind the module-level ``run()``: its members are collected anew each run.
+
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> run(5*ms)
+    >>> print(magic_network.t)
+    5. ms
+    """
 
     def __init__(self):
         super().__init__(name="magic_network")

@@ -320,7 +320,17 @@ _running: list[Network] = []  # the networks whose run() is in progress, innermo
 
 
 def stop() -> None:
-    """Stop the running network after the current time step (from a network_operation)."""
+    """Stop the running network after the current time step (from a network_operation).
+
+    >>> G = NeuronGroup(1, 'dv/dt = 1/second : 1', method='euler')
+    >>> @network_operation
+    ... def enough():
+    ...     if G.v[0] > 0.0049:
+    ...         stop()
+    >>> run(100*ms)
+    >>> print(round(G.v[0], 4))  # the step in which it was called still completes
+    0.0051
+    """
     for network in _running:
         network.stop()
 
