@@ -64,6 +64,10 @@ def main() -> None:
     figure.tight_layout()
     image = project.root / "sweeps" / f"{table.attrs['sweep']}_fi.png"
     figure.savefig(image, dpi=120)
+    # and in output/ next to the repository, as the other examples (the gallery shows it)
+    output = Path(__file__).resolve().parent.parent / "output"
+    output.mkdir(exist_ok=True)
+    figure.savefig(output / "sweep_fi_curve.png", dpi=120)
     print(curve.round(1).to_string())
     print(f"{len(finished)}/{len(table)} runs finished; figure in {image}")
 

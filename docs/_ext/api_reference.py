@@ -33,7 +33,9 @@ def public_names() -> dict[str, list[str]]:
     from axonal.units import Quantity
 
     groups: dict[str, list[str]] = defaultdict(list)
-    for name in axonal.__all__:
+    # dict.fromkeys: a name in both pylab's names and a room's __all__ (`arange`, `seed`)
+    # is listed once, where its final object belongs (documenting it twice is a warning).
+    for name in dict.fromkeys(axonal.__all__):
         obj = getattr(axonal, name)
         defining = obj if inspect.isclass(obj) or callable(obj) else type(obj)
         module = getattr(defining, "__module__", None) or ""
