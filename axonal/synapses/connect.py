@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -99,15 +100,34 @@ class SynapseBudget:
 
 
 def check_probabilities(values, expression: Expression, pre, post, owner: str) -> None:
-    """Refuse probabilities outside 0..1 (or NaN) computed from ``expression``, naming a pair."""
+    """Refuse probabilities below 0 or NaN computed from ``expression``, naming a pair; above 1
+    only when the expression is the same for every pair (``p='1.5'``: a mistake). A p that
+    varies from pair to pair may exceed 1 where it peaks (Brian 2's spatial_connections example
+    uses ``1.5 * exp(-d**2 / ...)``): those pairs connect with certainty, as in Brian 2, and a
+    warning says so once."""
     values = np.broadcast_to(np.asarray(values, dtype=float), np.shape(pre))
-    bad = np.flatnonzero(~((values >= 0) & (values <= 1)))
+    varies = not _same_for_all_pairs(expression, "j")
+    allowed = (values >= 0) & ((values <= 1) | (varies & (values > 1)))
+    bad = np.flatnonzero(~allowed)
     if len(bad):
         k = bad[0]
         raise SynapseConnectionError(
             f"{owner}: the connection probability p={expression.code!r} is {values[k]:g} "
             f"for i={int(pre[k])}, j={int(post[k])}; a probability must lie between 0 and 1"
         )
+    above = np.flatnonzero(values > 1)
+    if len(above) and expression.code not in _warned_above_one:
+        _warned_above_one.add(expression.code)
+        k = above[0]
+        warnings.warn(
+            f"{owner}: the connection probability p={expression.code!r} is {values[k]:g} for "
+            f"i={int(pre[k])}, j={int(post[k])} (above 1): such pairs are connected with "
+            "certainty, as in Brian 2",
+            stacklevel=4,
+        )
+
+
+_warned_above_one: set[str] = set()
 
 
 def as_indices(values, what: str, owner: str) -> np.ndarray:

@@ -74,7 +74,7 @@ def test_memory_check_counts_the_synapses_variables_and_n(monkeypatch):
     [
         ("1.5", "p='1.5' is 1.5 for i=0, j=0"),
         ("-0.1", "is -0.1"),
-        ("i / 10.0", "is 1.1 for i=11"),
+        ("i / 10.0 - 0.5", "is -0.5 for i=0"),
         ("sqrt(-1.0 - i)", "is nan for i=0"),
     ],
 )
@@ -94,9 +94,21 @@ def test_a_generator_probability_is_range_checked():
     S = Synapses(source, target, on_pre="v += 1*mV")
     with pytest.raises(SynapseConnectionError, match="p='2.0' is 2"):
         S.connect(j="k for k in sample(N_post, p=2.0)")
-    with pytest.raises(SynapseConnectionError, match="is 1.25 for i=4, j="):
-        S.connect(j="k for k in sample(N_post, p=i/3.2) if k != i")
+    with pytest.raises(SynapseConnectionError, match="is -1 for i=0, j="):
+        S.connect(j="k for k in sample(N_post, p=i/3.2 - 1) if k != i")
     assert len(S) == 0
+
+
+def test_a_probability_varying_by_pair_may_exceed_one_where_it_peaks_as_in_brian2():
+    """Brian 2's spatial_connections example: p = 1.5 * exp(-d**2/...) connects the nearest
+    pairs with certainty; refused only when p is the same for every pair (p='1.5')."""
+    source, target = groups(20, 5)
+    S = Synapses(source, target, on_pre="v += 1*mV", name="peaked")
+    with pytest.warns(UserWarning, match="peaked: .*'i / 10.0' is 1.1 for i=11.*certainty"):
+        S.connect(p="i / 10.0")
+    pairs = set(zip(S.i[:].tolist(), S.j[:].tolist(), strict=True))
+    assert {(i, j) for i in range(10, 20) for j in range(5)} <= pairs  # p >= 1: every pair
+    assert all(i > 0 for i, _ in pairs)  # p = 0 for i = 0
 
 
 @pytest.mark.parametrize(
