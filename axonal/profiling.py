@@ -96,12 +96,13 @@ def _network_or_magic(net):
 def profiling_summary(net=None, show: int | None = None) -> ProfilingSummary:
     """The time each operation of ``net`` (default: the magic network) took in profiled runs.
 
-    >>> G = NeuronGroup(2, 'dv/dt = 1/second : 1', method='euler')
-    >>> run(1*ms, profile=True)
-    >>> print(profiling_summary())  # doctest: +ELLIPSIS
+    >>> G = NeuronGroup(2, 'dv/dt = 1/second : 1', method='euler', name='profiled')
+    >>> net = Network(G)
+    >>> net.run(1*ms, profile=True)
+    >>> print(profiling_summary(net))  # doctest: +ELLIPSIS
     Profiling summary
     =================
-    neurongroup...state_update ... us    100.00 %
+    profiled.state_update ... us    100.00 %
     """
     return ProfilingSummary(_network_or_magic(net), show)
 
