@@ -119,20 +119,9 @@ class EventMonitor(MonitorExport, SimulationObject):
     def _value_kernel(self, name: str, variable, root, context: RunContext):
         """A kernel storing the values of ``name`` (a subexpression, a linked, shared or
         index variable) at the storage positions it runs on, and the key of that array."""
-        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+        from axonal.monitors.computed import value_kernel
 
-        key, stored = f"{self.name}._value_of_{name}", f"_value_of_{name}"
-        context.state[key] = np.zeros(root.N, dtype=variable.dtype)
-        extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
-        kernel, functions = self.source.make_kernel(
-            f"{self.name}_{name}",
-            KernelRole.STATE_UPDATE,
-            [Statement(stored, "=", Expression(name))],
-            context,
-            when=self.when,
-            order=self.order,
-            extra=extra,
-        )
+        kernel, functions, key = value_kernel(self, name, variable, context, root.N)
         return self.source.storage_kernel(kernel, context), functions, key
 
     def fused_results(self, state: dict) -> None:

@@ -161,21 +161,10 @@ class StateMonitor(MonitorExport, SimulationObject):
         """A kernel storing the values of ``name`` (a subexpression, a linked or a shared
         variable) in an array of this monitor's, at the storage positions of the source's
         elements it runs on (a subgroup's are its parent's)."""
-        from axonal.model.ir import Expression, KernelRole, Statement, VariableKind, VariableRef
+        from axonal.monitors.computed import value_kernel
 
-        key, stored = self._stored_key(name), f"_value_of_{name}"
         storage_size = self.source.N + getattr(self.source, "start", 0)
-        context.state[key] = np.zeros(storage_size, dtype=variable.dtype)
-        extra = {stored: VariableRef(stored, VariableKind.ARRAY, dtype=variable.dtype, array=key)}
-        kernel, functions = self.source.make_kernel(
-            f"{self.name}_{name}",
-            KernelRole.STATE_UPDATE,
-            [Statement(stored, "=", Expression(name))],
-            context,
-            when=self.when,
-            order=self.order,
-            extra=extra,
-        )
+        kernel, functions, _ = value_kernel(self, name, variable, context, storage_size)
         return self.source.local_kernel(kernel, context), functions
 
     def fused_results(self, state: dict) -> None:
