@@ -26,6 +26,9 @@ _PUBLIC_ROOMS = (
     "profiling",
 )
 
+# Names of rooms outside the user's namespace, imported when first used: `axonal.sweep(...)`.
+_LOADED_ON_USE = {"sweep": "sweeps"}
+
 
 def _assemble_namespace() -> list[str]:
     # As in Brian 2: pylab's names first (NumPy's, and matplotlib's loaded on first use), then
@@ -45,8 +48,8 @@ def _assemble_namespace() -> list[str]:
 
 def __getattr__(name: str):
     # Assembled on first use (PEP 562): `axonal.cli` starts without the simulator.
-    if name == "sweep":  # `axonal.sweep(...)`: the sweep room's module is callable
-        return import_module(f"{__name__}.sweep")
+    if name in _LOADED_ON_USE:
+        return getattr(import_module(f"{__name__}.{_LOADED_ON_USE[name]}"), name)
     if name == "__all__" or not name.startswith("__"):
         globals()["__all__"] = _assemble_namespace()
         if name in globals():

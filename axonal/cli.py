@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_filters(export)
     export.add_argument("-o", "--output", type=Path, help="file to write (default stdout)")
 
-    from axonal.sweep.cli import add_parser as add_sweep_parser
+    from axonal.sweeps.cli import add_parser as add_sweep_parser
 
     add_sweep_parser(commands)
 
@@ -603,7 +603,7 @@ def command_web(arguments: argparse.Namespace) -> int:
 
 def command_sweep(arguments: argparse.Namespace) -> int:
     from axonal.records.project import resolve_store_url
-    from axonal.sweep.cli import command_sweep as sweep
+    from axonal.sweeps.cli import command_sweep as sweep
 
     project = _project(arguments)
     store_url = project.resolved_store_url

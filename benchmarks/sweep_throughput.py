@@ -12,10 +12,13 @@ pays the compilation):
 - loop: one Python process runs the script `runs` times (runpy, start_scope between): no
   records, no new processes, imports once.
 - axonal_run: `axonal run SCRIPT ...` once per run, one after another.
-- sweep: `axonal.sweep(SCRIPT, grid, workers=W)` (LocalCluster start-up included).
+- sweep: `axonal.sweep(SCRIPT, grid, workers=W)` (LocalCluster start-up included), each worker
+  keeping one interpreter for its runs (the default).
+- sweep_fresh: the same with `fresh_process=True` (every run a new process, as `axonal run`).
 Fields per mode: total_s, simulation_sum_s (the runs' own simulation seconds), overhead_per_run_s
-((total - simulation_sum / parallel) / runs, parallel = W for the sweep, else 1); and
-sweep_goal_ratio = sweep total_s / (sweep simulation_sum_s / W) (the goal: at most 1.2), the
+((total - simulation_sum / parallel) / runs, parallel = W for the sweeps, else 1); and
+MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most 1.2), and
+MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure simulation), the
 load average before and after (the machine is shared: a loaded machine makes the ratios
 meaningless) and the peak memory of this process.
 """
@@ -89,7 +92,7 @@ def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
     return {"total_s": total, "simulation_sum_s": simulation}
 
 
-def run_sweep(weights, seeds, duration_ms, n, workers, project: Path) -> dict:
+def run_sweep(weights, seeds, duration_ms, n, workers, project: Path, fresh: bool) -> dict:
     import axonal
     from axonal.records.project import load_project
 
@@ -99,8 +102,9 @@ def run_sweep(weights, seeds, duration_ms, n, workers, project: Path) -> dict:
         {"duration_ms": duration_ms, "N": n, "we_scale": weights},
         seeds=seeds,
         workers=workers,
-        label="throughput",
+        label="throughput-fresh" if fresh else "throughput",
         project=load_project(project),
+        fresh_process=fresh,
     )
     total = time.perf_counter() - clock
     return {
@@ -118,7 +122,7 @@ def main() -> None:
     parser.add_argument("--duration-ms", type=float, default=200.0)
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--target", default="numba")
-    parser.add_argument("--modes", default="loop,axonal_run,sweep")
+    parser.add_argument("--modes", default="loop,axonal_run,sweep,sweep_fresh")
     options = parser.parse_args()
     os.environ["AXONAL_TARGET"] = options.target
     cache = tempfile.mkdtemp(prefix="axonal-sweep-cache-")
@@ -142,20 +146,28 @@ def main() -> None:
                 results[mode] = run_loop(points, options.duration_ms, options.n)
             elif mode == "axonal_run":
                 results[mode] = run_axonal_run(points, options.duration_ms, options.n, project)
-            elif mode == "sweep":
+            elif mode in ("sweep", "sweep_fresh"):
                 results[mode] = run_sweep(
-                    weights, seeds, options.duration_ms, options.n, options.workers, project
+                    weights,
+                    seeds,
+                    options.duration_ms,
+                    options.n,
+                    options.workers,
+                    project,
+                    fresh=mode == "sweep_fresh",
                 )
-            parallel = options.workers if mode == "sweep" else 1
+            parallel = options.workers if mode.startswith("sweep") else 1
             entry = results[mode]
             entry["overhead_per_run_s"] = (
                 entry["total_s"] - entry["simulation_sum_s"] / parallel
             ) / len(points)
-    if "sweep" in results:
-        sweep = results["sweep"]
-        results["sweep_goal_ratio"] = sweep["total_s"] / (
-            sweep["simulation_sum_s"] / options.workers
-        )
+    for mode in ("sweep", "sweep_fresh"):
+        if mode in results:
+            own = results[mode]["simulation_sum_s"] / options.workers
+            results[f"{mode}_goal_ratio"] = results[mode]["total_s"] / own
+            if "loop" in results:  # the pure simulation: warm, in one process, nothing else
+                pure = results["loop"]["simulation_sum_s"] / options.workers
+                results[f"{mode}_goal_ratio_vs_loop"] = results[mode]["total_s"] / pure
     document = {
         "benchmark": "sweep_throughput",
         "model": "CUBA (benchmarks/sweep_cuba.py)",

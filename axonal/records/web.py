@@ -222,7 +222,7 @@ class RecordsHandler(BaseHTTPRequestHandler):
             elif path == "/chart":
                 self._html(chart.chart_page(self.server.store, query))
             elif path == "/sweep":  # a sweep's table and chart (axonal.sweep)
-                from axonal.sweep.web_page import sweep_page
+                from axonal.sweeps.web_page import sweep_page
 
                 self._html(sweep_page(self.server.store, query))
             elif path == "/chart.png":

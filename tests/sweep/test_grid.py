@@ -2,7 +2,7 @@
 
 import pytest
 
-from axonal.sweep.grid import GridError, expand, parse_assignments, parse_values
+from axonal.sweeps.grid import GridError, expand, parse_assignments, parse_values
 
 
 def test_values_lists_and_ranges():

@@ -16,9 +16,9 @@ from axonal.records.chart import chart_image, chart_points
 from axonal.records.figures import figures_of
 from axonal.records.project import load_project
 from axonal.records.store import RecordStore
-from axonal.sweep import sweep
-from axonal.sweep.table import sweep_records
-from axonal.sweep.web_page import sweep_page
+from axonal.sweeps import sweep
+from axonal.sweeps.table import sweep_records
+from axonal.sweeps.web_page import sweep_page
 from tests.sweep.conftest import run_axonal
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,7 @@
-"""One run of a sweep, on a Dask worker: the script in its own process, as `axonal run` starts
-it, and the facts of its record (the records' own opening and closing facts), returned to the
-client, or written by the worker itself when the store is shared (PostgreSQL)."""
+"""One run of a sweep, on a Dask worker: the script in the worker's kept interpreter (or in a
+process of its own, as `axonal run` starts it), and the facts of its record (the records' own
+opening and closing facts), returned to the client, or written by the worker itself when the
+store is shared (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from axonal.records.files import snapshot
 from axonal.records.parameter_sets import read_command_line
 from axonal.records.project import Project
 from axonal.records.runner import _closing_facts, _opening_facts, _read_facts
+from axonal.sweeps.interpreters import run_in_interpreter
 
 # The topic of the scheduler's event log where each attempt of a run announces itself: how a
 # run retried after its worker died says so in its record.
@@ -69,8 +71,11 @@ def run_one(
     write_here: bool,
     tags: list[str],
     sweep_details: dict[str, Any],
+    fresh_process: bool = False,
 ) -> RunFacts:
-    """Run `script arguments` under a record labelled `label` (a suffix is added when taken)."""
+    """Run `script arguments` under a record labelled `label` (a suffix is added when taken):
+    in this worker's kept interpreter (`interpreters`), or with `fresh_process` in a new Python
+    process as `axonal run` starts one."""
     attempt = _announce_attempt(sweep_label, key)
     script_path = Path(script)
     command_line_parameters = read_command_line(arguments)
@@ -83,18 +88,25 @@ def run_one(
     command = [
         sys.executable,
         "-m",
-        "axonal.sweep.child",
+        "axonal.sweeps.child",
         str(os.getpid()),
         facts_name,
         str(script_path),
     ]
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     clock = time.perf_counter()
-    completed = subprocess.run(
-        [*command, *arguments],
-        capture_output=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        cwd=project.root,
-    )
+    if fresh_process:
+        completed = subprocess.run(
+            [*command, *arguments], capture_output=True, env=environment, cwd=project.root
+        )
+        returncode, stdout, stderr = completed.returncode, completed.stdout, completed.stderr
+        interpreter = {"pid": None, "fresh_process": True}
+    else:
+        outcome = run_in_interpreter(
+            str(script_path), arguments, facts_name, environment, project.root
+        )
+        returncode, stdout, stderr = outcome.returncode, outcome.stdout, outcome.stderr
+        interpreter = outcome.interpreter
     wall_seconds = time.perf_counter() - clock
     fields, details = _opening_facts(
         project, script_path, arguments, command_line_parameters, output_dir, started
@@ -104,13 +116,14 @@ def run_one(
         **sweep_details,
         "attempt": attempt,
         "wall_seconds": wall_seconds,
+        "interpreter": interpreter,
         "recorded_by": "worker" if write_here else "client",
     }
-    facts = _read_facts(Path(facts_name), completed.returncode, wall_seconds)
+    facts = _read_facts(Path(facts_name), returncode, wall_seconds)
     closing_fields, closing = _closing_facts(project, facts, before, output_dir)
     closing.update(
-        stdout=completed.stdout.decode(errors="replace"),
-        stderr=completed.stderr.decode(errors="replace"),
+        stdout=stdout.decode(errors="replace"),
+        stderr=stderr.decode(errors="replace"),
     )
     result = RunFacts(label, key, fields, details, closing_fields, closing)
     if write_here:

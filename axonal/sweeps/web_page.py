@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from axonal.records import pages
 from axonal.records.store import RecordStore
-from axonal.sweep.table import FIXED_COLUMNS, SWEEP_TAG_PREFIX, sweep_table
+from axonal.sweeps.table import FIXED_COLUMNS, SWEEP_TAG_PREFIX, sweep_table
 
 
 def sweep_page(store: RecordStore, query: dict[str, list[str]]) -> str:

@@ -19,9 +19,9 @@ from typing import Any
 
 from axonal.records.errors import RecordsError, ScriptNotFoundError
 from axonal.records.project import Project, find_project
-from axonal.sweep.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_record
-from axonal.sweep.grid import Run, expand
-from axonal.sweep.table import SWEEP_TAG_PREFIX, sweep_table, write_table
+from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_record
+from axonal.sweeps.grid import Run, expand
+from axonal.sweeps.table import SWEEP_TAG_PREFIX, sweep_table, write_table
 
 _CALL_FUNCTION = Path(__file__).with_name("call_function.py")
 
@@ -53,6 +53,7 @@ def sweep(
     project: Project | None = None,
     store_url: str | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    fresh_process: bool = False,
 ) -> Any:
     """Run `function_or_script` at every point of `grid` (times each seed) on Dask; return the
     sweep's pandas table (a row per run: parameters, seed, status, duration, figures).
@@ -64,6 +65,11 @@ def sweep(
     processes (default: the machine's cores), one run at a time each. `resume=True` runs only
     the points that have no finished record in this sweep. The table is also written to
     `sweeps/LABEL.csv` and `.parquet` in the project.
+
+    Each worker keeps a Python interpreter for the runs (imports and compiled kernels reused),
+    putting axonal's and the process's state back before every run, and replacing it after a
+    run that failed or left threads or objects behind; `fresh_process=True` starts every run in
+    a new process instead, as `axonal run` does.
     """
     project = project or find_project()
     store_url = store_url or project.resolved_store_url
@@ -102,6 +108,7 @@ def sweep(
                 write_here,
                 tags,
                 _sweep_details(label, run, target, len(runs)),
+                fresh_process,
                 key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
                 pure=False,
                 retries=1,
@@ -313,7 +320,7 @@ def _lost_run(
 
 
 def _finished_keys(store_url: str, label: str) -> set[str]:
-    from axonal.sweep.table import sweep_records
+    from axonal.sweeps.table import sweep_records
 
     return {
         (record["details"].get("sweep") or {}).get("key")

@@ -37,6 +37,12 @@ def add_parser(commands: Any) -> None:
         "--resume", action="store_true", help="run only what has no finished record"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--fresh-process",
+        action="store_true",
+        help="start every run in a new Python process, as `axonal run` does (slower; by default "
+        "each worker keeps one interpreter, reset between runs)",
+    )
 
 
 def _seeds(text: str) -> Any:
@@ -71,9 +77,9 @@ def command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) -
 
 def _command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) -> int:
     from axonal.records.parameter_sets import PARAMETER_FILE_SUFFIXES
-    from axonal.sweep.grid import parse_assignments
-    from axonal.sweep.run import SweepInterrupted, print_progress, sweep
-    from axonal.sweep.table import format_table, sweep_table
+    from axonal.sweeps.grid import parse_assignments
+    from axonal.sweeps.run import SweepInterrupted, print_progress, sweep
+    from axonal.sweeps.table import format_table, sweep_table
 
     if arguments.script == "show":
         if len(arguments.grid) != 1:
@@ -104,6 +110,7 @@ def _command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) 
             project=project,
             store_url=store_url,
             progress=None if arguments.quiet else print_progress,
+            fresh_process=arguments.fresh_process,
         )
     except SweepInterrupted as interrupted:
         table = interrupted.table

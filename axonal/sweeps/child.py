@@ -1,6 +1,6 @@
 """The process of one sweep run: `axonal.records.launch`, made to die with its worker.
 
-Usage (internal): `python -m axonal.sweep.child PARENT_PID FACTS_FILE SCRIPT [ARGUMENTS...]`.
+Usage (internal): `python -m axonal.sweeps.child PARENT_PID FACTS_FILE SCRIPT [ARGUMENTS...]`.
 A worker killed outright (SIGKILL, the OOM killer) must not leave its script running on, writing
 outputs that another worker's retry of the same run also writes.
 """

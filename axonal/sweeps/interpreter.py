@@ -1,0 +1,97 @@
+"""A sweep worker's Python interpreter kept across runs: it imports axonal (and Numba) once,
+then runs one script after another as `axonal run` runs one (`axonal.records.launch.run`),
+putting axonal's and the process's state back before each run (`process_state`), so that the
+compiled kernels and imported modules are reused and nothing else is.
+
+Usage (internal): `python -m axonal.sweeps.interpreter PARENT_PID REQUESTS_FD REPLIES_FD`.
+One JSON line per request on REQUESTS_FD (script, arguments, facts file, stdout and stderr
+files, environment), one JSON line per reply on REPLIES_FD (exit code, what the run left
+behind); the interpreter ends when REQUESTS_FD closes, and dies with its worker (SIGKILL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from axonal.sweeps.child import _die_with_parent
+
+
+def _warm_up() -> None:
+    """What every run would import first: the simulator, and its compiled target's machinery."""
+    import axonal
+
+    axonal.__all__  # noqa: B018 - assembles the user's namespace (imports every room)
+    from axonal.codegen.targets import get_target
+
+    if get_target() == "numba":
+        from axonal.network import fused
+
+        fused._numba_target()
+
+
+def _redirected(stdout_path: str, stderr_path: str) -> list[int]:
+    """Send file descriptors 1 and 2 (Python's and compiled code's output) to the run's files;
+    returns the saved descriptors."""
+    saved = []
+    for descriptor, path in ((1, stdout_path), (2, stderr_path)):
+        saved.append(os.dup(descriptor))
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, descriptor)
+        os.close(target)
+    return saved
+
+
+def _restore_output(saved: list[int]) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    for descriptor, original in zip((1, 2), saved, strict=True):
+        os.dup2(original, descriptor)
+        os.close(original)
+
+
+def serve(requests: Any, replies: Any) -> None:
+    """Run each request's script in this process until the requests end."""
+    from axonal.records import launch
+    from axonal.sweeps.process_state import Baseline
+
+    _warm_up()
+    baseline = Baseline.take()
+    for line in requests:
+        request = json.loads(line)
+        baseline.enter(request["environment"])
+        saved = _redirected(request["stdout"], request["stderr"])
+        try:
+            facts = launch.run(request["script"], request["arguments"])
+        finally:
+            _restore_output(saved)
+        with open(request["facts"], "w", encoding="utf-8") as stream:
+            json.dump(facts, stream, default=str)
+        baseline.reset()
+        reply = {"exit_code": facts["exit_code"], "leftovers": baseline.leftovers()}
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+
+
+def main() -> None:
+    parent_pid, requests_fd, replies_fd = (int(value) for value in sys.argv[1:4])
+    _die_with_parent(parent_pid)
+    sys.argv = [sys.argv[0]]
+    started = time.time()
+    with (
+        os.fdopen(requests_fd, "r", encoding="utf-8") as requests,
+        os.fdopen(replies_fd, "w", encoding="utf-8") as replies,
+    ):
+        replies.write(json.dumps({"pid": os.getpid(), "started": started}) + "\n")
+        replies.flush()
+        serve(requests, replies)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""A worker's kept interpreter: a run's result and record do not depend on the run before it on
+the same interpreter (axonal's global state and the process's are put back), and a run that
+fails, crashes or leaves a thread behind gets its interpreter replaced before the next run."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from axonal.records.project import load_project
+from axonal.sweeps import interpreters
+from axonal.sweeps.execute import RunFacts, run_one
+from tests.sweep.conftest import make_project
+
+# Changes everything a script can change in axonal and in its process, then (mode=raise) fails,
+# (mode=crash) kills its own process, or (mode=thread) leaves a thread running.
+LEAKY = textwrap.dedent(
+    """
+    import os, sys, threading, time, warnings
+    import numpy
+    from axonal import *
+    import user_state
+
+    p = parameters({"mode": "leak"})
+    user_state.counter += 1
+    defaultclock.dt = 0.05 * ms
+    prefs.codegen.target = "numpy"
+    prefs.codegen.cpp.extra_compile_args = ["-O0"]
+    seed(7)
+    G = NeuronGroup(2, "dv/dt = -v / (5 * ms) : 1", method="exact")
+    Clock(dt=1 * ms)
+    run(1 * ms)
+    store("leaky")
+    set_device("cpp_standalone", build_on_run=False)
+    os.environ["AXONAL_SWEEP_LEAK"] = "1"
+    os.chdir("..")
+    warnings.simplefilter("error")
+    numpy.seterr(all="raise")
+    sys.path.insert(0, "/leaked")
+    if p.mode == "raise":
+        raise RuntimeError("failed half-way")
+    if p.mode == "crash":
+        os.kill(os.getpid(), 9)
+    if p.mode == "thread":
+        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    report(counter=user_state.counter)
+    """
+)
+
+# Reports what it finds; its model is deterministic (no random numbers, no seed() call).
+PROBE = textwrap.dedent(
+    """
+    import os, sys, warnings
+    import numpy
+    from axonal import *
+    import user_state
+
+    user_state.counter += 1
+    try:
+        restore("leaky")
+        restored = 1
+    except Exception:
+        restored = 0
+    G = NeuronGroup(10, "dv/dt = (1.2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact")
+    G.v = "i / 10.0"
+    spikes = SpikeMonitor(G)
+    clock = Clock(dt=1 * ms)
+    run(20 * ms)
+    report(
+        dt=defaultclock.dt, t=defaultclock.t, target=prefs.codegen.target,
+        ignored=str(prefs["codegen.cpp.extra_compile_args"]), counter=user_state.counter,
+        environment=int("AXONAL_SWEEP_LEAK" in os.environ), folder=os.getcwd(),
+        numpy_errors=str(sorted(numpy.geterr().items())), path=int("/leaked" in sys.path),
+        warning_filters=len(warnings.filters), group=G.name, clock=clock.name,
+        restored=restored, spikes=int(spikes.num_spikes),
+        device=type(get_device()).__name__,
+    )
+    """
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "study")
+    (root / "leaky.py").write_text(LEAKY)
+    (root / "probe.py").write_text(PROBE)
+    (root / "user_state.py").write_text("counter = 0\n")
+    yield root
+    interpreters.close_all()
+
+
+def _run(root: Path, script: str, *arguments: str) -> RunFacts:
+    project = load_project(root)
+    return run_one(
+        project, project.resolved_store_url, str(root / script), list(arguments),
+        f"{script}-run", "key", "isolation", False, [], {},
+    )  # fmt: skip
+
+
+def _interpreter(result: RunFacts) -> dict:
+    return result.details["sweep"]["interpreter"]
+
+
+def _model_names(result: RunFacts) -> list:
+    return [
+        sorted(item["name"] for item in summary.get("objects", []))
+        for summary in result.closing_details["model"]
+    ]
+
+
+def test_a_run_does_not_see_what_the_run_before_it_changed(project, monkeypatch):
+    monkeypatch.chdir(project)
+    first = _run(project, "probe.py")
+    leak = _run(project, "leaky.py")
+    second = _run(project, "probe.py")
+    assert leak.closing_fields["status"] == "finished", leak.closing_details["failure"]
+    # the three ran in one interpreter, one after another
+    assert _interpreter(first)["pid"] == _interpreter(leak)["pid"] == _interpreter(second)["pid"]
+    assert [_interpreter(r)["run_in_interpreter"] for r in (first, leak, second)] == [1, 2, 3]
+    assert _interpreter(second)["reused"] and not _interpreter(first)["reused"]
+    expected = first.closing_details["figures"]
+    assert second.closing_details["figures"] == expected
+    # and what a fresh interpreter finds is what a new process starts with
+    figures = {name: value.get("value") for name, value in expected.items()}
+    assert figures["counter"] == 1 and figures["restored"] == 0 and figures["environment"] == 0
+    assert figures["folder"] == str(project) and figures["device"] == "RuntimeDevice"
+    assert figures["group"] == "neurongroup" and figures["clock"] == "clock"
+    assert figures["spikes"] > 0
+    assert _model_names(second) == _model_names(first)
+    # the record's seed is this run's: the leaky run's seed(7) is not reported again
+    assert leak.closing_fields["seed"] == "7"
+    assert second.closing_fields.get("seed") is None
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "reason"),
+    [
+        ("raise", "failed", "the run before failed"),
+        ("crash", "killed", "the interpreter ended with status -9"),
+        ("thread", "finished", "the run left threads still running"),
+    ],
+)
+def test_a_run_that_fails_or_leaves_something_behind_gets_a_new_interpreter(
+    project, monkeypatch, mode, status, reason
+):
+    monkeypatch.chdir(project)
+    bad = _run(project, "leaky.py", f"mode={mode}")
+    after = _run(project, "probe.py")
+    assert bad.closing_fields["status"] == status
+    if mode == "raise":
+        assert "RuntimeError: failed half-way" in bad.closing_details["failure"]
+    assert _interpreter(after)["pid"] != _interpreter(bad)["pid"]
+    assert not _interpreter(after)["reused"]
+    assert _interpreter(after)["replaced_because"].startswith(reason)
+    figures = after.closing_details["figures"]
+    assert figures["counter"]["value"] == 1 and figures["restored"]["value"] == 0
+
+
+def test_fresh_process_runs_as_axonal_run(project, monkeypatch):
+    monkeypatch.chdir(project)
+    project_ = load_project(project)
+    result = run_one(
+        project_, project_.resolved_store_url, str(project / "probe.py"), [], "fresh", "key",
+        "isolation", False, [], {}, fresh_process=True,
+    )  # fmt: skip
+    assert result.closing_fields["status"] == "finished"
+    assert result.details["sweep"]["interpreter"] == {"pid": None, "fresh_process": True}
+    assert result.closing_details["figures"]["counter"]["value"] == 1
