@@ -33,9 +33,18 @@ magic_network = _MagicNetwork()
 
 
 def run(
-    duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0
+    duration,
+    report=None,
+    report_period=10 * second,
+    namespace=None,
+    profile=None,
+    level=0,
+    live=False,
 ) -> None:
     """Simulate the objects the calling script created (since the last ``start_scope()``).
+
+    ``live=True`` shows the spike and state monitors in a figure redrawn during the run
+    (``axonal.plot.live_run``); a live view (``LiveRaster(spikes)``) is shown as given.
 
     Example:
 
@@ -59,6 +68,7 @@ def run(
         report_period=report_period,
         namespace=caller if namespace is None else namespace,
         profile=profile,
+        live=live,
     )
 
 

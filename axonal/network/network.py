@@ -144,10 +144,12 @@ class Network:
         namespace=None,
         profile=None,
         level=0,
+        live=False,
     ) -> None:
         """Simulate for ``duration``; constants are looked up in ``namespace`` or the caller's.
 
         ``profile=True`` measures the time of each operation (see axonal.profiling).
+        ``live=True`` draws the monitors during the run (see axonal.plot.live_run).
         """
         from axonal.codegen.targets import current_target
         from axonal.devices import device_module
@@ -157,6 +159,10 @@ class Network:
             options["namespace"] = namespace if namespace is not None else user_namespace()
             device_module.active_device.record_run(self, duration, options)
             return
+        if live:  # a figure redrawn during the run: its report function
+            from axonal.plot.live_run import live_report
+
+            report, report_period = live_report(self, duration, live, report)
         duration_s = seconds_of(duration, f"the duration of the run of {self.name!r}")
         if duration_s < 0:
             raise NetworkError(f"cannot run {self.name!r} for a negative duration ({duration})")

@@ -12,10 +12,14 @@ Several views share the reports with ``LiveViews(LiveRaster(spikes), LiveTrace(s
 In Jupyter with the inline backend the figure is shown once and its output replaced each frame;
 with an interactive backend (ipympl, Qt, Tk) the window is redrawn.
 
-A frame draws only what is new (the spikes and trace samples recorded since the last frame) over
-the previous one and blits it (a trace thinned to the lowest and highest point of each pixel
-column); the whole figure is drawn on the first frame and when an axis range must change (a new
-run, a trace leaving its range). So a frame costs about the new data, not the figure.
+A frame costs the new data, not the run so far: it reads only the records made since the last
+frame (views of the monitors' buffers, no copy), draws them over the previous frame and blits.
+A raster of many neurons (1000 or more, or ``image=True``) is an image of the Axes' pixels in
+which each new spike sets one pixel, so a frame draws the pixel columns the new spikes fall in,
+however many spikes there are; a trace's new samples are thinned to each pixel column's lowest
+and highest point. The artists get all the data (for a whole redraw, or ``savefig`` after the
+run) only when the figure is drawn whole: on the first frame, when an axis range must change,
+and after the run's last frame.
 """
 
 from __future__ import annotations
@@ -64,15 +68,18 @@ class LiveView:
         than ``1/fps`` ago or drawing would take more than ``budget`` of the wall time (a
         frame that took d seconds waits at least d/budget for the next one); the last report
         of a run always draws."""
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started = time.perf_counter()
         self.reports += 1
         if fraction < 1 and started < self._next_frame:
             return
+        started_cpu = time.process_time()
         if self._run_window is None:
             begin = float(np.asarray(start))
             self._run_window = (begin, begin + float(np.asarray(duration)))
         whole = self.update(self._run_window) or not self._drawn
         self._show(whole)
+        if fraction >= 1:
+            self.complete()  # the artists hold the whole run (a later savefig shows it)
         self.frames += 1
         took = time.perf_counter() - started
         self.draw_seconds += took
@@ -116,6 +123,9 @@ class LiveView:
         """Draw what was recorded since the last frame over the previous frame."""
         raise NotImplementedError
 
+    def complete(self) -> None:
+        """Give the artists all the data recorded so far, for a whole redraw."""
+
     def figures(self) -> list:
         return [self.ax.figure]
 
@@ -126,8 +136,12 @@ class LiveView:
         for figure in self.figures():
             canvas = figure.canvas
             if "inline" in matplotlib.get_backend():
+                self.complete()
                 self._show_inline(figure)
             elif whole or not getattr(canvas, "supports_blit", False):
+                if not self._drawn:  # a window resized redraws itself: with all the data
+                    canvas.mpl_connect("resize_event", lambda _event: self.complete())
+                self.complete()
                 canvas.draw()  # everything, with all the data
             else:
                 self.draw_new()
@@ -148,20 +162,45 @@ class LiveView:
             self._display.update(figure)
 
 
+def _spikes_since(monitor, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """The indices and times (s) of a SpikeMonitor's spikes from the ``start``-th on: views of
+    its buffers (``it_`` copies every spike of the run, at each frame)."""
+    indices, times = getattr(monitor, "_indices", None), getattr(monitor, "_times", None)
+    if indices is None or times is None:
+        indices, times = monitor.it_
+        return indices[start:], times[start:]
+    return indices.data[start:], times.data[start:]
+
+
+def _samples_since(monitor, variable: str, count: int, start: int):
+    """(times in s, values in SI: samples x elements) of a StateMonitor's first ``count``
+    recorded elements, from the ``start``-th sample on, as views of its buffers."""
+    times, values = getattr(monitor, "_times", None), getattr(monitor, "_values", None)
+    if times is None or values is None:
+        return monitor.t_[start:], np.asarray(getattr(monitor, variable))[:count, start:].T
+    return times.data[start:], values[variable].data[start:, :count]
+
+
 class LiveRaster(LiveView):
-    """A raster plot of a SpikeMonitor's spikes, redrawn during the run."""
+    """A raster plot of a SpikeMonitor's spikes, redrawn during the run.
+
+    ``image`` (default: for 1000 neurons or more) draws the spikes as an image of the Axes'
+    pixels, one pixel per spike (neurons sharing a pixel row share it), so that a frame costs
+    the same however many spikes it shows; otherwise each spike is a marker."""
 
     def __init__(self, spikes, ax=None, fps: float = 10.0, budget: float = 0.1, time_unit=None,
-                 marker=None, markersize=1, **style):  # fmt: skip
+                 marker=None, markersize=1, image=None, **style):  # fmt: skip
         super().__init__(ax, fps, budget)
         if not hasattr(spikes, "it_"):
             raise TypeError(f"LiveRaster: expected a SpikeMonitor, not {type(spikes).__name__}")
         self.monitor = spikes
+        self.image = spikes.source.N >= 1000 if image is None else bool(image)
         if marker is None:  # single pixels draw fastest, and many neurons make them a picture
             marker = "," if spikes.source.N >= 1000 else "."
         self._time_unit = time_unit
         self._style = {"marker": marker, "markersize": markersize, **style}
-        self._line = None
+        self._line = None  # all spikes (as of the last whole draw), or the image
+        self._fresh = None  # the spikes since the last frame
         self._shown = 0  # spikes on the figure
         self._window = None
 
@@ -169,29 +208,97 @@ class LiveRaster(LiveView):
         return float(self.monitor.clock.t_)
 
     def update(self, window) -> bool:
-        indices, times = self.monitor.it_
         whole = self._line is None or window != self._window
         if self._line is None:
             self._unit, text = time_unit_for(window[1], self._time_unit, "LiveRaster")
-            (self._line,) = self.ax.plot([], [], linestyle="none", color="k", **self._style)
             self.ax.set_xlabel(label("time", text))
             self.ax.set_ylabel("neuron index")
-            self.ax.set_ylim(-0.5, self.monitor.source.N - 0.5)
             self.ax.set_title(self.monitor.name)
         self._window = window
-        self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
-        self._data = (plain(times, self._unit), indices)
-        self._line.set_data(*self._data)
+        x_range = (window[0] / float(self._unit), window[1] / float(self._unit))
+        if whole:
+            self._start(x_range)
+        self.ax.set_xlim(*x_range)
+        self.ax.set_ylim(-0.5, self.monitor.source.N - 0.5)
+        indices, times = _spikes_since(self.monitor, self._shown)
+        self._new = (plain(times, self._unit), indices)
+        if self.image:
+            self._set_pixels(*self._new)
         return whole
 
+    def _start(self, x_range) -> None:
+        """New artists for a run window: the spikes before it are not shown."""
+        if self._line is not None:
+            self._line.remove()
+            self._fresh.remove()
+        indices, times = self.monitor.it_
+        self._shown = int(np.searchsorted(times, self._window[0] * (1 - 1e-12)))
+        if not self.image:
+            (self._line,) = self.ax.plot([], [], linestyle="none", color="k", **self._style)
+            (self._fresh,) = self.ax.plot([], [], linestyle="none", color="k", **self._style)
+            self._fresh.set_visible(False)
+            self._chunks = [(plain(times[: self._shown], self._unit)[:0], indices[:0])]
+            return
+        from matplotlib.colors import to_rgba
+
+        box = self.ax.bbox
+        # No more rows and columns than the Axes has pixels: nearest-neighbour scaling then
+        # repeats some, and drops none (a dropped row would hide its spikes).
+        height, width = max(1, int(box.height)), max(1, int(box.width))
+        self._pixels = np.zeros((height, width, 4), dtype=np.uint8)
+        self._ink = np.array(to_rgba(self._style.get("color", "k")), float) * 255
+        self._x_range = x_range
+        extent = (*x_range, -0.5, self.monitor.source.N - 0.5)
+        options = {"origin": "lower", "aspect": "auto", "interpolation": "nearest"}
+        self._line = self.ax.imshow(self._pixels, extent=extent, **options)
+        self._fresh = self.ax.imshow(self._pixels[:, :1], extent=extent, **options)
+        self._fresh.set_visible(False)
+        self._columns = (width, 0)  # the pixel columns the spikes since the last frame set
+
+    def _set_pixels(self, times, indices) -> None:
+        height, width = self._pixels.shape[:2]
+        low, high = self._x_range
+        columns = np.clip(((times - low) / (high - low) * width).astype(np.int64), 0, width - 1)
+        rows = np.clip(((indices + 0.5) * height / self.monitor.source.N).astype(np.int64), 0,
+                       height - 1)  # fmt: skip
+        self._pixels[rows, columns] = self._ink.astype(np.uint8)
+        if len(columns):
+            first, last = self._columns
+            self._columns = (min(first, int(columns.min())), max(last, int(columns.max())))
+        self._line.set_data(self._pixels)
+
     def draw_new(self) -> None:
-        x, y = self._data
-        self._line.set_data(x[self._shown :], y[self._shown :])
-        self.ax.draw_artist(self._line)
-        self._line.set_data(x, y)
+        if self.image:
+            first, last = self._columns
+            if first > last:
+                return
+            low, high = self._x_range
+            step = (high - low) / self._pixels.shape[1]
+            self._fresh.set_data(self._pixels[:, first : last + 1])
+            bottom, top = self._line.get_extent()[2:]
+            self._fresh.set_extent((low + first * step, low + (last + 1) * step, bottom, top))
+        else:
+            self._fresh.set_data(*self._new)
+        self._fresh.set_visible(True)
+        self.ax.draw_artist(self._fresh)
+        self._fresh.set_visible(False)
 
     def mark_drawn(self) -> None:
-        self._shown = len(self._data[0])
+        self._shown += len(self._new[0])
+        if self.image:
+            self._columns = (self._pixels.shape[1], 0)
+        else:
+            self._chunks.append(self._new)
+        self._new = (self._new[0][:0], self._new[1][:0])
+
+    def complete(self) -> None:
+        if not self.image and len(self._chunks) > 1:
+            joined = zip(*self._chunks, strict=True)
+            self._chunks = [tuple(np.concatenate(part) for part in joined)]
+        if not self.image:
+            shown = self._chunks[0]
+            self._line.set_data(np.concatenate([shown[0], self._new[0]]),
+                                np.concatenate([shown[1], self._new[1]]))  # fmt: skip
 
 
 class LiveTrace(LiveView):
@@ -225,13 +332,11 @@ class LiveTrace(LiveView):
         return float(self.monitor.clock.t_)
 
     def update(self, window) -> bool:
-        values = getattr(self.monitor, self.variable)[: self.count]
-        times = self.monitor.t_
         whole = self._lines is None or window != self._window
         if self._lines is None:
             self._unit, t_text = time_unit_for(window[1], self._time_unit, "LiveTrace")
-            now = values
-            if not np.size(values):  # before the run: the unit of the group's present values
+            now = getattr(self.monitor, self.variable)[: self.count]
+            if not np.size(now):  # before the run: the unit of the group's present values
                 now = getattr(self.monitor.source, self.variable)[self.monitor.record]
             self._v_unit, v_text = display_unit(now, self._var_unit, "LiveTrace")
             self._lines = [
@@ -242,37 +347,48 @@ class LiveTrace(LiveView):
             self.ax.set_ylabel(label(self.variable, v_text))
         self._window = window
         self.ax.set_xlim(window[0] / float(self._unit), window[1] / float(self._unit))
+        # From the last sample drawn on, so that the new stretch of line joins the old one.
+        start = max(self._shown - 1, 0)
+        times, values = _samples_since(self.monitor, self.variable, self.count, start)
         self._x = plain(times, self._unit)
-        self._rows = [plain(row, self._v_unit) for row in values]
-        for line, row in zip(self._lines, self._rows, strict=False):
-            line.set_data(self._x, row)
+        self._rows = [plain(column, self._v_unit) for column in np.asarray(values).T]
         if self._var_range is not None:
             if whole:
                 low, high = (plain(bound, self._v_unit) for bound in self._var_range)
                 self.ax.set_ylim(float(low), float(high))
-        elif len(times):
+        elif len(self._x) and self._rows:
             low, high = float(np.min(self._rows)), float(np.max(self._rows))
             bottom, top = self.ax.get_ylim()
-            if whole or low < bottom or high > top:  # a new range, with room to grow
+            if self._shown == 0 or whole or low < bottom or high > top:
+                # a new range, with room to grow: the whole range of the run so far
+                _, everything = _samples_since(self.monitor, self.variable, self.count, 0)
+                low, high = float(np.min(everything)), float(np.max(everything))
+                low, high = low / float(self._v_unit), high / float(self._v_unit)
                 pad = 0.25 * (high - low) or 1.0
                 self.ax.set_ylim(low - pad, high + pad)
                 whole = True
         return whole
 
     def draw_new(self) -> None:
-        start = max(self._shown - 1, 0)  # from the last point drawn, so the line joins
-        x = self._x[start:]
+        x = self._x
         if not len(x):
             return
         left, right = self.ax.transData.transform([[x[0], 0], [x[-1], 0]])[:, 0]
         columns = max(1, int(abs(right - left)) + 1)  # pixel columns the new samples cover
         for line, row in zip(self._lines, self._rows, strict=False):
-            line.set_data(*envelope(x, row[start:], columns))
+            kept = line.get_data(orig=True)
+            line.set_data(*envelope(x, row, columns))
             self.ax.draw_artist(line)
-            line.set_data(self._x, row)
+            line.set_data(*kept)
 
     def mark_drawn(self) -> None:
-        self._shown = len(self._x)
+        self._shown = max(self._shown - 1, 0) + len(self._x)
+
+    def complete(self) -> None:
+        times, values = _samples_since(self.monitor, self.variable, self.count, 0)
+        x = plain(times, self._unit)
+        for line, column in zip(self._lines, np.asarray(values).T, strict=False):
+            line.set_data(x, plain(column, self._v_unit))
 
 
 def envelope(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
@@ -323,6 +439,10 @@ class LiveViews(LiveView):
     def mark_drawn(self) -> None:
         for view in self.views:
             view.mark_drawn()
+
+    def complete(self) -> None:
+        for view in self.views:
+            view.complete()
 
     def figures(self) -> list:
         unique = {}

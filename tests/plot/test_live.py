@@ -29,8 +29,9 @@ class CountingRaster(LiveRaster):
         self.shown = []
 
     def update(self, window):
-        super().update(window)
-        self.shown.append(len(self._line.get_xdata()))
+        whole = super().update(window)
+        self.shown.append(self._shown + len(self._new[0]))  # drawn before, and in this frame
+        return whole
 
 
 def network():
@@ -123,12 +124,12 @@ class FakeSpikes:
 
     name = "fake"
 
-    def __init__(self):
-        self.source = type("Source", (), {"N": 50})()
+    def __init__(self, n=50):
+        self.source = type("Source", (), {"N": n})()
         self.clock = type("Clock", (), {"t_": 0.0})()
         rng = np.random.default_rng(0)
         self.all_t = np.sort(rng.uniform(0, 1, 3000))
-        self.all_i = rng.integers(0, 50, 3000)
+        self.all_i = rng.integers(0, n, 3000)
         self.shown = 0
 
     @property
@@ -148,11 +149,49 @@ def test_a_frame_draws_only_the_new_spikes_and_looks_like_a_whole_redraw():
         raster(0 * second, 0.25 * step - 0.01, 0 * second, 1 * second)
     assert raster.frames == 4 and len(drawn_whole) == 1  # the first frame only
     incremental = np.asarray(canvas.buffer_rgba()).copy()
+    raster.complete()  # the artists get all the spikes, as before any whole draw
     original_draw()
     whole = np.asarray(canvas.buffer_rgba())
     differing = np.mean(np.any(incremental != whole, axis=-1))
     assert differing < 1e-3
     assert np.count_nonzero(np.all(whole[..., :3] < 100, axis=-1)) > 1000  # the spikes are there
+
+
+def test_an_image_raster_draws_each_spike_where_the_axes_put_it_frame_by_frame():
+    spikes = FakeSpikes(n=5000)
+    raster = LiveRaster(spikes, fps=1e6, budget=1.0)
+    assert raster.image  # 1000 neurons or more: one pixel per spike, not a marker each
+    canvas = raster.ax.figure.canvas
+    for step in range(1, 5):  # four frames, each with 500 more spikes
+        spikes.shown, spikes.clock.t_ = 500 * step, 0.25 * step
+        raster(0 * second, 0.25 * step - 0.01, 0 * second, 1 * second)
+    assert [whole for whole, _, _ in raster.frame_log] == [True, False, False, False]
+    incremental = np.asarray(canvas.buffer_rgba()).copy()
+    raster.complete()
+    canvas.draw()
+    whole = np.asarray(canvas.buffer_rgba())
+    assert np.array_equal(incremental, whole)
+    # every spike shown is a dark pixel at (or next to) the place the Axes map its time and
+    # index to, and every dark pixel inside the Axes is such a place
+    shown = np.column_stack([spikes.all_t * 1000, spikes.all_i])[: spikes.shown]
+    points = raster.ax.transData.transform(shown)
+    columns = np.floor(points[:, 0]).astype(int)
+    rows = whole.shape[0] - 1 - np.floor(points[:, 1]).astype(int)
+    dark = np.all(whole[..., :3] < 100, axis=-1)
+    near_dark = np.zeros(len(points), bool)
+    near_a_spike = np.zeros_like(dark)
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            r, c = rows + dr, np.clip(columns + dc, 0, whole.shape[1] - 1)
+            near_dark |= dark[r, c]
+            near_a_spike[r, c] = True
+    assert near_dark.all()
+    box = raster.ax.bbox
+    inside = (
+        slice(whole.shape[0] - int(box.y1) + 2, whole.shape[0] - int(box.y0) - 2),
+        slice(int(box.x0) + 2, int(box.x1) - 2),
+    )
+    assert dark[inside].sum() > 1000 and not (dark & ~near_a_spike)[inside].any()
 
 
 def test_envelope_keeps_each_pixel_columns_extremes():
@@ -201,6 +240,7 @@ def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
     assert any(not whole for whole, _, _ in view.frame_log)  # some frames drew new data only
     canvas = view.ax.figure.canvas
     piecewise = np.asarray(canvas.buffer_rgba()).copy()
+    view.complete()
     canvas.draw()  # the same data and ranges, drawn whole
     whole = np.asarray(canvas.buffer_rgba())
     drawn = np.any(whole[..., :3] < 200, axis=-1) | np.any(piecewise[..., :3] < 200, axis=-1)
@@ -222,7 +262,8 @@ def test_a_prepared_view_draws_only_new_data_during_the_run():
     net.run(50 * ms, report=raster, report_period=raster.period)
     assert raster.frames >= 1
     assert not any(whole for whole, _, _ in raster.frame_log)  # all frames draw new data only
-    assert np.array_equal(raster._line.get_ydata(), spikes.i)
+    # after the run the artist holds the run's spikes (those before its window are not shown)
+    assert np.array_equal(raster._line.get_ydata(), spikes.i[spikes.t >= 100 * ms])
     fixed = LiveTrace(state, var_range=(-70 * mV, -40 * mV), fps=200)
     fixed.prepare(50 * ms, net.t_)
     net.run(50 * ms, report=fixed, report_period=fixed.period)
@@ -230,3 +271,38 @@ def test_a_prepared_view_draws_only_new_data_during_the_run():
     assert not any(whole for whole, _, _ in fixed.frame_log)  # all frames draw new data only
     with pytest.raises(ValueError, match="in the units of v"):
         LiveTrace(state, var_range=(0 * second, 1 * second))
+
+
+def test_run_live_true_draws_the_networks_monitors_during_the_run():
+    net, spikes, state = network()
+    net.run(100 * ms, live=True)
+    figure = plt.gcf()
+    raster_ax, trace_ax = figure.axes
+    assert raster_ax.get_title() == spikes.name and trace_ax.get_ylabel() == "v (mV)"
+    assert raster_ax.get_xlim() == pytest.approx((0, 100))
+    # after the run the figure holds the whole run: every spike, every sample
+    (line, *_) = [line for line in raster_ax.lines if len(line.get_xdata())]
+    assert np.array_equal(line.get_ydata(), spikes.i)
+    assert np.allclose(trace_ax.lines[0].get_ydata(), state.v[0] / mV)
+    assert spikes.num_spikes > 0
+
+
+def test_run_live_through_the_magic_network_and_with_a_view_of_ones_own():
+    axonal.start_scope()
+    group = NeuronGroup(5, "dv/dt = 1/(10*ms) : 1", threshold="v > 1", reset="v = 0")
+    spikes = SpikeMonitor(group)
+    raster = LiveRaster(spikes, fps=100)
+    axonal.run(50 * ms, live=raster)
+    assert raster.frames >= 1 and raster.ax.get_xlim() == pytest.approx((0, 50))
+    assert np.array_equal(raster._line.get_ydata(), spikes.i) and spikes.num_spikes >= 20
+
+
+def test_run_live_errors_name_what_is_wrong():
+    net, _, _ = network()
+    with pytest.raises(ValueError, match="give either live= or report="):
+        net.run(1 * ms, live=True, report="text")
+    with pytest.raises(TypeError, match="live= must be True or a live view"):
+        net.run(1 * ms, live="yes")
+    group = NeuronGroup(2, "v : 1")
+    with pytest.raises(ValueError, match="no SpikeMonitor or StateMonitor"):
+        Network(group).run(1 * ms, live=True)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -168,12 +169,16 @@ def test_killed_worker_runs_are_retried_and_recorded(sweep_project, dask_process
     dask_processes.start_worker("b")
     dask_processes.wait_for_workers(2)
     killed: list[str] = []
+    killed_pids: list[int] = []
+    interpreters_before: list[int] = []
 
     def kill_one_worker(state):
         if not killed:
             address, process = next(iter(dask_processes.workers.items()))
+            interpreters_before.extend(_interpreters_of(process.pid, wait=0))
             process.send_signal(signal.SIGKILL)
             killed.append(address)
+            killed_pids.append(process.pid)
 
     table = sweep(
         "quick.py",
@@ -192,8 +197,28 @@ def test_killed_worker_runs_are_retried_and_recorded(sweep_project, dask_process
         assert [a["worker"] for a in attempts][0] == killed[0]
         assert attempts[-1]["worker"] != killed[0]
     assert table["retried"].sum() == len(retried)
-    # the killed worker's script died with it (it did not finish and report twice)
-    assert len(set(table["pid"])) == 6
+    # the killed worker's interpreter died with it (its run did not go on to finish twice)
+    assert interpreters_before  # it had one (it ran a run)
+    assert _interpreters_of(killed_pids[0]) == []
+    assert all(r["details"]["sweep"]["interpreter"]["pid"] for r in records)
+
+
+def _interpreters_of(worker_pid: int, wait: float = 10) -> list[int]:
+    """The live `axonal.sweeps.interpreter` processes started by the worker `worker_pid`."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as stream:
+                    argv = stream.read().split(b"\0")
+            except OSError:
+                continue
+            if b"axonal.sweeps.interpreter" in argv and str(worker_pid).encode() in argv:
+                found.append(int(entry))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 @pytest.mark.postgres
