@@ -15,8 +15,9 @@ Prints one JSON line. Each repeat builds the model afresh and runs it, in turn, 
 Figures are drawn with matplotlib's Agg backend (what a window or notebook also renders). The
 medians of the run() wall and CPU times are reported with the overheads relative to plain (CPU
 time is the steadier figure on a shared machine), and for the live modes the frames drawn,
-split into whole-figure frames (the first, the last, a changed range) and frames drawing only
-the new data, with the CPU milliseconds each kind costs, and the achieved frame rate.
+split into whole-figure frames (the first, a changed range) and frames drawing only the new
+data, with the CPU milliseconds each kind costs, the achieved frame rate, and
+``MODE_frame_cpu_share``: one frame's CPU time times ``fps`` (the overhead at a true ``fps``).
 """
 
 from __future__ import annotations
@@ -122,6 +123,12 @@ def main(argv=None) -> None:
         for key in ("whole_frame_cpu", "new_only_frame_cpu", "setup_cpu"):
             result[f"{mode}_{key}_ms"] = 1000 * statistics.median(r[key] for r in runs[mode])
         result[f"{mode}_fps"] = result[f"{mode}_frames"] / median[mode]
+        # The share of the time between frames at the requested rate that one frame's drawing
+        # takes (CPU): the overhead at a true `fps`, whatever the machine's load does to the
+        # run's wall time (a loaded machine stretches the run and so fits in more frames).
+        result[f"{mode}_frame_cpu_share"] = (
+            result[f"{mode}_new_only_frame_cpu_ms"] * arguments.fps / 1000
+        )
     emit(result)
 
 

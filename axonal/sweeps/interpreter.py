@@ -28,9 +28,9 @@ def _warm_up() -> None:
     from axonal.codegen.targets import get_target
 
     if get_target() == "numba":
-        from axonal.network import fused
+        from importlib import import_module
 
-        fused._numba_target()
+        import_module("axonal.codegen.numba_target")  # Numba and the compiled target's code
 
 
 def _redirected(stdout_path: str, stderr_path: str) -> list[int]:
