@@ -230,7 +230,8 @@ class LiveRaster(LiveView):
         """New artists for a run window: the spikes before it are not shown."""
         if self._line is not None:
             self._line.remove()
-            self._fresh.remove()
+            if self._fresh is not None:
+                self._fresh.remove()
         indices, times = self.monitor.it_
         self._shown = int(np.searchsorted(times, self._window[0] * (1 - 1e-12)))
         if not self.image:
@@ -241,44 +242,42 @@ class LiveRaster(LiveView):
             return
         from matplotlib.colors import to_rgba
 
+        from axonal.plot.pixels import PixelLayer
+
         box = self.ax.bbox
-        # No more rows and columns than the Axes has pixels: nearest-neighbour scaling then
-        # repeats some, and drops none (a dropped row would hide its spikes).
+        # The Axes' whole pixels (copied unscaled; were it scaled, nearest-neighbour scaling
+        # to more pixels repeats some rows and drops none: a dropped row would hide spikes).
         height, width = max(1, int(box.height)), max(1, int(box.width))
         self._pixels = np.zeros((height, width, 4), dtype=np.uint8)
         self._ink = np.array(to_rgba(self._style.get("color", "k")), float) * 255
         self._x_range = x_range
         extent = (*x_range, -0.5, self.monitor.source.N - 0.5)
-        options = {"origin": "lower", "aspect": "auto", "interpolation": "nearest"}
-        self._line = self.ax.imshow(self._pixels, extent=extent, **options)
-        self._fresh = self.ax.imshow(self._pixels[:, :1], extent=extent, **options)
-        self._fresh.set_visible(False)
+        self._line, self._fresh = PixelLayer(self.ax, self._pixels, extent), None
         self._columns = (width, 0)  # the pixel columns the spikes since the last frame set
 
     def _set_pixels(self, times, indices) -> None:
+        # The pixel the Axes maps (time, index) to, counted from its first whole pixel.
         height, width = self._pixels.shape[:2]
         low, high = self._x_range
-        columns = np.clip(((times - low) / (high - low) * width).astype(np.int64), 0, width - 1)
-        rows = np.clip(((indices + 0.5) * height / self.monitor.source.N).astype(np.int64), 0,
-                       height - 1)  # fmt: skip
+        x0, y0, box_width, box_height = self.ax.bbox.bounds
+        x = x0 + (times - low) * (box_width / (high - low))
+        y = y0 + (indices + 0.5) * (box_height / self.monitor.source.N)
+        columns = np.clip(np.floor(x).astype(np.int64) - int(x0), 0, width - 1)
+        rows = np.clip(np.floor(y).astype(np.int64) - int(y0), 0, height - 1)
         self._pixels[rows, columns] = self._ink.astype(np.uint8)
         if len(columns):
             first, last = self._columns
             self._columns = (min(first, int(columns.min())), max(last, int(columns.max())))
-        self._line.set_data(self._pixels)
 
     def draw_new(self) -> None:
         if self.image:
             first, last = self._columns
-            if first > last:
-                return
-            low, high = self._x_range
-            step = (high - low) / self._pixels.shape[1]
-            self._fresh.set_data(self._pixels[:, first : last + 1])
-            bottom, top = self._line.get_extent()[2:]
-            self._fresh.set_extent((low + first * step, low + (last + 1) * step, bottom, top))
-        else:
-            self._fresh.set_data(*self._new)
+            if first <= last:
+                self._line.columns = (first, last)  # only the columns the new spikes set
+                self.ax.draw_artist(self._line)
+                self._line.columns = None
+            return
+        self._fresh.set_data(*self._new)
         self._fresh.set_visible(True)
         self.ax.draw_artist(self._fresh)
         self._fresh.set_visible(False)

@@ -192,6 +192,19 @@ def test_an_image_raster_draws_each_spike_where_the_axes_put_it_frame_by_frame()
         slice(int(box.x0) + 2, int(box.x1) - 2),
     )
     assert dark[inside].sum() > 1000 and not (dark & ~near_a_spike)[inside].any()
+    # saved at another resolution the pixels are scaled as an image: the spikes are still there
+    import io
+
+    def dark_pixels_saved_at_50_dpi():
+        saved = io.BytesIO()
+        raster.ax.figure.savefig(saved, dpi=50, format="png")
+        image = plt.imread(io.BytesIO(saved.getvalue()))
+        assert image.shape[:2] == (240, 320)
+        return np.count_nonzero(np.all(image[..., :3] < 0.4, axis=-1))
+
+    with_spikes = dark_pixels_saved_at_50_dpi()
+    raster._line.set_visible(False)
+    assert with_spikes - dark_pixels_saved_at_50_dpi() > 300  # fewer pixels, fewer dots
 
 
 def test_envelope_keeps_each_pixel_columns_extremes():
