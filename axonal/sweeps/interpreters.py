@@ -54,11 +54,14 @@ class Interpreter:
             str(requests_read),
             str(replies_write),
         ]
+        # What the interpreter itself says outside runs (an import failing at its start).
+        self._log = tempfile.TemporaryFile(prefix="axonal-sweep-interpreter-")
         self.process = _starter.submit(
             subprocess.Popen,
             command,
             pass_fds=(requests_read, replies_write),
             stdin=subprocess.DEVNULL,
+            stderr=self._log,
             env=environment,
             cwd=folder,
         ).result()
@@ -97,10 +100,10 @@ class Interpreter:
                     self.replaced_because = "the run left " + "; ".join(reply["leftovers"])
                 elif returncode != 0:
                     self.replaced_because = "the run before failed"
-            else:  # the interpreter died during the run (a crash, a signal)
+            else:  # the interpreter died during the run (a crash, a signal) or before it
                 returncode = self.process.wait()
                 self.replaced_because = f"the interpreter ended with status {returncode}"
-            output = (_read(stdout), _read(stderr))
+            output = (_read(stdout), _read(stderr) + self._said())
         facts = {
             "pid": self.process.pid,
             "started": self.started,
@@ -108,6 +111,14 @@ class Interpreter:
             "reused": self.runs > 1,
         }
         return Outcome(returncode, *output, facts)
+
+    def _said(self) -> bytes:
+        """What the interpreter wrote outside runs since the last call (its last 20 kB)."""
+        self._log.seek(0)
+        said = self._log.read()[-20_000:]
+        self._log.seek(0)
+        self._log.truncate()
+        return said
 
     def close(self) -> None:
         for stream in (self._to, self._from):
@@ -120,6 +131,7 @@ class Interpreter:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self._log.close()
 
 
 def _read(path: Path) -> bytes:

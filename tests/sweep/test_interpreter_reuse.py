@@ -4,6 +4,7 @@ fails, crashes or leaves a thread behind gets its interpreter replaced before th
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -169,3 +170,16 @@ def test_fresh_process_runs_as_axonal_run(project, monkeypatch):
     assert result.closing_fields["status"] == "finished"
     assert result.details["sweep"]["interpreter"] == {"pid": None, "fresh_process": True}
     assert result.closing_details["figures"]["counter"]["value"] == 1
+
+
+def test_an_interpreter_that_cannot_start_says_why_in_the_runs_output(project, tmp_path):
+    broken = tmp_path / "shadow" / "axonal"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('a broken axonal on the path')\n")
+    environment = {**os.environ, "PYTHONPATH": str(broken.parent)}
+    outcome = interpreters.run_in_interpreter(
+        str(project / "probe.py"), [], str(tmp_path / "facts.json"), environment, project
+    )
+    assert outcome.returncode == 1
+    assert b"ImportError: a broken axonal on the path" in outcome.stderr
+    assert not interpreters._idle  # not kept: the next run gets a new one
