@@ -153,8 +153,10 @@ class Baseline:
             signal.signal(signum, handler)
         self._forget_user_modules()
         self._close_figures()
+        # resetwarnings() tells CPython the filters changed, which forgets the warnings shown
+        # ("once", "default" show again, as in a new process); then the filters come back.
+        warnings.resetwarnings()
         warnings.filters[:] = self.warning_filters
-        warnings._filters_mutated()  # "once"/"default" warnings show again, as in a new process
         np.seterr(**self.numpy_errors)
         np.set_printoptions(**self.numpy_print)
         for name, (level, handlers, propagate) in self.loggers.items():
