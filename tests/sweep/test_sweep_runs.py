@@ -94,16 +94,30 @@ def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project,
         sweep("quick.py", {"x": [1.0]}, label="grid")
 
 
-def test_function_sweep_reports_what_it_returns(sweep_project, monkeypatch):
+def test_function_sweep_reports_what_it_returns_and_the_next_sweep_reuses_the_interpreter(
+    sweep_project, monkeypatch
+):
+    from distributed import Client, LocalCluster
+
     monkeypatch.chdir(sweep_project)
 
     def square(x, seed):
         return {"square": x * x, "seed_seen": seed}
 
-    table = sweep(square, {"x": [1, 2, 3]}, seeds=[5], workers=1, label="fn")
+    options = {"n_workers": 1, "threads_per_worker": 1, "dashboard_address": ":0"}
+    with LocalCluster(**options) as cluster, Client(cluster) as client:
+        table = sweep(square, {"x": [1, 2, 3]}, seeds=[5], client=client, label="fn")
+        again = sweep("quick.py", {"x": [4.0]}, client=client, label="again")
     assert table["square"].tolist() == [1, 4, 9]
     assert table["seed_seen"].tolist() == [5, 5, 5]
-    assert set(table["status"]) == {"finished"}
+    assert set(table["status"]) == set(again["status"]) == {"finished"}
+    # one worker kept one interpreter for both sweeps: runs 1-3, then run 4
+    store_url = load_project(sweep_project).resolved_store_url
+    first = [r["details"]["sweep"]["interpreter"] for r in sweep_records(store_url, "fn")]
+    (second,) = [r["details"]["sweep"]["interpreter"] for r in sweep_records(store_url, "again")]
+    assert {each["pid"] for each in first} == {second["pid"]}
+    assert sorted(each["run_in_interpreter"] for each in first) == [1, 2, 3]
+    assert second["run_in_interpreter"] == 4 and second["reused"]
 
 
 def test_ctrl_c_keeps_finished_records_and_resume_runs_the_rest(sweep_project):
