@@ -14,7 +14,8 @@ Usage:
 The driver runs each worker in a fresh process, interleaved (repeat 1 of every simulator, then
 repeat 2, ...), and prints every JSON line and a table of medians. Each line has: build_s
 (neurons, synapses, connect(), inputs, monitors), connect_s (the connect() / nest.Connect
-calls alone), synapses, run_s (the run() call for ``duration`` simulated seconds: compilation
+calls alone; connect_cpu_s: their CPU seconds, which the shared machine's load distorts
+less), synapses, run_s (the run() call for ``duration`` simulated seconds: compilation
 included on a cold cache, so look at peak memory there, not speed), spikes, rss_before_build_mb,
 build_peak_rss_mb (peak after building), peak_rss_mb (peak after the run),
 bytes_per_synapse_build: (build peak - RSS before) per synapse, load_avg_1min.
@@ -90,10 +91,11 @@ def axonal_worker(target: str, duration_s: float, seed_value: int) -> dict:
     inhibitory = Synapses(
         neurons[N_E:], neurons, on_pre="v += -g*J", delay=1.5 * ms, namespace=namespace
     )
-    connect_start = time.perf_counter()
+    connect_start, connect_cpu = time.perf_counter(), time.process_time()
     excitatory.connect(p=EPSILON)
     inhibitory.connect(p=EPSILON)
     connect_s = time.perf_counter() - connect_start
+    connect_cpu_s = time.process_time() - connect_cpu
     poisson = PoissonInput(neurons, "v", N=int(c_e), rate=nu_ext, weight=namespace["J"])
     spikes = SpikeMonitor(neurons)
     network = Network(neurons, excitatory, inhibitory, poisson, spikes)
@@ -109,6 +111,7 @@ def axonal_worker(target: str, duration_s: float, seed_value: int) -> dict:
         "synapses": n_synapses,
         "build_s": build_s,
         "connect_s": connect_s,
+        "connect_cpu_s": connect_cpu_s,
         "run_s": run_s,
         "spikes": int(spikes.num_spikes),
         "rss_before_build_mb": before,
@@ -133,7 +136,7 @@ def nest_worker(rule: str, duration_s: float, seed_value: int) -> dict:
     start = time.perf_counter()
     neurons = nest.Create("iaf_psc_delta", N_E + N_I, neuron)
     excitatory, inhibitory = neurons[:N_E], neurons[N_E:]
-    connect_start = time.perf_counter()
+    connect_start, connect_cpu = time.perf_counter(), time.process_time()
     if rule == "bernoulli":
         rule_e = rule_i = {"rule": "pairwise_bernoulli", "p": EPSILON, "allow_autapses": True}
     else:
@@ -142,6 +145,7 @@ def nest_worker(rule: str, duration_s: float, seed_value: int) -> dict:
     nest.Connect(excitatory, neurons, rule_e, {"weight": j, "delay": 1.5})
     nest.Connect(inhibitory, neurons, rule_i, {"weight": -G * j, "delay": 1.5})
     connect_s = time.perf_counter() - connect_start
+    connect_cpu_s = time.process_time() - connect_cpu
     noise = nest.Create("poisson_generator", params={"rate": nu_ext_hz * c_e})
     nest.Connect(noise, neurons, syn_spec={"weight": j, "delay": 0.1})
     recorder = nest.Create("spike_recorder")
@@ -160,6 +164,7 @@ def nest_worker(rule: str, duration_s: float, seed_value: int) -> dict:
         "synapses": int(n_synapses),
         "build_s": build_s,
         "connect_s": connect_s,
+        "connect_cpu_s": connect_cpu_s,
         "run_s": run_s,
         "spikes": int(recorder.get("n_events")),
         "rss_before_build_mb": before,
@@ -197,7 +202,7 @@ def drive(workers, repeats: int, duration_s: float, output: str | None) -> None:
             print(lines[-1], flush=True)
     if output:
         Path(output).write_text(json.dumps(rows, indent=1) + "\n")
-    columns = ("connect_s", "build_s", "run_s", "build_peak_rss_mb", "peak_rss_mb",
+    columns = ("connect_s", "connect_cpu_s", "build_s", "run_s", "build_peak_rss_mb", "peak_rss_mb",
                "bytes_per_synapse_build", "load_avg_1min")  # fmt: skip
     print("\n| worker | synapses | " + " | ".join(columns) + " | n |")
     print("| --- " * (len(columns) + 3) + "|")
