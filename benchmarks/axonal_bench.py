@@ -69,8 +69,12 @@ class LoopClock:
     def __init__(self) -> None:
         self.reports: list[tuple[float, float, float]] = []  # (fraction, elapsed, cpu)
 
-    def __call__(self, simulated, duration, fraction, elapsed) -> None:
-        self.reports.append((float(fraction), float(elapsed / second), cpu_seconds()))
+    def __call__(self, elapsed, fraction, start, duration) -> None:
+        # Brian 2's order of a report function's arguments (as run() calls it). The report at
+        # the start (nothing done, before compilation) is left out: the loop's speed is taken
+        # from the first report after some steps.
+        if float(fraction) > 0:
+            self.reports.append((float(fraction), float(elapsed / second), cpu_seconds()))
 
     def _steady(self, column: int) -> float | None:
         """Seconds (wall or CPU) of the whole loop at the speed after the first report."""
