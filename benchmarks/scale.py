@@ -15,8 +15,8 @@ per neuron) from 64k neurons on: its ``pairwise_bernoulli`` tries every pair (ho
 ``--break-even`` runs axonal alone, one thread against two with the kernels split between
 threads at every size (``--parallel-min 0``), to find the size from which two threads pay.
 
-Before each run the memory it may need (bytes per synapse of each simulator, measured at smaller
-sizes, times the synapses, and a margin) is compared with MemAvailable: a run that might not fit
+Before each run the memory it may need (bytes per synapse and per neuron of each simulator,
+measured at smaller sizes, and a margin) is compared with MemAvailable: a run that might not fit
 is skipped and said so, so that other processes on the machine are never starved.
 """
 
@@ -36,8 +36,11 @@ HERE = Path(__file__).resolve().parent
 REFERENCE_PYTHON = os.environ.get("AXONAL_REFENV", "/work/refenv") + "/bin/python"
 SIMULATORS = ("axonal", "brian2-standalone", "nest")
 # Peak bytes per synapse (build and run), with margin: axonal 17-30 (Brunel, CUBA 64k), Brian 2
-# standalone about 30, NEST 70 (Brunel 2000, benchmarks/brunel_build.py).
-BYTES_PER_SYNAPSE = {"axonal": 40, "brian2-standalone": 60, "nest": 110}
+# standalone about 27 (CUBA 256k), NEST 70 (Brunel 2000, benchmarks/brunel_build.py).
+BYTES_PER_SYNAPSE = {"axonal": 40, "brian2-standalone": 45, "nest": 110}
+# Bytes per neuron: NEST's grow with the neurons far more than with the synapses (CUBA with 80
+# synapses per neuron: 0.71 GB at 16k, 2.6 GB at 64k, 10 GB at 256k neurons: about 40 kB each).
+BYTES_PER_NEURON = {"axonal": 1000, "brian2-standalone": 1000, "nest": 45_000}
 BASE_BYTES = 600 * 2**20  # interpreter, compilers, neurons
 KEEP_FREE = 3 * 2**30  # left to the other processes on the machine
 NEST_INDEGREE_FROM = 64000
@@ -72,7 +75,7 @@ def command_for(simulator: str, n: int, p: float, threads: int, args) -> list[st
 
 def run_one(simulator: str, n: int, p: float, threads: int, args) -> dict | None:
     synapses = p * n * n
-    need = BASE_BYTES + BYTES_PER_SYNAPSE[simulator] * synapses
+    need = BASE_BYTES + BYTES_PER_SYNAPSE[simulator] * synapses + BYTES_PER_NEURON[simulator] * n
     available = available_bytes()
     if available - need < KEEP_FREE:
         print(f"skipped {simulator} N={n} p={p:g}: needs about {need / 2**30:.1f} GiB, "
