@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -68,8 +69,12 @@ class LoopClock:
     def __init__(self) -> None:
         self.reports: list[tuple[float, float, float]] = []  # (fraction, elapsed, cpu)
 
-    def __call__(self, simulated, duration, fraction, elapsed) -> None:
-        self.reports.append((float(fraction), float(elapsed / second), cpu_seconds()))
+    def __call__(self, elapsed, fraction, start, duration) -> None:
+        # Brian 2's order of a report function's arguments (as run() calls it). The report at
+        # the start (nothing done, before compilation) is left out: the loop's speed is taken
+        # from the first report after some steps.
+        if float(fraction) > 0:
+            self.reports.append((float(fraction), float(elapsed / second), cpu_seconds()))
 
     def _steady(self, column: int) -> float | None:
         """Seconds (wall or CPU) of the whole loop at the speed after the first report."""
@@ -140,7 +145,7 @@ def benchmark(
     simulated_s = float(duration / second)
     n_recorded = len(built["group"])
     result = {
-        "simulator": f"axonal {axonal.__version__}",
+        "simulator": f"axonal {version('axonal')}",  # (axonal.__version__ can be shadowed)
         "mode": target,
         "model": model,
         "N": n_neurons,
@@ -178,14 +183,44 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=1.0, help="simulated seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--steps", type=int, default=OVERHEAD_STEPS, help="overhead model's steps")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="Numba threads, taken whatever the machine's load (default: axonal's own choice)",
+    )
+    parser.add_argument(
+        "--parallel-min",
+        type=int,
+        default=None,
+        help="split kernels of groups at least this large between threads (default: axonal's)",
+    )
     return parser.parse_args(argv)
+
+
+def fix_threads(threads: int | None, parallel_min: int | None) -> dict:
+    """Pin the thread plan for a measurement: ``threads`` Numba threads, used even on a loaded
+    machine (axonal otherwise takes only the idle cores), and the group size from which kernels
+    are split. Returns the fields saying what ran."""
+    from axonal.network import fused
+
+    if parallel_min is not None:
+        fused.PARALLEL_MIN_ELEMENTS = parallel_min
+    if threads is not None:
+        import numba
+
+        numba.set_num_threads(threads)
+        fused.threads_for_run = lambda requested: requested
+    return {"threads": threads, "parallel_min_elements": fused.PARALLEL_MIN_ELEMENTS}
 
 
 def main(argv=None) -> None:
     args = parse_arguments(argv)
     n_neurons = args.n or models.default_size(args.model.removesuffix("_scaling"))
     p = args.p if args.p is not None else models.default_p(args.model, n_neurons)
-    emit(benchmark(args.model, args.target, n_neurons, p, args.duration, args.seed, args.steps))
+    plan = fix_threads(args.threads, args.parallel_min) if args.target == "numba" else {}
+    result = benchmark(args.model, args.target, n_neurons, p, args.duration, args.seed, args.steps)
+    emit({**result, **plan})
 
 
 if __name__ == "__main__":

@@ -190,37 +190,71 @@ def sparse_sample(
         candidates[begins[row] + rank_in_runs(found)] = starts[row] + offsets
         return found
 
-    have = np.zeros(len(lengths), np.int64)  # distinct candidates found per row so far
+    held = np.zeros(len(lengths), np.int64)  # distinct candidates of the first draws per row
     bounds = row_chunks(counts, SAMPLE_CHUNK)
     for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
         local_rows = np.repeat(np.arange(stop - first), counts[first:stop])
         rows[begins[first] : begins[first] + len(local_rows)] = local_rows + first
         offsets = _draw_offsets(lengths[first:stop], local_rows)
-        have[first:stop] = place(_unique(local_rows * width + offsets), np.arange(first, stop))
+        held[first:stop] = place(_unique(local_rows * width + offsets), np.arange(first, stop))
     # Draws with replacement can repeat a candidate: draw again for all rows that lost one
-    # (in row order, as before), and merge the new draws into those rows, a piece at a time.
+    # (in row order, as before) until every row has its count. The new distinct candidates
+    # are few (a row of k draws from n repeats about k*k/2n): they are kept apart, as row *
+    # width + offset keys, and merged into their rows once at the end, so that each round
+    # costs in proportion to its draws, not to the pairs held.
+    extras = np.zeros(0, np.int64)  # sorted keys of the redrawn distinct candidates
+    have = held.copy()
     while np.any(missing := counts - have):
         extra_rows = np.repeat(np.arange(len(lengths)), missing)
-        extra = _draw_offsets(lengths, extra_rows)
-        short = np.flatnonzero(missing)
-        bounds = row_chunks(counts[short], SAMPLE_CHUNK)
-        for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
-            rows_here = short[first:stop]
-            local = np.repeat(np.arange(len(rows_here)), have[rows_here])
-            held = candidates[ranges(begins[rows_here], have[rows_here])] - starts[rows_here][local]
-            mine = slice(
-                np.searchsorted(extra_rows, rows_here[0]),
-                np.searchsorted(extra_rows, rows_here[-1], side="right"),
-            )
-            added = np.searchsorted(rows_here, extra_rows[mine]) * width + extra[mine]
-            keys = _unique(np.concatenate([local * width + held, added]))
-            have[rows_here] = place(keys, rows_here)
+        keys = _unique(extra_rows * width + _draw_offsets(lengths, extra_rows))
+        key_rows, key_offsets = np.divmod(keys, width)
+        new = ~_in_sorted_runs(candidates, begins, held, key_rows, starts[key_rows] + key_offsets)
+        new &= ~_in_sorted(extras, keys)
+        keys = keys[new]
+        have += np.bincount(key_rows[new], minlength=len(lengths))
+        extras = np.sort(np.concatenate([extras, keys]))
+    extra_rows = extras // width
+    merged = np.flatnonzero(np.bincount(extra_rows, minlength=len(lengths)))
+    bounds = row_chunks(counts[merged], SAMPLE_CHUNK)
+    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        rows_here = merged[first:stop]
+        local = np.repeat(np.arange(len(rows_here)), held[rows_here])
+        kept = candidates[ranges(begins[rows_here], held[rows_here])] - starts[rows_here][local]
+        mine = slice(
+            np.searchsorted(extra_rows, rows_here[0]),
+            np.searchsorted(extra_rows, rows_here[-1], side="right"),
+        )
+        added = np.searchsorted(rows_here, extra_rows[mine]) * width + extras[mine] % width
+        place(np.sort(np.concatenate([local * width + kept, added])), rows_here)
     return rows, candidates
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` for each k, one after another."""
     return np.repeat(starts, lengths) + rank_in_runs(lengths)
+
+
+def _in_sorted(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each key occurs in the sorted array ``values``."""
+    if not len(values):
+        return np.zeros(len(keys), bool)
+    at = np.minimum(np.searchsorted(values, keys), len(values) - 1)
+    return values[at] == keys
+
+
+def _in_sorted_runs(array, begins, lengths, runs, keys) -> np.ndarray:
+    """Whether ``keys[k]`` occurs in ``array[begins[r] : begins[r] + lengths[r]]`` for
+    ``r = runs[k]``, each such run sorted: a binary search of all keys at once."""
+    low = begins[runs].copy()
+    high = low + lengths[runs]
+    while np.any(searching := low < high):
+        middle = (low + high) // 2
+        below = searching & (array[np.minimum(middle, len(array) - 1)] < keys)
+        low = np.where(below, middle + 1, low)
+        high = np.where(searching & ~below, middle, high)
+    found = low < begins[runs] + lengths[runs]
+    found[found] = array[low[found]] == keys[found]
+    return found
 
 
 def _draw_offsets(lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Time one Brian 2 benchmark run (cython runtime or cpp_standalone) and print one JSON line.
 
 Usage: python brian2_bench.py MODEL [--n N] [--p P] [--mode cython|cpp_standalone]
-                                     [--duration SECONDS] [--seed S]
+                                     [--duration SECONDS] [--seed S] [--threads T]
 Run it with the reference environment's Python (see setup_env.sh).
 """
 
@@ -41,6 +41,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--mode", choices=["cython", "cpp_standalone"], default="cython")
     parser.add_argument("--duration", type=float, default=1.0, help="simulated seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="cpp_standalone's OpenMP threads (1: no OpenMP)"
+    )
     return parser.parse_args()
 
 
@@ -54,6 +57,8 @@ def main() -> None:
     if args.mode == "cpp_standalone":
         standalone_dir = tempfile.mkdtemp(prefix="brian2_standalone_")
         b2.set_device("cpp_standalone", build_on_run=False, directory=standalone_dir)
+        if args.threads > 1:
+            b2.prefs.devices.cpp_standalone.openmp_threads = args.threads
     else:
         b2.prefs.codegen.target = "cython"
     b2.defaultclock.dt = DT
@@ -89,7 +94,7 @@ def main() -> None:
     simulated_s = float(duration / second)
     result = {
         "simulator": f"brian2 {b2.__version__}",
-        "mode": args.mode,
+        "mode": args.mode + (f", {args.threads} OpenMP threads" if args.threads > 1 else ""),
         "model": args.model,
         "N": n_neurons,
         "p": p,

@@ -219,3 +219,41 @@ def test_generators_refuse_what_brian_refuses(kwargs, message):
     with pytest.raises(SynapseConnectionError, match=message):
         S.connect(**kwargs)
     assert len(S) == 0
+
+
+def _sample_row_by_row(starts, lengths, p):
+    """sparse_sample's definition, one row at a time: binomial counts, then uniform draws for
+    all rows in row order, then again for the rows that drew a candidate twice, until each
+    row has its count of distinct candidates."""
+    counts = np.random.binomial(lengths, p)
+    chosen = [set() for _ in lengths]
+    missing = counts.copy()
+    while missing.any():
+        rows = np.repeat(np.arange(len(lengths)), missing)
+        offsets = np.floor(np.random.random(len(rows)) * lengths[rows]).astype(np.int64)
+        for row, offset in zip(rows, offsets, strict=True):
+            chosen[row].add(int(offset))
+        missing = counts - np.array([len(c) for c in chosen])
+    rows = np.repeat(np.arange(len(lengths)), counts)
+    candidates = [starts[r] + o for r, c in enumerate(chosen) for o in sorted(c)]
+    return rows, np.array(candidates, dtype=np.int64)
+
+
+@pytest.mark.parametrize("piece", [1 << 16, 64, 1])
+def test_sparse_sampling_is_its_row_by_row_definition(piece, monkeypatch):
+    """The redraws of repeated candidates are merged into their rows exactly as drawn: the
+    same pairs as a plain row-by-row sampler fed the same random stream (about 72 draws from 300
+    candidates per row repeat about 8 times; rows of 0 and 1 candidates too)."""
+    from axonal.synapses import connect
+
+    monkeypatch.setattr(connect, "SAMPLE_CHUNK", piece)
+    lengths = np.array([300, 0, 1, 300, 17, 300] * 20)
+    starts = np.arange(len(lengths)) * 5
+    np.random.seed(21)
+    expected = _sample_row_by_row(starts, lengths, 0.24)
+    after_expected = np.random.random()
+    np.random.seed(21)
+    rows, candidates = sparse_sample(starts, lengths, 0.24)
+    assert np.array_equal(rows, expected[0])
+    assert np.array_equal(candidates, expected[1])
+    assert np.random.random() == after_expected  # as many random numbers used
