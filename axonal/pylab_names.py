@@ -65,6 +65,8 @@ def _numpy_names() -> dict[str, object]:
         public = getattr(module, "__all__", None) or [n for n in dir(module) if n[0] != "_"]
         loaded = vars(module)
         for name in public:
+            if name.startswith("_"):
+                continue  # NumPy's __version__ must not become axonal.__version__
             if name in loaded:
                 names[name] = loaded[name]
             elif module is np:

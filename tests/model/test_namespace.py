@@ -168,3 +168,14 @@ def test_a_script_namespace_after_the_star_import_resolves_without_warnings():
     assert all(result[name].value is DEFAULT_FUNCTIONS[name] for name in called)
     assert result["mV"].kind is NameKind.UNIT and result["tau"].kind is NameKind.CONSTANT
     assert result["pi"].raw_value == math.pi
+
+
+def test_the_star_import_keeps_axonals_own_version():
+    # NumPy's __all__ lists __version__: laid into axonal's namespace it replaced ours.
+    import importlib.metadata
+
+    import axonal
+
+    axonal.__getattr__("__all__")
+    assert axonal.__version__ == importlib.metadata.version("axonal")
+    assert not [name for name in axonal.__all__ if name.startswith("_")]
