@@ -216,9 +216,9 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
                 f"{self.name} {what} {name!r}: only a parameter declared with the (linked) "
                 f"flag can be linked, e.g. '{name} : volt (linked)'"
             )
-        if getattr(self, "parent", None) is not None:
+        if self.storage_root is not self:
             raise LinkedVariableError(
-                f"{self.name}: link {name!r} on the whole group {self.parent.name}, "
+                f"{self.name}: link {name!r} on the whole group {self.storage_root.name}, "
                 "not on a subgroup"
             )
         source = target.group.variables[target.name]
@@ -359,6 +359,19 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         if name == "dt":
             return self.clock.dt_
         return resolved[name].raw_value
+
+    # -- where the elements are stored -------------------------------------------------------
+    # (Properties of the class, so that a variable named ``start`` or ``parent`` cannot hide them.)
+    @property
+    def storage_root(self) -> Group:
+        """The group whose arrays hold this group's elements: itself, or a subgroup's parent."""
+        return self
+
+    @property
+    def storage_offset(self) -> int:
+        """Where this group's elements begin in ``storage_root``'s arrays (0, or a subgroup's
+        start)."""
+        return 0
 
     # -- kernels for a run ---------------------------------------------------------------
     def local_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:

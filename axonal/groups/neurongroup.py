@@ -368,6 +368,14 @@ class Subgroup(Group):
         for name, variable in parent.variables.items():
             self.variables[name] = variable
 
+    @property
+    def storage_root(self) -> NeuronGroup:
+        return self.parent
+
+    @property
+    def storage_offset(self) -> int:
+        return self.start
+
     def storage_indices(self, item):
         local = np.arange(self.N)[super().storage_indices(item)]
         return local + self.start

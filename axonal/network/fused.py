@@ -123,8 +123,7 @@ def recording_item(context: RunContext, recording, clock: Clock):
 
 def event_root(group) -> tuple[object, int]:
     """The group whose threshold detects ``group``'s events, and ``group``'s offset in it."""
-    parent = getattr(group, "parent", None)
-    return (group, 0) if parent is None else (parent, group.start)
+    return group.storage_root, group.storage_offset
 
 
 def load_events(state: dict, group, events: list[str], size: int | None = None) -> None:

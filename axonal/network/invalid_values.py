@@ -52,7 +52,7 @@ def mode() -> str:
 def written_variables(obj) -> tuple[list[str], list[str]]:
     """(integrated, other written) float variable names of a group or Synapses."""
     equations = getattr(obj, "equations", None)
-    if equations is None or getattr(obj, "parent", None) is not None:
+    if equations is None or getattr(obj, "storage_root", obj) is not obj:
         return [], []  # a subgroup's variables are its parent's, checked there
     integrated = list(equations.diff_eq_names)
     statements = [s for _, s, _ in getattr(obj, "event_code", {}).values()]
