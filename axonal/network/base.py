@@ -150,6 +150,10 @@ class SimulationObject:
         Called after each stretch of a fused run; must leave ``state`` ready to continue.
         """
 
+    def summed_targets(self) -> list[tuple[object, str, str]]:
+        """(group, variable, name) of the variables this object sets to a sum each step."""
+        return []
+
     def after_run(self) -> None:
         """Called once a run ends (normally or not)."""
 

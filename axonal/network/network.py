@@ -169,6 +169,7 @@ class Network:
         if namespace is None:
             namespace = user_namespace()
         active = [obj for obj in self.objects if obj.active]
+        _check_summed_targets(active)
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
         for clock in clocks:
@@ -371,6 +372,33 @@ def stop() -> None:
     """
     for network in _running:
         network.stop()
+
+
+def _check_summed_targets(objects) -> None:
+    """Two summed variables into the same elements of a variable would overwrite each other
+    (each sets the variable to its own sum); refused as in Brian 2. Disjoint subgroups of one
+    group may each take a sum into the same variable."""
+    seen: dict[tuple[int, str], list[tuple[int, int, object, str]]] = {}
+    for obj in objects:
+        for group, variable, name in obj.summed_targets():
+            first = group.storage_offset
+            span = (first, first + group.N)
+            key = (id(group.storage_root), variable)
+            for start, stop, other, other_name in seen.get(key, []):
+                if span[0] < stop and start < span[1]:
+                    root = group.storage_root
+                    low, high = max(start, span[0]), min(stop, span[1])
+                    where = repr(root.name)
+                    if (low, high) != (0, root.N):
+                        where += f" (elements {low} to {high - 1})"
+                    raise NetworkError(
+                        f"the summed variables {other_name!r} of {other.name!r} and {name!r} of "
+                        f"{obj.name!r} both set {variable!r} of {where}: each would overwrite "
+                        f"the other's sum. Sum into two variables of the group instead (e.g. "
+                        f"'{variable}_a : 1' and '{variable}_b : 1', used as {variable}_a + "
+                        f"{variable}_b)."
+                    )
+            seen.setdefault(key, []).append((*span, obj, name))
 
 
 def _progress_reporter(report, name: str, start: float, duration: float):
