@@ -13,6 +13,7 @@ from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
 from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
+from axonal.model.builders import all_of
 from axonal.model.dimensions import check_statement, expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.factoring import group_kernel_factors
@@ -462,8 +463,8 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             if guard is None:
                 guarded.append(s)
                 continue
-            condition = guard if s.condition is None else f"{guard} and ({s.condition})"
-            guarded.append(Statement(s.target, s.op, s.expr, s.temporary, Expression(condition)))
+            condition = Expression(guard) if s.condition is None else all_of(guard, s.condition)
+            guarded.append(Statement(s.target, s.op, s.expr, s.temporary, condition))
         return guarded
 
     def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
