@@ -24,7 +24,7 @@ def test_variables_named_start_stop_parent_in_groups_subgroups_and_synapses():
     group.start = np.arange(6) * 10
     group.stop = 1
     group.parent = 2
-    target = NeuronGroup(6, "x : 1", name="target")
+    target = NeuronGroup(6, "x : 1", name="named_target")
     whole = Synapses(group, target, on_pre="x_post += start_pre", name="whole")
     whole.connect(j="i")
     part = group[2:5]
