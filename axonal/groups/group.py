@@ -21,8 +21,10 @@ from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableK
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
 from axonal.network.namespace import user_namespace
+from axonal.network.savepoint import before_write
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
+_RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
 _KIND_OF_STORED = {
     "array": VariableKind.ARRAY,
     "shared": VariableKind.SHARED,
@@ -205,6 +207,9 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         elif variable.kind == "shared":
             raw = variable.values[0]
         else:
+            # A view for a slice, which ``G.v[:3] += x`` changes in place: in a step with a
+            # savepoint, the array is copied before (see axonal.network.savepoint).
+            before_write(variable.values)
             raw = variable.values[self.storage_indices(item)]
         return variable.with_units(raw)
 
@@ -288,6 +293,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
                 )
             raw = np.asarray(value)
         self.validate_values(name, raw)
+        before_write(variable.values)  # (a network_operation's write, undone if its step fails)
         variable.values[indices] = raw
 
     def validate_values(self, name: str, raw) -> None:
@@ -441,6 +447,11 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             order=self.order if order is None else order,
             event=event,
         )
+        for statement in all_statements:  # (a step's savepoint copies what kernels write)
+            ref = refs.get(statement.target)
+            if not statement.temporary and ref is not None and ref.array is not None:
+                context.written.add(ref.array)
+        context.draws |= bool(all_functions & _RANDOM_FUNCTIONS)
         return kernel, functions
 
     def write_guard(self, name: str) -> str | None:

@@ -18,6 +18,7 @@ from axonal.network.invalid_values import InvalidValueCheck
 from axonal.network.namespace import user_namespace
 from axonal.network.operation import NetworkOperation
 from axonal.network.random import numpy_stream_in_compiled_code
+from axonal.network.savepoint import close as close_savepoints
 from axonal.network.savepoint import step_savepoint
 from axonal.units import Quantity, get_dimensions, second
 
@@ -219,12 +220,13 @@ class Network:
                 else:
                     savepoint = None
                     if any(isinstance(obj, NetworkOperation) for obj in active):
-                        savepoint = partial(step_savepoint, active)
+                        savepoint = partial(step_savepoint, active, context)
                     self._loop(
                         operations, clocks, context.state, end, report, report_every, stopped,
                         savepoint,
                     )  # fmt: skip
         finally:
+            close_savepoints()
             _running.remove(self)
             for obj in active:
                 obj.after_run()

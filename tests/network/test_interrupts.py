@@ -104,7 +104,8 @@ def noisy_network(fail_at_ms: float | None, when: str):
     seed(5)
     group = NeuronGroup(
         50,
-        "dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(ms) : 1",
+        """dv/dt = (1.1 - v)/(10*ms) + 0.3*xi/sqrt(ms) : 1
+        kicks : 1""",
         threshold="v > 1",
         reset="v = 0",
         method="euler",
@@ -120,7 +121,8 @@ def noisy_network(fail_at_ms: float | None, when: str):
 
     @network_operation(when=when)
     def kick(t):
-        group.v[:5] += 0.01  # a change of the network's state in the same step
+        group.v[:5] += 0.01  # changes of the network's state in the same step, of a variable
+        group.kicks[:3] += 1  # that kernels write and of one only this code writes
         if fail_at_ms is not None and not failed and abs(t / ms - fail_at_ms) < 1e-6:
             failed.append(float(t / ms))
             raise RuntimeError("the user's code failed")
@@ -139,6 +141,7 @@ def test_an_exception_half_way_through_a_step_leaves_no_trace(when):
 
     reference, ref_spikes, ref_trace = noisy_network(fail_at_ms=None, when=when)
     reference.run(30 * ms)
+    np.testing.assert_array_equal(trace.source.kicks[:], [300, 300, 300] + [0] * 47)
     np.testing.assert_array_equal(trace.t_, ref_trace.t_)
     np.testing.assert_array_equal(trace.v_, ref_trace.v_)
     np.testing.assert_array_equal(spikes.i, ref_spikes.i)
