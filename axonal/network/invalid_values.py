@@ -29,11 +29,36 @@ _mode = ["warn"]
 
 
 class InvalidValuesError(FloatingPointError):
-    """A variable became NaN or infinite during a run (``prefs.core.invalid_values = 'error'``)."""
+    """A variable became NaN or infinite during a run (``prefs.core.invalid_values = 'error'``).
+
+    Example (forward Euler at a time step ten times the time constant):
+
+    >>> prefs.core.invalid_values = 'error'
+    >>> G = NeuronGroup(2, 'dv/dt = -v/(0.01*ms) : 1', method='euler', name='unstable_cell')
+    >>> G.v = 1
+    >>> try:
+    ...     run(50*ms)
+    ... except InvalidValuesError as error:
+    ...     print(str(error)[:73])
+    NeuronGroup 'unstable_cell': v became NaN or infinite by t = 50 ms (first
+    >>> prefs.core.invalid_values = 'warn'
+    """
 
 
 class InvalidValuesWarning(RuntimeWarning):
-    """A variable became NaN or infinite during a run."""
+    """A variable became NaN or infinite during a run (the default: a warning, as Brian 2).
+
+    Example:
+
+    >>> import warnings
+    >>> G = NeuronGroup(1, 'dv/dt = -v/(0.01*ms) : 1', method='euler', name='blowing_up')
+    >>> G.v = 1
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter('always')
+    ...     run(50*ms)
+    >>> [w.category.__name__ for w in caught if 'blowing_up' in str(w.message)]
+    ['InvalidValuesWarning']
+    """
 
 
 def set_mode(mode: str) -> None:
