@@ -34,18 +34,32 @@ def on_target():
     set_target("numpy")
 
 
+def count_fused_steps(monkeypatch) -> list[int]:
+    """A list that gets the number of steps of each fused run (one compiled loop, called in
+    stretches) from now on."""
+    from axonal.network.fused import FusedRun
+
+    runs: list[int] = []
+    original_run, original_call = FusedRun._run, NetworkLoop.run
+
+    def fused_run(self, *args, **kwargs):
+        runs.append(0)
+        return original_run(self, *args, **kwargs)
+
+    def counted(self, state, n_steps, *args, **kwargs):
+        if runs:
+            runs[-1] += n_steps
+        return original_call(self, state, n_steps, *args, **kwargs)
+
+    monkeypatch.setattr(FusedRun, "_run", fused_run)
+    monkeypatch.setattr(NetworkLoop, "run", counted)
+    return runs
+
+
 @pytest.fixture
 def loop_runs(monkeypatch):
-    """The number of calls of a compiled network loop since the test began."""
-    calls = []
-    original = NetworkLoop.run
-
-    def counted(self, *args, **kwargs):
-        calls.append(args[1])  # the number of steps
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(NetworkLoop, "run", counted)
-    return calls
+    """The steps of each fused run since the test began."""
+    return count_fused_steps(monkeypatch)
 
 
 def test_the_suite_runs_on_the_target_it_was_given(request):
@@ -164,7 +178,7 @@ def test_consecutive_fused_runs_equal_one_long_run(cuba_on_numpy, on_target, loo
     net, monitors = cuba_network()
     for duration in (7 * ms, 1 * ms, 12 * ms, 10 * ms):
         net.run(duration, namespace=CONSTANTS)
-    assert len(loop_runs) == 4  # one compiled call per run
+    assert len(loop_runs) == 4  # each run fused
     assert_same(cuba_on_numpy, results(net, monitors))
 
 

@@ -20,11 +20,10 @@ __all__ = ["Connection", "DelayConnection", "IdentityConnection", "WeightMatrix"
 
 def _root_and_offset(group):
     """The NeuronGroup that holds ``group``'s neurons, and where ``group`` starts in it."""
-    parent = getattr(group, "parent", None)
-    if parent is None:
+    if group.storage_root is group:
         return group, 0
-    root, offset = _root_and_offset(parent)
-    return root, offset + group.start
+    root, offset = _root_and_offset(group.storage_root)
+    return root, offset + group.storage_offset
 
 
 def _offset_within(part, whole, side: str, owner: str) -> int:

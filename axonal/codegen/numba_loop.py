@@ -83,6 +83,11 @@ class NetworkLoop:
             elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
                 prepare_queue(state, selection.pathway)
 
+    def compile(self, state: dict, dt: float, step0: int) -> None:
+        """Prepare ``state`` and compile the loop for it, running no step (an interrupt
+        while Numba compiles leaves nothing half-done)."""
+        self.run(state, 0, step0 * dt, dt, step0, prepare=True)
+
     def run(
         self,
         state: dict,
@@ -91,6 +96,7 @@ class NetworkLoop:
         dt: float,
         step0: int | None = None,
         prepare: bool = True,
+        progress: list[int] | None = None,
     ) -> None:
         """Run ``n_steps`` steps from time ``t0``, growing buffers whenever the loop asks.
 
@@ -98,7 +104,8 @@ class NetworkLoop:
         ``k`` of this call runs at ``t = (step0 + k) * dt``, and items scheduled ``every`` j
         steps run when ``step0 + k`` is a multiple of j. ``prepare=False`` skips
         :meth:`prepare` (checking delays goes over every synapse) for a run continued in
-        stretches whose first stretch prepared the state.
+        stretches whose first stretch prepared the state. ``progress`` (a list of two) is
+        kept at the (step, item) the loop reached, for a caller whose call raised.
         """
         if step0 is None:
             step0 = int(round(t0 / dt))
@@ -112,6 +119,8 @@ class NetworkLoop:
             status, step, item = self.function(
                 n_steps, dt, step0, step, item, *arguments, *invariants
             )
+            if progress is not None:
+                progress[:] = [step, item]
             if status == LOOP_DONE:
                 return
             selection = self.items[item].selection

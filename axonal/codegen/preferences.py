@@ -63,6 +63,10 @@ class _Preferences:
         full = self._full(name)
         if full == "codegen.target":
             return "numpy" if current_target() == "numpy" else "cython"
+        if full == "core.invalid_values":
+            from axonal.network import invalid_values
+
+            return invalid_values.mode()
         if full in _IGNORED:
             return _IGNORED[full]
         if full.split(".")[0] not in _BRIAN_SECTIONS:
@@ -73,6 +77,11 @@ class _Preferences:
         full = self._full(name)
         if full == "codegen.target":
             _set_codegen_target(value)
+            return
+        if full == "core.invalid_values":  # NaN/inf after a run: 'warn', 'error', 'ignore'
+            from axonal.network import invalid_values
+
+            invalid_values.set_mode(value)
             return
         if full.split(".")[0] not in _BRIAN_SECTIONS or "." not in full:
             raise PreferenceError(f"there is no preference {full!r}")

@@ -13,6 +13,7 @@ from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
 from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
+from axonal.model.builders import all_of
 from axonal.model.dimensions import check_statement, expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.factoring import group_kernel_factors
@@ -20,8 +21,10 @@ from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableK
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
 from axonal.network.namespace import user_namespace
+from axonal.network.savepoint import before_write
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
+_RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
 _KIND_OF_STORED = {
     "array": VariableKind.ARRAY,
     "shared": VariableKind.SHARED,
@@ -204,6 +207,9 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         elif variable.kind == "shared":
             raw = variable.values[0]
         else:
+            # A view for a slice, which ``G.v[:3] += x`` changes in place: in a step with a
+            # savepoint, the array is copied before (see axonal.network.savepoint).
+            before_write(variable.values)
             raw = variable.values[self.storage_indices(item)]
         return variable.with_units(raw)
 
@@ -216,9 +222,9 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
                 f"{self.name} {what} {name!r}: only a parameter declared with the (linked) "
                 f"flag can be linked, e.g. '{name} : volt (linked)'"
             )
-        if getattr(self, "parent", None) is not None:
+        if self.storage_root is not self:
             raise LinkedVariableError(
-                f"{self.name}: link {name!r} on the whole group {self.parent.name}, "
+                f"{self.name}: link {name!r} on the whole group {self.storage_root.name}, "
                 "not on a subgroup"
             )
         source = target.group.variables[target.name]
@@ -287,6 +293,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
                 )
             raw = np.asarray(value)
         self.validate_values(name, raw)
+        before_write(variable.values)  # (a network_operation's write, undone if its step fails)
         variable.values[indices] = raw
 
     def validate_values(self, name: str, raw) -> None:
@@ -360,6 +367,19 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             return self.clock.dt_
         return resolved[name].raw_value
 
+    # -- where the elements are stored -------------------------------------------------------
+    # (Properties of the class, so that a variable named ``start`` or ``parent`` cannot hide them.)
+    @property
+    def storage_root(self) -> Group:
+        """The group whose arrays hold this group's elements: itself, or a subgroup's parent."""
+        return self
+
+    @property
+    def storage_offset(self) -> int:
+        """Where this group's elements begin in ``storage_root``'s arrays (0, or a subgroup's
+        start)."""
+        return 0
+
     # -- kernels for a run ---------------------------------------------------------------
     def local_kernel(self, kernel: Kernel, context: RunContext) -> Kernel:
         """``kernel`` (made over this group's variables) as a loop over the group's own
@@ -427,6 +447,11 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             order=self.order if order is None else order,
             event=event,
         )
+        for statement in all_statements:  # (a step's savepoint copies what kernels write)
+            ref = refs.get(statement.target)
+            if not statement.temporary and ref is not None and ref.array is not None:
+                context.written.add(ref.array)
+        context.draws |= bool(all_functions & _RANDOM_FUNCTIONS)
         return kernel, functions
 
     def write_guard(self, name: str) -> str | None:
@@ -449,8 +474,8 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             if guard is None:
                 guarded.append(s)
                 continue
-            condition = guard if s.condition is None else f"{guard} and ({s.condition})"
-            guarded.append(Statement(s.target, s.op, s.expr, s.temporary, Expression(condition)))
+            condition = Expression(guard) if s.condition is None else all_of(guard, s.condition)
+            guarded.append(Statement(s.target, s.op, s.expr, s.temporary, condition))
         return guarded
 
     def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:

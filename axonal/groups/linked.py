@@ -135,7 +135,7 @@ class LinkedVariable(Variable):
             )
         group, name = self.target.group, self.target.name
         variable = group.variables[name]
-        root = getattr(group, "parent", group)
+        root = group.storage_root
         if isinstance(variable, LinkedVariable):
             root, variable, positions = variable.source((*_chain, self))
         elif variable.kind == "shared" or "shared" in variable.flags:
@@ -148,7 +148,7 @@ class LinkedVariable(Variable):
                 f"{variable.kind}, not a variable of the group's elements"
             )
         local = self._source_elements(group, f"{group.name}.{name}")
-        offset = getattr(group, "start", 0)
+        offset = group.storage_offset
         if positions is SHARED_SOURCE:
             return root, variable, SHARED_SOURCE
         if local is None and offset == 0 and positions is None:

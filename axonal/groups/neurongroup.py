@@ -11,6 +11,7 @@ from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
+from axonal.model.builders import all_of, difference, greater, negation, product
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -208,7 +209,7 @@ class NeuronGroup(Group):
             expression = parse_expression(refractory, owner=self.name)
             dims = self._expression_dimensions(expression, refractory, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
-                return Statement("not_refractory", "=", Expression(f"not ({expression})"))
+                return Statement("not_refractory", "=", negation(expression))
             if dims is not get_dimensions(second):
                 raise GroupError(
                     f"{self.name}: refractory={refractory!r} must be a time or a condition"
@@ -220,8 +221,9 @@ class NeuronGroup(Group):
             )
         # Whole steps, as Brian 2.9 counts them: a neuron that spiked at step s may spike again
         # at step s + period/dt (refractory=15*ms after a spike at 8 ms: again from 23 ms on).
+        since_spike = difference("t", "lastspike")
         return Statement(
-            "not_refractory", "=", Expression(f"t - lastspike > ({period}) - 0.5 * dt")
+            "not_refractory", "=", greater(since_spike, difference(period, product(0.5, "dt")))
         )
 
     def _is_condition(self, expression: Expression) -> bool:
@@ -259,7 +261,7 @@ class NeuronGroup(Group):
                 )
             self._expression_dimensions(condition, text, namespace)
             if event == "spike" and "not_refractory" in self.variables:
-                condition = Expression(f"({condition}) and not_refractory")
+                condition = all_of(condition, "not_refractory")
             kernels.append(
                 self.make_kernel(
                     f"{event}_threshold",
@@ -367,6 +369,14 @@ class Subgroup(Group):
         self.parent, self.start, self.stop = parent, start, stop
         for name, variable in parent.variables.items():
             self.variables[name] = variable
+
+    @property
+    def storage_root(self) -> NeuronGroup:
+        return self.parent
+
+    @property
+    def storage_offset(self) -> int:
+        return self.start
 
     def storage_indices(self, item):
         local = np.arange(self.N)[super().storage_indices(item)]

@@ -8,6 +8,7 @@ import numpy as np
 
 from axonal.codegen.targets import compile_kernel
 from axonal.inputs.binomial import binomial_function
+from axonal.model.builders import call, product
 from axonal.model.dimensions import expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
@@ -158,7 +159,7 @@ class PoissonInput(SimulationObject):
             namespace = target.namespace if target.namespace is not None else context.namespace
             self._check_weight(namespace)
             weight = self._weight_expression
-        increment = Statement(self._target_var, "+=", Expression(f"{_COUNT} * ({weight})"))
+        increment = Statement(self._target_var, "+=", product(_COUNT, weight))
         kernel, functions = target.make_kernel(
             "poisson_input",
             KernelRole.STATE_UPDATE,
@@ -174,7 +175,7 @@ class PoissonInput(SimulationObject):
             # Kept while N and p stay: the same function lets a compiled loop be reused.
             self.binomial = binomial_function(self._N, probability, sampler_name)
             self._binomial_for = (self._N, probability)
-        draw = Statement(_COUNT, "=", Expression(f"{sampler_name}(rand())"), temporary=True)
+        draw = Statement(_COUNT, "=", call(sampler_name, call("rand")), temporary=True)
         kernel = dataclasses.replace(
             kernel, name=f"{self.name}.poisson_input", statements=(draw, *kernel.statements)
         )

@@ -49,7 +49,7 @@ class EventMonitor(MonitorExport, SimulationObject):
     ):
         super().__init__(name=name, clock=source.clock, when=when, order=order)
         self.source, self.event, self.record = source, event, bool(record)
-        conditions = getattr(getattr(source, "parent", source), "event_conditions", None)
+        conditions = getattr(source.storage_root, "event_conditions", None)
         if conditions is not None and event not in conditions:
             known = ", ".join(sorted(conditions)) or "none"
             raise MonitorError(
@@ -74,7 +74,7 @@ class EventMonitor(MonitorExport, SimulationObject):
 
     def operations(self) -> list[Operation]:
         source, event, clock = self.source, self.event, self.clock
-        offset = getattr(source, "start", 0)
+        offset = source.storage_offset
         count, record = self._count, self.record
         indices_buffer, times_buffer = self._indices, self._times
 

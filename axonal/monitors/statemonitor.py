@@ -82,7 +82,7 @@ class StateMonitor(MonitorExport, SimulationObject):
                 f"{self.name}: record={record!r} is out of range for {source.N} "
                 f"elements of {source.name}"
             )
-        self._positions = self.record + getattr(source, "start", 0)
+        self._positions = self.record + source.storage_offset
         self._times = GrowingArray(np.float64)
         self._values = {
             name: GrowingArray(self._recorded[name].dtype, (len(self.record),))
@@ -163,7 +163,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         elements it runs on (a subgroup's are its parent's)."""
         from axonal.monitors.computed import value_kernel
 
-        storage_size = self.source.N + getattr(self.source, "start", 0)
+        storage_size = self.source.N + self.source.storage_offset
         kernel, functions, _ = value_kernel(self, name, variable, context, storage_size)
         return self.source.local_kernel(kernel, context), functions
 

@@ -2,6 +2,7 @@
 
 from axonal.network.base import start_scope
 from axonal.network.clock import Clock, defaultclock
+from axonal.network.invalid_values import InvalidValuesError, InvalidValuesWarning
 from axonal.network.magic import magic_network, restore, run, store
 from axonal.network.network import Network, collect, run_summaries, stop
 from axonal.network.operation import NetworkOperation, network_operation
@@ -21,6 +22,8 @@ __all__ = [
     "stop",
     "collect",
     "seed",
+    "InvalidValuesError",
+    "InvalidValuesWarning",
 ]
 
 # Not in the user's namespace, but part of the room's API (used by axonal.records).

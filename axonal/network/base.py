@@ -150,6 +150,10 @@ class SimulationObject:
         Called after each stretch of a fused run; must leave ``state`` ready to continue.
         """
 
+    def summed_targets(self) -> list[tuple[object, str, str]]:
+        """(group, variable, name) of the variables this object sets to a sum each step."""
+        return []
+
     def after_run(self) -> None:
         """Called once a run ends (normally or not)."""
 
@@ -180,6 +184,9 @@ class RunContext:
     loop_dt: float | None = None
     end: float | None = None  # the run's end time (seconds)
     functions: dict[str, object] = field(default_factory=dict)
+    # The state keys of the arrays the run's kernels write (for the step loop's savepoints).
+    written: set[str] = field(default_factory=set)
+    draws: bool = False  # whether a kernel of the run draws random numbers
 
 
 def whole_number(value) -> int | None:

@@ -6,14 +6,20 @@ import copy
 import hashlib
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 import numpy as np
 
 from axonal.network.base import Operation, RunContext, SimulationObject
 from axonal.network.clock import Clock, seconds_of
+from axonal.network.interrupts import HeldSignals
+from axonal.network.invalid_values import InvalidValueCheck
 from axonal.network.namespace import user_namespace
+from axonal.network.operation import NetworkOperation
 from axonal.network.random import numpy_stream_in_compiled_code
+from axonal.network.savepoint import close as close_savepoints
+from axonal.network.savepoint import step_savepoint
 from axonal.units import Quantity, get_dimensions, second
 
 # One description per run() in this process, for run records (axonal.records).
@@ -170,6 +176,7 @@ class Network:
         if namespace is None:
             namespace = user_namespace()
         active = [obj for obj in self.objects if obj.active]
+        _check_summed_targets(active)
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
         for clock in clocks:
@@ -200,15 +207,32 @@ class Network:
                 operations = profiled_operations(operations, self)
         self._stop_requested = False
         _running.append(self)
+        held = HeldSignals()  # Ctrl-C, SIGTERM: acted on at the next step boundary
+        checks = InvalidValueCheck(active)
+
+        def stopped() -> bool:
+            return self._stopped() or held.pending
+
+        def report(t: float, elapsed: float) -> None:
+            if reporter is not None:
+                reporter(t, elapsed)
+            checks.at_report(min((clock.t_ for clock in clocks), default=t))
+
         try:
-            if fused is not None:
-                with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
-                    fused.run(end, reporter, report_every)
-            else:
-                self._loop(
-                    operations, clocks, context.state, end, reporter, report_every, self._stopped
-                )
+            with held:
+                if fused is not None:
+                    with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
+                        fused.run(end, report, report_every, stopped)
+                else:
+                    savepoint = None
+                    if any(isinstance(obj, NetworkOperation) for obj in active):
+                        savepoint = partial(step_savepoint, active, context)
+                    self._loop(
+                        operations, clocks, context.state, end, report, report_every, stopped,
+                        savepoint,
+                    )  # fmt: skip
         finally:
+            close_savepoints()
             _running.remove(self)
             for obj in active:
                 obj.after_run()
@@ -216,6 +240,8 @@ class Network:
             if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
                 self.t_ = end
             _run_summaries.append(self._summary(active, start, context, fused is not None))
+        held.deliver()  # the steps that ran are committed: now Ctrl-C may raise
+        checks.after_run(self.t_)
 
     @staticmethod
     def _loop(
@@ -226,7 +252,10 @@ class Network:
         reporter,
         report_every: float,
         stopped=lambda: False,
+        savepoint: Callable[[], Callable[[], None]] | None = None,
     ) -> None:
+        """Run steps until ``end``. Each step is committed whole: with ``savepoint`` (user
+        code in the schedule), an exception half-way through a step undoes it first."""
         wall_start = last_report = time.perf_counter()
         if len(clocks) == 1:
             # The common case: one clock, so every operation runs every step.
@@ -235,8 +264,14 @@ class Network:
             time_key = f"{clock.name}.t"
             for _ in range(clock.steps_until(end)):
                 state[time_key] = clock.t_
-                for function in functions:
-                    function()
+                rollback = None if savepoint is None else savepoint()
+                try:
+                    for function in functions:
+                        function()
+                except BaseException:
+                    if rollback is not None:
+                        rollback()
+                    raise
                 clock.timestep += 1
                 if reporter is not None and time.perf_counter() - last_report > report_every:
                     last_report = time.perf_counter()
@@ -253,9 +288,15 @@ class Network:
                 for clock in current:
                     state[f"{clock.name}.t"] = clock.t_
                 current_ids = {id(clock) for clock in current}
-                for op in operations:
-                    if id(op.owner.clock) in current_ids:
-                        op.function()
+                rollback = None if savepoint is None else savepoint()
+                try:
+                    for op in operations:
+                        if id(op.owner.clock) in current_ids:
+                            op.function()
+                except BaseException:
+                    if rollback is not None:
+                        rollback()
+                    raise
                 for clock in current:
                     clock.timestep += 1
                 if reporter is not None and time.perf_counter() - last_report > report_every:
@@ -339,6 +380,33 @@ def stop() -> None:
     """
     for network in _running:
         network.stop()
+
+
+def _check_summed_targets(objects) -> None:
+    """Two summed variables into the same elements of a variable would overwrite each other
+    (each sets the variable to its own sum); refused as in Brian 2. Disjoint subgroups of one
+    group may each take a sum into the same variable."""
+    seen: dict[tuple[int, str], list[tuple[int, int, object, str]]] = {}
+    for obj in objects:
+        for group, variable, name in obj.summed_targets():
+            first = group.storage_offset
+            span = (first, first + group.N)
+            key = (id(group.storage_root), variable)
+            for start, stop, other, other_name in seen.get(key, []):
+                if span[0] < stop and start < span[1]:
+                    root = group.storage_root
+                    low, high = max(start, span[0]), min(stop, span[1])
+                    where = repr(root.name)
+                    if (low, high) != (0, root.N):
+                        where += f" (elements {low} to {high - 1})"
+                    raise NetworkError(
+                        f"the summed variables {other_name!r} of {other.name!r} and {name!r} of "
+                        f"{obj.name!r} both set {variable!r} of {where}: each would overwrite "
+                        f"the other's sum. Sum into two variables of the group instead (e.g. "
+                        f"'{variable}_a : 1' and '{variable}_b : 1', used as {variable}_a + "
+                        f"{variable}_b)."
+                    )
+            seen.setdefault(key, []).append((*span, obj, name))
 
 
 def _progress_reporter(report, name: str, start: float, duration: float):

@@ -10,9 +10,10 @@ LAYOUTS = ("auto", "circle", "spring")
 
 
 def _node_name(group) -> str:
-    parent = getattr(group, "parent", None)
-    if parent is not None and hasattr(group, "start"):
-        return f"{parent.name}[{group.start}:{group.stop}]"
+    root = getattr(group, "storage_root", group)
+    if root is not group:
+        start = group.storage_offset
+        return f"{root.name}[{start}:{start + group.N}]"
     return group.name
 
 

@@ -110,6 +110,16 @@ class SynapsesRun:
             items.extend(self._summed_items(name, expression, context))
         return items
 
+    def summed_targets(self) -> list[tuple[object, str, str]]:
+        """(group, variable, summed name) of each summed variable: ``x_post`` sums into the
+        target's ``x``, ``x_pre`` into the source's."""
+        targets = []
+        for name in self.summed:
+            suffix = "_post" if name.endswith("_post") else "_pre"
+            group = self.target if suffix == "_post" else self.source
+            targets.append((group, name[: -len(suffix)], name))
+        return targets
+
     def _summed_kernels(self, name: str, expression: Expression, context):
         """``x_post = sum over synapses``: a kernel zeroing x over the group, then one adding
         each synapse's term through the index (writes through an index accumulate)."""

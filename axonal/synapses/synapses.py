@@ -588,7 +588,7 @@ class Synapses(SynapsesRun, Group):
             ("_pre_idx", "i", self.source),
             ("_post_idx", "j", self.target),
         ):
-            start = getattr(group, "start", 0)
+            start = group.storage_offset
             if start == 0:
                 v[storage].values = v[index].values
             elif compute:
@@ -665,7 +665,7 @@ class Synapses(SynapsesRun, Group):
 
 def _storage(group: Group, relative: np.ndarray) -> np.ndarray:
     """Storage positions of a group's (or subgroup's) relative indices."""
-    return np.asarray(relative) + getattr(group, "start", 0)
+    return np.asarray(relative) + group.storage_offset
 
 
 __all__ = ["Synapses"]

@@ -1,5 +1,5 @@
-"""The fused run (axonal/network/fused.py): one compiled call per run, stretches for progress
-reports, the compiled loop kept between runs, and the fallbacks to the Python loop."""
+"""The fused run (axonal/network/fused.py): one compiled loop per run, called in stretches
+(progress reports, stop signals), kept between runs; the fallbacks to the Python loop."""
 
 import gc
 import logging
@@ -9,10 +9,15 @@ import pytest
 
 import axonal
 from axonal import *
-from axonal.codegen.numba_target import NetworkLoop
 from axonal.codegen.targets import set_target
 from axonal.network.fused import loop_function_of
-from tests.test_targets_agree import CONSTANTS, assert_same, cuba_network, results
+from tests.test_targets_agree import (
+    CONSTANTS,
+    assert_same,
+    count_fused_steps,
+    cuba_network,
+    results,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -38,19 +43,12 @@ def on_both_targets(request):
 
 @pytest.fixture
 def loop_runs(monkeypatch):
-    """The steps of each call of a compiled network loop since the test began."""
-    calls = []
-    original = NetworkLoop.run
-
-    def counted(self, state, n_steps, *args, **kwargs):
-        calls.append(n_steps)
-        return original(self, state, n_steps, *args, **kwargs)
-
-    monkeypatch.setattr(NetworkLoop, "run", counted)
-    return calls
+    """The steps of each fused run since the test began (a run calls its compiled loop in
+    stretches of about STRETCH_SECONDS, see axonal/network/fused.py)."""
+    return count_fused_steps(monkeypatch)
 
 
-def test_a_run_calls_the_compiled_loop_once(numba_target, loop_runs):
+def test_a_run_is_one_fused_run_and_keeps_its_compiled_loop(numba_target, loop_runs):
     axonal.start_scope()
     net, _ = cuba_network()
     net.run(20 * ms, namespace=CONSTANTS)
@@ -77,8 +75,8 @@ def test_a_reported_run_returns_for_each_report_and_gives_the_same_results(numba
         report=lambda wall, done, start, duration: reports.append(float(done)),
         report_period=0 * second,  # as often as possible: every stretch
     )
-    assert sum(loop_runs[1:]) == 300 and len(loop_runs) > 2
-    assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) == len(loop_runs)
+    assert loop_runs == [300, 300]
+    assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) > 2
     assert reports[0] == 0.0  # the call at the start
     assert_same(whole, results(net, monitors))
 
@@ -192,7 +190,7 @@ def test_a_periodic_spike_generator_is_fused_and_keeps_its_place(loop_runs):
         set_target("numpy")
     # The 0.05 ms run starts at 3.05 ms, after the step of 3.0 ms has run and before that of
     # 3.1 ms would begin: it has no step (as in Brian 2, which rounds the start up to the grid).
-    assert len(loop_runs) == 2
+    assert len(loop_runs) == 3 and loop_runs[1] == 0
     np.testing.assert_allclose(
         expected[1].t / ms, [0.3, 0.3, 1.1, 2.3, 2.3, 3.1, 4.3, 4.3, 5.1, 6.3, 6.3]
     )

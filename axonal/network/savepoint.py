@@ -1,0 +1,119 @@
+"""A step's savepoint in the Python loop: an exception half-way through a step undoes the step.
+
+When a network runs user Python code each step (a network_operation), that code may raise
+after other operations of the same step ran (a state update applied, a monitor sample
+appended, spikes queued). The loop then rolls the step back to its savepoint before the
+exception leaves ``run()``: ``t`` is that step, nothing of it is recorded, and the next
+``run()`` runs it once, from the start.
+
+A savepoint is kept small, since one is taken every step: copies of the arrays the run's
+kernels write (``RunContext.written``, noted by ``Group.make_kernel``), copies of the arrays
+user code writes through the groups (``G.v[...] = ...``: copied at the first write of the
+step, see ``before_write``), the lengths of the monitors' buffers, the last events, small
+arrays of the objects' state (monitor counts), the spike queues, and, when the run's kernels
+draw random numbers, both random generators (NumPy's, and the one compiled kernels draw
+from). Not undone: what user code did outside the network (appending to a list of its own,
+drawing from NumPy in a run whose kernels do not draw), and writes into raw arrays
+(``G.v_[:] = ...``) of variables no kernel writes.
+
+It is taken only when the schedule holds user code; kernels of the simulator itself do not
+raise half-way, and a stop signal waits for the step's end (``axonal.network.interrupts``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+__all__: list[str] = []  # internal room: nothing here is part of the user's namespace
+
+# The savepoint of the step in progress, if any (user writes copy their array into it first).
+_current: list[StepSavepoint | None] = [None]
+
+
+def before_write(values: np.ndarray) -> None:
+    """Called by a group before user code writes into ``values`` (copied once per step)."""
+    savepoint = _current[0]
+    if savepoint is not None and id(values) not in savepoint.copies:
+        savepoint.copies[id(values)] = (values, values.copy())
+
+
+def close() -> None:
+    """The run is over: user writes no longer belong to a step."""
+    _current[0] = None
+
+
+def _object_savepoint(obj) -> Callable[[], None]:
+    from axonal.monitors.buffer import GrowingArray  # (monitors import the network)
+
+    variables = getattr(obj, "variables", {})
+    lengths, copies = [], []
+    for key, value in obj.state_arrays().items():
+        if isinstance(value, GrowingArray):
+            lengths.append((value, len(value)))  # appended to only: truncating undoes the step
+        elif isinstance(value, np.ndarray) and key not in variables:
+            copies.append((value, value.copy()))  # a monitor's counts, a generator's place
+    events = getattr(obj, "events", None)
+    events = dict(events) if isinstance(events, dict) else None  # arrays replaced, not written
+    pathways = getattr(obj, "pathways", {})
+    queues = {name: pathway.queue.snapshot() for name, pathway in pathways.items()}
+
+    def rollback() -> None:
+        for buffer, length in lengths:
+            buffer.resize(length)
+        for live, saved in copies:
+            live[...] = saved
+        if events is not None:
+            obj.events.clear()
+            obj.events.update(events)
+        for name, snapshot in queues.items():
+            pathways[name].queue.restore(snapshot)
+
+    return rollback
+
+
+def _random_savepoint() -> Callable[[], None]:
+    numpy_state = np.random.get_state()
+    compiled = None
+    if "numba" in sys.modules:  # kernels compiled by Numba draw from a generator of their own
+        from axonal.network.random import _numba_generator
+
+        generator = _numba_generator()
+        compiled = ctypes.string_at(ctypes.addressof(generator), ctypes.sizeof(generator))
+
+    def rollback() -> None:
+        np.random.set_state(numpy_state)
+        if compiled is not None:
+            ctypes.memmove(ctypes.addressof(_numba_generator()), compiled, len(compiled))
+
+    return rollback
+
+
+class StepSavepoint:
+    """What a step may change, as it was when the step began; ``rollback()`` restores it."""
+
+    def __init__(self, objects: Iterable, written: Iterable[np.ndarray], draws: bool) -> None:
+        self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {
+            id(values): (values, values.copy()) for values in written
+        }
+        self.rollbacks = [_object_savepoint(obj) for obj in objects]
+        if draws:  # (NumPy's get_state takes ~0.4 ms: more than a small network's step)
+            self.rollbacks.append(_random_savepoint())
+        _current[0] = self
+
+    def rollback(self) -> None:
+        for live, saved in self.copies.values():
+            live[...] = saved
+        for undo in self.rollbacks:
+            undo()
+
+
+def step_savepoint(objects, context) -> Callable[[], None]:
+    """A function that puts ``objects``, the arrays the run's kernels write and (when they
+    draw) the random generators back as they are now."""
+    state = context.state
+    arrays = [state[key] for key in context.written if isinstance(state.get(key), np.ndarray)]
+    return StepSavepoint(objects, arrays, context.draws).rollback
