@@ -43,21 +43,10 @@ KNOWN_FAILURES: dict[str, str] = {
     "frompapers/Kremer_et_al_2011_barrel_cortex.py": _SLOW,
     "frompapers/Maass_Natschlaeger_Markram_2002.py": _SLOW,
     "frompapers/Nicola_Clopath_2017.py": _SLOW,
-    "frompapers/Rossant_et_al_2011bis.py": (
-        "np.vstack of values in mV and plain zeros: axonal refuses (and says how to strip the "
-        "units) where Brian 2 silently drops them"
-    ),
     "frompapers/Stimberg_et_al_2018/example_4_rsmean.py": _SLOW,
     "frompapers/Stimberg_et_al_2018/example_6_COBA_with_astro.py": _SLOW,
     "frompapers/Tetzlaff_2015.py": _SLOW,
     "synapses/efficient_gaussian_connectivity.py": _SLOW,
-    "frompapers/Clopath_et_al_2010_homeostasis.py": (
-        "a shared variable set with rand() in run_regularly is refused by the Numba target"
-    ),
-    "synapses/homeostatic_stdp_at_inhibitory_synapes.py": "(linked) variables in Synapses",
-    "frompapers/Spreizer_et_al_2019/Spreizer_et_al_2019.py": (
-        "creates a second group named 'I' while the first may still be alive (unique names)"
-    ),
 }
 
 
