@@ -102,6 +102,17 @@ def names() -> dict:
     }
 
 
+def star_import() -> dict:
+    """For each name ``from brian2 import *`` gives: whether it is a unit (or quantity)."""
+    namespace: dict = {}
+    exec("from brian2 import *", namespace)
+    return {
+        name: isinstance(value, brian2.Quantity)
+        for name, value in sorted(namespace.items())
+        if not name.startswith("__")
+    }
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
     values = {
@@ -110,6 +121,7 @@ def main() -> None:
         "shared_random": shared_random(),
         "joins": joins(),
         "names": names(),
+        "star_import_is_unit": star_import(),
     }
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(json.dumps(values, indent=1) + "\n")
