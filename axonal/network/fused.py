@@ -239,7 +239,11 @@ class FusedRun:
         first = self.base.timestep
         done = 0
         wall_start = time.perf_counter()
-        stretch = total if reporter is None else min(total, _FIRST_STRETCH)
+        # With a report, the first stretch is one step: it compiles the loop (or loads it from
+        # the cache), and the clock of the report starts after it, as Brian 2's starts after
+        # its code is built; an estimate of the time remaining then counts simulation only.
+        compiling = reporter is not None
+        stretch = total if reporter is None else 1
         while done < total:
             steps = min(stretch, total - done)
             started = time.perf_counter()
@@ -251,6 +255,10 @@ class FusedRun:
             finally:
                 self._bring_back(first + done + steps)
             done += steps
+            if compiling:
+                compiling, wall_start = False, time.perf_counter()
+                stretch = _FIRST_STRETCH
+                continue
             if reporter is not None and done < total:
                 reporter(self.base.t_, time.perf_counter() - wall_start)
                 per_step = (time.perf_counter() - started) / steps
