@@ -46,7 +46,7 @@ class _FixedAfterInit(type):
 class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
     """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
 
-    grows = False  # whether the number of elements changes after creation (Synapses)
+    _grows = False  # whether the number of elements changes after creation (Synapses)
 
     def __init__(self, N: int, *, namespace=None, **kwargs):
         object.__setattr__(self, "variables", {})

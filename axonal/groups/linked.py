@@ -140,7 +140,7 @@ class LinkedVariable(Variable):
                 f"link it first: {self.describe()} = linked_var(other_group, 'name')"
             )
         group, name = self.target.group, self.target.name
-        if group.grows:
+        if group._grows:
             raise LinkedVariableError(
                 f"cannot link {self.describe()} to {group.name}.{name}: {group.name} gains "
                 "elements with each connect(); link to a variable of a group of fixed size"
@@ -176,7 +176,7 @@ class LinkedVariable(Variable):
                 return None
             if source_size == 1:
                 return np.zeros(self.size, dtype=np.int64)
-            grows = getattr(self._group(), "grows", False)
+            grows = getattr(self._group(), "_grows", False)
             when = " (after connect(), if it changed their number)" if grows else ""
             raise LinkedVariableError(
                 f"cannot link {self.describe()} ({self.size} elements) to {where} "

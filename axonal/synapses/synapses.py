@@ -118,7 +118,7 @@ class Synapses(SynapsesRun, Group):
     (2, array([0.5, 1. ]))
     """
 
-    grows = True  # connect() adds elements: other groups cannot link to these variables
+    _grows = True  # connect() adds elements: other groups cannot link to these variables
 
     def __init__(
         self,
