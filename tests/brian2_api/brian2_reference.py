@@ -15,6 +15,7 @@ from brian2 import (
     Network,
     NeuronGroup,
     SpikeGeneratorGroup,
+    SpikeMonitor,
     StateMonitor,
     Synapses,
     linked_var,
@@ -102,6 +103,41 @@ def names() -> dict:
     }
 
 
+def single_precision() -> dict:
+    """prefs.core.default_float_dtype = float32: state, synaptic and recorded values."""
+    results = {}
+    for dtype in (np.float32, np.float64):
+        prefs.core.default_float_dtype = dtype
+        group = NeuronGroup(
+            3,
+            "dv/dt = (I - v)/(10*ms) : 1\nI : 1\nn : integer",
+            threshold="v > 1",
+            reset="v = 0\nn += 1",
+            method="exact",
+        )
+        group.I = [1.5, 2.0, 3.1]
+        synapses = Synapses(group, group, "w : 1", on_pre="w += 0.1")
+        synapses.connect(j="(i + 1) % 3")
+        monitor = StateMonitor(group, "v", record=True)
+        spikes = SpikeMonitor(group)
+        Network(group, synapses, monitor, spikes).run(50 * ms)
+        results[np.dtype(dtype).name] = {
+            "dtypes": {
+                "state": np.asarray(group.v_).dtype.name,
+                "integer": np.asarray(group.n_).dtype.name,
+                "synaptic": np.asarray(synapses.w_).dtype.name,
+                "recorded": np.asarray(monitor.v_).dtype.name,
+                "recorded_t": np.asarray(monitor.t_).dtype.name,
+            },
+            "v_trace_0": np.asarray(monitor.v_[0]).astype(float).tolist(),
+            "spike_i": np.asarray(spikes.i).tolist(),
+            "spike_t": np.asarray(spikes.t_).tolist(),
+            "w": np.asarray(synapses.w_).astype(float).tolist(),
+        }
+    prefs.core.default_float_dtype = np.float64
+    return results
+
+
 def star_import() -> dict:
     """For each name ``from brian2 import *`` gives: whether it is a unit (or quantity)."""
     namespace: dict = {}
@@ -122,6 +158,7 @@ def main() -> None:
         "joins": joins(),
         "names": names(),
         "star_import_is_unit": star_import(),
+        "single_precision": single_precision(),
     }
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(json.dumps(values, indent=1) + "\n")

@@ -36,7 +36,7 @@ _SLOW = "longer than the 240 s limit on the shared 2-core machine"
 KNOWN_FAILURES: dict[str, str] = {
     "advanced/float_32_64_benchmark.py": (
         f"{_SLOW}: 36 runs of 4000 neurons for 1 s each, step by step (profile=True), 12 of "
-        "them on the NumPy target; and float32 state is not implemented"
+        "them on the NumPy target"
     ),
     "frompapers/Brunel_Wang_2001.py": (
         f"{_SLOW}: 357 s CPU (889 s wall at load 2-16): 800,000 clock-driven synapses with "
