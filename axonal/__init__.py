@@ -30,6 +30,11 @@ _PUBLIC_ROOMS = (
 _LOADED_ON_USE = {"sweep": "sweeps"}
 
 
+# Units that Brian 2's star import does not give, leaving pylab's name in place (the colormap
+# function gray(), dateutil's weekday TH): scripts that call them find them.
+_PYLAB_OVER_UNITS = frozenset({"gray", "TH"})
+
+
 def _assemble_namespace() -> list[str]:
     # As in Brian 2: pylab's names first (NumPy's, and matplotlib's loaded on first use), then
     # np/numpy as the unit-aware NumPy namespace, then every room's names over them.
@@ -41,9 +46,11 @@ def _assemble_namespace() -> list[str]:
     for room_name in _PUBLIC_ROOMS:
         room = import_module(f"{__name__}.{room_name}")
         for name in room.__all__:
+            if name in _PYLAB_OVER_UNITS and name in pylab:
+                continue
             globals()[name] = getattr(room, name)
             names.append(name)
-    return names
+    return list(dict.fromkeys(names))  # a room's name laid over pylab's is listed once
 
 
 def __getattr__(name: str):

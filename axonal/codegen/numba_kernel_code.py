@@ -22,7 +22,7 @@ from axonal.codegen.kernel_analysis import (
     NumbaTargetError,
 )
 from axonal.codegen.loop_tree import For, If, Line, Node
-from axonal.codegen.numba_printer import RANDOM_FUNCTIONS, numba_code
+from axonal.codegen.numba_printer import numba_code
 from axonal.codegen.numba_selections import (
     FlatSelection,
     HitFlag,
@@ -322,19 +322,16 @@ class KernelCode(KernelAnalysis):
         ]
 
     def _shared_statement_nodes(self, statement: Statement, forms) -> list[Node]:
-        """A shared variable's assignment, evaluated once (its value must be the same for all)."""
+        """A shared variable's assignment, evaluated once (its value must be the same for all);
+        rand() in it draws one number per call, as in Brian 2."""
         names = set(statement.expr.names)
         if statement.condition is not None:
             names |= statement.condition.names
-        calls = statement.expr.functions | (
-            statement.condition.functions if statement.condition is not None else frozenset()
-        )
         per_element = sorted(n for n in names if n not in forms)
-        if per_element or calls & set(RANDOM_FUNCTIONS):
-            reason = per_element or sorted(calls & set(RANDOM_FUNCTIONS))
+        if per_element:
             raise NumbaTargetError(
                 f"{self.where} assigns to the shared variable {statement.target!r} in "
-                f"'{statement}' a value that differs between elements ({', '.join(reason)})"
+                f"'{statement}' a value that differs between elements ({', '.join(per_element)})"
             )
         writes, regather = self._statement_nodes(statement, forms, {})
         return [*writes, *regather]

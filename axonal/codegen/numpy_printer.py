@@ -40,10 +40,14 @@ class _VectorisingTransformer(TreeRewriter):
             result = _call("logical_and", [result, part])
         return result
 
+    def __init__(self, scalar: bool = False):
+        self.scalar = scalar
+
     def visit_Call(self, node: ast.Call) -> ast.AST:
         node = self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in RANDOM_FUNCTIONS and not node.args:
-            return _call(node.func.id, [ast.Name(id="_vector_size", ctx=ast.Load())])
+            size = ast.Constant(None) if self.scalar else ast.Name("_vector_size", ast.Load())
+            return _call(node.func.id, [size])
         return node
 
 
@@ -51,11 +55,12 @@ def _call(function: str, args: list[ast.expr]) -> ast.Call:
     return ast.Call(func=ast.Name(id=function, ctx=ast.Load()), args=args, keywords=[])
 
 
-def numpy_code(expression: Expression) -> str:
+def numpy_code(expression: Expression, scalar: bool = False) -> str:
     """The expression as NumPy code over arrays of the same length.
 
     Names stay as they are (the kernel binds them to arrays or scalars); ``and``/``or``/``not``
     become ``logical_and``/``logical_or``/``logical_not`` and ``rand()`` becomes
-    ``rand(_vector_size)``, so the kernel's namespace must provide those names.
+    ``rand(_vector_size)``, so the kernel's namespace must provide those names. ``scalar``:
+    the value is computed once (a shared variable's), so ``rand()`` is ``rand(None)``, one draw.
     """
-    return ast.unparse(_VectorisingTransformer().visit(expression.tree))
+    return ast.unparse(_VectorisingTransformer(scalar).visit(expression.tree))

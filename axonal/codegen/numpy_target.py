@@ -33,11 +33,11 @@ def _int(x):
 
 
 def _rand(size):
-    return np.random.rand(size)
+    return np.random.rand() if size is None else np.random.rand(size)
 
 
 def _randn(size):
-    return np.random.randn(size)
+    return np.random.randn() if size is None else np.random.randn(size)
 
 
 # Functions every NumPy kernel can call, by the names the intermediate form uses.
@@ -169,7 +169,8 @@ def _statement_lines(
     statement: Statement, ref: VariableRef | None, index_locals: Mapping[str, str]
 ) -> list[str]:
     target, op = statement.target, statement.op
-    value = numpy_code(statement.expr)
+    shared = ref is not None and ref.kind == VariableKind.SHARED and not statement.temporary
+    value = numpy_code(statement.expr, scalar=shared)
     if ref is not None and ref.index is not None and not statement.temporary:
         # Several synapses may share one target element: accumulate, never overwrite.
         local_index = index_locals[ref.index]

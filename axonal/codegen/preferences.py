@@ -1,15 +1,19 @@
-"""Brian 2's ``prefs`` as far as axonal has them: ``prefs.codegen.target`` chooses the target.
+"""Brian 2's ``prefs`` as far as axonal has them: ``prefs.codegen.target`` chooses the target,
+``prefs.core.default_float_dtype`` (float64 or float32) the dtype of the floating-point
+variables of groups created after it.
 
 Brian 2 scripts often begin with ``prefs.codegen.target = 'numpy'`` (or ``'cython'``). Here
 'numpy' is the NumPy target and Brian's compiled runtime targets ('cython', 'weave') and
 'auto' mean axonal's compiled one (Numba, when installed). A preference axonal has no use for
-(compiler flags, the float type, ...) is accepted with a warning that it changes nothing;
+(compiler flags, ...) is accepted with a warning that it changes nothing;
 one that Brian 2 does not have either is an error.
 """
 
 from __future__ import annotations
 
 import logging
+
+import numpy as np
 
 from axonal.codegen.targets import compiled_target, current_target, set_target
 
@@ -41,6 +45,25 @@ def _set_codegen_target(value: str) -> None:
         )
 
 
+# The dtype of the floating-point variables a model declares, for groups created from now on.
+_FLOAT_DTYPE = ["float64"]
+
+
+def _set_float_dtype(value) -> None:
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.name not in ("float32", "float64"):
+        raise ValueError(f"prefs.core.default_float_dtype = {value!r}: choose float32 or float64")
+    _FLOAT_DTYPE[0] = dtype.name
+
+
+def default_float_dtype() -> str:
+    """'float64' or 'float32': what ``prefs.core.default_float_dtype`` chooses."""
+    return _FLOAT_DTYPE[0]
+
+
 class _Preferences:
     """Dotted access (``prefs.codegen.target``) and item access (``prefs['codegen.target']``).
 
@@ -67,6 +90,8 @@ class _Preferences:
             from axonal.network import invalid_values
 
             return invalid_values.mode()
+        if full == "core.default_float_dtype":
+            return np.dtype(_FLOAT_DTYPE[0]).type
         if full in _IGNORED:
             return _IGNORED[full]
         if full.split(".")[0] not in _BRIAN_SECTIONS:
@@ -82,6 +107,9 @@ class _Preferences:
             from axonal.network import invalid_values
 
             invalid_values.set_mode(value)
+            return
+        if full == "core.default_float_dtype":
+            _set_float_dtype(value)
             return
         if full.split(".")[0] not in _BRIAN_SECTIONS or "." not in full:
             raise PreferenceError(f"there is no preference {full!r}")

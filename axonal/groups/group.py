@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
+from axonal.codegen.preferences import default_float_dtype
 from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
 from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
@@ -48,6 +49,8 @@ class _FixedAfterInit(type):
 
 class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
     """Base of NeuronGroup, Synapses and the input groups: ``N`` elements with variables."""
+
+    _grows = False  # whether the number of elements changes after creation (Synapses)
 
     def __init__(self, N: int, *, namespace=None, **kwargs):
         object.__setattr__(self, "variables", {})
@@ -121,7 +124,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         return self.add_variable(
             equation.name,
             dimensions=equation.dimensions,
-            dtype=equation.dtype,
+            dtype=default_float_dtype() if equation.dtype == "float64" else equation.dtype,
             kind=kind,
             expression=equation.expr if kind == "subexpression" else None,
             flags=equation.flags,

@@ -90,12 +90,18 @@ class LinkedVariable(Variable):
     """
 
     def __init__(self, name: str, group, dimensions, dtype, flags):
-        self.name, self.owner, self.size = name, group.name, group.N
+        self.name, self.owner = name, group.name
         self._group = weakref.ref(group)  # where index='k' finds k (weak: no reference cycle)
         self.dimensions, self.declared_dtype = dimensions, dtype
         self.kind, self.read_only, self.expression = "linked", True, None
         self.flags = frozenset(flags)
         self.target: LinkTarget | None = None
+
+    @property
+    def size(self) -> int:
+        """The owner's current number of elements (synapses grow with each connect())."""
+        group = self._group()
+        return 0 if group is None else len(group)
 
     @property
     def dtype(self) -> str:
@@ -134,6 +140,11 @@ class LinkedVariable(Variable):
                 f"link it first: {self.describe()} = linked_var(other_group, 'name')"
             )
         group, name = self.target.group, self.target.name
+        if group._grows:
+            raise LinkedVariableError(
+                f"cannot link {self.describe()} to {group.name}.{name}: {group.name} gains "
+                "elements with each connect(); link to a variable of a group of fixed size"
+            )
         variable = group.variables[name]
         root = group.storage_root
         if isinstance(variable, LinkedVariable):
@@ -165,10 +176,12 @@ class LinkedVariable(Variable):
                 return None
             if source_size == 1:
                 return np.zeros(self.size, dtype=np.int64)
+            grows = getattr(self._group(), "_grows", False)
+            when = " (after connect(), if it changed their number)" if grows else ""
             raise LinkedVariableError(
                 f"cannot link {self.describe()} ({self.size} elements) to {where} "
                 f"({source_size} elements): the sizes differ; give index= with the element "
-                f"of {group.name} that each element of {self.owner} reads"
+                f"of {group.name} that each element of {self.owner} reads{when}"
             )
         if isinstance(index, str):
             index = self._index_variable(index)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import weakref
 from collections.abc import Callable, Mapping
@@ -108,12 +107,8 @@ class SimulationObject:
     ):
         if name is None:
             name = _default_name(type(self).__name__.lower())
-        elif name in _names_in_use:
-            # An object no longer used may still sit in a reference cycle (a group and its
-            # synapses): collect such garbage before calling the name taken.
-            gc.collect()
-            if name in _names_in_use:
-                raise ValueError(f"an object named {name!r} exists already; names must be unique")
+        # A name given explicitly may repeat (as in Brian 2: a script that builds its network
+        # in a function, twice); only the objects of one network must differ (checked at run).
         _names_in_use[name] = self
         self.name = name
         if clock is not None and dt is not None:

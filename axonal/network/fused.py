@@ -244,12 +244,15 @@ class FusedRun:
         total = self.base.steps_until(end)
         first = self.base.timestep
         done = 0
-        wall_start = last_report = time.perf_counter()
         stretch = min(total, _FIRST_STRETCH)
         progress = [0, 0]  # (step, item) the loop reached within a stretch
         try:
             if total:  # (a Ctrl-C while Numba compiles: nothing ran)
                 self.loop.compile(self.context.state, self.dt, first)
+            # The report's clock starts once the loop is compiled (or loaded from the cache), as
+            # Brian 2's starts after its code is built: an estimate of the time remaining then
+            # counts simulation only.
+            wall_start = last_report = time.perf_counter()
             while done < total and not stopped():
                 steps = min(stretch, total - done)
                 started = time.perf_counter()

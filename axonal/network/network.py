@@ -6,6 +6,7 @@ import copy
 import hashlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
@@ -118,6 +119,18 @@ class Network:
             found.extend(Network._contained(child))
         return found
 
+    def _check_unique_names(self) -> None:
+        """Names may repeat between networks (as in Brian 2), not within one: the run's
+        arrays and ``net[name]`` go by name."""
+        counts = Counter(obj.name for obj in self.objects)
+        repeated = ", ".join(repr(name) for name, count in counts.items() if count > 1)
+        if repeated:
+            raise NetworkError(
+                f"network {self.name!r}: its objects need distinct names; used more than once: "
+                f"{repeated}. Give the objects different name= arguments, or run them in "
+                "different networks"
+            )
+
     def __getitem__(self, name: str) -> SimulationObject:
         for obj in self.objects:
             if obj.name == name:
@@ -175,6 +188,7 @@ class Network:
         report_every = seconds_of(report_period, "report_period")
         if namespace is None:
             namespace = user_namespace()
+        self._check_unique_names()
         active = [obj for obj in self.objects if obj.active]
         _check_summed_targets(active)
         start, end = self.t_, self.t_ + duration_s

@@ -33,7 +33,7 @@ _SECOND = get_dimensions(second)
 _ALLOWED_FLAGS = {
     "differential": {"event-driven", "clock-driven", "constant over dt"},
     "subexpression": {"summed", "shared", "constant over dt"},
-    "parameter": {"constant", "shared"},
+    "parameter": {"constant", "shared", "linked"},
 }
 
 
@@ -117,6 +117,8 @@ class Synapses(SynapsesRun, Group):
     >>> len(S), S.w[:]
     (2, array([0.5, 1. ]))
     """
+
+    _grows = True  # connect() adds elements: other groups cannot link to these variables
 
     def __init__(
         self,

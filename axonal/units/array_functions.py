@@ -6,11 +6,13 @@ the units, calls NumPy on plain arrays and puts the right dimension back on the 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
 from axonal.units.dimension import DIMENSIONLESS, Dimension, DimensionMismatchError
+from axonal.units.display import dimension_display_name
 from axonal.units.quantity import (
     HANDLED_FUNCTIONS,
     _describe,
@@ -20,7 +22,7 @@ from axonal.units.quantity import (
     get_dimensions,
 )
 
-__all__ = ["HANDLED_FUNCTIONS"]
+__all__ = ["HANDLED_FUNCTIONS", "UnitsDroppedWarning"]
 
 
 def _same_dimension(values, what: str, allow_neutral: bool = False) -> Dimension:
@@ -170,13 +172,45 @@ def _register(function: Callable):
     return decorate
 
 
+class UnitsDroppedWarning(UserWarning):
+    """NumPy joined values of different units: the result is plain SI values, as in Brian 2."""
+
+
+def _joined_dimension(values, what: str) -> Dimension | None:
+    """The dimension of values joined into one array, or None if their units differ.
+
+    Values in one unit (plain zeros, infinities and NaNs fit any unit: padding such as
+    ``np.vstack((v, zeros(n)))``) keep it. Brian 2 drops the units of every join; axonal keeps
+    them where they agree, and where they differ returns the plain SI values as Brian 2 does,
+    with a warning (a plot of them is the same; arithmetic with units would not be).
+    """
+    try:
+        return _same_dimension(values, what, allow_neutral=True)
+    except DimensionMismatchError:
+        units = ", ".join(dict.fromkeys(_unit_name(value) for value in values))
+        warnings.warn(
+            f"{what} joined values in different units ({units}): the result is their plain SI "
+            "values, without units (as Brian 2 gives). Strip the units yourself to choose "
+            "the scale (x / mV) and silence this warning.",
+            UnitsDroppedWarning,
+            stacklevel=4,
+        )
+        return None
+
+
+def _unit_name(value) -> str:
+    dim = get_dimensions(value)
+    return "no unit" if dim is DIMENSIONLESS else dimension_display_name(dim)
+
+
 def _join(function: Callable) -> None:
-    """Register a function joining a sequence of arrays, which must share a dimension."""
+    """Register a function joining a sequence of arrays (see ``_joined_dimension``)."""
 
     def handler(arrays, *args, **kwargs):
         arrays = list(arrays)
-        dim = _same_dimension(arrays, f"np.{function.__name__}")
-        return _wrap(function(_strip_all(arrays), *args, **kwargs), dim)
+        dim = _joined_dimension(arrays, f"np.{function.__name__}")
+        joined = function(_strip_all(arrays), *args, **kwargs)
+        return joined if dim is None else _wrap(joined, dim)
 
     HANDLED_FUNCTIONS[function] = handler
 
@@ -188,8 +222,9 @@ del _function
 
 @_register(np.append)
 def _append(array, values, axis=None):
-    dim = _same_dimension([array, values], "np.append")
-    return _wrap(np.append(_strip(array), _strip(values), axis=axis), dim)
+    dim = _joined_dimension([array, values], "np.append")
+    joined = np.append(_strip(array), _strip(values), axis=axis)
+    return joined if dim is None else _wrap(joined, dim)
 
 
 @_register(np.clip)

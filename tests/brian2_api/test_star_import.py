@@ -62,3 +62,32 @@ def test_import_of_axonal_loads_neither_matplotlib_nor_pandas():
         "print(sorted(m for m in ('matplotlib', 'pandas', 'unittest') if m in sys.modules))"
     )
     assert out == "[]"
+
+
+def test_star_import_lists_each_name_once_and_each_listed_name_is_the_module_attribute():
+    import axonal
+
+    assert len(axonal.__all__) == len(set(axonal.__all__))
+    namespace = {}
+    exec("from axonal import *", namespace)
+    assert all(namespace[name] is getattr(axonal, name) for name in axonal.__all__)
+    # A name both pylab and a room give is the room's (listed once, after pylab's).
+    assert namespace["seed"] is axonal.network.seed and namespace["mean"] is axonal.units.mean
+
+
+def test_names_are_units_where_brian2s_star_import_gives_units():
+    """Brian 2's star import leaves pylab's gray() and TH where axonal has units of those
+    names; every name both give is a unit in both or in neither."""
+    from axonal.units import Quantity
+    from tests.brian2_api.brian2_values import brian2_behaviour
+
+    namespace = {}
+    exec("from axonal import *", namespace)
+    brian2_units = brian2_behaviour("star_import_is_unit")
+    differing = sorted(
+        name
+        for name, is_unit in brian2_units.items()
+        if name in namespace and isinstance(namespace[name], Quantity) != is_unit
+    )
+    assert differing == []
+    assert callable(namespace["gray"]) and namespace["TH"].weekday == 3

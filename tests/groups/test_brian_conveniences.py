@@ -83,7 +83,3 @@ def test_a_name_is_free_again_once_its_object_is_garbage():
         return synapses.N
 
     assert build() == build() == 4
-    keep = NeuronGroup(1, "v : 1", name="kept")
-    with pytest.raises(ValueError, match="exists already"):
-        NeuronGroup(1, "v : 1", name="kept")
-    del keep

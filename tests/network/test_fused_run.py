@@ -3,12 +3,14 @@
 
 import gc
 import logging
+import time
 
 import numpy as np
 import pytest
 
 import axonal
 from axonal import *
+from axonal.codegen.numba_loop import NetworkLoop
 from axonal.codegen.targets import set_target
 from axonal.network.fused import loop_function_of
 from tests.test_targets_agree import (
@@ -79,6 +81,32 @@ def test_a_reported_run_returns_for_each_report_and_gives_the_same_results(numba
     assert reports[-1] == 1.0 and reports == sorted(reports) and len(reports) > 2
     assert reports[0] == 0.0  # the call at the start
     assert_same(whole, results(net, monitors))
+
+
+def test_reported_times_leave_out_the_first_step_that_compiles(numba_target, monkeypatch):
+    """As in Brian 2, whose clock starts after its code is built: an estimate of the time
+    remaining does not extrapolate the compilation. A slow compilation is simulated by a
+    compile step that takes 1 s more."""
+    axonal.start_scope()
+    net, _ = cuba_network()
+    original = NetworkLoop.compile
+
+    def slow_compile(self, *args, **kwargs):
+        time.sleep(1.0)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NetworkLoop, "compile", slow_compile)
+    elapsed = []
+    began = time.perf_counter()
+    net.run(
+        20 * ms,
+        namespace=CONSTANTS,
+        report=lambda wall, done, start, duration: elapsed.append(float(wall)),
+        report_period=0 * second,
+    )
+    whole_run = time.perf_counter() - began
+    assert elapsed[0] == 0.0 and len(elapsed) > 2
+    assert elapsed[-1] <= whole_run - 1.0
 
 
 def test_events_of_the_last_step_are_kept(numba_target):

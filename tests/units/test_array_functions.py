@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from axonal.units import *
+from axonal.units.array_functions import UnitsDroppedWarning
 
 V = np.array([3.0, 1.0, 2.0]) * mV
 
@@ -49,11 +50,13 @@ def test_functions_with_plain_results():
     assert np.shape(V) == (3,)
 
 
-def test_joining_needs_one_unit():
+def test_joining_keeps_a_shared_unit_and_drops_differing_ones():
     assert in_mV(np.concatenate([V, 1 * np.ones(1) * mV])) == [3.0, 1.0, 2.0, 1.0]
     assert np.stack([V, V]).shape == (2, 3)
-    with pytest.raises(DimensionMismatchError, match="np.concatenate must have the same units"):
-        np.concatenate([V, np.ones(2) * ms])
+    with pytest.warns(UnitsDroppedWarning, match=r"np.concatenate joined values in different"):
+        joined = np.concatenate([V, np.ones(2) * ms])
+    assert type(joined) is np.ndarray
+    assert joined.tolist() == pytest.approx([3e-3, 1e-3, 2e-3, 1e-3, 1e-3])
 
 
 def test_clip_where_linspace():
