@@ -8,12 +8,14 @@ inside the group are raw SI numbers; each parameter knows the factor from PyNN's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 from pyNN.standardmodels import build_translations
 
 from axonal.groups import NeuronGroup
+from axonal.pynn.gap_junctions import GAP_CURRENT
 
 # PyNN unit -> (factor to SI, axonal unit name)
 UNITS = {
@@ -70,13 +72,19 @@ class NeuronModel:
         return UNITS[self.weight_unit][0]
 
     def full_equations(self) -> str:
+        equations = self.equations.strip()
+        extra = ""
+        if re.search(r"\bi_inj\b", equations):
+            # the current of current sources and of gap junctions, summed separately
+            equations = re.sub(r"\bi_inj\b", "i_external", equations)
+            extra = f"i_external = i_inj + {GAP_CURRENT} : amp\n{GAP_CURRENT} : amp\n"
         declared = [
             f"{native} : {UNITS[unit][1]}"
             for _, native, unit in self.parameters
             if f"d{native}/dt" not in self.equations
         ]
         declared += [f"{native} : {unit}" for native, unit in self.hidden]
-        return self.equations.strip() + "\n" + "\n".join(declared) + "\ni_inj : amp\n"
+        return equations + "\n" + "\n".join(declared) + "\ni_inj : amp\n" + extra
 
     def build(self, size: int, name: str) -> NeuronGroup:
         return NeuronGroup(

@@ -231,6 +231,19 @@ y_post += 1
         return model, on_pre, on_post
 
 
+class ElectricalSynapse(AxonalSynapseType, synapses.ElectricalSynapse):
+    """A gap junction of conductance ``weight`` (uS) carrying current both ways between the
+    membrane potentials of its two cells (gap_junctions.py); it has no delay."""
+
+    translations = build_translations(("weight", "weight"))
+    electrical = True
+
+    def axonal_code(self, receptor_statement, weight_unit):
+        from axonal.pynn.gap_junctions import gap_model
+
+        return gap_model(weight_unit), "", ""
+
+
 class SimpleStochasticSynapse(AxonalSynapseType, synapses.SimpleStochasticSynapse):
     """Each spike is transmitted with probability p (drawn in the loop for each synapse)."""
 
