@@ -49,6 +49,16 @@ class SpikeSourceArray(cells.SpikeSourceArray):
     axonal_group_kind = "array"
 
 
+class SpikeSourceInhGamma(cells.SpikeSourceInhGamma):
+    __doc__ = cells.SpikeSourceInhGamma.__doc__
+    # a, b (s), tbins (ms), start, duration (ms) as given: inh_gamma.py reads them
+    translations = build_translations(
+        ("a", "a"), ("b", "b"), ("tbins", "tbins"), ("start", "start"), ("duration", "duration")
+    )
+    axonal_model = None
+    axonal_group_kind = "inh_gamma"
+
+
 STANDARD_CELL_TYPES = [
     IF_curr_exp,
     IF_curr_alpha,
@@ -64,4 +74,5 @@ STANDARD_CELL_TYPES = [
     SpikeSourcePoissonRefractory,
     SpikeSourceGamma,
     SpikeSourceArray,
+    SpikeSourceInhGamma,
 ]

@@ -8,7 +8,7 @@ from pyNN.parameters import LazyArray, ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
 from axonal.groups import NeuronGroup, SpikeGeneratorGroup
-from axonal.pynn import simulator
+from axonal.pynn import inh_gamma, simulator
 from axonal.pynn.neuron_models import GAMMA_EVENTS
 from axonal.pynn.recording import Recorder
 from axonal.units import second
@@ -44,6 +44,10 @@ class _GroupAccess:
                 trains = np.empty(len(where), dtype=object)
                 trains[:] = [Sequence(root._spike_times[k]) for k in where]
                 values[name] = trains
+            elif name in inh_gamma.SEQUENCES:
+                sequences = np.empty(len(where), dtype=object)
+                sequences[:] = [Sequence(root._inh_gamma.sequences[name][k]) for k in where]
+                values[name] = sequences
             else:
                 values[name] = simplify(np.array(root._native_array(name)[where]))
         return ParameterSpace(values, shape=(self.size,))
@@ -65,6 +69,9 @@ class _GroupAccess:
         for name, value in parameter_space.items():
             if name == "spike_times":
                 root._set_spike_times(where, value)
+                continue
+            if name in inh_gamma.SEQUENCES:
+                root._set_inh_gamma_sequences(name, where, value)
                 continue
             try:
                 values = np.asarray(value, dtype=float)
@@ -153,6 +160,18 @@ class Population(_GroupAccess, common.Population):
                 self.size, np.array([], dtype=int), np.array([]) * second, name=name
             )
             self._set_spike_times(np.arange(self.size), parameters["spike_times"])
+        elif kind == "inh_gamma":
+            self._inh_gamma = inh_gamma.InhGammaTrains(self.size)
+            self._group = SpikeGeneratorGroup(
+                self.size, np.array([], dtype=int), np.array([]) * second, name=name
+            )
+            for native, value in parameters.items():
+                if native in inh_gamma.SEQUENCES:
+                    self._set_inh_gamma_sequences(native, np.arange(self.size), value)
+                else:
+                    self._native_array(native)[:] = _as_float_array(value, self.size)
+            state.before_run_hooks.append(self._draw_inh_gamma_spikes)
+            state.reset_hooks.append(self._inh_gamma.forget)
         else:
             self._group = self.celltype.axonal_model.build(self.size, name)
             if kind == "gamma":
@@ -164,6 +183,8 @@ class Population(_GroupAccess, common.Population):
 
     # -- native values ---------------------------------------------------------------
     def _native_array(self, name: str) -> np.ndarray:
+        if hasattr(self, "_inh_gamma") and name in inh_gamma.SCALARS:
+            return self._inh_gamma.scalars[name]
         return self._group.variables[name].values
 
     def _parameter_names(self) -> list[str]:
@@ -225,6 +246,29 @@ class Population(_GroupAccess, common.Population):
         order = np.lexsort((indices, steps))
         times = steps[order] * dt * simulator.MS
         self._group.set_spikes(indices[order], times * second)
+
+    # -- inhomogeneous gamma sources (inh_gamma.py) ------------------------------------------
+    def _set_inh_gamma_sequences(self, name: str, where: np.ndarray, values) -> None:
+        sequences = [values] if isinstance(values, Sequence) else list(np.atleast_1d(values))
+        if len(sequences) == 1 and len(where) > 1:
+            sequences = sequences * len(where)
+        for index, sequence in zip(where, sequences, strict=True):
+            value = sequence.value if isinstance(sequence, Sequence) else sequence
+            self._inh_gamma.sequences[name][index] = np.atleast_1d(np.asarray(value, float))
+
+    def _draw_inh_gamma_spikes(self) -> None:
+        """Before a run: this run's spikes (a spike of step k is stamped at the end of k)."""
+        try:
+            self._inh_gamma.check(self.label)
+        except ValueError as err:
+            raise errors.InvalidParameterValueError(str(err)) from None
+        state = simulator.state
+        first = int(round(state.t / state.dt))
+        last = int(round(state.run_end / state.dt))
+        cells, steps = self._inh_gamma.draw(first, last, state.dt)
+        order = np.lexsort((cells, steps))
+        times = steps[order] * state.dt * simulator.MS
+        self._group.set_spikes(cells[order], times * second)
 
     def _get_view(self, selector, label=None):
         return PopulationView(self, selector, label)
