@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from pyNN import common, errors
-from pyNN.parameters import LazyArray, ParameterSpace, Sequence, simplify
+from pyNN.parameters import ArrayParameter, LazyArray, ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
 from axonal.groups import NeuronGroup, SpikeGeneratorGroup
@@ -44,6 +44,14 @@ class _GroupAccess:
                 trains = np.empty(len(where), dtype=object)
                 trains[:] = [Sequence(root._spike_times[k]) for k in where]
                 values[name] = trains
+            elif name in root._array_widths():
+                width = root._array_widths()[name]
+                rows = np.stack(
+                    [root._native_array(f"{name}_{k}")[where] for k in range(width)], axis=1
+                )
+                arrays = np.empty(len(where), dtype=object)
+                arrays[:] = [ArrayParameter(row) for row in rows]
+                values[name] = arrays
             elif name in inh_gamma.SEQUENCES:
                 sequences = np.empty(len(where), dtype=object)
                 sequences[:] = [Sequence(root._inh_gamma.sequences[name][k]) for k in where]
@@ -72,6 +80,9 @@ class _GroupAccess:
                 continue
             if name in inh_gamma.SEQUENCES:
                 root._set_inh_gamma_sequences(name, where, value)
+                continue
+            if name in root._array_widths():
+                root._set_array_parameter(name, where, value)
                 continue
             try:
                 values = np.asarray(value, dtype=float)
@@ -177,7 +188,10 @@ class Population(_GroupAccess, common.Population):
             if kind == "gamma":
                 self._group.run_regularly(GAMMA_EVENTS, when="before_thresholds")
             for native, value in parameters.items():
-                self._native_array(native)[:] = _as_float_array(value, self.size)
+                if native in self._array_widths():
+                    self._set_array_parameter(native, np.arange(self.size), value)
+                else:
+                    self._native_array(native)[:] = _as_float_array(value, self.size)
         state.add(self._group)
         state.populations.append(self)
 
@@ -189,7 +203,36 @@ class Population(_GroupAccess, common.Population):
 
     def _parameter_names(self) -> list[str]:
         model = self.celltype.axonal_model
-        return [] if model is None else [native for _, native, _ in model.parameters]
+        if model is None:
+            return []
+        names = []
+        for _, native, _ in model.parameters:
+            width = model.arrays.get(native)
+            names += [native] if width is None else [f"{native}_{k}" for k in range(width)]
+        return names
+
+    # -- array parameters (one value per element, e.g. GIF's tau_eta) --------------------------
+    def _array_widths(self) -> dict[str, int]:
+        model = getattr(self.celltype, "axonal_model", None)
+        return model.arrays if model is not None else {}
+
+    def _set_array_parameter(self, name: str, where: np.ndarray, value) -> None:
+        width = self._array_widths()[name]
+        items = [value] if isinstance(value, ArrayParameter) else list(np.atleast_1d(value))
+        if items and not isinstance(items[0], ArrayParameter | list | tuple | np.ndarray):
+            items = [np.asarray(value, float)]  # one list of values for every cell
+        rows = [np.asarray(getattr(item, "value", item), float).ravel() for item in items]
+        if len(rows) == 1:
+            rows = rows * len(where)
+        for row in rows:
+            if row.size != width:
+                raise errors.InvalidParameterValueError(
+                    f"{self.label}: {name} needs {width} values per cell (the number the cell "
+                    f"type was created with), got {row.size}"
+                )
+        table = np.array(rows).reshape(len(where), width)
+        for k in range(width):
+            self._native_array(f"{name}_{k}")[where] = table[:, k]
 
     def _parameter_arrays(self) -> dict:
         """Copies of the parameters (and spike lists), kept across reset()."""
