@@ -220,6 +220,11 @@ class Projection(common.Projection):
             mine = (connections >= lo) & (connections < hi)
             factor = weight_scale if scale is None else scale
             synapses.variables[variable].values[connections[mine] - lo] = values[mine] * factor
+            if name == "delay" and hasattr(self.synapse_type, "pathway_delays"):
+                for pathway, fraction in self.synapse_type.pathway_delays().items():
+                    synapses.variables[pathway].values[connections[mine] - lo] = (
+                        values[mine] * factor * fraction
+                    )
 
     def _attribute_values(self, name: str) -> np.ndarray:
         variable, scale = self._native(name)
