@@ -1,7 +1,8 @@
-"""Vogels-Abbott COBA written with PyNN: axonal.pynn, axonal's own API and pyNN.nest side by side.
+"""Vogels-Abbott COBA written with PyNN: axonal.pynn, axonal's API, pyNN.nest and pyNN.brian2.
 
 Usage: python benchmarks/pynn_coba.py [--n 4000] [--duration-ms 1000] [--target numba]
                                       [--nest-python /work/refenv/bin/python]
+                                      [--skip pyNN.brian2 ...]
 
 Each simulator runs in its own process, one after the other, in this one invocation; the
 JSON printed holds one record per simulator: build_s (Populations and Projections created,
@@ -9,7 +10,8 @@ initial values set), run_s (the run() call, code generation and compilation incl
 axonal), spikes, mean rate, peak resident memory. The model (Vogels & Abbott 2005 as in
 Brian 2's COBA example, benchmarks/models.py): 80 % excitatory, p = 0.02, we = 6 nS,
 wi = 67 nS, gL = 10 nS, Cm = 200 pF, refractory 5 ms, delays 0.1 ms, dt = 0.1 ms; the same
-random initial values. pyNN.nest runs in the reference environment (benchmarks/reference).
+random initial values. pyNN.nest and pyNN.brian2 (Brian 2's default runtime target, Cython)
+run in the reference environment (benchmarks/reference), the interpreter of --nest-python.
 """
 
 from __future__ import annotations
@@ -157,6 +159,10 @@ def worker(kind: str, n: int, duration: float, target: str) -> dict:
         result = run_pynn(sim, n, duration, {"target": target})
     elif kind == "axonal":
         result = run_axonal_api(n, duration, target)
+    elif kind == "pyNN.brian2":
+        import pyNN.brian2 as sim
+
+        result = run_pynn(sim, n, duration, {})
     else:
         import pyNN.nest as sim
 
@@ -168,7 +174,7 @@ def worker(kind: str, n: int, duration: float, target: str) -> dict:
         peak_rss_mb=_peak_mb(),
         rate_hz=result["spikes"] / n / (duration / 1000),
     )
-    if kind != "pyNN.nest":
+    if kind.startswith("axonal"):
         result["target"] = target
     return result
 
@@ -179,6 +185,7 @@ def main() -> None:
     parser.add_argument("--duration-ms", type=float, default=1000.0)
     parser.add_argument("--target", default="numba", choices=["numpy", "numba"])
     parser.add_argument("--nest-python", default="/work/refenv/bin/python")
+    parser.add_argument("--skip", nargs="*", default=[], help="simulators not to run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -189,7 +196,10 @@ def main() -> None:
         ("axonal.pynn", sys.executable),
         ("axonal", sys.executable),
         ("pyNN.nest", args.nest_python),
+        ("pyNN.brian2", args.nest_python),
     ):
+        if kind in args.skip:
+            continue
         if not Path(python).exists():
             records.append({"simulator": kind, "error": f"{python} not found"})
             continue
@@ -221,6 +231,13 @@ def main() -> None:
         ratios["run_pynn_over_nest"] = timed["axonal.pynn"]["run_s"] / timed["pyNN.nest"]["run_s"]
         ratios["build_pynn_over_nest"] = (
             timed["axonal.pynn"]["build_s"] / timed["pyNN.nest"]["build_s"]
+        )
+    if "axonal.pynn" in timed and "pyNN.brian2" in timed:
+        ratios["run_pynn_over_brian2"] = (
+            timed["axonal.pynn"]["run_s"] / timed["pyNN.brian2"]["run_s"]
+        )
+        ratios["build_pynn_over_brian2"] = (
+            timed["axonal.pynn"]["build_s"] / timed["pyNN.brian2"]["build_s"]
         )
     print(json.dumps({"benchmark": "pynn_coba", "records": records, "ratios": ratios}, indent=1))
 

@@ -55,6 +55,7 @@ from axonal.pynn.projections import Projection  # noqa: F401
 from axonal.pynn.synapses import (  # noqa: F401
     AdditivePotentiationMultiplicativeDepression,
     AdditiveWeightDependence,
+    ElectricalSynapse,
     GutigWeightDependence,
     MultiplicativeWeightDependence,
     SimpleStochasticSynapse,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from pyNN.standardmodels import build_translations, cells
 
 from axonal.pynn import neuron_models as models
@@ -42,12 +43,40 @@ SpikeSourcePoissonRefractory = _bind(cells.SpikeSourcePoissonRefractory, models.
 SpikeSourceGamma = _bind(cells.SpikeSourceGamma, models.GAMMA, group_kind="gamma")
 
 
+class GIF_cond_exp(cells.GIF_cond_exp):
+    __doc__ = cells.GIF_cond_exp.__doc__
+    axonal_group_kind = "neurons"
+    recordable = ["spikes", "v", "gsyn_exc", "gsyn_inh", "i_eta", "v_t"]
+
+    def __init__(self, **parameters):
+        super().__init__(**parameters)
+        widths = {}
+        for name in ("tau_eta", "tau_gamma"):
+            value = self.parameter_space[name].base_value
+            first = value.flat[0] if isinstance(value, np.ndarray) else value
+            widths[name] = len(getattr(first, "value", first))
+        self.axonal_model = models.gif_model(widths["tau_eta"], widths["tau_gamma"])
+        self.translations = self.axonal_model.translations()
+
+
 class SpikeSourceArray(cells.SpikeSourceArray):
     __doc__ = cells.SpikeSourceArray.__doc__
     translations = build_translations(("spike_times", "spike_times"))
     axonal_model = None
     axonal_group_kind = "array"
 
+
+class SpikeSourceInhGamma(cells.SpikeSourceInhGamma):
+    __doc__ = cells.SpikeSourceInhGamma.__doc__
+    # a, b (s), tbins (ms), start, duration (ms) as given: inh_gamma.py reads them
+    translations = build_translations(
+        ("a", "a"), ("b", "b"), ("tbins", "tbins"), ("start", "start"), ("duration", "duration")
+    )
+    axonal_model = None
+    axonal_group_kind = "inh_gamma"
+
+
+GIF_cond_exp.translations = models.gif_model(3, 3).translations()
 
 STANDARD_CELL_TYPES = [
     IF_curr_exp,
@@ -60,8 +89,10 @@ STANDARD_CELL_TYPES = [
     EIF_cond_alpha_isfa_ista,
     HH_cond_exp,
     Izhikevich,
+    GIF_cond_exp,
     SpikeSourcePoisson,
     SpikeSourcePoissonRefractory,
     SpikeSourceGamma,
     SpikeSourceArray,
+    SpikeSourceInhGamma,
 ]

@@ -33,89 +33,95 @@ class AdExp(cells.AdExp):
     axonal_reset = "v = v_reset\nw += b"
 
 
-class CurrExpPostSynapticResponse(receptors.CurrExpPostSynapticResponse):
+class _AxonalResponse:
+    """A post-synaptic response written once as templates, ``{L}`` standing for its label.
+
+    ``axonal_equations``: its variables; ``axonal_current``: its term of the synaptic current;
+    ``axonal_on_spike``: what a spike of weight ``w`` does; ``axonal_parameters`` and
+    ``axonal_state``: (PyNN name, native name template, PyNN unit).
+    """
+
+    axonal_equations = ""
+    axonal_current = ""
+    axonal_on_spike = ""
+    axonal_parameters: list[tuple[str, str, str]] = []
+    axonal_state: list[tuple[str, str, str]] = []
+
+    @classmethod
+    def axonal(cls, label):
+        """(equations, current, on_spike, parameters, state) for the receptor ``label``."""
+
+        def fill(template: str) -> str:
+            return template.replace("{L}", label)
+
+        return (
+            fill(cls.axonal_equations),
+            fill(cls.axonal_current),
+            fill(cls.axonal_on_spike),
+            [(pynn, fill(native), unit) for pynn, native, unit in cls.axonal_parameters],
+            [(pynn, fill(native), unit) for pynn, native, unit in cls.axonal_state],
+        )
+
+
+_CONDUCTANCE = "g_{L}*(e_syn_{L} - v)"
+_TAU_AND_REVERSAL = [("tau_syn", "tau_syn_{L}", "ms"), ("e_syn", "e_syn_{L}", "mV")]
+_GSYN = [("gsyn", "g_{L}", "uS")]
+
+
+class CurrExpPostSynapticResponse(_AxonalResponse, receptors.CurrExpPostSynapticResponse):
     __doc__ = receptors.CurrExpPostSynapticResponse.__doc__
     recordable = ["isyn"]
-
-    @staticmethod
-    def axonal(label):
-        equations = f"disyn_{label}/dt = -isyn_{label}/tau_syn_{label} : amp"
-        return (
-            equations,
-            f"isyn_{label}",
-            f"isyn_{label}_post += w",
-            [("tau_syn", f"tau_syn_{label}", "ms")],
-            [("isyn", f"isyn_{label}", "nA")],
-        )
+    axonal_equations = "disyn_{L}/dt = -isyn_{L}/tau_syn_{L} : amp"
+    axonal_current = "isyn_{L}"
+    axonal_on_spike = "isyn_{L}_post += w"
+    axonal_parameters = [("tau_syn", "tau_syn_{L}", "ms")]
+    axonal_state = [("isyn", "isyn_{L}", "nA")]
 
 
-class CondExpPostSynapticResponse(receptors.CondExpPostSynapticResponse):
+class CondExpPostSynapticResponse(_AxonalResponse, receptors.CondExpPostSynapticResponse):
     __doc__ = receptors.CondExpPostSynapticResponse.__doc__
     recordable = ["gsyn"]
-
-    @staticmethod
-    def axonal(label):
-        equations = f"dg_{label}/dt = -g_{label}/tau_syn_{label} : siemens"
-        return (
-            equations,
-            f"g_{label}*(e_syn_{label} - v)",
-            f"g_{label}_post += w",
-            [("tau_syn", f"tau_syn_{label}", "ms"), ("e_syn", f"e_syn_{label}", "mV")],
-            [("gsyn", f"g_{label}", "uS")],
-        )
+    axonal_equations = "dg_{L}/dt = -g_{L}/tau_syn_{L} : siemens"
+    axonal_current = _CONDUCTANCE
+    axonal_on_spike = "g_{L}_post += w"
+    axonal_parameters = _TAU_AND_REVERSAL
+    axonal_state = _GSYN
 
 
-class CondAlphaPostSynapticResponse(receptors.CondAlphaPostSynapticResponse):
+class CondAlphaPostSynapticResponse(_AxonalResponse, receptors.CondAlphaPostSynapticResponse):
     __doc__ = receptors.CondAlphaPostSynapticResponse.__doc__
     recordable = ["gsyn"]
-
-    @staticmethod
-    def axonal(label):
-        equations = (
-            f"dg_{label}/dt = (y_{label} - g_{label})/tau_syn_{label} : siemens\n"
-            f"dy_{label}/dt = -y_{label}/tau_syn_{label} : siemens"
-        )
-        return (
-            equations,
-            f"g_{label}*(e_syn_{label} - v)",
-            f"y_{label}_post += {models.E}*w",
-            [("tau_syn", f"tau_syn_{label}", "ms"), ("e_syn", f"e_syn_{label}", "mV")],
-            [("gsyn", f"g_{label}", "uS")],
-        )
+    axonal_equations = (
+        "dg_{L}/dt = (y_{L} - g_{L})/tau_syn_{L} : siemens\n"
+        "dy_{L}/dt = -y_{L}/tau_syn_{L} : siemens"
+    )
+    axonal_current = _CONDUCTANCE
+    axonal_on_spike = f"y_{{L}}_post += {models.E}*w"
+    axonal_parameters = _TAU_AND_REVERSAL
+    axonal_state = _GSYN
 
 
-class CondBetaPostSynapticResponse(receptors.CondBetaPostSynapticResponse):
+class CondBetaPostSynapticResponse(_AxonalResponse, receptors.CondBetaPostSynapticResponse):
     """g = a (exp(-t/tau_decay) - exp(-t/tau_rise)), scaled so that its peak is the weight: the
     difference of two exponentials that a spike raises by the same amount."""
 
     recordable = ["gsyn"]
-
-    @staticmethod
-    def axonal(label):
-        rise, decay = f"tau_rise_{label}", f"tau_decay_{label}"
-        peak = f"t_peak_{label}"
-        equations = (
-            f"dd_{label}/dt = -d_{label}/{decay} : siemens\n"
-            f"dr_{label}/dt = -r_{label}/{rise} : siemens\n"
-            f"{peak} = {decay}*{rise}/({decay} - {rise})*log({decay}/{rise}) : second\n"
-            f"beta_scale_{label} = 1/(exp(-{peak}/{decay}) - exp(-{peak}/{rise})) : 1\n"
-            f"g_{label} = d_{label} - r_{label} : siemens"
-        )
-        on_spike = (
-            f"d_{label}_post += w*beta_scale_{label}_post\n"
-            f"r_{label}_post += w*beta_scale_{label}_post"
-        )
-        return (
-            equations,
-            f"g_{label}*(e_syn_{label} - v)",
-            on_spike,
-            [
-                ("tau_rise", rise, "ms"),
-                ("tau_decay", decay, "ms"),
-                ("e_syn", f"e_syn_{label}", "mV"),
-            ],
-            [("gsyn", f"g_{label}", "uS")],
-        )
+    axonal_equations = (
+        "dd_{L}/dt = -d_{L}/tau_decay_{L} : siemens\n"
+        "dr_{L}/dt = -r_{L}/tau_rise_{L} : siemens\n"
+        "t_peak_{L} = tau_decay_{L}*tau_rise_{L}/(tau_decay_{L} - tau_rise_{L})"
+        "*log(tau_decay_{L}/tau_rise_{L}) : second\n"
+        "beta_scale_{L} = 1/(exp(-t_peak_{L}/tau_decay_{L}) - exp(-t_peak_{L}/tau_rise_{L})) : 1\n"
+        "g_{L} = d_{L} - r_{L} : siemens"
+    )
+    axonal_current = _CONDUCTANCE
+    axonal_on_spike = "d_{L}_post += w*beta_scale_{L}_post\nr_{L}_post += w*beta_scale_{L}_post"
+    axonal_parameters = [
+        ("tau_rise", "tau_rise_{L}", "ms"),
+        ("tau_decay", "tau_decay_{L}", "ms"),
+        ("e_syn", "e_syn_{L}", "mV"),
+    ]
+    axonal_state = _GSYN
 
 
 AlphaPSR = CondAlphaPostSynapticResponse

@@ -29,6 +29,11 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     simulator.state.min_delay = min_delay
     simulator.state.max_delay = max_delay
     simulator.state.spike_precision = extra_params.get("spike_precision", "on_grid")
+    if extra_params.get("rng_seed") is not None:
+        # the random numbers drawn in the run (rand() of Poisson sources, GIF, noise)
+        from axonal.network.random import seed
+
+        seed(int(extra_params["rng_seed"]))
     return rank()
 
 

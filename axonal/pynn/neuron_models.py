@@ -8,12 +8,14 @@ inside the group are raw SI numbers; each parameter knows the factor from PyNN's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 from pyNN.standardmodels import build_translations
 
 from axonal.groups import NeuronGroup
+from axonal.pynn.gap_junctions import GAP_CURRENT
 
 # PyNN unit -> (factor to SI, axonal unit name)
 UNITS = {
@@ -52,6 +54,10 @@ class NeuronModel:
     receptors: dict[str, str] = field(default_factory=dict)
     weight_unit: str = "nA"
     hidden: list[tuple[str, str]] = field(default_factory=list)  # native variables PyNN never sees
+    # array parameters (one value per element, e.g. GIF's tau_eta): native name -> width; the
+    # group holds one variable per element, native_0, native_1, ...
+    arrays: dict[str, int] = field(default_factory=dict)
+    step_start: str = ""  # code run on every cell at the start of each step
 
     def translations(self) -> dict:
         return build_translations(
@@ -70,16 +76,28 @@ class NeuronModel:
         return UNITS[self.weight_unit][0]
 
     def full_equations(self) -> str:
+        equations = self.equations.strip()
+        extra = ""
+        if re.search(r"\bi_inj\b", equations):
+            # the current of current sources and of gap junctions, summed separately
+            equations = re.sub(r"\bi_inj\b", "i_external", equations)
+            extra = f"i_external = i_inj + {GAP_CURRENT} : amp\n{GAP_CURRENT} : amp\n"
         declared = [
             f"{native} : {UNITS[unit][1]}"
             for _, native, unit in self.parameters
-            if f"d{native}/dt" not in self.equations
+            if f"d{native}/dt" not in self.equations and native not in self.arrays
+        ]
+        declared += [
+            f"{native}_{k} : {UNITS[unit][1]}"
+            for _, native, unit in self.parameters
+            if native in self.arrays
+            for k in range(self.arrays[native])
         ]
         declared += [f"{native} : {unit}" for native, unit in self.hidden]
-        return self.equations.strip() + "\n" + "\n".join(declared) + "\ni_inj : amp\n"
+        return equations + "\n" + "\n".join(declared) + "\ni_inj : amp\n" + extra
 
     def build(self, size: int, name: str) -> NeuronGroup:
-        return NeuronGroup(
+        group = NeuronGroup(
             size,
             self.full_equations(),
             threshold=self.threshold,
@@ -89,6 +107,9 @@ class NeuronModel:
             namespace={},
             name=name,
         )
+        if self.step_start:
+            group.run_regularly(self.step_start, when="start", name=f"{name}_step_start")
+        return group
 
 
 # -- the equations ------------------------------------------------------------------------
@@ -320,6 +341,69 @@ du/dt = a*(b*v - u) : volt/second
     receptors={"excitatory": "v_post += w", "inhibitory": "v_post += w"},
     weight_unit="mV",
 )
+
+
+# Generalized integrate-and-fire (Mensi et al. 2012, Pozzorini et al. 2015) as NEST's
+# gif_cond_exp: a spike-triggered current eta and a moving threshold gamma, each a sum of
+# exponentially decaying elements, and stochastic firing with hazard lambda0*exp((v - v_t)/delta_v)
+# (chance 1 - exp(-hazard*dt) in a step). As in NEST, a step uses the sums of eta and gamma at
+# its start (GIF_STEP_START, run before the state update), and the elements then decay exactly.
+def gif_model(k_eta: int, k_gamma: int) -> NeuronModel:
+    """GIF_cond_exp with ``k_eta`` current and ``k_gamma`` threshold elements."""
+    etas = [f"eta_{k}" for k in range(k_eta)]
+    gammas = [f"gamma_{k}" for k in range(k_gamma)]
+    equations = (
+        """
+dv/dt = (c_m/tau_m*(v_rest - v) + i_syn + i_offset + i_inj - i_eta)/c_m : volt (unless refractory)
+i_eta : amp
+v_t : volt
+"""
+        + "".join(f"{eta} : amp\n" for eta in etas)
+        + "".join(f"{gamma} : volt\n" for gamma in gammas)
+        + COND_EXP
+    )
+    reset = "\n".join(
+        [f"{eta} += a_eta_{k}" for k, eta in enumerate(etas)]
+        + [f"{gamma} += a_gamma_{k}" for k, gamma in enumerate(gammas)]
+        + ["v = v_reset"]
+    )
+    return NeuronModel(
+        equations=equations,
+        parameters=LEAKY_PARAMETERS[:6]
+        + SYN_TAUS
+        + REVERSALS
+        + [
+            ("delta_v", "delta_v", "mV"),
+            ("v_t_star", "v_t_star", "mV"),
+            ("lambda0", "lambda0", "Hz"),
+            ("tau_eta", "tau_eta", "ms"),
+            ("tau_gamma", "tau_gamma", "ms"),
+            ("a_eta", "a_eta", "nA"),
+            ("a_gamma", "a_gamma", "mV"),
+        ],
+        state=COND_STATE + [("i_eta", "i_eta", "nA"), ("v_t", "v_t", "mV")],
+        threshold="rand() < 1 - exp(-lambda0*exp((v - v_t)/delta_v)*dt)",
+        reset=reset,
+        refractory="tau_refrac",
+        method="rk4",
+        receptors=_receptors("g_exc", "g_inh", False),
+        weight_unit="uS",
+        arrays={"tau_eta": k_eta, "a_eta": k_eta, "tau_gamma": k_gamma, "a_gamma": k_gamma},
+        step_start=gif_step_start(k_eta, k_gamma),
+    )
+
+
+def gif_step_start(k_eta: int, k_gamma: int) -> str:
+    """The code a GIF group runs at the start of each step (see gif_model)."""
+    sums = [
+        "i_eta = " + (" + ".join(f"eta_{k}" for k in range(k_eta)) or "0*amp"),
+        "v_t = v_t_star" + "".join(f" + gamma_{k}" for k in range(k_gamma)),
+    ]
+    decays = [f"eta_{k} = eta_{k}*exp(-dt/tau_eta_{k})" for k in range(k_eta)] + [
+        f"gamma_{k} = gamma_{k}*exp(-dt/tau_gamma_{k})" for k in range(k_gamma)
+    ]
+    return "\n".join(sums + decays)
+
 
 # Spike sources. ``t_dur`` rather than a stop time, so that PyNN's start/duration map 1:1.
 POISSON = NeuronModel(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from pyNN import common, errors
-from pyNN.parameters import LazyArray, ParameterSpace, Sequence, simplify
+from pyNN.parameters import ArrayParameter, LazyArray, ParameterSpace, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 
 from axonal.groups import NeuronGroup, SpikeGeneratorGroup
-from axonal.pynn import simulator
+from axonal.pynn import inh_gamma, simulator
 from axonal.pynn.neuron_models import GAMMA_EVENTS
 from axonal.pynn.recording import Recorder
 from axonal.units import second
@@ -44,6 +44,18 @@ class _GroupAccess:
                 trains = np.empty(len(where), dtype=object)
                 trains[:] = [Sequence(root._spike_times[k]) for k in where]
                 values[name] = trains
+            elif name in root._array_widths():
+                width = root._array_widths()[name]
+                rows = np.stack(
+                    [root._native_array(f"{name}_{k}")[where] for k in range(width)], axis=1
+                )
+                arrays = np.empty(len(where), dtype=object)
+                arrays[:] = [ArrayParameter(row) for row in rows]
+                values[name] = arrays
+            elif name in inh_gamma.SEQUENCES:
+                sequences = np.empty(len(where), dtype=object)
+                sequences[:] = [Sequence(root._inh_gamma.sequences[name][k]) for k in where]
+                values[name] = sequences
             else:
                 values[name] = simplify(np.array(root._native_array(name)[where]))
         return ParameterSpace(values, shape=(self.size,))
@@ -65,6 +77,12 @@ class _GroupAccess:
         for name, value in parameter_space.items():
             if name == "spike_times":
                 root._set_spike_times(where, value)
+                continue
+            if name in inh_gamma.SEQUENCES:
+                root._set_inh_gamma_sequences(name, where, value)
+                continue
+            if name in root._array_widths():
+                root._set_array_parameter(name, where, value)
                 continue
             try:
                 values = np.asarray(value, dtype=float)
@@ -153,22 +171,68 @@ class Population(_GroupAccess, common.Population):
                 self.size, np.array([], dtype=int), np.array([]) * second, name=name
             )
             self._set_spike_times(np.arange(self.size), parameters["spike_times"])
+        elif kind == "inh_gamma":
+            self._inh_gamma = inh_gamma.InhGammaTrains(self.size)
+            self._group = SpikeGeneratorGroup(
+                self.size, np.array([], dtype=int), np.array([]) * second, name=name
+            )
+            for native, value in parameters.items():
+                if native in inh_gamma.SEQUENCES:
+                    self._set_inh_gamma_sequences(native, np.arange(self.size), value)
+                else:
+                    self._native_array(native)[:] = _as_float_array(value, self.size)
+            state.before_run_hooks.append(self._draw_inh_gamma_spikes)
+            state.reset_hooks.append(self._inh_gamma.forget)
         else:
             self._group = self.celltype.axonal_model.build(self.size, name)
             if kind == "gamma":
                 self._group.run_regularly(GAMMA_EVENTS, when="before_thresholds")
             for native, value in parameters.items():
-                self._native_array(native)[:] = _as_float_array(value, self.size)
+                if native in self._array_widths():
+                    self._set_array_parameter(native, np.arange(self.size), value)
+                else:
+                    self._native_array(native)[:] = _as_float_array(value, self.size)
         state.add(self._group)
         state.populations.append(self)
 
     # -- native values ---------------------------------------------------------------
     def _native_array(self, name: str) -> np.ndarray:
+        if hasattr(self, "_inh_gamma") and name in inh_gamma.SCALARS:
+            return self._inh_gamma.scalars[name]
         return self._group.variables[name].values
 
     def _parameter_names(self) -> list[str]:
         model = self.celltype.axonal_model
-        return [] if model is None else [native for _, native, _ in model.parameters]
+        if model is None:
+            return []
+        names = []
+        for _, native, _ in model.parameters:
+            width = model.arrays.get(native)
+            names += [native] if width is None else [f"{native}_{k}" for k in range(width)]
+        return names
+
+    # -- array parameters (one value per element, e.g. GIF's tau_eta) --------------------------
+    def _array_widths(self) -> dict[str, int]:
+        model = getattr(self.celltype, "axonal_model", None)
+        return model.arrays if model is not None else {}
+
+    def _set_array_parameter(self, name: str, where: np.ndarray, value) -> None:
+        width = self._array_widths()[name]
+        items = [value] if isinstance(value, ArrayParameter) else list(np.atleast_1d(value))
+        if items and not isinstance(items[0], ArrayParameter | list | tuple | np.ndarray):
+            items = [np.asarray(value, float)]  # one list of values for every cell
+        rows = [np.asarray(getattr(item, "value", item), float).ravel() for item in items]
+        if len(rows) == 1:
+            rows = rows * len(where)
+        for row in rows:
+            if row.size != width:
+                raise errors.InvalidParameterValueError(
+                    f"{self.label}: {name} needs {width} values per cell (the number the cell "
+                    f"type was created with), got {row.size}"
+                )
+        table = np.array(rows).reshape(len(where), width)
+        for k in range(width):
+            self._native_array(f"{name}_{k}")[where] = table[:, k]
 
     def _parameter_arrays(self) -> dict:
         """Copies of the parameters (and spike lists), kept across reset()."""
@@ -225,6 +289,29 @@ class Population(_GroupAccess, common.Population):
         order = np.lexsort((indices, steps))
         times = steps[order] * dt * simulator.MS
         self._group.set_spikes(indices[order], times * second)
+
+    # -- inhomogeneous gamma sources (inh_gamma.py) ------------------------------------------
+    def _set_inh_gamma_sequences(self, name: str, where: np.ndarray, values) -> None:
+        sequences = [values] if isinstance(values, Sequence) else list(np.atleast_1d(values))
+        if len(sequences) == 1 and len(where) > 1:
+            sequences = sequences * len(where)
+        for index, sequence in zip(where, sequences, strict=True):
+            value = sequence.value if isinstance(sequence, Sequence) else sequence
+            self._inh_gamma.sequences[name][index] = np.atleast_1d(np.asarray(value, float))
+
+    def _draw_inh_gamma_spikes(self) -> None:
+        """Before a run: this run's spikes (a spike of step k is stamped at the end of k)."""
+        try:
+            self._inh_gamma.check(self.label)
+        except ValueError as err:
+            raise errors.InvalidParameterValueError(str(err)) from None
+        state = simulator.state
+        first = int(round(state.t / state.dt))
+        last = int(round(state.run_end / state.dt))
+        cells, steps = self._inh_gamma.draw(first, last, state.dt)
+        order = np.lexsort((cells, steps))
+        times = steps[order] * state.dt * simulator.MS
+        self._group.set_spikes(cells[order], times * second)
 
     def _get_view(self, selector, label=None):
         return PopulationView(self, selector, label)

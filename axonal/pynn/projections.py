@@ -16,6 +16,7 @@ from pyNN.parameters import ParameterSpace
 from pyNN.space import Space
 
 from axonal.pynn import simulator
+from axonal.pynn.gap_junctions import GapJunctions
 from axonal.pynn.neuron_models import UNITS
 from axonal.pynn.synapses import StaticSynapse
 from axonal.synapses import Synapses
@@ -75,6 +76,9 @@ class Projection(common.Projection):
         label=None,
     ):
         space = Space() if space is None else space
+        electrical = getattr(synapse_type, "electrical", False)
+        if electrical and receptor_type in ("gap", "source_section.gap"):
+            receptor_type = None  # a junction joins membranes, not a receptor: any will do
         for member in _members(postsynaptic_population):
             if not getattr(member, "receptor_types", ()):
                 raise errors.ConnectionError(
@@ -101,7 +105,9 @@ class Projection(common.Projection):
         self._post_roots, self._post_positions = _group_positions(self.post)
         self._pending = defaultdict(list)
         self._pending_pre, self._pending_post = [], []
-        connector.connect(self)
+        connector.connect(self)  # (PyNN checks weights as excitatory: conductances >= 0)
+        if electrical:
+            self.receptor_type = "gap"
         self._build()
         simulator.state.projections.append(self)
 
@@ -173,6 +179,14 @@ class Projection(common.Projection):
         pre = simulator.state.populations[pre_root]
         post = simulator.state.populations[post_root]
         model = post.celltype.axonal_model
+        if getattr(self.synapse_type, "electrical", False):
+            synapses = GapJunctions(
+                pre._group,
+                post._group,
+                simulator.state.gap_junctions,
+                name=simulator.unique_name("gap_junctions"),
+            )
+            return synapses, UNITS["uS"][0]
         statement = model.receptors[self.receptor_type]
         weight_scale, weight_unit = UNITS[model.weight_unit]
         code, on_pre, on_post = self.synapse_type.axonal_code(statement, weight_unit)
@@ -206,6 +220,11 @@ class Projection(common.Projection):
             mine = (connections >= lo) & (connections < hi)
             factor = weight_scale if scale is None else scale
             synapses.variables[variable].values[connections[mine] - lo] = values[mine] * factor
+            if name == "delay" and hasattr(self.synapse_type, "pathway_delays"):
+                for pathway, fraction in self.synapse_type.pathway_delays().items():
+                    synapses.variables[pathway].values[connections[mine] - lo] = (
+                        values[mine] * factor * fraction
+                    )
 
     def _attribute_values(self, name: str) -> np.ndarray:
         variable, scale = self._native(name)

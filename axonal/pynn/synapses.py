@@ -176,7 +176,25 @@ class STDPMechanism(AxonalSynapseType, synapses.STDPMechanism):
             if component:
                 self.translations.update(component.translations)
 
+    def pathway_delays(self) -> dict[str, float]:
+        """Delay variables of the plasticity pathways, as fractions of a connection's delay.
+
+        Of a delay d, (1 - f) d is axonal and f d dendritic (f = dendritic_delay_fraction):
+        the synapse sees a pre spike after (1 - f) d and a post spike after f d, while the
+        spike reaches the target after d (the "pre" pathway)."""
+        f = float(self.dendritic_delay_fraction)
+        return {"_delay_plasticity": 1.0 - f, "_delay_post": f}
+
     def axonal_code(self, receptor_statement, weight_unit):
+        model, plasticity, on_post = self._plasticity_code(receptor_statement, weight_unit)
+        # the weight a spike carries is the weight when the synapse saw it (as NEST sends it)
+        on_pre = {
+            "plasticity": plasticity + "\nw_sent = w",
+            "pre": effect(receptor_statement, "w_sent"),
+        }
+        return model + f"w_sent : {weight_unit}\n", on_pre, on_post
+
+    def _plasticity_code(self, receptor_statement, weight_unit):
         wd, td = self.weight_dependence, self.timing_dependence
         extra = "\n".join(f"{name} : {unit}" for name, unit in wd.extra_variables)
         clip = "w = clip(w, w_min, w_max)"
@@ -197,7 +215,6 @@ dy_post/dt = -y_post/tau : 1 (event-driven)
 x_pre += 1
 w = w + eta*w_max*(y_post - 2*rho*tau)
 {clip}
-{receptor_statement}
 """
             on_post = f"""
 y_post += 1
@@ -220,7 +237,6 @@ dy_post/dt = -y_post/tau_minus : 1 (event-driven)
         on_pre = f"""
 w = w - ({_DEPRESSION[wd.kind]})*y_post
 {clip}
-{receptor_statement}
 x_pre += 1
 """
         on_post = f"""
@@ -229,6 +245,19 @@ w = w + ({_POTENTIATION[wd.kind]})*x_pre
 y_post += 1
 """
         return model, on_pre, on_post
+
+
+class ElectricalSynapse(AxonalSynapseType, synapses.ElectricalSynapse):
+    """A gap junction of conductance ``weight`` (uS) carrying current both ways between the
+    membrane potentials of its two cells (gap_junctions.py); it has no delay."""
+
+    translations = build_translations(("weight", "weight"))
+    electrical = True
+
+    def axonal_code(self, receptor_statement, weight_unit):
+        from axonal.pynn.gap_junctions import gap_model
+
+        return gap_model(weight_unit), "", ""
 
 
 class SimpleStochasticSynapse(AxonalSynapseType, synapses.SimpleStochasticSynapse):

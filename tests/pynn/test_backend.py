@@ -126,7 +126,8 @@ def test_tsodyks_markram_depression_follows_the_recursion():
     assert second == pytest.approx(U * x_after, rel=1e-9)
 
 
-def test_stdp_pair_changes_the_weight_by_the_rule_and_stays_within_bounds():
+@pytest.mark.parametrize("fraction", [1.0, 0.5, 0.0])
+def test_stdp_pair_changes_the_weight_by_the_rule_and_stays_within_bounds(fraction):
     sim.setup(timestep=DT)
     pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0]))
     teacher = sim.Population(1, sim.SpikeSourceArray(spike_times=[14.0]))
@@ -142,16 +143,23 @@ def test_stdp_pair_changes_the_weight_by_the_rule_and_stays_within_bounds():
         weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5),
         weight=0.2,
         delay=1.0,
+        dendritic_delay_fraction=fraction,
     )
     projection = sim.Projection(pre, post_delta, sim.AllToAllConnector(), stdp)
+    post_delta.record("v")
     post_delta.record("spikes")
     sim.run(30.0)
-    post_spike = float(post_delta.get_data().segments[0].spiketrains[0][0])
+    segment = post_delta.get_data().segments[0]
+    post_spike = float(segment.spiketrains[0][0])
     weight = projection.get("weight", format="array")[0, 0]
+    v = np.asarray(segment.filter(name="v")[0])[:, 0]
     sim.end()
-    # the pre spike is seen at the synapse after its delay (dendritic_delay_fraction = 0 view)
-    gap = post_spike - 11.0
+    # of the 1 ms delay, the fraction f is dendritic: the synapse sees the pre spike after
+    # (1 - f) ms and the post spike after f ms; the target still gets the spike after 1 ms
+    gap = (post_spike + fraction) - (10.0 + (1 - fraction))
     assert gap > 0
+    arrival = int(round(11.0 / DT))
+    assert v[arrival] - v[arrival - 1] == pytest.approx(0.2, abs=1e-9)  # the weight before
     expected = 0.2 + 0.5 * 0.1 * np.exp(-gap / 20.0)
     assert weight == pytest.approx(expected, abs=0.5 * 0.1 * DT / 20.0 * 2)
 
@@ -210,6 +218,38 @@ def test_data_written_with_pickle_reads_back(tmp_path):
     segment = block.segments[0]
     assert [len(train) for train in segment.spiketrains] == list(counts.values())
     assert segment.analogsignals[0].shape == (51, 2)  # every 1 ms from 0 to 50 ms
+
+
+@pytest.mark.parametrize("suffix", [".nix", ".h5"])
+def test_data_written_to_nix_reads_back_with_two_segments(tmp_path, suffix):
+    """PyNN writes .nix and .h5 through neo's NixIO (the nixio package, in axonal[pynn])."""
+    pytest.importorskip("nixio")
+    from neo.io import NixIO
+
+    sim.setup(timestep=DT)
+    cells = sim.Population(3, sim.IF_cond_exp(i_offset=[0.0, 1.0, 2.0]), label="cells")
+    cells.record(["spikes", "v", "gsyn_exc"], sampling_interval=0.5)
+    sim.run(40.0)
+    sim.reset()
+    cells.set(i_offset=3.0)
+    sim.run(20.0)
+    path = tmp_path / f"cells{suffix}"
+    cells[1:].write_data(str(path))  # a view: cells 1 and 2
+    written = cells[1:].get_data()
+    sim.end()
+    io = NixIO(str(path), mode="ro")
+    block = io.read_block()
+    io.close()
+    assert len(block.segments) == 2
+    for ours, theirs in zip(written.segments, block.segments, strict=True):
+        assert [np.asarray(t).tolist() for t in theirs.spiketrains] == [
+            np.asarray(t).tolist() for t in ours.spiketrains
+        ]
+        v_ours, v_theirs = ours.filter(name="v")[0], theirs.filter(name="v")[0]
+        assert np.array_equal(np.asarray(v_theirs), np.asarray(v_ours))
+        assert float(v_theirs.sampling_period.rescale("ms")) == 0.5
+        assert str(v_theirs.units.dimensionality) == "mV"
+    assert len(block.segments[0].spiketrains[1]) > 0  # cell 2 fired in the first segment
 
 
 def test_point_neuron_with_exponential_conductances_is_if_cond_exp():
