@@ -53,6 +53,11 @@ class GapJunctions(Synapses):
         ]
         return min(writers) == (self.creation_index, list(self.summed).index(name))
 
+    def summed_targets(self) -> list[tuple[object, str, str]]:
+        """Only the summed variables that zero ``i_gap`` set it; the others add to that sum, so
+        the network's check for sums overwriting each other leaves them out."""
+        return [target for target in super().summed_targets() if self._zeroes(target[2])]
+
     def _summed_kernels(self, name: str, expression: Expression, context):
         group, zero, add = super()._summed_kernels(name, expression, context)
         if not self._zeroes(name):
