@@ -178,7 +178,10 @@ class Morphology:
                     f"{self!r}: the distance {position * 1e6:g} um is outside the section "
                     f"(0 to {total * 1e6:g} um)"
                 )
-            i = min(int(np.searchsorted(ends, position * (1 - 1e-12), side="right")), self.n - 1)
+            # A point on a border between compartments belongs to the next one (Brian 2's).
+            near = np.abs(ends - position) < 1e-12 * total
+            k = int(np.argmax(near)) + 1 if near.any() else int(np.searchsorted(ends, position))
+            i = min(k, self.n - 1)
             return i, i + 1
         if isinstance(item, numbers.Integral) and not isinstance(item, bool):
             index = int(item) + self.n if item < 0 else int(item)
@@ -602,6 +605,12 @@ class SubMorphology:
         start = self.section.start_index
         return np.arange(start + self._i, start + self._j)
 
+    def _indices(self):
+        """Brian 2's indexing interface: the compartments' indices in the whole tree (one
+        index for a single compartment)."""
+        indices = self.indices
+        return int(indices[0]) if self.n == 1 else indices
+
     def __array__(self, dtype=None, copy=None):
         return self.indices if dtype is None else self.indices.astype(dtype)
 
@@ -651,8 +660,10 @@ class _Indices:
     def __init__(self, section: Morphology):
         self.section = section
 
-    def __getitem__(self, item) -> np.ndarray:
+    def __getitem__(self, item) -> np.ndarray | int:
+        """Indices in the whole tree: an array for a slice, one index for one compartment."""
         if isinstance(item, slice) and item == slice(None):
             start = self.section.start_index
             return np.arange(start, start + self.section.n)
-        return self.section[item].indices
+        indices = self.section[item].indices
+        return int(indices[0]) if not isinstance(item, slice) else indices

@@ -64,8 +64,12 @@ Ri : ohm*meter (constant, shared)
 gtot_step__private : siemens/meter**2
 I0_step__private : amp/meter**2
 time_constant = Cm/gtot__private : second
-space_constant = sqrt(diameter/(4*Ri*gtot__private)) : meter
+space_constant = sqrt(effective_diameter__private/(4*Ri*gtot__private)) : meter
+effective_diameter__private = (4*area/(pi**2*(1/r_length_1 + 1/r_length_2)))**(1.0/3.0) : meter
 """
+# space_constant is sqrt(d/(4 Ri gtot)) with d the diameter of the cylinder that has the
+# compartment's area and axial resistance (a cylinder's own diameter; defined for a soma and
+# for tapering sections too, as Brian 2 defines it).
 
 
 class SpatialNeuronError(GroupError):
