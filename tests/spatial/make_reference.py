@@ -2,7 +2,8 @@
 
 Run in the reference environment, from the repository root:
 
-    PYTHONPATH=<a folder holding only SciPy> /work/refenv/bin/python -m tests.spatial.make_reference [NAME ...]
+    PYTHONPATH=<folder with SciPy> /work/refenv/bin/python -m \
+        tests.spatial.make_reference [NAME ...]
 
 Each example of examples/compartmental/ runs unchanged (``__main__``, Agg backend, full
 duration) with Brian 2's NumPy target; the digest of its monitors (tests/brian2_examples/

@@ -1,7 +1,8 @@
 """Traces of tests/spatial/models.py run by Brian 2.9.0 (its NumPy target), stored in
 tests/spatial/reference/traces.json. From the repository root, in the reference environment:
 
-    PYTHONPATH=<a folder holding only SciPy> /work/refenv/bin/python -m tests.spatial.make_trace_reference
+    PYTHONPATH=<folder with SciPy> /work/refenv/bin/python -m \
+        tests.spatial.make_trace_reference
 
 Brian 2 needs SciPy for SpatialNeuron on its NumPy target (and hh_with_spikes.py imports
 scipy.stats); /work/refenv has none, so SciPy comes from a folder on PYTHONPATH that links
