@@ -158,3 +158,43 @@ def test_rall_equivalent_cylinder():
     theory = 1.0 / (np.pi * (d0 / 2) ** 2) * lambda0 / np.tanh(electrotonic)
     v0 = v_tree[0] - (v_tree[1] - v_tree[0]) / 2
     assert v0 / CURRENT == pytest.approx(theory, rel=2e-3)
+
+
+def test_tree_solve_against_a_sparse_direct_solve():
+    """The O(n) elimination gives what a general sparse LU gives for the same system, on the
+    SWC tree with random state (membrane slopes of both signs, as in a spike's upstroke)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+
+    from axonal import Morphology
+    from axonal.spatial.cable import cable_tree, solve_cable
+    from tests.spatial.models import SWC_FILE
+
+    morpho = Morphology.from_file(SWC_FILE)
+    tree = cable_tree(morpho)
+    rng = np.random.default_rng(3)
+    n, nodes, dt = morpho.total_compartments, len(tree.parent), 2.5e-5
+    area = np.concatenate([np.asarray(s.area) for s in morpho.sections()])
+    cm_, gtot = rng.uniform(0.005, 0.02, n), rng.uniform(-5, 50, n)
+    i0, v = rng.uniform(-3, 3, n), rng.uniform(-0.08, 0.03, n)
+    g = tree.r_length / 1.5
+    child = np.arange(1, nodes)
+    diagonal = np.zeros(nodes)
+    np.add.at(diagonal, child, g[child])
+    np.add.at(diagonal, tree.parent[child], g[child])
+    rhs = np.zeros(nodes)
+    at = np.flatnonzero(tree.compartment >= 0)
+    c = tree.compartment[at]
+    diagonal[at] += area[c] * (cm_[c] / dt + gtot[c])
+    rhs[at] = area[c] * (cm_[c] / dt * v[c] + i0[c])
+    rows = np.concatenate([np.arange(nodes), child, tree.parent[child]])
+    cols = np.concatenate([np.arange(nodes), tree.parent[child], child])
+    data = np.concatenate([diagonal, -g[child], -g[child]])
+    expected = spsolve(coo_matrix((data, (rows, cols))).tocsc(), rhs)[at]
+    new_v, ic = v.copy(), np.zeros(n)
+    work = np.zeros(nodes), np.zeros(nodes)
+    solve_cable(tree.parent, tree.compartment, g, area, cm_, gtot, i0, new_v, ic, *work, dt)
+    # (the soma's near-zero axial resistance makes the system ill-conditioned, ~1e9: the two
+    # solvers' rounding differs by ~1e-11 V)
+    np.testing.assert_allclose(new_v[c], expected, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(ic, cm_ * (new_v - v) / dt, rtol=1e-12)
