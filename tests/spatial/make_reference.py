@@ -6,7 +6,8 @@ Run in the reference environment, from the repository root:
         tests.spatial.make_reference [NAME ...]
 
 Each example of examples/compartmental/ runs unchanged (``__main__``, Agg backend, full
-duration) with Brian 2's NumPy target; the digest of its monitors (tests/brian2_examples/
+duration) with Brian 2's Cython target (its NumPy one took over 15 min for
+hh_with_spikes.py); the digest of its monitors (tests/brian2_examples/
 run_example.py) goes to tests/spatial/reference/.
 
 Brian 2 needs SciPy for SpatialNeuron on its NumPy target (and hh_with_spikes.py imports
@@ -40,7 +41,7 @@ def main(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "compartmental"
         shutil.copytree(examples_folder() / "compartmental", copy)
-        (copy / "brian_preferences").write_text("codegen.target = 'numpy'\n")
+        (copy / "brian_preferences").write_text("codegen.target = 'cython'\n")
         for name in names or compartmental_names():
             digest = Path(scratch) / "digest.json"
             environment = {**os.environ, "MPLBACKEND": "Agg"}
