@@ -47,6 +47,18 @@ class Morphology:
     ``morpho['dend'] = ...``) and read the same way, or by a path of names as in Brian 2
     (``morpho['LRL']``). Indexing with an integer, a distance or a slice of either selects
     compartments of this section (``morpho.dend[10*um:50*um]``).
+
+    Example:
+
+    >>> morpho = Soma(diameter=30*um)
+    >>> morpho.dend = Cylinder(diameter=1*um, length=100*um, n=10)
+    >>> morpho.total_compartments
+    11
+    >>> morpho.dend[10*um:50*um].indices
+    array([2, 3, 4, 5])
+    >>> print(morpho.topology())
+    ( )  [root] (1)
+       ----------|  .dend (10)
     """
 
     _kind = "section"
@@ -427,7 +439,13 @@ class Morphology:
 
 
 class Soma(Morphology):
-    """A spherical soma: one compartment of ``diameter``, with the area of a sphere."""
+    """A spherical soma: one compartment of ``diameter``, with the area of a sphere.
+
+    Example:
+
+    >>> Soma(diameter=20*um).area / um**2
+    array([1256.63706144])
+    """
 
     _kind = "soma"
 
@@ -481,6 +499,12 @@ class Section(Morphology):
 
     ``diameter``: n + 1 values (the start and end of each compartment); ``length``: n values,
     or coordinates ``x``, ``y``, ``z`` of the n + 1 points (relative to the parent's end).
+
+    Example:
+
+    >>> cone = Section(diameter=[3, 2, 1]*um, length=[10, 10]*um, n=2)
+    >>> cone.diameter
+    array([2.5, 1.5]) * umetre
     """
 
     _kind = "section"
@@ -556,7 +580,13 @@ class Section(Morphology):
 
 class Cylinder(Section):
     """A section of ``n`` compartments of one ``diameter``: ``length`` is the whole section's,
-    or ``x``, ``y``, ``z`` give its start and end points (two values each)."""
+    or ``x``, ``y``, ``z`` give its start and end points (two values each).
+
+    Example:
+
+    >>> Cylinder(diameter=1*um, length=100*um, n=4).length
+    array([25., 25., 25., 25.]) * umetre
+    """
 
     _kind = "cylinder"
 
