@@ -8,8 +8,8 @@ Models (written once with the Brian 2 API; each builder takes the simulator's mo
 - ``hh_axon``: an axon of 1,000 compartments (1 um, 10 mm) with Hodgkin-Huxley channels, a
   0.5 ms pulse into its first compartment every 20 ms; 100 ms at dt = 25 us; spikes counted at
   its far end (threshold_location), so each counted spike has travelled the whole axon.
-- ``ball_and_stick``: 100 neurons, each a soma with HH channels and a passive dendrite of 49
-  compartments (50 compartments per neuron), each driven by its own constant current; 100 ms.
+- ``ball_and_stick``: 100 neurons (``--neurons``), each a soma with HH channels and a passive
+  dendrite of 49 compartments (50 per neuron), each driven by its own constant current; 100 ms.
 
 Each run is a fresh process: axonal in this interpreter's environment, Brian 2 in the reference
 one. Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
@@ -46,6 +46,7 @@ gNa : siemens/meter**2
 gK : siemens/meter**2
 """
 DURATION_MS = 100
+NEURONS = 100  # ball_and_stick
 
 
 def _namespace(b) -> dict:
@@ -73,7 +74,7 @@ def hh_axon(b):
 
 def ball_and_stick(b):
     objects, monitors = [], []
-    for k in range(100):
+    for k in range(NEURONS):
         morpho = b.Soma(diameter=20 * b.um)
         morpho.dend = b.Cylinder(diameter=1 * b.um, length=500 * b.um, n=49)
         neuron = b.SpatialNeuron(
@@ -89,7 +90,7 @@ def ball_and_stick(b):
         spikes = b.SpikeMonitor(neuron)
         objects += [neuron, spikes]
         monitors.append(spikes)
-    return objects, monitors, 5000
+    return objects, monitors, 50 * NEURONS
 
 
 MODELS = {"hh_axon": hh_axon, "ball_and_stick": ball_and_stick}
@@ -120,6 +121,7 @@ def run_one(simulator: str, target: str, model: str) -> dict:
     record = {
         "simulator": simulator, "target": target, "model": model,
         "compartments": compartments, "duration_ms": DURATION_MS, "dt_ms": 0.025,
+        "neurons": NEURONS if model == "ball_and_stick" else 1,
         "build_s": built - started, "run_s": finished - built,
         "spikes": int(sum(len(monitor.i) for monitor in monitors)),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -151,9 +153,12 @@ def main() -> None:
     )
     parser.add_argument("--brian2-python", default="/work/refenv/bin/python")
     parser.add_argument("--output")
+    parser.add_argument("--neurons", type=int, default=NEURONS, help="ball_and_stick's count")
     parser.add_argument("--one", nargs=3, metavar=("SIMULATOR", "TARGET", "MODEL"))
     parser.add_argument("--timeout", type=float, default=1800)
     arguments = parser.parse_args()
+    global NEURONS
+    NEURONS = arguments.neurons
     if arguments.one:
         print(json.dumps(run_one(*arguments.one)))
         return
@@ -163,6 +168,7 @@ def main() -> None:
             simulator, target = run.split(":")
             python = sys.executable if simulator == "axonal" else arguments.brian2_python
             command = [python, __file__, "--one", simulator, target, model]
+            command += ["--neurons", str(arguments.neurons)]
             try:
                 result = subprocess.run(
                     command, capture_output=True, text=True, timeout=arguments.timeout

@@ -11,6 +11,7 @@ one ``CompiledCall`` item of the fused loop.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import numbers
 
 import numpy as np
@@ -90,14 +91,24 @@ def _linear_parts(equations: Equations, owner: str) -> tuple[str, str]:
         equation = equations[name]
         if "constant over dt" not in equation.flags:
             expanded[name] = substitute_names(equation.expr, expanded)
-    current = str_to_sympy(expanded["Im"].code)
-    v = symbol("v")
-    slope = sympy.diff(current, v)
-    if sympy.simplify(sympy.diff(slope, v)) != 0:
+    gtot, constant = _split_current(expanded["Im"].code)
+    if gtot is None:
         raise SpatialNeuronError(
             f"{owner}: the membrane current Im must be linear in v (it may depend on v only "
             f"as gtot*(E - v)); got Im = {expanded['Im'].code}"
         )
+    return gtot, constant
+
+
+@functools.lru_cache(maxsize=64)
+def _split_current(code: str) -> tuple[str | None, str]:
+    """Im's code as (gtot, I0) codes, or (None, '') if not linear in v. Kept: SymPy takes
+    1.5 s for HH channels, and a network may hold many neurons of one model."""
+    current = str_to_sympy(code)
+    v = symbol("v")
+    slope = sympy.diff(current, v)
+    if sympy.simplify(sympy.diff(slope, v)) != 0:
+        return None, ""
     gtot = sympy_to_str(sympy.simplify(-slope))
     constant = sympy_to_str(sympy.simplify(current - slope * v))
     gtot = "0*siemens/meter**2" if gtot == "0" else gtot
