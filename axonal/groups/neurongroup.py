@@ -208,7 +208,10 @@ class NeuronGroup(Group):
             expression = parse_expression(refractory, owner=self.name)
             dims = self._expression_dimensions(expression, refractory, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
-                return Statement("not_refractory", "=", Expression(f"not ({expression})"))
+                # Refractory from a spike until the condition first fails (Brian 2's rule):
+                # before any spike the neuron is not refractory, whatever the condition says.
+                condition = f"not_refractory or not ({expression})"
+                return Statement("not_refractory", "=", Expression(condition))
             if dims is not get_dimensions(second):
                 raise GroupError(
                     f"{self.name}: refractory={refractory!r} must be a time or a condition"

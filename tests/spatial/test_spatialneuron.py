@@ -134,3 +134,18 @@ def test_section_out_of_range_names_the_section():
     with pytest.raises(AttributeError, match="no variable, attribute or section 'basal'"):
         neuron.basal  # noqa: B018
     assert siemens / cm**2 and uF  # (units used in the model strings)
+
+
+def test_refractory_condition_holds_from_a_spike_until_it_fails():
+    """Brian 2's rule for refractory='condition': a neuron is refractory from its spike until
+    the condition first fails; before any spike the condition does not block the threshold
+    (hh_with_spikes.py: threshold 'm > 0.5', refractory 'm > 0.4')."""
+    group = axonal.NeuronGroup(
+        1, "dx/dt = 1/ms : 1", threshold="x > 0.5", refractory="x > 0.4",
+        reset="", method="euler",
+    )  # fmt: skip
+    spikes = axonal.SpikeMonitor(group)
+    Network(group, spikes).run(2 * axonal.ms)
+    # x grows past 0.4 without a spike, then spikes once at 0.5, then stays refractory
+    assert len(spikes.i) == 1
+    assert float(spikes.t[0] / axonal.ms) == pytest.approx(0.5)  # as Brian 2.9.0 gives
