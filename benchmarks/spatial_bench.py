@@ -157,8 +157,7 @@ def main() -> None:
     parser.add_argument("--one", nargs=3, metavar=("SIMULATOR", "TARGET", "MODEL"))
     parser.add_argument("--timeout", type=float, default=1800)
     arguments = parser.parse_args()
-    global NEURONS
-    NEURONS = arguments.neurons
+    globals()["NEURONS"] = arguments.neurons
     if arguments.one:
         print(json.dumps(run_one(*arguments.one)))
         return
