@@ -20,6 +20,7 @@ _PUBLIC_ROOMS = (
     "synapses",
     "monitors",
     "inputs",
+    "spatial",
     "records",
     "devices",
     "logs",

@@ -23,6 +23,7 @@ from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
 from axonal.codegen.numba_selections import FlatSelection, SourceSynapses, open_loop
 from axonal.codegen.parameters import Arguments
 from axonal.codegen.schedule import (
+    CompiledCall,
     OnEvents,
     RateRecording,
     ScheduledItem,
@@ -125,6 +126,8 @@ class LoopPrinter:
             return self._generation_nodes(selection)
         if isinstance(selection, RateRecording):
             return self._rate_recording_nodes(number, selection)
+        if isinstance(selection, CompiledCall):
+            return self._call_nodes(number, selection)
         if isinstance(selection, SynapsesOfEvents):
             return self._pathway_nodes(number, code, selection.pathway)
         if isinstance(selection, OnEvents):
@@ -223,6 +226,12 @@ class LoopPrinter:
             Line(f"{used}[0] = _used + 1"),
         ]
 
+    def _call_nodes(self, number: int, call: CompiledCall) -> list[Node]:
+        arguments = [self.arguments.array(key) for key in call.arrays]
+        arguments += [self.arguments.value(key, "float64") for key in call.values]
+        arguments.append(self.arguments.use("dt"))
+        return [Line(f"_call_{number}({', '.join(arguments)})")]
+
     def _pathway_nodes(self, number: int, code, pathway: SynapticPathway) -> list[Node]:
         events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
         indptr = self.arguments.array(pathway.indptr)
@@ -314,6 +323,11 @@ class LoopPrinter:
             *function_fingerprints(functions),
             PRINTED_CODE_IMPORTS,
         ]
+        for number, item in enumerate(self.items):
+            if isinstance(item.selection, CompiledCall):
+                module, name = item.selection.function.split(":")
+                header.append(f"from {module} import {name} as _call_{number}")
+                header.append(f"# {item.selection.function}: version {item.selection.version}")
         for function in threaded:
             header += ["", *print_nodes([function])]
         lines = [*header, "", *print_nodes([run_loop])]

@@ -33,6 +33,8 @@ class ScheduledItemError(ValueError):
 #   StateRecording(monitor, ...) no kernel: append t and variables at recorded indices
 #   RateRecording(monitor, ...)  no kernel: append t and the fraction of elements with events
 #   SpikeGeneration(owner, ...)  no kernel: events given in advance (instead of a threshold)
+#   CompiledCall(owner, ...)     no kernel: call an @njit function with state arrays (a
+#                                SpatialNeuron's cable solve)
 #
 # Each item may run only every k-th step (ScheduledItem.every), counted on the absolute step.
 #
@@ -152,12 +154,30 @@ class SpikeGeneration:
     event: str = "spike"
 
 
+@dataclass(frozen=True)
+class CompiledCall:
+    """No kernel: call a compiled (``@njit``) function of the owner, e.g. a SpatialNeuron's
+    cable solve over its whole tree.
+
+    ``function`` is ``'module:name'``; it is called with the state arrays of ``arrays``, then
+    the float64 values of ``values``, then the step's ``dt``, in that order. ``version`` is a
+    fingerprint of the function's source, printed into the loop's source so that a changed
+    function gives a new loop in the cache (Numba's cache does not follow callees).
+    """
+
+    owner: str
+    function: str
+    arrays: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    version: str = ""
+
+
 RECORDINGS = (SpikeRecording, StateRecording, RateRecording)
-WITHOUT_KERNEL = (*RECORDINGS, SpikeGeneration)
+WITHOUT_KERNEL = (*RECORDINGS, SpikeGeneration, CompiledCall)
 
 Selection = (
     str | OnEvents | SynapsesOfEvents | SpikeRecording | StateRecording | RateRecording
-    | SpikeGeneration
+    | SpikeGeneration | CompiledCall
 )  # fmt: skip
 
 

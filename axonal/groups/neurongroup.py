@@ -11,7 +11,7 @@ from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
-from axonal.model.builders import all_of, difference, greater, negation, product
+from axonal.model.builders import all_of, any_of, difference, greater, negation, product
 from axonal.model.dependencies import differential_right_hand_sides
 from axonal.model.dimensions import check_equations, is_boolean_expression
 from axonal.model.equations import Equations
@@ -209,7 +209,10 @@ class NeuronGroup(Group):
             expression = parse_expression(refractory, owner=self.name)
             dims = self._expression_dimensions(expression, refractory, namespace)
             if dims is DIMENSIONLESS and self._is_condition(expression):
-                return Statement("not_refractory", "=", negation(expression))
+                # Refractory from a spike until the condition first fails (Brian 2's rule):
+                # before any spike the neuron is not refractory, whatever the condition says.
+                condition = any_of(Expression("not_refractory"), negation(expression))
+                return Statement("not_refractory", "=", condition)
             if dims is not get_dimensions(second):
                 raise GroupError(
                     f"{self.name}: refractory={refractory!r} must be a time or a condition"

@@ -36,6 +36,11 @@ def all_of(*parts: Part) -> Expression:
     return _expression(ast.BoolOp(ast.And(), [_tree(p) for p in parts]))
 
 
+def any_of(*parts: Part) -> Expression:
+    """``a or b or ...`` (each part a condition)."""
+    return _expression(ast.BoolOp(ast.Or(), [_tree(p) for p in parts]))
+
+
 def negation(part: Part) -> Expression:
     """``not a``."""
     return _expression(ast.UnaryOp(ast.Not(), _tree(part)))

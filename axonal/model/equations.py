@@ -49,8 +49,8 @@ PARAMETER = "parameter"
 
 FLAGS_BY_KIND: Mapping[str, frozenset[str]] = {
     DIFFERENTIAL: frozenset({"unless refractory", "event-driven", "clock-driven"}),
-    SUBEXPRESSION: frozenset({"shared", "constant over dt", "summed"}),
-    PARAMETER: frozenset({"constant", "shared", "linked"}),
+    SUBEXPRESSION: frozenset({"shared", "constant over dt", "summed", "point current"}),
+    PARAMETER: frozenset({"constant", "shared", "linked", "point current"}),
 }
 """The flags each kind of equation may carry (a group narrows this further: check_flags)."""
 

@@ -72,6 +72,8 @@ class StateMonitor(MonitorExport, SimulationObject):
                     f"{self.name}: {source.name} has no variable {variable!r} (it has: {known})"
                 )
         self.record_variables = list(variables)
+        if hasattr(record, "_indices"):  # a morphology's compartments: indices in the tree
+            record = record._indices() - getattr(source, "start", 0)
         if record is True:
             record = np.arange(source.N)
         elif record is False or record is None:
@@ -200,6 +202,8 @@ class StateMonitor(MonitorExport, SimulationObject):
         )
 
     def __getitem__(self, index: int) -> _RecordedElement:
+        if hasattr(index, "_indices"):  # a morphology's compartment (index in the tree)
+            index = int(index._indices()) - getattr(self.source, "start", 0)
         matches = np.flatnonzero(self.record == index)
         if not len(matches):
             raise IndexError(f"{self.name} does not record element {index} of {self.source.name}")

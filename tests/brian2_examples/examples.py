@@ -20,8 +20,6 @@ HELPER_MODULES = {
 # the module name brian2 becomes axonal, nothing else in the script changes.
 _BRIAN2_IMPORT = re.compile(r"^(\s*(?:from|import)\s+)brian2(?=[\s.,])", re.MULTILINE)
 
-MULTICOMPARTMENT_MARKERS = ("SpatialNeuron", "Morphology")
-
 # Data files an example reads that neither Brian 2's sdist nor its repository ships.
 DATA_NOT_SHIPPED = {
     "frompapers/Diehl_Cook_2015.py": "needs the MNIST data files, which Brian 2 does not ship",
@@ -90,8 +88,8 @@ def skip_reason(script: Path) -> str | None:
             return reasons[name]
     if re.search(r"method\s*=\s*['\"]gsl|'gsl_%s'", source) and not ctypes.util.find_library("gsl"):
         return "uses the GSL integrators, and the GSL library is not installed (Brian 2 needs it)"
-    if any(marker in source for marker in MULTICOMPARTMENT_MARKERS):
-        return "multicompartment neurons (SpatialNeuron) are issue #16"
+    if script.parent.name == "compartmental":
+        return "run by tests/spatial/test_brian2_compartmental.py, against Brian 2's digests"
     missing = missing_packages(script)
     if missing:
         return f"needs {', '.join(missing)}, not installed (Brian 2 would need it too)"

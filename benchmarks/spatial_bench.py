@@ -1,0 +1,193 @@
+"""Multicompartment neurons (issue 16): axonal against Brian 2.9.0 side by side.
+
+Usage: python benchmarks/spatial_bench.py [--models hh_axon ball_and_stick]
+           [--runs axonal:numba brian2:cython brian2:cpp_standalone] [--output FILE]
+           [--brian2-python /work/refenv/bin/python]
+
+Models (written once with the Brian 2 API; each builder takes the simulator's module):
+- ``hh_axon``: an axon of 1,000 compartments (1 um, 10 mm) with Hodgkin-Huxley channels, a
+  0.5 ms pulse into its first compartment every 20 ms; 100 ms at dt = 25 us; spikes counted at
+  its far end (threshold_location), so each counted spike has travelled the whole axon.
+- ``ball_and_stick``: 100 neurons (``--neurons``), each a soma with HH channels and a passive
+  dendrite of 49 compartments (50 per neuron), each driven by its own constant current; 100 ms.
+
+Each run is a fresh process: axonal in this interpreter's environment, Brian 2 in the reference
+one. Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
+code generation and compilation included, for cpp_standalone the build and the binary),
+simulate_s (cpp_standalone: the binary's own time, Brian's ``device._last_run_time``),
+second_run_s (the others: a second run of the same length, nothing left to compile), the CPU
+seconds of both runs (process and children: less noisy than wall time on a shared machine),
+spikes, peak_mb (the process's peak resident memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HH = """
+Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
+I : amp (point current)
+dm/dt = alpham*(1 - m) - betam*m : 1
+dn/dt = alphan*(1 - n) - betan*n : 1
+dh/dt = alphah*(1 - h) - betah*h : 1
+alpham = (0.1/mV)*10*mV/exprel((-v + 25*mV + VT)/(10*mV))/ms : Hz
+betam = 4*exp(-(v - VT)/(18*mV))/ms : Hz
+alphah = 0.07*exp(-(v - VT)/(20*mV))/ms : Hz
+betah = 1/(exp((-v + 30*mV + VT)/(10*mV)) + 1)/ms : Hz
+alphan = (0.01/mV)*10*mV/exprel((-v + 10*mV + VT)/(10*mV))/ms : Hz
+betan = 0.125*exp(-(v - VT)/(80*mV))/ms : Hz
+gNa : siemens/meter**2
+gK : siemens/meter**2
+"""
+DURATION_MS = 100
+NEURONS = 100  # ball_and_stick
+
+
+def _namespace(b) -> dict:
+    return {
+        "gL": 1e-4 * b.siemens / b.cm**2, "EL": -65 * b.mV, "ENa": 50 * b.mV,
+        "EK": -77 * b.mV, "VT": -65 * b.mV,
+    }  # fmt: skip
+
+
+def hh_axon(b):
+    morpho = b.Cylinder(diameter=1 * b.um, length=10 * b.mm, n=1000)
+    neuron = b.SpatialNeuron(
+        morphology=morpho, model=HH, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
+        method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
+        threshold_location=999, namespace=_namespace(b),
+    )  # fmt: skip
+    neuron.v = -65 * b.mV
+    neuron.h = 1
+    neuron.gNa = 120 * b.msiemens / b.cm**2
+    neuron.gK = 36 * b.msiemens / b.cm**2
+    neuron.run_regularly("I = 1*nA * int(i == 0) * int(t % (20*ms) < 0.5*ms)", dt=None)
+    spikes = b.SpikeMonitor(neuron)
+    return [neuron, spikes], [spikes], 1000
+
+
+def ball_and_stick(b):
+    objects, monitors = [], []
+    for k in range(NEURONS):
+        morpho = b.Soma(diameter=20 * b.um)
+        morpho.dend = b.Cylinder(diameter=1 * b.um, length=500 * b.um, n=49)
+        neuron = b.SpatialNeuron(
+            morphology=morpho, model=HH, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
+            method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
+            threshold_location=0, namespace=_namespace(b),
+        )  # fmt: skip
+        neuron.v = -65 * b.mV
+        neuron.h = 1
+        neuron.main.gNa = 120 * b.msiemens / b.cm**2
+        neuron.main.gK = 36 * b.msiemens / b.cm**2
+        neuron.I[0] = (0.2 + 0.004 * k) * b.nA
+        spikes = b.SpikeMonitor(neuron)
+        objects += [neuron, spikes]
+        monitors.append(spikes)
+    return objects, monitors, 50 * NEURONS
+
+
+MODELS = {"hh_axon": hh_axon, "ball_and_stick": ball_and_stick}
+
+
+def run_one(simulator: str, target: str, model: str) -> dict:
+    """One model in this process (``simulator`` is this environment's)."""
+    if simulator == "axonal":
+        import axonal as b
+
+        b.set_target(target)
+    else:
+        import brian2 as b
+
+        if target == "cpp_standalone":
+            b.set_device("cpp_standalone", directory=tempfile.mkdtemp(), build_on_run=True)
+        else:
+            b.prefs.codegen.target = target
+    b.defaultclock.dt = 0.025 * b.ms
+    started = time.perf_counter()
+    objects, monitors, compartments = MODELS[model](b)
+    network = b.Network(*objects)
+    built = time.perf_counter()
+    cpu_before = _cpu_seconds()
+    network.run(DURATION_MS * b.ms)
+    finished = time.perf_counter()
+    cpu_run = _cpu_seconds() - cpu_before
+    record = {
+        "simulator": simulator, "target": target, "model": model,
+        "compartments": compartments, "duration_ms": DURATION_MS, "dt_ms": 0.025,
+        "neurons": NEURONS if model == "ball_and_stick" else 1,
+        "build_s": built - started, "run_s": finished - built,
+        "spikes": int(sum(len(monitor.i) for monitor in monitors)),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }  # fmt: skip
+    record["run_cpu_s"] = cpu_run
+    if target == "cpp_standalone":
+        record["simulate_s"] = float(b.device._last_run_time)
+    else:  # the same run again: compiled code ready, only the simulation
+        cpu_before, started = _cpu_seconds(), time.perf_counter()
+        network.run(DURATION_MS * b.ms)
+        record["second_run_s"] = time.perf_counter() - started
+        record["second_run_cpu_s"] = _cpu_seconds() - cpu_before
+    return record
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (a standalone binary, compilers):
+    on a machine shared with other jobs, less noisy than the wall time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(MODELS))
+    parser.add_argument(
+        "--runs", nargs="+", default=["axonal:numba", "brian2:cython", "brian2:cpp_standalone"]
+    )
+    parser.add_argument("--brian2-python", default="/work/refenv/bin/python")
+    parser.add_argument("--output")
+    parser.add_argument("--neurons", type=int, default=NEURONS, help="ball_and_stick's count")
+    parser.add_argument("--one", nargs=3, metavar=("SIMULATOR", "TARGET", "MODEL"))
+    parser.add_argument("--timeout", type=float, default=1800)
+    arguments = parser.parse_args()
+    globals()["NEURONS"] = arguments.neurons
+    if arguments.one:
+        print(json.dumps(run_one(*arguments.one)))
+        return
+    records = []
+    for model in arguments.models:
+        for run in arguments.runs:
+            simulator, target = run.split(":")
+            python = sys.executable if simulator == "axonal" else arguments.brian2_python
+            command = [python, __file__, "--one", simulator, target, model]
+            command += ["--neurons", str(arguments.neurons)]
+            try:
+                result = subprocess.run(
+                    command, capture_output=True, text=True, timeout=arguments.timeout
+                )
+            except subprocess.TimeoutExpired:
+                records.append({"simulator": simulator, "target": target, "model": model,
+                                "error": f"over {arguments.timeout:g} s"})  # fmt: skip
+                continue
+            if result.returncode != 0:
+                records.append({"simulator": simulator, "target": target, "model": model,
+                                "error": result.stderr[-1500:]})  # fmt: skip
+            else:
+                records.append(json.loads(result.stdout.strip().splitlines()[-1]))
+            print(json.dumps(records[-1]), file=sys.stderr, flush=True)
+    text = json.dumps(records, indent=1)
+    print(text)
+    if arguments.output:
+        with open(arguments.output, "w") as stream:
+            stream.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Compartmental models written once with the Brian 2 API: run by axonal in the tests and by
+Brian 2.9.0 in tests/spatial/make_trace_reference.py, whose results are stored in
+tests/spatial/reference/traces.json. ``b`` is the simulator's namespace (``brian2`` or
+``axonal``); each function returns what it recorded, as plain lists in SI units."""
+
+from pathlib import Path
+
+import numpy as np
+
+SWC_FILE = Path(__file__).parent / "data" / "ball_and_branches.swc"
+SAMPLE_EVERY = 4  # recorded steps kept (traces stay small)
+
+HH_EQUATIONS = """
+Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
+I : amp (point current)
+dm/dt = alpham*(1 - m) - betam*m : 1
+dn/dt = alphan*(1 - n) - betan*n : 1
+dh/dt = alphah*(1 - h) - betah*h : 1
+alpham = (0.1/mV)*10*mV/exprel((-v + 25*mV + VT)/(10*mV))/ms : Hz
+betam = 4*exp(-(v - VT)/(18*mV))/ms : Hz
+alphah = 0.07*exp(-(v - VT)/(20*mV))/ms : Hz
+betah = 1/(exp((-v + 30*mV + VT)/(10*mV)) + 1)/ms : Hz
+alphan = (0.01/mV)*10*mV/exprel((-v + 10*mV + VT)/(10*mV))/ms : Hz
+betan = 0.125*exp(-(v - VT)/(80*mV))/ms : Hz
+gNa : siemens/meter**2
+gK : siemens/meter**2
+"""
+
+
+def _hh_namespace(b) -> dict:
+    return {
+        "gL": 1e-4 * b.siemens / b.cm**2, "EL": -65 * b.mV, "ENa": 50 * b.mV,
+        "EK": -77 * b.mV, "VT": -65 * b.mV,
+    }  # fmt: skip
+
+
+def _trace(b, monitor, name="v") -> list:
+    values = np.asarray(getattr(monitor, name + "_"))[:, ::SAMPLE_EVERY]
+    return values.tolist()
+
+
+def ball_and_stick_hh(b) -> dict:
+    """A soma with a passive dendrite and an HH axon; a pulse into the soma fires spikes that
+    travel down the axon; the threshold is tested at the axon's far end."""
+    b.start_scope()
+    b.defaultclock.dt = 0.025 * b.ms
+    morpho = b.Soma(diameter=20 * b.um)
+    morpho.dend = b.Cylinder(diameter=2 * b.um, length=200 * b.um, n=20)
+    morpho.axon = b.Cylinder(diameter=1 * b.um, length=600 * b.um, n=60)
+    neuron = b.SpatialNeuron(
+        morphology=morpho, model=HH_EQUATIONS, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
+        method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
+        threshold_location=morpho.axon[-1], namespace=_hh_namespace(b),
+    )  # fmt: skip
+    neuron.v = -65 * b.mV
+    neuron.h = 1
+    neuron.m = 0
+    neuron.n = 0.5
+    neuron.gNa = 0 * b.siemens / b.cm**2
+    neuron.gK = 0 * b.siemens / b.cm**2
+    neuron.main.gNa = 120 * b.msiemens / b.cm**2
+    neuron.main.gK = 36 * b.msiemens / b.cm**2
+    neuron.axon.gNa = 120 * b.msiemens / b.cm**2
+    neuron.axon.gK = 36 * b.msiemens / b.cm**2
+    record = [0, int(morpho.dend.indices[-1]), int(morpho.axon.indices[30 * b.um]),
+              int(morpho.axon.indices[-1])]  # fmt: skip
+    monitor = b.StateMonitor(neuron, "v", record=record)
+    spikes = b.SpikeMonitor(neuron)
+    network = b.Network(neuron, monitor, spikes)
+    network.run(2 * b.ms)
+    neuron.I[0] = 0.5 * b.nA
+    network.run(20 * b.ms)
+    neuron.I[0] = 0 * b.nA
+    network.run(8 * b.ms)
+    return {
+        "v": _trace(b, monitor), "spike_i": np.asarray(spikes.i).tolist(),
+        "spike_t": np.asarray(spikes.t_).tolist(),
+    }  # fmt: skip
+
+
+def bipolar_synapses(b) -> dict:
+    """A soma with two passive dendrites; synapses from spike generators onto the dendrites'
+    tips open a conductance in one compartment each."""
+    b.start_scope()
+    b.defaultclock.dt = 0.05 * b.ms
+    morpho = b.Soma(30 * b.um)
+    morpho.L = b.Cylinder(diameter=1 * b.um, length=100 * b.um, n=10)
+    morpho.R = b.Cylinder(diameter=1 * b.um, length=150 * b.um, n=15)
+    equations = """
+    Im = gL*(EL - v) : amp/meter**2
+    Is = gs*(Es - v) : amp (point current)
+    dgs/dt = -gs/taus : siemens
+    """
+    namespace = {
+        "gL": 1e-4 * b.siemens / b.cm**2, "EL": -70 * b.mV, "Es": 0 * b.mV,
+        "taus": 1 * b.ms,
+    }  # fmt: skip
+    neuron = b.SpatialNeuron(
+        morphology=morpho, model=equations, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
+        method="exact", namespace=namespace,
+    )  # fmt: skip
+    neuron.v = -70 * b.mV
+    stimulus = b.SpikeGeneratorGroup(2, [0, 1, 0], [5, 15, 25] * b.ms)
+    synapses = b.Synapses(stimulus, neuron, on_pre="gs += w", namespace={"w": 20 * b.nS})
+    synapses.connect(i=0, j=morpho.L[-1])
+    synapses.connect(i=1, j=morpho.R[-1])
+    record = [0, 5, int(morpho.L.indices[-1]), 18, int(morpho.R.indices[-1])]
+    monitor = b.StateMonitor(neuron, "v", record=record)
+    b.Network(neuron, stimulus, synapses, monitor).run(40 * b.ms)
+    return {"v": _trace(b, monitor)}
+
+
+def swc_passive(b) -> dict:
+    """The SWC test neuron, passive, a current step into the soma."""
+    b.start_scope()
+    b.defaultclock.dt = 0.05 * b.ms
+    morpho = b.Morphology.from_file(str(SWC_FILE))
+    equations = """
+    Im = gL*(EL - v) : amp/meter**2
+    I : amp (point current)
+    """
+    neuron = b.SpatialNeuron(
+        morphology=morpho, model=equations, Cm=1 * b.uF / b.cm**2, Ri=150 * b.ohm * b.cm,
+        namespace={"gL": 2e-4 * b.siemens / b.cm**2, "EL": -70 * b.mV},
+    )  # fmt: skip
+    neuron.v = -70 * b.mV
+    monitor = b.StateMonitor(neuron, "v", record=[0, 4, 7, 10, 12])
+    network = b.Network(neuron, monitor)
+    neuron.I[0] = 0.1 * b.nA
+    network.run(10 * b.ms)
+    return {
+        "v": _trace(b, monitor),
+        "area": np.asarray(neuron.area_).tolist(),
+        "distance": np.asarray(neuron.distance_).tolist(),
+        "space_constant": np.asarray(neuron.space_constant[:]).tolist(),
+    }
+
+
+MODELS = {"ball_and_stick_hh": ball_and_stick_hh, "bipolar_synapses": bipolar_synapses,
+          "swc_passive": swc_passive}  # fmt: skip
