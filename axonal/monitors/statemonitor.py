@@ -73,7 +73,7 @@ class StateMonitor(MonitorExport, SimulationObject):
                 )
         self.record_variables = list(variables)
         if hasattr(record, "_indices"):  # a morphology's compartments: indices in the tree
-            record = record._indices() - getattr(source, "start", 0)
+            record = record._indices() - source.storage_offset
         if record is True:
             record = np.arange(source.N)
         elif record is False or record is None:
@@ -203,7 +203,7 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     def __getitem__(self, index: int) -> _RecordedElement:
         if hasattr(index, "_indices"):  # a morphology's compartment (index in the tree)
-            index = int(index._indices()) - getattr(self.source, "start", 0)
+            index = int(index._indices()) - self.source.storage_offset
         matches = np.flatnonzero(self.record == index)
         if not len(matches):
             raise IndexError(f"{self.name} does not record element {index} of {self.source.name}")

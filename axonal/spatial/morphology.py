@@ -263,6 +263,11 @@ class Morphology:
         """``morpho.dend.indices[10*um:30*um]``: indices of compartments in the whole tree."""
         return _Indices(self)
 
+    def _indices(self):
+        """Brian 2's indexing interface (``mon[morpho]``, ``record=morpho.dend``): this
+        section's own compartments, one index for a single compartment."""
+        return self[:]._indices()
+
     # -- per-compartment geometry (raw) ---------------------------------------------------
     def _lengths(self) -> np.ndarray:
         raise NotImplementedError

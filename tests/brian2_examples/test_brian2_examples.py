@@ -57,9 +57,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "frompapers/Brette_2012/Fig3AB.py": (
         "sets codegen.target: Brian 2's star import gives its codegen package, axonal's not"
     ),
-    "frompapers/Destexhe_et_al_1998.py": (
-        "mon[morpho] of a one-compartment root Cylinder: 'no compartment 1 in a section of 1'"
-    ),
 }
 
 

@@ -158,3 +158,18 @@ def test_a_current_not_linear_in_v_is_linearised_at_the_steps_v():
     gtot = 2e-4 * siemens / cm**2 * neuron.v / mV
     np.testing.assert_allclose(neuron.gtot__private[:], gtot)
     np.testing.assert_allclose(neuron.I0__private[:], 1e-4 * siemens / cm**2 * 4 * mV, rtol=1e-12)
+
+
+def test_a_monitor_indexed_by_a_whole_section():
+    # Brian 2's mon[morpho] (Destexhe et al. 1998: a one-compartment root Cylinder) and
+    # record=morpho.dend: the section's own compartments.
+    morpho = Cylinder(x=[0, 38.42] * um, diameter=26 * um)
+    morpho.dend = Cylinder(x=[0, 12.49] * um, diameter=10.28 * um, n=3)
+    neuron = SpatialNeuron(morpho, PASSIVE, method="exact")
+    neuron.I[morpho.dend[2]] = 0.005 * nA
+    everything = StateMonitor(neuron, "v", record=True)
+    dendrite = StateMonitor(neuron, "v", record=morpho.dend)
+    Network(neuron, everything, dendrite).run(1 * axonal.ms)
+    assert list(dendrite.record) == [1, 2, 3]
+    np.testing.assert_array_equal(everything[morpho].v, everything.v[0])
+    np.testing.assert_array_equal(dendrite[morpho.dend[2]].v, everything.v[3])
