@@ -27,6 +27,10 @@ _PUBLIC_ROOMS = (
     "profiling",
 )
 
+# Brian 2's star import also gives the names of its subpackages (scripts write
+# `codegen.target = 'numpy'`); axonal's rooms of the same name stand in for them.
+_BRIAN2_MODULE_NAMES = ("codegen", "core", "devices", "groups", "monitors", "synapses", "units")
+
 # Names of rooms outside the user's namespace, imported when first used: `axonal.sweep(...)`.
 _LOADED_ON_USE = {"sweep": "sweeps"}
 
@@ -51,6 +55,9 @@ def _assemble_namespace() -> list[str]:
                 continue
             globals()[name] = getattr(room, name)
             names.append(name)
+    for name in _BRIAN2_MODULE_NAMES:
+        globals()[name] = import_module(f"{__name__}.{name}")
+        names.append(name)
     return list(dict.fromkeys(names))  # a room's name laid over pylab's is listed once
 
 

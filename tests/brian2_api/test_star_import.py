@@ -91,3 +91,18 @@ def test_names_are_units_where_brian2s_star_import_gives_units():
     )
     assert differing == []
     assert callable(namespace["gray"]) and namespace["TH"].weekday == 3
+
+
+def test_star_import_gives_brian2s_subpackage_names():
+    # Brian 2.9.0's `from brian2 import *` gives these modules too (with others axonal has no
+    # room for); scripts use them, e.g. Brette 2012's `codegen.target = 'numpy'`.
+    import types
+
+    import axonal
+
+    namespace = {}
+    exec("from axonal import *", namespace)
+    for name in ("codegen", "core", "devices", "groups", "monitors", "synapses", "units"):
+        assert isinstance(namespace[name], types.ModuleType)
+        assert namespace[name] is getattr(axonal, name)
+        assert namespace[name].__name__ == f"axonal.{name}"

@@ -52,11 +52,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "frompapers/Stimberg_et_al_2018/example_6_COBA_with_astro.py": _SLOW,
     "frompapers/Tetzlaff_2015.py": _SLOW,
     "synapses/efficient_gaussian_connectivity.py": _SLOW,
-    # Multicompartment examples outside compartmental/ (the sweep runs them since #16): what
-    # fails is axonal's, found at the merge; expected to fail until fixed.
-    "frompapers/Brette_2012/Fig3AB.py": (
-        "sets codegen.target: Brian 2's star import gives its codegen package, axonal's not"
-    ),
 }
 
 
