@@ -33,19 +33,23 @@ def main(names: list[str]) -> None:
         for folder in {(copy / name).parent for name in names}:
             (folder / "brian_preferences").write_text("codegen.target = 'numpy'\n")
         for name in names:
-            digest = Path(scratch) / "digest.json"
-            environment = {**os.environ, "MPLBACKEND": "Agg"}
-            command = [sys.executable, str(HERE / "run_example.py"), str(copy / name), str(digest)]
-            result = subprocess.run(command, capture_output=True, text=True, env=environment)
-            if result.returncode != 0:
-                print(f"{name}: failed\n{result.stderr[-2000:]}", file=sys.stderr)
-                continue
-            monitors = json.loads(digest.read_text())
-            record = {"brian2": BRIAN2_VERSION, "example": name, "monitors": monitors}
-            reference_path(name).parent.mkdir(exist_ok=True)
-            reference_path(name).write_text(json.dumps(record, indent=1) + "\n")
-            print(f"{name}: {len(monitors)} monitors")
+            write_digest(copy / name, name, reference_path(name))
 
+
+def write_digest(script: Path, name: str, reference: Path) -> None:
+    """Run ``script`` (Brian 2, Agg backend) and write its monitors' digest to ``reference``."""
+    digest = script.parent / f"{script.stem}.digest.json"
+    environment = {**os.environ, "MPLBACKEND": "Agg"}
+    command = [sys.executable, str(HERE / "run_example.py"), str(script), str(digest)]
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
+    if result.returncode != 0:
+        print(f"{name}: failed\n{result.stderr[-2000:]}", file=sys.stderr)
+        return
+    monitors = json.loads(digest.read_text())
+    record = {"brian2": BRIAN2_VERSION, "example": name, "monitors": monitors}
+    reference.parent.mkdir(exist_ok=True)
+    reference.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"{name}: {len(monitors)} monitors", flush=True)
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -15,18 +15,15 @@ scipy.stats); /work/refenv has none, so SciPy comes from a folder on PYTHONPATH 
 only SciPy from axonal's environment (SciPy 1.17.1 on the reference's NumPy 2.3.5).
 """
 
-import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from tests.brian2_examples.fetch import BRIAN2_VERSION, examples_folder
+from tests.brian2_examples.fetch import examples_folder
+from tests.brian2_examples.make_reference import write_digest
 
 HERE = Path(__file__).parent
-RUNNER = HERE.parent / "brian2_examples" / "run_example.py"
 
 
 def reference_path(name: str) -> Path:
@@ -43,19 +40,7 @@ def main(names: list[str]) -> None:
         shutil.copytree(examples_folder() / "compartmental", copy)
         (copy / "brian_preferences").write_text("codegen.target = 'cython'\n")
         for name in names or compartmental_names():
-            digest = Path(scratch) / "digest.json"
-            environment = {**os.environ, "MPLBACKEND": "Agg"}
-            command = [sys.executable, str(RUNNER), str(copy / name), str(digest)]
-            result = subprocess.run(command, capture_output=True, text=True, env=environment)
-            if result.returncode != 0:
-                print(f"{name}: failed\n{result.stderr[-2000:]}", file=sys.stderr)
-                continue
-            monitors = json.loads(digest.read_text())
-            record = {"brian2": BRIAN2_VERSION, "example": name, "monitors": monitors}
-            reference_path(name).parent.mkdir(exist_ok=True)
-            reference_path(name).write_text(json.dumps(record, indent=1) + "\n")
-            print(f"{name}: {len(monitors)} monitors", flush=True)
-
+            write_digest(copy / name, name, reference_path(name))
 
 if __name__ == "__main__":
     main(sys.argv[1:])
