@@ -18,7 +18,7 @@ from axonal.codegen.numba_functions import (
 from axonal.codegen.numba_kernel_code import KernelCode
 from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
 from axonal.codegen.numba_selections import FlatSelection
-from axonal.codegen.parameters import Arguments, invariants_function, value_arguments
+from axonal.codegen.parameters import Arguments, value_arguments
 from axonal.model.ir import Kernel, KernelRole
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
@@ -101,8 +101,5 @@ def compile_numba_kernel(
         kernel=kernel,
         source=source,
         function=module.kernel,
-        array_keys=tuple(arguments.arrays),
-        value_dtypes=dict(arguments.value_dtypes),
-        invariants=invariants_function(arguments.invariants, functions or {}),
-        parameters=arguments.describe(),
+        **arguments.call_fields(functions),
     )

@@ -21,7 +21,7 @@ from axonal.codegen.numba_loop_printer import (
     ItemPlan,
     LoopPrinter,
 )
-from axonal.codegen.parameters import invariants_function, value_arguments
+from axonal.codegen.parameters import value_arguments
 from axonal.codegen.schedule import (
     RECORDINGS,
     ScheduledItem,
@@ -160,8 +160,5 @@ def generate_network_loop(
         source=source,
         plans=plans,
         function=module.run_loop,
-        array_keys=tuple(arguments.arrays),
-        value_dtypes=dict(arguments.value_dtypes),
-        invariants=invariants_function(arguments.invariants, functions or {}),
-        parameters=arguments.describe(),
+        **arguments.call_fields(functions),
     )

@@ -41,6 +41,16 @@ class Arguments:
             self.recorded.add(identifier)
         return identifier
 
+    def call_fields(self, functions: Mapping[str, Callable] | None) -> dict[str, object]:
+        """What a compiled kernel or loop keeps to be called: its arrays' keys, its values'
+        dtypes, the evaluator of its invariants and the description of its parameters."""
+        return {
+            "array_keys": tuple(self.arrays),
+            "value_dtypes": dict(self.value_dtypes),
+            "invariants": invariants_function(self.invariants, functions or {}),
+            "parameters": self.describe(),
+        }
+
     def describe(self) -> str:
         """Which state key each parameter stands for (for reading generated code)."""
         pairs = [*self.arrays.items(), *self.values.items()]
