@@ -151,9 +151,9 @@ def scheduling_summary(net=None) -> SchedulingSummary:
 
         magic_network.collect_from(namespace)
         net = magic_network
-    # The operations exist once the objects are prepared for a run (NumPy: nothing compiled).
+    from axonal.network.stepped import stepped_operations
+
+    # The operations of a stepped run on the NumPy target (kernels compiled, nothing run).
     context = RunContext(namespace, "numpy", state={})
     active = [obj for obj in net.objects if obj.active]
-    for obj in active:
-        obj.before_run(context)
-    return SchedulingSummary([op for obj in active for op in obj.operations()])
+    return SchedulingSummary(stepped_operations(active, context).operations)

@@ -10,18 +10,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from axonal.codegen.kernel_analysis import NumbaTargetError
 from axonal.codegen.schedule import RateRecording, SpikeRecording, SynapticPathway, event_keys
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
 
-def _grow(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
+def grown(array: np.ndarray, capacity: int, axis: int = 0) -> np.ndarray:
     shape = list(array.shape)
     shape[axis] = capacity
-    grown = np.zeros(shape, array.dtype)
-    grown[tuple(slice(0, n) for n in array.shape)] = array
-    return grown
+    larger = np.zeros(shape, array.dtype)
+    larger[tuple(slice(0, n) for n in array.shape)] = array
+    return larger
 
 
 def recording_buffers(state: Mapping[str, object], recording, capacity: int):
@@ -47,10 +46,12 @@ def grow_monitor(state: dict, recording) -> None:
     if isinstance(recording, SpikeRecording):
         needed = used + int(state[event_keys(recording.source, recording.event)[1]][0])
     for key, _, _ in recording_buffers(state, recording, 0)[1:]:
-        state[key] = _grow(state[key], max(2 * len(state[key]), needed))
+        state[key] = grown(state[key], max(2 * len(state[key]), needed))
 
 
 def prepare_queue(state: dict, pathway: SynapticPathway) -> None:
+    from axonal.codegen.kernel_analysis import NumbaTargetError  # (imports the Numba printer)
+
     delay = np.asarray(state[pathway.delay])
     expected_shape = (state[pathway.indptr][-1],) if pathway.heterogeneous_delays else ()
     if delay.shape != expected_shape or not np.all(np.mod(delay, 1) == 0) or np.any(delay < 0):
@@ -88,4 +89,4 @@ def grow_queue(state: dict, pathway: SynapticPathway) -> None:
     queue_key = f"{pathway.name}._queue"
     queue = state[queue_key]
     capacity = max(2 * queue.shape[1], int(state[f"{pathway.name}._queue_n"].max()) + needed)
-    state[queue_key] = _grow(queue, capacity, axis=1)
+    state[queue_key] = grown(queue, capacity, axis=1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from axonal.model.ir import Kernel, KernelRole
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
@@ -152,6 +154,9 @@ class SpikeGeneration:
     steps: str
     indices: str
     event: str = "spike"
+    # The state key of a period in steps (the spikes repeat), for the stepped run only; the
+    # compiled loop is given the periodic spikes unrolled over the run (None here).
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,24 @@ class CompiledCall:
     arrays: tuple[str, ...]
     values: tuple[str, ...] = ()
     version: str = ""
+
+
+def spikes_of_step(bins: np.ndarray, period_bins: int, pointer: np.ndarray, timestep: int):
+    """``(start, stop)``: the spikes of step ``timestep`` in the bin-sorted arrays.
+
+    ``pointer[0]`` is the position of the next spike to emit; it moves past the emitted ones.
+    With a period (in steps), a step whose phase is not after the last emitted bin starts a
+    new period. Plain array code, so that the compiled target can compile it as it is.
+    """
+    start = pointer[0]
+    step = timestep
+    if period_bins > 0:
+        step = timestep % period_bins
+        if start > 0 and bins[start - 1] >= step:
+            start = 0  # a new period begins
+    stop = start + np.searchsorted(bins[start:], step, side="right")
+    pointer[0] = stop
+    return start, stop
 
 
 RECORDINGS = (SpikeRecording, StateRecording, RateRecording)

@@ -7,7 +7,6 @@ import logging
 
 import numpy as np
 
-from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
 from axonal.groups.state_updates import cached_state_update
@@ -20,7 +19,6 @@ from axonal.model.expressions import parse_expression, parse_statements
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind
 from axonal.model.namespace import resolve_equation_names
 from axonal.network.base import (
-    Operation,
     RunContext,
     SimulationObject,
     _default_name,
@@ -300,22 +298,6 @@ class NeuronGroup(Group):
             )
         return kernels
 
-    def before_run(self, context: RunContext) -> None:
-        self._compiled = []
-        for kernel, functions in self.build_kernels(context):
-            self._compiled.append((kernel, compile_kernel(kernel, functions, context.target)))
-        self._state = context.state
-
-    def operations(self) -> list[Operation]:
-        operations = []
-        for kernel, compiled in self._compiled:
-            operations.append(
-                Operation(
-                    self, kernel.when, kernel.order, self._numpy_step(kernel, compiled), kernel.name
-                )
-            )
-        return operations
-
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """State update and thresholds over all neurons, resets on the events (fused run)."""
         from axonal.codegen.schedule import OnEvents
@@ -334,24 +316,6 @@ class NeuronGroup(Group):
         from axonal.network.fused import store_events
 
         store_events(state, self, list(self.event_conditions))
-
-    def _numpy_step(self, kernel: Kernel, compiled):
-        state, events, event = self._state, self.events, kernel.event
-        events.setdefault(event, np.zeros(0, dtype=np.int64))
-        if kernel.role == KernelRole.THRESHOLD:
-
-            def detect():
-                events[event] = compiled(state)
-
-            return detect
-        if kernel.role == KernelRole.RESET:
-
-            def reset():
-                if len(events[event]):
-                    compiled(state, events[event])
-
-            return reset
-        return lambda: compiled(state)
 
     def summary(self) -> dict:
         return {
@@ -477,11 +441,6 @@ class RegularOperation(SimulationObject):
         self.code = code
         self.statements = parse_statements(code, owner=group.name)
 
-    def before_run(self, context: RunContext) -> None:
-        kernel_for_clock, functions = self._kernel(context)
-        self._compiled = compile_kernel(kernel_for_clock, functions, context.target)
-        self._state = context.state
-
     def _kernel(self, context: RunContext) -> tuple[Kernel, dict]:
         self.group.check_statements(self.statements, self.code, context)
         kernel, functions = self.group.make_kernel(
@@ -497,10 +456,6 @@ class RegularOperation(SimulationObject):
         # The kernel reads the time of this operation's clock.
         context.state[f"{self.clock.name}.dt"] = self.clock.dt_
         return kernel_for_clock, functions
-
-    def operations(self) -> list[Operation]:
-        compiled, state = self._compiled, self._state
-        return [Operation(self, self.when, self.order, lambda: compiled(state), self.name)]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """The code over all neurons, every ``dt / loop dt`` loop steps (fused run)."""

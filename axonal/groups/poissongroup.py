@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from axonal.codegen.targets import compile_kernel
 from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole
-from axonal.network.base import Operation, RunContext, schedule_key
+from axonal.network.base import RunContext, schedule_key
 from axonal.units import DimensionMismatchError, Hz, get_dimensions, get_unit
 
 # Each neuron spikes in a step of length dt with probability rates * dt.
@@ -107,23 +106,6 @@ class PoissonGroup(Group):
             order=self.order,
         )
         return [kernel]
-
-    def before_run(self, context: RunContext) -> None:
-        self._compiled = [
-            (kernel, compile_kernel(kernel, functions, context.target))
-            for kernel, functions in self.build_kernels(context)
-        ]
-        self._state = context.state
-
-    def operations(self) -> list[Operation]:
-        operations = []
-        for kernel, compiled in self._compiled:
-
-            def detect(compiled=compiled, state=self._state, events=self.events):
-                events["spike"] = compiled(state)
-
-            operations.append(Operation(self, kernel.when, kernel.order, detect, kernel.name))
-        return operations
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """The threshold kernel over all neurons (fused run)."""

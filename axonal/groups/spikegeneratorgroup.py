@@ -6,9 +6,10 @@ import warnings
 
 import numpy as np
 
+from axonal.codegen.schedule import spikes_of_step
 from axonal.groups.group import Group, GroupError
 from axonal.groups.neurongroup import NeuronGroup
-from axonal.network.base import Operation, RunContext, schedule_key
+from axonal.network.base import RunContext, schedule_key
 from axonal.network.clock import seconds_of
 from axonal.units import Quantity, get_dimensions, second
 
@@ -31,24 +32,6 @@ def time_bins(times: np.ndarray, dt: float) -> np.ndarray:
     before: times are shifted by a thousandth of a step before they are cut.
     """
     return np.asarray((times + 1e-3 * dt) / dt, dtype=np.int64)
-
-
-def spikes_of_step(bins: np.ndarray, period_bins: int, pointer: np.ndarray, timestep: int):
-    """``(start, stop)``: the spikes of step ``timestep`` in the bin-sorted arrays.
-
-    ``pointer[0]`` is the position of the next spike to emit; it moves past the emitted ones.
-    With a period (in steps), a step whose phase is not after the last emitted bin starts a
-    new period. Plain array code, so that the compiled target can compile it as it is.
-    """
-    start = pointer[0]
-    step = timestep
-    if period_bins > 0:
-        step = timestep % period_bins
-        if start > 0 and bins[start - 1] >= step:
-            start = 0  # a new period begins
-    stop = start + np.searchsorted(bins[start:], step, side="right")
-    pointer[0] = stop
-    return start, stop
 
 
 class SpikeGeneratorGroup(Group):
@@ -209,7 +192,8 @@ class SpikeGeneratorGroup(Group):
         self._bins, self._bin_indices, self._period_bins = bins, indices, period_bins
         self._prepared_for = dt
 
-    def before_run(self, context: RunContext) -> None:
+    def _start_emission(self) -> None:
+        """Bin the spikes for the clock's dt; after new spikes, start at the current step."""
         dt = self.clock.dt_
         rebinned = self._prepared_for != dt
         if rebinned:
@@ -231,7 +215,7 @@ class SpikeGeneratorGroup(Group):
             self._spikes_changed = False
 
     def emission_arrays(self) -> dict[str, object]:
-        """What a compiled loop needs to emit the spikes (valid after ``before_run``).
+        """What a compiled loop needs to emit the spikes (valid after a run was planned).
 
         ``bins`` (time step of each spike, sorted) and ``indices`` (its neuron), ``period_bins``
         (0: no repeat) and ``pointer`` (a 1-element array, updated in place): each step, the
@@ -250,24 +234,23 @@ class SpikeGeneratorGroup(Group):
         start, stop = spikes_of_step(self._bins, self._period_bins, self._next_spike, timestep)
         return self._bin_indices[start:stop]
 
-    def operations(self) -> list[Operation]:
-        clock, events, emit = self.clock, self.events, self.emit
-
-        def emit_spikes():
-            events["spike"] = emit(clock.timestep)
-
-        return [Operation(self, self.when, self.order, emit_spikes, f"{self.name}.emit")]
-
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """The spikes as a SpikeGeneration item (fused run); periodic spikes are not fused."""
+        """The spikes as a SpikeGeneration item. The compiled loop is given periodic spikes
+        unrolled over the run (None when there would be too many: not fused); a stepped run
+        their period."""
         from axonal.codegen.schedule import SpikeGeneration
         from axonal.network.fused import load_events, recording_item, steps_per_tick
 
-        self.before_run(context)
+        self._start_emission()
         state = context.state
         steps_key, indices_key = f"{self.name}._generator_steps", f"{self.name}._generator_indices"
         every = steps_per_tick(context, self.clock)
-        if self._period_bins > 0:
+        period = None
+        if self._period_bins > 0 and context.loop_dt is None:  # a stepped run
+            period = f"{self.name}._period_steps"
+            state[period] = self._period_bins
+            bins, indices, self._fused_next = self._bins, self._bin_indices, self._next_spike
+        elif self._period_bins > 0:
             bins, indices = self._unrolled(self.clock.steps_until(context.end))
             if bins is None:
                 return None
@@ -278,7 +261,7 @@ class SpikeGeneratorGroup(Group):
         state[f"{self.name}._generator_next"] = self._fused_next  # moved on in place
         state[f"{self.name}.N"] = self.N
         load_events(state, self, ["spike"])
-        generation = SpikeGeneration(self.name, steps_key, indices_key)
+        generation = SpikeGeneration(self.name, steps_key, indices_key, period=period)
         item = recording_item(context, generation, self.clock)
         return [(schedule_key(self, self.when, self.order), item)]
 

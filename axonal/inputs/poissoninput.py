@@ -6,14 +6,12 @@ import dataclasses
 
 import numpy as np
 
-from axonal.codegen.targets import compile_kernel
 from axonal.inputs.binomial import binomial_function
 from axonal.model.builders import call, product
 from axonal.model.dimensions import expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
 from axonal.network.base import (
-    Operation,
     RunContext,
     SimulationObject,
     schedule_key,
@@ -180,23 +178,6 @@ class PoissonInput(SimulationObject):
             kernel, name=f"{self.name}.poisson_input", statements=(draw, *kernel.statements)
         )
         return [(kernel, {**functions, sampler_name: self.binomial})]
-
-    def before_run(self, context: RunContext) -> None:
-        self._compiled = [
-            (kernel, compile_kernel(kernel, functions, context.target))
-            for kernel, functions in self.build_kernels(context)
-        ]
-        self._state = context.state
-
-    def operations(self) -> list[Operation]:
-        operations = []
-        for kernel, compiled in self._compiled:
-
-            def add_input(compiled=compiled, state=self._state):
-                compiled(state)
-
-            operations.append(Operation(self, kernel.when, kernel.order, add_input, kernel.name))
-        return operations
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """The input kernel over the target's neurons (fused run)."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.export import MonitorExport
-from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
+from axonal.network.base import RunContext, SimulationObject, schedule_key
 from axonal.network.network import spike_digest
 from axonal.units import Quantity, get_dimensions, second
 
@@ -36,6 +36,7 @@ class EventMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "thresholds"
+    results_during_step = True  # user code may read it during a run (see network/stepped.py)
 
     def __init__(
         self,
@@ -69,29 +70,6 @@ class EventMonitor(MonitorExport, SimulationObject):
         self._count = np.zeros(source.N, dtype=np.int64)
 
     # -- running -----------------------------------------------------------------------
-    def before_run(self, context: RunContext) -> None:
-        self._namespace = context.namespace
-
-    def operations(self) -> list[Operation]:
-        source, event, clock = self.source, self.event, self.clock
-        offset = source.storage_offset
-        count, record = self._count, self.record
-        indices_buffer, times_buffer = self._indices, self._times
-
-        def record_events():
-            events = source.events.get(event)
-            if events is None or not len(events):
-                return
-            count[events] += 1  # indices within one step are unique
-            if not record:
-                return
-            indices_buffer.extend(events)
-            times_buffer.extend(np.full(len(events), clock.t_))
-            for name, buffer in self._values.items():
-                buffer.extend(self._read(name, events + offset))
-
-        return [Operation(self, self.when, self.order, record_events, f"{self.name}.record")]
-
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """A SpikeRecording of the source's (or its parent's) events and of the recorded
         variables at them; a variable that is not stored is first computed at the events by
@@ -141,19 +119,6 @@ class EventMonitor(MonitorExport, SimulationObject):
             self._times.extend(clock_times(times, self.clock))
             for name, buffer in self._values.items():
                 buffer.extend(taken[f"_{name}"][inside])
-
-    def _read(self, name: str, positions: np.ndarray) -> np.ndarray:
-        variable = self.source.variables[name]
-        if variable.kind in ("subexpression", "index"):  # (a subgroup's i counts from 0)
-            from axonal.model.ir import Expression
-
-            subexpression = variable.kind == "subexpression"
-            expression = variable.expression if subexpression else Expression(name)
-            values = self.source.evaluate(expression, positions, namespace=self._namespace)
-            return np.broadcast_to(values, positions.shape)
-        if variable.kind == "shared":
-            return np.full(len(positions), variable.values[0])
-        return variable.values[positions]
 
     # -- results ----------------------------------------------------------------------------
     @property

@@ -9,7 +9,7 @@ from axonal.model.ir import Expression
 from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
-from axonal.network.base import Operation, RunContext, SimulationObject, schedule_key
+from axonal.network.base import RunContext, SimulationObject, schedule_key
 from axonal.units import Quantity, get_dimensions, second
 
 # Recorded variables a kernel computes into a buffer of the monitor's before each recording.
@@ -43,6 +43,7 @@ class StateMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "start"
+    results_during_step = True  # user code may read it during a run (see network/stepped.py)
 
     def __init__(
         self,
@@ -90,40 +91,6 @@ class StateMonitor(MonitorExport, SimulationObject):
             name: GrowingArray(self._recorded[name].dtype, (len(self.record),))
             for name in self.record_variables
         }
-
-    def before_run(self, context: RunContext) -> None:
-        """Subexpressions, linked and shared variables get a kernel computing them (the same
-        one the fused run uses), compiled once here rather than evaluated from Python every
-        step."""
-        from axonal.codegen.targets import compile_kernel
-
-        self._namespace = context.namespace
-        self._state = context.state
-        self._computed = {}
-        for name in self.record_variables:
-            variable = self._recorded[name]
-            if variable.kind in _COMPUTED:
-                kernel, functions = self._subexpression_kernel(name, variable, context)
-                self._computed[name] = compile_kernel(kernel, functions, context.target)
-
-    def operations(self) -> list[Operation]:
-        clock, positions, state = self.clock, self._positions, self._state
-        record = self.record  # the source's own indices, which its computing kernels run on
-        readers = []
-        for name, buffer in self._values.items():
-            variable = self._recorded[name]
-            readers.append((buffer, variable, self._computed.get(name), self._stored_key(name)))
-
-        def record_state():
-            self._times.append(clock.t_)
-            for buffer, variable, computed, key in readers:
-                if computed is not None:
-                    computed(state, record)
-                    buffer.append(state[key][positions])
-                else:
-                    buffer.append(variable.values[positions])
-
-        return [Operation(self, self.when, self.order, record_state, f"{self.name}.record")]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A StateRecording of the recorded variables, each computed first by a kernel
@@ -293,16 +260,11 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
         self._times = GrowingArray(np.float64)
         self._rates = GrowingArray(np.float64)
 
-    def operations(self) -> list[Operation]:
-        source, clock = self.source, self.clock
-
-        def record_rate():
-            events = source.events.get("spike")
-            count = 0 if events is None else len(events)
-            self._times.append(clock.t_)
-            self._rates.append(count / (source.N * clock.dt_))
-
-        return [Operation(self, self.when, self.order, record_rate, f"{self.name}.record")]
+    @property
+    def results_during_step(self) -> bool:
+        """Whether user code may read it during a run: a subgroup's rates are counted from
+        its parent's spikes up to the current step, so only at step boundaries."""
+        return self.source.storage_root is self.source
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its

@@ -90,8 +90,11 @@ def _default_name(basename: str) -> str:
 class SimulationObject:
     """Base of groups, synapses, monitors and network operations.
 
-    Subclasses implement ``before_run(context)`` (build kernels, check names and units),
-    ``operations()`` (what runs each step), and ``state_arrays()`` for store/restore.
+    Subclasses implement ``scheduled_items(context)`` (what they do each step, as items of
+    the schedule that both runners read: axonal.network.fused and axonal.network.stepped),
+    ``fused_results(state)`` (take the results of the steps that ran) and ``state_arrays()``
+    for store/restore. Only user Python code (NetworkOperation) implements ``before_run`` and
+    ``operations()`` instead.
     """
 
     default_when = "groups"
@@ -126,23 +129,27 @@ class SimulationObject:
 
     # -- the run protocol ---------------------------------------------------------------
     def before_run(self, context: RunContext) -> None:
-        """Prepare for a run: resolve names in ``context.namespace``, build the kernels."""
+        """User Python code only: prepare for a run (objects with ``scheduled_items`` are
+        prepared by them)."""
 
     def operations(self) -> list[Operation]:
+        """User Python code only: the Python callables of each step."""
         return []
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """This object's work in the compiled time loop, instead of ``before_run``.
+        """This object's work per time step, for both runners.
 
-        A list of ``(schedule_key, ScheduledItem)`` in the order of ``operations()``, or None
-        when the object needs Python on every step (then the whole run uses the Python loop).
+        A list of ``(schedule_key, ScheduledItem)`` in the order they run, or None when the
+        compiled loop cannot run it (then the run is stepped). ``context.loop_dt`` is None for
+        a stepped run (kernels read their own clock's time).
         """
         return None
 
     def fused_results(self, state: dict) -> None:
-        """Copy what the compiled loop left in ``state`` (events, buffers) into the object.
-
-        Called after each stretch of a fused run; must leave ``state`` ready to continue.
+        """Copy what the run left in ``state`` (events, buffers, queued spikes) into the
+        object: at the end of a run, and in a stepped run at each report (step boundaries)
+        and, for ``results_during_step`` objects (monitors), before user code runs. Must
+        leave ``state`` ready to continue.
         """
 
     def summed_targets(self) -> list[tuple[object, str, str]]:
@@ -179,6 +186,8 @@ class RunContext:
     loop_dt: float | None = None
     end: float | None = None  # the run's end time (seconds)
     functions: dict[str, object] = field(default_factory=dict)
+    # For a stepped run (see axonal.network.stepped): each kernel item's functions, by id().
+    kernel_functions: dict[int, dict] = field(default_factory=dict)
     # The state keys of the arrays the run's kernels write (for the step loop's savepoints).
     written: set[str] = field(default_factory=set)
     draws: bool = False  # whether a kernel of the run draws random numbers

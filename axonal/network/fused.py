@@ -76,7 +76,10 @@ def _register_seed_hook() -> None:
 
 
 def steps_per_tick(context: RunContext, clock: Clock) -> int:
-    """How many loop steps one step of ``clock`` spans (the loop runs on the finest clock)."""
+    """How many loop steps one step of ``clock`` spans (the loop runs on the finest clock;
+    1 in a stepped run, where each item runs on its own clock's steps)."""
+    if context.loop_dt is None:
+        return 1
     ratio = clock.dt_ / context.loop_dt
     every = int(round(ratio))
     if every < 1 or abs(every - ratio) > 1e-9 * ratio:
@@ -100,7 +103,12 @@ def add_functions(context: RunContext, owner: str, functions: dict) -> None:
 
 
 def kernel_item(context: RunContext, kernel, functions: dict, selection, clock: Clock):
-    """A ScheduledItem for ``kernel``, its clock variables read from the loop."""
+    """A ScheduledItem for ``kernel``, its clock variables read from the loop (in a stepped
+    run: from its clock, and its functions noted for compiling it alone)."""
+    if context.loop_dt is None:
+        item = ScheduledItem(kernel, selection)
+        context.kernel_functions[id(item)] = functions
+        return item
     add_functions(context, kernel.owner, functions)
     variables = dict(kernel.variables)
     for name, ref in kernel.variables.items():

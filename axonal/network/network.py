@@ -5,22 +5,20 @@ from __future__ import annotations
 import copy
 import hashlib
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from functools import partial
+from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 
 import numpy as np
 
-from axonal.network.base import Operation, RunContext, SimulationObject
-from axonal.network.clock import Clock, seconds_of
+from axonal.network.base import RunContext, SimulationObject
+from axonal.network.clock import seconds_of
 from axonal.network.interrupts import HeldSignals
 from axonal.network.invalid_values import InvalidValueCheck
 from axonal.network.namespace import user_namespace
-from axonal.network.operation import NetworkOperation
 from axonal.network.random import numpy_stream_in_compiled_code
 from axonal.network.savepoint import close as close_savepoints
-from axonal.network.savepoint import step_savepoint
+from axonal.network.stepped import SteppedRun
 from axonal.units import Quantity, get_dimensions, second
 
 # One description per run() in this process, for run records (axonal.records).
@@ -202,23 +200,8 @@ class Network:
         reporter = _progress_reporter(report, self.name, start, duration_s)
         if callable(report):
             reporter(start, 0.0)  # as Brian 2: once at the start, with 0 completed
-        fused = None
-        if target == "numba" and not profile:  # a profiled run goes step by step
-            from axonal.network.fused import plan_fused_run
-
-            context = RunContext(namespace, target, state={})
-            fused = plan_fused_run(self, active, clocks, context, end)
-        if fused is None:
-            context = RunContext(namespace, target, state={})
-            for obj in active:
-                obj.before_run(context)
-            operations = sorted(
-                (op for obj in active for op in obj.operations()), key=Operation.sort_key
-            )
-            if profile:
-                from axonal.profiling import profiled_operations
-
-                operations = profiled_operations(operations, self)
+        context = RunContext(namespace, target, state={})
+        runner = self._runner(target, active, clocks, context, end, profile)
         self._stop_requested = False
         _running.append(self)
         held = HeldSignals()  # Ctrl-C, SIGTERM: acted on at the next step boundary
@@ -233,18 +216,13 @@ class Network:
             checks.at_report(min((clock.t_ for clock in clocks), default=t))
 
         try:
-            with held:
-                if fused is not None:
-                    with numpy_stream_in_compiled_code():  # the NumPy target's random numbers
-                        fused.run(end, report, report_every, stopped)
-                else:
-                    savepoint = None
-                    if any(isinstance(obj, NetworkOperation) for obj in active):
-                        savepoint = partial(step_savepoint, active, context)
-                    self._loop(
-                        operations, clocks, context.state, end, report, report_every, stopped,
-                        savepoint,
-                    )  # fmt: skip
+            # The compiled loop draws from NumPy's stream (single kernels of a stepped run on
+            # the Numba target seed their own generator: axonal.network.random).
+            stream = nullcontext() if isinstance(runner, SteppedRun) else None
+            with held, stream or numpy_stream_in_compiled_code():
+                # The step boundary where a run may change runners (see ARCHITECTURE.md):
+                # run() returns with the steps that ran committed to the objects.
+                runner.run(end, report, report_every, stopped)
         finally:
             close_savepoints()
             _running.remove(self)
@@ -253,73 +231,24 @@ class Network:
             self.t_ = min(clock.t_ for clock in clocks) if clocks else end
             if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
                 self.t_ = end
-            _run_summaries.append(self._summary(active, start, context, fused is not None))
+            fused = not isinstance(runner, SteppedRun)
+            _run_summaries.append(self._summary(active, start, context, fused))
         held.deliver()  # the steps that ran are committed: now Ctrl-C may raise
         checks.after_run(self.t_)
 
-    @staticmethod
-    def _loop(
-        operations: list[Operation],
-        clocks: list[Clock],
-        state: dict,
-        end: float,
-        reporter,
-        report_every: float,
-        stopped=lambda: False,
-        savepoint: Callable[[], Callable[[], None]] | None = None,
-    ) -> None:
-        """Run steps until ``end``. Each step is committed whole: with ``savepoint`` (user
-        code in the schedule), an exception half-way through a step undoes it first."""
-        wall_start = last_report = time.perf_counter()
-        if len(clocks) == 1:
-            # The common case: one clock, so every operation runs every step.
-            clock = clocks[0]
-            functions = [op.function for op in operations]
-            time_key = f"{clock.name}.t"
-            for _ in range(clock.steps_until(end)):
-                state[time_key] = clock.t_
-                rollback = None if savepoint is None else savepoint()
-                try:
-                    for function in functions:
-                        function()
-                except BaseException:
-                    if rollback is not None:
-                        rollback()
-                    raise
-                clock.timestep += 1
-                if reporter is not None and time.perf_counter() - last_report > report_every:
-                    last_report = time.perf_counter()
-                    reporter(clock.t_, last_report - wall_start)
-                if stopped():  # stop() during this step: the step is complete, the run ends
-                    break
-        else:
-            while True:
-                due = [clock for clock in clocks if clock.steps_until(end) > 0]
-                if not due:
-                    break
-                now = min(clock.t_ for clock in due)
-                current = [c for c in due if abs(c.t_ - now) < 1e-3 * c.dt_]
-                for clock in current:
-                    state[f"{clock.name}.t"] = clock.t_
-                current_ids = {id(clock) for clock in current}
-                rollback = None if savepoint is None else savepoint()
-                try:
-                    for op in operations:
-                        if id(op.owner.clock) in current_ids:
-                            op.function()
-                except BaseException:
-                    if rollback is not None:
-                        rollback()
-                    raise
-                for clock in current:
-                    clock.timestep += 1
-                if reporter is not None and time.perf_counter() - last_report > report_every:
-                    last_report = time.perf_counter()
-                    reporter(now, last_report - wall_start)
-                if stopped():
-                    break
-        if reporter is not None:
-            reporter(end, time.perf_counter() - wall_start)
+    def _runner(self, target: str, objects, clocks, context: RunContext, end: float, profile):
+        """What runs the steps: the compiled loop (FusedRun) on the Numba target when the
+        network can be fused, else the schedule interpreted step by step (SteppedRun).
+        Either's ``run`` returns at a step boundary with the objects up to date."""
+        if target == "numba" and not profile:  # a profiled run goes step by step
+            from axonal.network.fused import plan_fused_run
+
+            fused = plan_fused_run(self, objects, clocks, context, end)
+            if fused is not None:
+                return fused
+            context = RunContext(context.namespace, target, state={})
+        context.end = end
+        return SteppedRun(self, objects, clocks, context, profile=bool(profile))
 
     def stop(self) -> None:
         """End the current run after the time step in progress (Brian 2's Network.stop())."""

@@ -9,8 +9,9 @@ exception leaves ``run()``: ``t`` is that step, nothing of it is recorded, and t
 A savepoint is kept small, since one is taken every step: copies of the arrays the run's
 kernels write (``RunContext.written``, noted by ``Group.make_kernel``), copies of the arrays
 user code writes through the groups (``G.v[...] = ...``: copied at the first write of the
-step, see ``before_write``), the lengths of the monitors' buffers, the last events, small
-arrays of the objects' state (monitor counts), the spike queues, and, when the run's kernels
+step, see ``before_write``), the lengths of the monitors' buffers, the run's last events
+and the counters of its buffers (monitor buffers, delay rings, spike generators), small
+arrays of the objects' state (monitor counts), and, when the run's kernels
 draw random numbers, both random generators (NumPy's, and the one compiled kernels draw
 from). Not undone: what user code did outside the network (appending to a list of its own,
 drawing from NumPy in a run whose kernels do not draw), and writes into raw arrays
@@ -56,21 +57,28 @@ def _object_savepoint(obj) -> Callable[[], None]:
             lengths.append((value, len(value)))  # appended to only: truncating undoes the step
         elif isinstance(value, np.ndarray) and key not in variables:
             copies.append((value, value.copy()))  # a monitor's counts, a generator's place
-    events = getattr(obj, "events", None)
-    events = dict(events) if isinstance(events, dict) else None  # arrays replaced, not written
-    pathways = getattr(obj, "pathways", {})
-    queues = {name: pathway.queue.snapshot() for name, pathway in pathways.items()}
 
     def rollback() -> None:
         for buffer, length in lengths:
             buffer.resize(length)
         for live, saved in copies:
             live[...] = saved
-        if events is not None:
-            obj.events.clear()
-            obj.events.update(events)
-        for name, snapshot in queues.items():
-            pathways[name].queue.restore(snapshot)
+
+    return rollback
+
+
+def _run_state_savepoint(events: dict, counters: list[np.ndarray]) -> Callable[[], None]:
+    """The run's last events (arrays replaced, not written) and the counters of its buffers
+    (monitor buffers are only appended to, a delay ring's slots only filled past their count:
+    restoring the counts undoes a step)."""
+    last_events = dict(events)
+    counts = [(live, live.copy()) for live in counters]
+
+    def rollback() -> None:
+        events.clear()
+        events.update(last_events)
+        for live, saved in counts:
+            live[...] = saved
 
     return rollback
 
@@ -95,11 +103,15 @@ def _random_savepoint() -> Callable[[], None]:
 class StepSavepoint:
     """What a step may change, as it was when the step began; ``rollback()`` restores it."""
 
-    def __init__(self, objects: Iterable, written: Iterable[np.ndarray], draws: bool) -> None:
+    def __init__(
+        self, objects: Iterable, written: Iterable[np.ndarray], draws: bool, bookkeeping=None
+    ) -> None:
         self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {
             id(values): (values, values.copy()) for values in written
         }
         self.rollbacks = [_object_savepoint(obj) for obj in objects]
+        if bookkeeping is not None:
+            self.rollbacks.append(_run_state_savepoint(*bookkeeping))
         if draws:  # (NumPy's get_state takes ~0.4 ms: more than a small network's step)
             self.rollbacks.append(_random_savepoint())
         _current[0] = self
@@ -111,9 +123,10 @@ class StepSavepoint:
             undo()
 
 
-def step_savepoint(objects, context) -> Callable[[], None]:
-    """A function that puts ``objects``, the arrays the run's kernels write and (when they
-    draw) the random generators back as they are now."""
+def step_savepoint(objects, context, bookkeeping=None) -> Callable[[], None]:
+    """A function that puts ``objects``, the arrays the run's kernels write, the run's
+    ``bookkeeping`` (last events, buffer counters: see SteppedRun) and (when they draw) the
+    random generators back as they are now."""
     state = context.state
     arrays = [state[key] for key in context.written if isinstance(state.get(key), np.ndarray)]
-    return StepSavepoint(objects, arrays, context.draws).rollback
+    return StepSavepoint(objects, arrays, context.draws, bookkeeping).rollback

@@ -25,8 +25,8 @@ from axonal.model.equations import Equations
 from axonal.model.errors import EquationError
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.model.sympy_conversion import str_to_sympy, symbol, sympy_to_str
-from axonal.network.base import Operation, RunContext, _default_name, schedule_key
-from axonal.spatial.cable import SOLVER, SOLVER_VERSION, cable_tree, solve_cable
+from axonal.network.base import RunContext, _default_name, schedule_key
+from axonal.spatial.cable import SOLVER, SOLVER_VERSION, cable_tree
 from axonal.spatial.morphology import Morphology, MorphologyError, SubMorphology
 from axonal.units import (
     DimensionMismatchError,
@@ -350,29 +350,6 @@ class SpatialNeuron(NeuronGroup):
             f"{self.name}._cable_diagonal",
             f"{self.name}._cable_rhs",
         )
-
-    def operations(self) -> list[Operation]:
-        operations = []
-        for operation in super().operations():
-            operations.append(operation)
-            if operation.name == self._cable_kernel_name:
-                operations.append(
-                    Operation(self, "groups", self.order, self._numpy_cable_step, "cable_solve")
-                )
-        return operations
-
-    def before_run(self, context: RunContext) -> None:
-        super().before_run(context)
-        state, keys = context.state, self._cable_arrays(context)
-        arrays = [state[key] for key in keys]
-        clock = self.clock
-        # The NumPy target calls the same compiled tree solve (Numba is a core dependency):
-        # the elimination is a loop over the nodes, which NumPy cannot vectorise, and SciPy's
-        # sparse LU took 50 times longer per step (2.9 ms for 200 compartments).
-        self._cable_step = lambda: solve_cable(*arrays, clock.dt_)
-
-    def _numpy_cable_step(self) -> None:
-        self._cable_step()
 
     def scheduled_items(self, context: RunContext):
         from axonal.codegen.schedule import CompiledCall

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from axonal.codegen.targets import compile_kernel
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations
 from axonal.model.equations import Equations
 from axonal.model.ir import Expression, KernelRole, Statement
-from axonal.network.base import Operation, RunContext, schedule_key
+from axonal.network.base import RunContext, schedule_key
 from axonal.synapses.connect import ranges
 from axonal.synapses.connectivity import PIECE, csr
 
@@ -76,19 +75,6 @@ class SynapsesRun:
 
     def _pathway_order(self, pathway: SynapticPathway) -> int:
         return self.order + (0 if pathway.direction == "pre" else 1)
-
-    def before_run(self, context: RunContext) -> None:
-        self._operations: list[Operation] = []
-        state = context.state
-        for kernel, functions, pathway in self._kernels(context):
-            compiled = compile_kernel(kernel, functions, context.target)
-            if pathway is None:
-                step = lambda compiled=compiled: compiled(state)  # noqa: E731
-            else:
-                step = self._pathway_step(pathway, compiled, state)
-            self._operations.append(Operation(self, kernel.when, kernel.order, step, kernel.name))
-        for name, expression in self.summed.items():
-            self._operations.append(self._summed_operation(name, expression, context))
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """Clock-driven update over all synapses, each pathway over the synapses its events
@@ -200,9 +186,9 @@ class SynapsesRun:
         now = self.clock.timestep
         queued = pathway.queue.snapshot()
         pending = {step: a for step, a in queued.items() if step >= now}
-        # The ring buffer holds them during the run; fused_results puts back what is left.
+        # The ring buffer holds them during the run; fused_results puts back what is left
+        # (the queue itself is left as it is until then: a run planned but not run loses none).
         stale = {step: a for step, a in queued.items() if step < now}
-        pathway.queue.restore(stale)
         if not np.any(delays) and not pending:
             return loop_pathway
         delay_key = f"{prefix}_delay_steps"
@@ -261,51 +247,6 @@ class SynapsesRun:
         resolved = self.resolve(sorted(names), namespace, called=called)
         model = Equations([eq for eq in self.equations.values() if eq.name not in self.summed])
         check_equations(model, resolved, owner=self.name)
-
-    def _pathway_step(self, pathway: SynapticPathway, compiled, state):
-        source, event, clock, queue = (
-            pathway.events_source,
-            pathway.event,
-            self.clock,
-            pathway.queue,
-        )
-        order, pointers = self._connectivity(pathway, len(source), storage=False)
-        delay_steps = self._delay_steps(pathway)
-        homogeneous = isinstance(delay_steps, int)
-
-        def step():
-            spikes = source.events.get(event)
-            if spikes is not None and len(spikes):
-                synapses = _rows(spikes, order, pointers)
-                if len(synapses):
-                    queue.push(
-                        clock.timestep,
-                        synapses,
-                        delay_steps if homogeneous else delay_steps[synapses],
-                    )
-            arrived = queue.pop(clock.timestep)
-            if arrived is not None:
-                compiled(state, arrived)
-
-        return step
-
-    def _summed_operation(self, name: str, expression: Expression, context) -> Operation:
-        _, (zero, zero_functions), (add, add_functions) = self._summed_kernels(
-            name, expression, context
-        )
-        zero = compile_kernel(zero, zero_functions, context.target)
-        add = compile_kernel(add, add_functions, context.target)
-        state = context.state
-
-        def update():
-            zero(state)
-            add(state)
-
-        return Operation(self, "before_groups", self.order, update, f"{self.name}.summed_{name}")
-
-    def operations(self) -> list[Operation]:
-        return self._operations
-
 
 def _rows(sources: np.ndarray, order: np.ndarray | None, pointers: np.ndarray) -> np.ndarray:
     """The synapses of ``sources``, row after row, in CSR order (see ``csr``)."""
