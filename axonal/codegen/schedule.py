@@ -245,6 +245,19 @@ class ScheduledItem:
             )
 
 
+def synapses_of(sources: np.ndarray, indptr: np.ndarray, synapse_ids=None) -> np.ndarray:
+    """The synapses that events of ``sources`` reach through CSR connectivity (``indptr``, and
+    ``synapse_ids`` unless synapses are stored by source), row after row: the order in which
+    SynapsesOfEvents selects them on every target."""
+    starts = indptr[sources]
+    lengths = indptr[sources + 1] - starts
+    # Position k of row r is starts[r] + k: one repeat of each row's start minus the rows
+    # before it, plus a running count.
+    offsets = starts - (np.cumsum(lengths) - lengths)
+    positions = np.repeat(offsets, lengths) + np.arange(int(lengths.sum()))
+    return positions if synapse_ids is None else synapse_ids[positions]
+
+
 def event_keys(owner: str, event: str = "spike") -> tuple[str, str]:
     """State keys of an owner's event buffer and of its event count."""
     return f"{owner}._events_{event}", f"{owner}._n_events_{event}"

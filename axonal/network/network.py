@@ -216,10 +216,11 @@ class Network:
             checks.at_report(min((clock.t_ for clock in clocks), default=t))
 
         try:
-            # The compiled loop draws from NumPy's stream (single kernels of a stepped run on
-            # the Numba target seed their own generator: axonal.network.random).
-            stream = nullcontext() if isinstance(runner, SteppedRun) else None
-            with held, stream or numpy_stream_in_compiled_code():
+            # Compiled code draws from NumPy's stream, unless user Python code (which may draw
+            # from NumPy itself) runs between the kernels: then Numba's generator is its own.
+            stepped = isinstance(runner, SteppedRun)
+            own_stream = target != "numba" or (stepped and runner.user_code)
+            with held, nullcontext() if own_stream else numpy_stream_in_compiled_code():
                 # The step boundary where a run may change runners (see ARCHITECTURE.md):
                 # run() returns with the steps that ran committed to the objects.
                 runner.run(end, report, report_every, stopped)

@@ -36,6 +36,7 @@ from axonal.codegen.schedule import (
     event_keys,
     item_name,
     spikes_of_step,
+    synapses_of,
 )
 from axonal.model.ir import KernelRole
 from axonal.network.base import Operation, RunContext, SimulationObject
@@ -235,15 +236,6 @@ def _compiled_call(state, call: CompiledCall, clock: Clock) -> Callable:
     return run_call
 
 
-def _synapses_of(sources, indptr, ids) -> np.ndarray:
-    """The synapses of ``sources``, row after row, in CSR order."""
-    from axonal.synapses.connect import ranges  # (plain NumPy)
-
-    starts = indptr[sources]
-    positions = ranges(starts, indptr[sources + 1] - starts)
-    return positions if ids is None else ids[positions]
-
-
 def _pathway_step(compiled, state, events, pathway) -> Callable:
     """Events of the pathway's source reach their synapses now or, with a delay, through the
     pathway's ring buffer in the state (the compiled loop's, slot ``cursor`` being now)."""
@@ -255,7 +247,7 @@ def _pathway_step(compiled, state, events, pathway) -> Callable:
         def deliver() -> None:
             sources = events[source]
             if len(sources):
-                synapses = _synapses_of(sources, indptr, ids)
+                synapses = synapses_of(sources, indptr, ids)
                 if len(synapses):
                     compiled(state, synapses)
 
@@ -281,7 +273,7 @@ def _pathway_step(compiled, state, events, pathway) -> Callable:
             if not pathway.heterogeneous_delays:  # a slot holds sources: whole rows
                 push((now + int(delays)) % slots, sources)
             else:
-                synapses = _synapses_of(sources, indptr, ids)
+                synapses = synapses_of(sources, indptr, ids)
                 steps = delays[synapses]
                 order = np.argsort(steps, kind="stable")
                 bounds = np.flatnonzero(np.diff(steps[order])) + 1
@@ -292,7 +284,7 @@ def _pathway_step(compiled, state, events, pathway) -> Callable:
         if count:
             arrived = state[f"{name}._queue"][now, :count]
             if not pathway.heterogeneous_delays:
-                arrived = _synapses_of(arrived, indptr, ids)
+                arrived = synapses_of(arrived, indptr, ids)
             if len(arrived):
                 compiled(state, arrived)
         queued[now] = 0

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from axonal.codegen.schedule import synapses_of
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations
 from axonal.model.equations import Equations
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.network.base import RunContext, schedule_key
-from axonal.synapses.connect import ranges
 from axonal.synapses.connectivity import PIECE, csr
 
 if TYPE_CHECKING:
@@ -232,7 +232,7 @@ class SynapsesRun:
                 if queued[slot]:
                     entries = ring[slot, : queued[slot]].copy()
                     if not loop_pathway.heterogeneous_delays:
-                        entries = _rows(entries, order, pointers)
+                        entries = synapses_of(entries, pointers, order)
                     kept[now + ahead] = [entries]
             queue.restore(kept)
 
@@ -247,12 +247,6 @@ class SynapsesRun:
         resolved = self.resolve(sorted(names), namespace, called=called)
         model = Equations([eq for eq in self.equations.values() if eq.name not in self.summed])
         check_equations(model, resolved, owner=self.name)
-
-def _rows(sources: np.ndarray, order: np.ndarray | None, pointers: np.ndarray) -> np.ndarray:
-    """The synapses of ``sources``, row after row, in CSR order (see ``csr``)."""
-    starts = pointers[sources]
-    positions = ranges(starts, pointers[sources + 1] - starts)
-    return positions if order is None else order[positions]
 
 
 def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
@@ -272,7 +266,7 @@ def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
             row = np.searchsorted(pointers, placed, side="right") - 1
             starts = np.flatnonzero(np.diff(row, prepend=-1) != 0)
             candidates = row[starts]
-            if not np.array_equal(_rows(candidates, order, pointers), synapses):
+            if not np.array_equal(synapses_of(candidates, pointers, order), synapses):
                 return None
             sources.append(candidates)
         found[step] = np.concatenate(sources)
