@@ -70,7 +70,10 @@ def stepped_operations(objects: list[SimulationObject], context: RunContext) -> 
             keyed.extend((op.sort_key(), op) for op in obj.operations())
             continue
         context.kernel_functions = {}
-        for key, item in obj.scheduled_items(context):
+        items = obj.scheduled_items(context)
+        if items is None:  # (only the compiled loop may be refused an object's work)
+            raise TypeError(f"{obj.name} ({type(obj).__name__}) gave no scheduled items")
+        for key, item in items:
             keyed.append((key, (obj, item, context.kernel_functions.get(id(item), {}))))
     keyed.sort(key=lambda pair: pair[0])  # stable: an object's items keep their order
     events: dict[str, np.ndarray] = {}
@@ -116,7 +119,11 @@ def _note_buffers(item: ScheduledItem, state: dict, events: dict, counters: list
             events[buffer_key] = np.zeros(0, np.int64)
         if isinstance(selection, SpikeGeneration):
             counters.append(f"{selection.owner}._generator_next")
-    elif isinstance(selection, SpikeRecording | StateRecording | RateRecording):
+        return
+    read = _events_read(selection)
+    if read is not None:  # (a source outside the run has no events)
+        events.setdefault(event_keys(*read)[0], np.zeros(0, np.int64))
+    if isinstance(selection, SpikeRecording | StateRecording | RateRecording):
         for key, shape, dtype in recording_buffers(state, selection, _MONITOR_CAPACITY):
             if key not in state:
                 state[key] = np.zeros(shape, dtype)
@@ -124,6 +131,17 @@ def _note_buffers(item: ScheduledItem, state: dict, events: dict, counters: list
     elif isinstance(selection, SynapsesOfEvents) and selection.pathway.delay is not None:
         name = selection.pathway.name
         counters += [f"{name}._queue_n", f"{name}._queue_cursor"]
+
+
+def _events_read(selection) -> tuple[str, str] | None:
+    """(owner, event) whose events an item reads."""
+    if isinstance(selection, OnEvents):
+        return selection.owner, selection.event
+    if isinstance(selection, SynapsesOfEvents):
+        return selection.pathway.source, selection.pathway.event
+    if isinstance(selection, SpikeRecording | RateRecording):
+        return selection.source, selection.event
+    return None
 
 
 def _step_function(item, functions, clock: Clock, context: RunContext, events) -> Callable:
