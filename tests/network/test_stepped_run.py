@@ -120,7 +120,9 @@ def test_only_user_code_implements_the_python_step_protocol():
 
 def test_the_stepped_run_agrees_bit_for_bit_with_the_fused_loop():
     numpy_results, parts = _run("numpy", [12 * ms, 13 * ms])
-    assert parts["spikes"].num_spikes > 50 and parts["generated"].num_spikes == 18  # 1..5 ms + 7k ms, before 25 ms
+    assert (
+        parts["spikes"].num_spikes > 50 and parts["generated"].num_spikes == 18
+    )  # 1..5 ms + 7k ms, before 25 ms
     assert len(parts["rate"].rate_) == 250 and np.any(parts["rate"].rate_ > 0)
     fused_results, _ = _run("numba", [12 * ms, 13 * ms])
     stepped_numba, _ = _run("numba", [12 * ms, 13 * ms], profile=True)  # stepped, Numba kernels
