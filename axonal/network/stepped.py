@@ -448,5 +448,6 @@ def _loop(
                 reporter(now, last_report - wall_start)
             if stopped():
                 break
-    if reporter is not None:
-        reporter(end, time.perf_counter() - wall_start)
+    if reporter is not None:  # (the time reached: a stopped run did not get to the end)
+        reached = [clock.t_ for clock in clocks if clock.steps_until(end) > 0]
+        reporter(min(reached, default=end), time.perf_counter() - wall_start)

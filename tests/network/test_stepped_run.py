@@ -182,3 +182,40 @@ def test_runners_are_stepped_on_numpy_and_with_user_code(monkeypatch):
     run(1 * ms)  # user code: the Numba target steps too
     assert len(made) == 2 and made[1].user_code is True
     del group, nothing
+
+
+def test_a_runner_stopped_at_a_step_boundary_hands_over_within_one_run(monkeypatch):
+    """What a tiered start does inside one run(): the stepped runner until a step boundary
+    (``stopped()`` true), then the compiled loop built from the objects' state to the end."""
+    from axonal.network.base import RunContext
+    from axonal.network.random import numpy_stream_in_compiled_code
+
+    whole, _ = _run("numpy", [25 * ms])
+    reports = []
+    planned_runner = Network._runner  # (the network's own, replaced below)
+
+    class Handover:
+        def __init__(self, network, objects, clocks, context, end):
+            self.network, self.objects, self.clocks = network, objects, clocks
+            self.first = SteppedRun(network, objects, clocks, context)
+
+        def run(self, end, report, report_every, stopped):
+            switch = lambda: stopped() or self.clocks[0].t_ >= 11.05e-3  # noqa: E731
+            self.first.run(end, report, report_every, switch)
+            context = RunContext(self.first.context.namespace, "numba", state={})
+            second = planned_runner(self.network, "numba", self.objects, self.clocks, context,
+                                    end, None)  # fmt: skip
+            assert not isinstance(second, SteppedRun)  # the compiled loop
+            with numpy_stream_in_compiled_code():  # (as Network.run wraps a fused run)
+                second.run(end, report, report_every, stopped)
+
+    def runner(self, target, objects, clocks, context, end, profile):
+        return Handover(self, objects, clocks, context, end)
+
+    set_target("numpy")
+    start_scope()
+    net, parts = _network()
+    monkeypatch.setattr(type(net), "_runner", runner)
+    net.run(25 * ms, report=lambda elapsed, done, start, duration: reports.append(done))
+    assert _results(parts) == whole
+    assert reports[0] == 0 and reports[-1] == 1 and any(0.4 < done < 0.5 for done in reports)
