@@ -299,7 +299,7 @@ class NeuronGroup(Group):
         return kernels
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
-        """State update and thresholds over all neurons, resets on the events (fused run)."""
+        """State update and thresholds over all neurons, resets on the events."""
         from axonal.codegen.schedule import OnEvents
         from axonal.network.fused import kernel_item, load_events
 
@@ -458,7 +458,7 @@ class RegularOperation(SimulationObject):
         return kernel_for_clock, functions
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
-        """The code over all neurons, every ``dt / loop dt`` loop steps (fused run)."""
+        """The code over all neurons, every ``dt / loop dt`` loop steps."""
         from axonal.network.fused import kernel_item
 
         kernel, functions = self._kernel(context)

@@ -108,7 +108,7 @@ class PoissonGroup(Group):
         return [kernel]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
-        """The threshold kernel over all neurons (fused run)."""
+        """The threshold kernel over all neurons."""
         from axonal.network.fused import kernel_item, load_events
 
         items = []

@@ -282,7 +282,7 @@ class SpikeGeneratorGroup(Group):
 
         store_events(state, self, ["spike"])
         if self._period_bins > 0:
-            # Where the Python loop's pointer would be: past the spikes of the last step.
+            # Where a stepped run's pointer would be: past the spikes of the last step.
             phase = (self.clock.timestep - 1) % self._period_bins
             self._next_spike[0] = np.searchsorted(self._bins, phase, side="right")
 

@@ -180,7 +180,7 @@ class PoissonInput(SimulationObject):
         return [(kernel, {**functions, sampler_name: self.binomial})]
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """The input kernel over the target's neurons (fused run)."""
+        """The input kernel over the target's neurons."""
         from axonal.network.fused import kernel_item
 
         items = []

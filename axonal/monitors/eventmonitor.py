@@ -73,7 +73,7 @@ class EventMonitor(MonitorExport, SimulationObject):
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """A SpikeRecording of the source's (or its parent's) events and of the recorded
         variables at them; a variable that is not stored is first computed at the events by
-        a kernel of its own (fused run)."""
+        a kernel of its own."""
         from axonal.codegen.schedule import OnEvents, SpikeRecording
         from axonal.network.fused import event_root, kernel_item, recording_item
 

@@ -94,7 +94,7 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A StateRecording of the recorded variables, each computed first by a kernel
-        unless it is stored (fused run)."""
+        unless it is stored."""
         from axonal.codegen.schedule import StateRecording
         from axonal.network.fused import recording_item
 
@@ -268,7 +268,7 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its
-        parent's, counted per step afterwards (fused run)."""
+        parent's, counted per step afterwards."""
         from axonal.codegen.schedule import RateRecording, SpikeRecording
         from axonal.network.fused import event_root, recording_item
 

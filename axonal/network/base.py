@@ -188,7 +188,7 @@ class RunContext:
     functions: dict[str, object] = field(default_factory=dict)
     # For a stepped run (see axonal.network.stepped): each kernel item's functions, by id().
     kernel_functions: dict[int, dict] = field(default_factory=dict)
-    # The state keys of the arrays the run's kernels write (for the step loop's savepoints).
+    # The state keys of the arrays the run's kernels write (for the stepped run's savepoints).
     written: set[str] = field(default_factory=set)
     draws: bool = False  # whether a kernel of the run draws random numbers
 

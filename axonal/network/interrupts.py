@@ -2,7 +2,7 @@
 
 A run's state is committed at every step boundary: a step either completes or leaves no trace.
 Ctrl-C (SIGINT), SIGTERM and SIGHUP that arrive during ``run()`` are therefore not acted on
-where they land (half-way through a step in the Python loop, or not at all until a compiled
+where they land (half-way through a step of a stepped run, or not at all until a compiled
 loop returns) but noted; the loop stops at the next step boundary, ``run()`` commits the steps
 that ran (``t``, monitors, events, queued spikes), and only then is the signal's own handler
 called, so Ctrl-C raises KeyboardInterrupt as usual and ``run()`` afterwards continues as if

@@ -1,4 +1,4 @@
-"""A step's savepoint in the Python loop: an exception half-way through a step undoes the step.
+"""A step's savepoint in the stepped run: an exception half-way through a step undoes the step.
 
 When a network runs user Python code each step (a network_operation), that code may raise
 after other operations of the same step ran (a state update applied, a monitor sample

@@ -1,4 +1,4 @@
-"""How Synapses run: their kernels, pathways through the Python loop and the fused loop,
+"""How Synapses run: their kernels and pathways as scheduled items (for both runners),
 delays and spike queues, summed variables (the run protocol of ``Synapses``)."""
 
 from __future__ import annotations
@@ -78,11 +78,11 @@ class SynapsesRun:
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         """Clock-driven update over all synapses, each pathway over the synapses its events
-        reach, summed variables as two kernels (fused run)."""
+        reach, summed variables as two kernels."""
         from axonal.codegen.schedule import SynapsesOfEvents
         from axonal.network.fused import kernel_item
 
-        self._fused_queues: dict[str, tuple] = {}
+        self._ring_queues: dict[str, tuple] = {}
         items = []
         for kernel, functions, pathway in self._kernels(context):
             selection = (
@@ -200,7 +200,7 @@ class SynapsesRun:
         loop_pathway = dataclasses.replace(
             loop_pathway, delay=delay_key, heterogeneous_delays=not uniform
         )
-        self._fused_queues[pathway.name] = (loop_pathway, order, pointers, stale)
+        self._ring_queues[pathway.name] = (loop_pathway, order, pointers, stale)
         if uniform:
             content = sources
         else:
@@ -220,7 +220,7 @@ class SynapsesRun:
     def fused_results(self, state: dict) -> None:
         """Spikes still in the loop's ring buffers go back to the pathways' queues."""
         now = self.clock.timestep
-        for name, (loop_pathway, order, pointers, stale) in self._fused_queues.items():
+        for name, (loop_pathway, order, pointers, stale) in self._ring_queues.items():
             queue = self.pathways[name].queue
             kept = dict(stale)  # never delivered: steps before the run's start
             ring = state[f"{loop_pathway.name}._queue"]
