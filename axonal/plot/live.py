@@ -310,10 +310,9 @@ class LiveTrace(LiveView):
         super().__init__(ax, fps, budget)
         if not hasattr(monitor, "record_variables"):
             raise TypeError(f"LiveTrace: expected a StateMonitor, not {type(monitor).__name__}")
-        if variable is None:
-            variable = monitor.record_variables[0]
-        if variable not in monitor.record_variables:
-            raise ValueError(f"LiveTrace: {monitor.name} does not record {variable!r}")
+        # without a name, the first recorded variable (run(live=True) shows any StateMonitor)
+        first = monitor.record_variables[0] if monitor.record_variables else None
+        variable = monitor.recorded_variable(variable or first, "LiveTrace")
         self.monitor, self.variable, self.count = monitor, variable, count
         self._time_unit, self._var_unit = time_unit, var_unit
         if var_range is not None:

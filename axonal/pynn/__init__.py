@@ -26,6 +26,7 @@ from axonal.pynn.composed import (  # noqa: F401
     PointNeuron,
 )
 from axonal.pynn.control import (  # noqa: F401
+    DEFAULT_RNG_SEED,
     end,
     get_current_time,
     get_max_delay,

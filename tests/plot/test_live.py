@@ -243,6 +243,8 @@ class FakeTraces:
     def v(self):
         return self.all_v[:, : self.samples] * volt
 
+    recorded_variable = StateMonitor.recorded_variable
+
 
 def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
     traces = FakeTraces()
