@@ -13,7 +13,6 @@ from axonal.network.random import seed
 from axonal.pynn import simulator
 from axonal.units import ms
 
-
 # pyNN.nest's default seed: the same script gives the same spikes on every run.
 DEFAULT_RNG_SEED = 42
 
