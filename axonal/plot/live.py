@@ -373,11 +373,36 @@ class LiveTrace(LiveView):
             return
         left, right = self.ax.transData.transform([[x[0], 0], [x[-1], 0]])[:, 0]
         columns = max(1, int(abs(right - left)) + 1)  # pixel columns the new samples cover
-        for line, row in zip(self._lines, self._rows, strict=False):
-            kept = line.get_data(orig=True)
-            line.set_data(*envelope(x, row, columns))
-            self.ax.draw_artist(line)
-            line.set_data(*kept)
+        # the new stretches of all lines as one collection: one artist drawn, not one per line
+        pieces = self._pieces()
+        pieces.set_segments(
+            [np.column_stack(envelope(x, row, columns)) for row in self._rows[: len(self._lines)]]
+        )
+        pieces.set_visible(True)
+        self.ax.draw_artist(pieces)
+        pieces.set_visible(False)
+        pieces.set_segments([])
+
+    def _pieces(self):
+        """A LineCollection styled as the lines (colour, width, caps, joins), hidden but for
+        draw_new."""
+        if getattr(self, "_collection", None) is None:
+            from matplotlib.collections import LineCollection
+
+            first = self._lines[0]
+            self._collection = LineCollection(
+                [],
+                colors=[line.get_color() for line in self._lines],
+                linewidths=[line.get_linewidth() for line in self._lines],
+                linestyles=first.get_linestyle(),
+                capstyle=first.get_solid_capstyle(),
+                joinstyle=first.get_solid_joinstyle(),
+                antialiaseds=first.get_antialiased(),
+                zorder=first.get_zorder(),
+            )
+            self.ax.add_collection(self._collection, autolim=False)
+            self._collection.set_visible(False)
+        return self._collection
 
     def mark_drawn(self) -> None:
         self._shown = max(self._shown - 1, 0) + len(self._x)
