@@ -1,5 +1,6 @@
 """axonal.plot: figures rendered to PNG (Agg), their axes, labels and plotted data checked."""
 
+import shutil
 import subprocess
 import sys
 
@@ -33,7 +34,7 @@ from axonal.plot import (  # noqa: E402
     plot_state,
     plot_synapses,
 )
-from axonal.plot.network import network_graph  # noqa: E402
+from axonal.plot.network import network_dot, network_graph  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -177,6 +178,35 @@ def test_network_diagram(model, tmp_path):
         assert f"{synapses.name}\n{len(synapses)} synapses" in texts
         assert ax.get_title() == "3 groups, 2 pathways"
         rendered(ax, tmp_path)
+
+
+def test_network_as_graphviz_dot_text_and_layout(tmp_path):
+    axonal.start_scope()
+    layers = [NeuronGroup(n, "v : 1", name=f"layer{k}") for k, n in enumerate((30, 20, 10))]
+    forward = [
+        Synapses(a, b, name=f"ff{k}")
+        for k, (a, b) in enumerate(zip(layers, layers[1:], strict=False))
+    ]
+    for pathway in forward:
+        pathway.connect(p=0.5)
+    objects = [*layers, *forward]
+    text = network_dot(objects)
+    assert text.startswith("digraph network {") and text.rstrip().endswith("}")
+    assert '"layer0" [label="layer0\\nN=30"];' in text
+    assert f'"layer1" -> "layer2" [label="ff1\\n{len(forward[1])} synapses"];' in text
+    if shutil.which("dot") is None:
+        with pytest.raises(ImportError, match="Graphviz's dot program"):
+            plot_network(objects, layout="dot")
+        return
+    rendered_dot = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True)
+    assert rendered_dot.returncode == 0 and "<svg" in rendered_dot.stdout  # valid DOT
+    ax = plot_network(objects, layout="dot")
+    centres = {
+        t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if "N=" in t.get_text()
+    }
+    # dot ranks a feed-forward chain from top to bottom
+    assert centres["layer0"][1] > centres["layer1"][1] > centres["layer2"][1]
+    rendered(ax, tmp_path)
 
 
 def test_brian_plot_dispatches(model):
