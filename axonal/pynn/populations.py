@@ -62,6 +62,9 @@ class _GroupAccess:
 
     def _get_parameters(self, *names):
         celltype = self.celltype
+        if self.root._layout is not None:  # the values given to the cell type, for all cells
+            given = celltype.parameter_space
+            return ParameterSpace({name: given[name] for name in names}, shape=(self.size,))
         if not isinstance(celltype, StandardCellType):
             return self._get_native_parameters(*names)
         if celltype.computed_parameters_include(names):
@@ -73,6 +76,11 @@ class _GroupAccess:
     def _set_parameters(self, parameter_space):
         """``parameter_space`` holds native (SI) values for this object's cells."""
         root, where = self.root, self.group_indices
+        if root._layout is not None:
+            raise errors.InvalidParameterValueError(
+                f"{root.label}: the parameters of multicompartment cells are fixed when the "
+                "Population is made (give them to the cell type)"
+            )
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             if name == "spike_times":

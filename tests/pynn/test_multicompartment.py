@@ -152,6 +152,9 @@ def test_bad_input_names_the_population_and_what_was_expected():
                 morphology=ball_and_stick(), ionic_species={}, na={"conductance_density": 0.12}
             ),
         )
+    assert cells.get("Ra") == RA
+    with pytest.raises(errors.InvalidParameterValueError, match="balls: the parameters of mult"):
+        cells.set(Ra=200.0)
     with pytest.raises(errors.NonExistentParameterError, match="Raa"):
         passive_cell(Raa=100.0)
     with pytest.raises(errors.InvalidParameterValueError, match="needs a morphology"):
