@@ -7,37 +7,30 @@ Usage: python benchmarks/pynn_coba.py [--n 4000] [--duration-ms 1000] [--target 
 Each simulator runs in its own process, one after the other, in this one invocation; the
 JSON printed holds one record per simulator: build_s (Populations and Projections created,
 initial values set), run_s (the run() call, code generation and compilation included for
-axonal), spikes, mean rate, peak resident memory. The model (Vogels & Abbott 2005 as in
-Brian 2's COBA example, benchmarks/models.py): 80 % excitatory, p = 0.02, we = 6 nS,
-wi = 67 nS, gL = 10 nS, Cm = 200 pF, refractory 5 ms, delays 0.1 ms, dt = 0.1 ms; the same
-random initial values. pyNN.nest and pyNN.brian2 (Brian 2's default runtime target, Cython)
-run in the reference environment (benchmarks/reference), the interpreter of --nest-python.
+axonal), the same as CPU seconds of the process (build_cpu_s, run_cpu_s: steadier on a loaded
+machine), spikes, mean rate, peak resident memory, the load average before and after; and
+the ratios of axonal.pynn's figures to the others'. The model is build_ei of
+benchmarks/reference/pynn_ei_protocol.py (Vogels & Abbott 2005 as in Brian 2's COBA example:
+80 % excitatory, p = 0.02, we = 6 nS, wi = 67 nS, gL = 10 nS, Cm = 200 pF, refractory 5 ms,
+delays 0.1 ms, dt = 0.1 ms, random initial v and conductances). pyNN.nest and pyNN.brian2
+(Brian 2's default runtime target, Cython) run in the reference environment
+(benchmarks/reference), the interpreter of --nest-python.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-CELL = dict(
-    cm=0.2,
-    tau_m=20.0,
-    v_rest=-60.0,
-    v_thresh=-50.0,
-    v_reset=-60.0,
-    tau_refrac=5.0,
-    e_rev_E=0.0,
-    e_rev_I=-80.0,
-    tau_syn_E=5.0,
-    tau_syn_I=10.0,
-    i_offset=0.0,
-)
-W_EXC, W_INH, P, DELAY = 0.006, 0.067, 0.02, 0.1  # uS, uS, -, ms
+# The model's one source, shared with the E/I agreement test (benchmarks/reference).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
+from pynn_ei_protocol import CELL, DELAY, W_EXC, W_INH, P, build_ei  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -46,42 +39,25 @@ def _peak_mb() -> float:
 
 def run_pynn(sim, n: int, duration: float, extra: dict) -> dict:
     """The model in PyNN (the same lines for every PyNN backend)."""
-    from pyNN.random import NumpyRNG, RandomDistribution
+    from pyNN.random import NumpyRNG
 
     sim.setup(timestep=0.1, min_delay=DELAY, max_delay=DELAY, **extra)
-    rng = NumpyRNG(seed=42)
-    started = time.perf_counter()
-    n_exc = int(0.8 * n)
-    cells = sim.Population(n, sim.IF_cond_exp(**CELL), label="cells")
-    cells.initialize(
-        v=RandomDistribution("normal", (-65.0, 5.0), rng=rng),
-        gsyn_exc=RandomDistribution("normal", (0.04, 0.015), rng=rng),
-        gsyn_inh=RandomDistribution("normal", (0.2, 0.12), rng=rng),
-    )
-    exc, inh = cells[:n_exc], cells[n_exc:]
-    connector = sim.FixedProbabilityConnector(P, allow_self_connections=False, rng=rng)
-    sim.Projection(
-        exc,
-        cells,
-        connector,
-        sim.StaticSynapse(weight=W_EXC, delay=DELAY),
-        receptor_type="excitatory",
-    )
-    sim.Projection(
-        inh,
-        cells,
-        connector,
-        sim.StaticSynapse(weight=W_INH, delay=DELAY),
-        receptor_type="inhibitory",
-    )
-    cells.record("spikes")
-    build = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
+    # random initial conductances, as Brian 2's COBA example (see build_ei on pyNN.nest)
+    cells, _ = build_ei(sim, n, NumpyRNG(seed=42), initial_conductances=True)
+    build, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     sim.run(duration)
-    run = time.perf_counter() - started
+    run, run_cpu = time.perf_counter() - started, time.process_time() - cpu
     spikes = sum(cells.get_spike_counts().values())
     sim.end()
-    return {"build_s": build, "run_s": run, "spikes": int(spikes)}
+    return {
+        "build_s": build,
+        "run_s": run,
+        "build_cpu_s": build_cpu,
+        "run_cpu_s": run_cpu,
+        "spikes": int(spikes),
+    }
 
 
 def run_axonal_api(n: int, duration: float, target: str) -> dict:
@@ -105,29 +81,29 @@ def run_axonal_api(n: int, duration: float, target: str) -> dict:
     set_target(target)
     defaultclock.dt = 0.1 * ms
     np.random.seed(42)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     eqs = """
 dv/dt = (gl*(El - v) + ge*(Ee - v) + gi*(Ei - v))/Cm : volt (unless refractory)
 dge/dt = -ge/taue : siemens
 dgi/dt = -gi/taui : siemens
 """
-    namespace = dict(
-        gl=10 * nS,
-        El=-60 * mV,
-        Ee=0 * mV,
-        Ei=-80 * mV,
-        Cm=200 * pF,
-        taue=5 * ms,
-        taui=10 * ms,
+    namespace = dict(  # PyNN's units: nF, ms, mV, uS
+        gl=CELL["cm"] / CELL["tau_m"] * 1000 * nS,
+        El=CELL["v_rest"] * mV,
+        Ee=CELL["e_rev_E"] * mV,
+        Ei=CELL["e_rev_I"] * mV,
+        Cm=CELL["cm"] * 1000 * pF,
+        taue=CELL["tau_syn_E"] * ms,
+        taui=CELL["tau_syn_I"] * ms,
         we=W_EXC * 1000 * nS,
         wi=W_INH * 1000 * nS,
     )
     cells = NeuronGroup(
         n,
         eqs,
-        threshold="v > -50*mV",
-        reset="v = -60*mV",
-        refractory=5 * ms,
+        threshold=f"v > {CELL['v_thresh']}*mV",
+        reset=f"v = {CELL['v_reset']}*mV",
+        refractory=CELL["tau_refrac"] * ms,
         method="rk4",
         namespace=namespace,
     )
@@ -145,11 +121,17 @@ dgi/dt = -gi/taui : siemens
     ci.connect("i != j", p=P)
     spikes = SpikeMonitor(cells)
     network = Network(cells, ce, ci, spikes)
-    build = time.perf_counter() - started
-    started = time.perf_counter()
+    build, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     network.run(duration / 1000 * second, namespace=namespace)
-    run = time.perf_counter() - started
-    return {"build_s": build, "run_s": run, "spikes": int(spikes.num_spikes)}
+    run, run_cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {
+        "build_s": build,
+        "run_s": run,
+        "build_cpu_s": build_cpu,
+        "run_cpu_s": run_cpu,
+        "spikes": int(spikes.num_spikes),
+    }
 
 
 def worker(kind: str, n: int, duration: float, target: str) -> dict:
@@ -215,30 +197,29 @@ def main() -> None:
             "--target",
             args.target,
         ]
+        load_before = os.getloadavg()
         done = subprocess.run(command, capture_output=True, text=True)
         lines = done.stdout.strip().splitlines()
         try:
             records.append(json.loads(lines[-1]))
+            records[-1]["load_average_1_5_15_before"] = load_before
+            records[-1]["load_average_1_5_15_after"] = os.getloadavg()
         except (IndexError, json.JSONDecodeError):
             records.append({"simulator": kind, "error": done.stderr[-2000:]})
     timed = {r["simulator"]: r for r in records if "run_s" in r}
     ratios = {}
-    if "axonal.pynn" in timed and "axonal" in timed:
-        ratios["run_pynn_over_axonal_api"] = (
-            timed["axonal.pynn"]["run_s"] / timed["axonal"]["run_s"]
-        )
-    if "axonal.pynn" in timed and "pyNN.nest" in timed:
-        ratios["run_pynn_over_nest"] = timed["axonal.pynn"]["run_s"] / timed["pyNN.nest"]["run_s"]
-        ratios["build_pynn_over_nest"] = (
-            timed["axonal.pynn"]["build_s"] / timed["pyNN.nest"]["build_s"]
-        )
-    if "axonal.pynn" in timed and "pyNN.brian2" in timed:
-        ratios["run_pynn_over_brian2"] = (
-            timed["axonal.pynn"]["run_s"] / timed["pyNN.brian2"]["run_s"]
-        )
-        ratios["build_pynn_over_brian2"] = (
-            timed["axonal.pynn"]["build_s"] / timed["pyNN.brian2"]["build_s"]
-        )
+    if "axonal.pynn" in timed:
+        ours = timed["axonal.pynn"]
+        for other, short in (
+            ("axonal", "axonal_api"),
+            ("pyNN.nest", "nest"),
+            ("pyNN.brian2", "brian2"),
+        ):
+            if other in timed:
+                for measure in ("run_s", "build_s", "run_cpu_s", "build_cpu_s"):
+                    if measure in timed[other]:
+                        key = f"{measure[:-2]}_pynn_over_{short}"
+                        ratios[key] = ours[measure] / timed[other][measure]
     print(json.dumps({"benchmark": "pynn_coba", "records": records, "ratios": ratios}, indent=1))
 
 

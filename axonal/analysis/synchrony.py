@@ -71,15 +71,7 @@ def _traces(source, variable, width, bin, what: str) -> np.ndarray:
     """Traces (elements x samples) from a StateMonitor variable, an array, or spike trains
     smoothed with a Gaussian of ``width`` sampled every ``bin``."""
     if hasattr(source, "record_variables") and hasattr(source, "t_"):  # a StateMonitor
-        if variable is None:
-            if len(source.record_variables) != 1:
-                raise AnalysisError(
-                    f"{what}: {source.name} records {source.record_variables}; say which with "
-                    "variable="
-                )
-            variable = source.record_variables[0]
-        if variable not in source.record_variables:
-            raise AnalysisError(f"{what}: {source.name} does not record {variable!r}")
+        variable = source.recorded_variable(variable, what)
         return np.asarray(getattr(source, f"{variable}_"), dtype=float)
     if isinstance(source, np.ndarray) and source.ndim == 2:  # (a Quantity is an ndarray)
         return np.asarray(source, dtype=float)

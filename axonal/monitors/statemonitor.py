@@ -168,6 +168,32 @@ class StateMonitor(MonitorExport, SimulationObject):
             f"StateMonitor {self.__dict__.get('name')!r} has no attribute {name!r}"
         )
 
+    def recorded_variable(self, variable: str | None = None, asker: str = "") -> str:
+        """The name of a variable this monitor records: ``variable`` if it does, the only one
+        it records when ``variable`` is None; otherwise a MonitorError that ``asker`` (the
+        function asking, e.g. ``"plot_state"``) begins.
+
+        Example:
+
+        >>> G = NeuronGroup(1, 'v : 1')
+        >>> StateMonitor(G, 'v', record=True).recorded_variable()
+        'v'
+        """
+        prefix = f"{asker}: " if asker else ""
+        if variable is None:
+            if len(self.record_variables) != 1:
+                raise MonitorError(
+                    f"{prefix}{self.name} records {self.record_variables}; say which variable "
+                    "(variable=...)"
+                )
+            return self.record_variables[0]
+        if variable not in self.record_variables:
+            raise MonitorError(
+                f"{prefix}{self.name} does not record {variable!r} (it records "
+                f"{self.record_variables})"
+            )
+        return variable
+
     def __getitem__(self, index: int) -> _RecordedElement:
         if hasattr(index, "_indices"):  # a morphology's compartment (index in the tree)
             index = int(index._indices()) - self.source.storage_offset

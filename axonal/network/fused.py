@@ -276,6 +276,7 @@ class FusedRun:
                 stretch = _next_stretch(steps, now - started)
                 if reporter is not None and done < total and now - last_report > report_every:
                     last_report = now
+                    self._bring_back_records()
                     reporter(self.base.t_, now - wall_start)
         finally:
             # An exception inside a stretch (a buffer that could not grow): the whole steps
@@ -283,6 +284,13 @@ class FusedRun:
             self._bring_back(first + done + progress[0] + (progress[1] > 0))
         if reporter is not None:
             reporter(end if done == total else self.base.t_, time.perf_counter() - wall_start)
+
+    def _bring_back_records(self) -> None:
+        """The monitors take what the loop recorded so far, so that a report reads it (a live
+        view draws it); their buffers in the loop start empty again. Nothing else changes."""
+        for obj in self.objects:
+            if hasattr(obj, "export_columns"):  # a monitor (MonitorExport)
+                obj.fused_results(self.context.state)
 
     def _bring_back(self, next_step: int) -> None:
         for clock in self.clocks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axonal.plot.morphology import plot_morphology
 from axonal.plot.network import plot_network
 from axonal.plot.spikes import plot_raster, plot_rate
 from axonal.plot.state import plot_state
@@ -12,7 +13,8 @@ def brian_plot(obj, ax=None, **kwargs):
     """Plot ``obj`` the usual way and return the Axes: a SpikeMonitor or EventMonitor as a
     raster, a PopulationRateMonitor as its rate, a StateMonitor as the traces of its variable
     (of ``variable=`` when it records several), Synapses as their connectivity, a Network (or
-    a list of objects) as a diagram. Keyword arguments go to that plot function."""
+    a list of objects) as a diagram, a Morphology or SpatialNeuron as its shape. Keyword
+    arguments go to that plot function."""
     from axonal.monitors import EventMonitor, PopulationRateMonitor, StateMonitor
     from axonal.network.network import Network
 
@@ -24,6 +26,8 @@ def brian_plot(obj, ax=None, **kwargs):
         return plot_state(obj, kwargs.pop("variable", None), ax=ax, **kwargs)
     if hasattr(obj, "source") and hasattr(obj, "target") and hasattr(obj, "connect"):
         return plot_synapses(obj, ax=ax, **kwargs)
+    if hasattr(obj, "sections") or hasattr(obj, "morphology"):
+        return plot_morphology(obj, ax=ax, **kwargs)
     if isinstance(obj, Network | list | tuple):
         return plot_network(obj, ax=ax, **kwargs)
     raise TypeError(

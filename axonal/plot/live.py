@@ -310,10 +310,9 @@ class LiveTrace(LiveView):
         super().__init__(ax, fps, budget)
         if not hasattr(monitor, "record_variables"):
             raise TypeError(f"LiveTrace: expected a StateMonitor, not {type(monitor).__name__}")
-        if variable is None:
-            variable = monitor.record_variables[0]
-        if variable not in monitor.record_variables:
-            raise ValueError(f"LiveTrace: {monitor.name} does not record {variable!r}")
+        # without a name, the first recorded variable (run(live=True) shows any StateMonitor)
+        first = monitor.record_variables[0] if monitor.record_variables else None
+        variable = monitor.recorded_variable(variable or first, "LiveTrace")
         self.monitor, self.variable, self.count = monitor, variable, count
         self._time_unit, self._var_unit = time_unit, var_unit
         if var_range is not None:
@@ -374,11 +373,36 @@ class LiveTrace(LiveView):
             return
         left, right = self.ax.transData.transform([[x[0], 0], [x[-1], 0]])[:, 0]
         columns = max(1, int(abs(right - left)) + 1)  # pixel columns the new samples cover
-        for line, row in zip(self._lines, self._rows, strict=False):
-            kept = line.get_data(orig=True)
-            line.set_data(*envelope(x, row, columns))
-            self.ax.draw_artist(line)
-            line.set_data(*kept)
+        # the new stretches of all lines as one collection: one artist drawn, not one per line
+        pieces = self._pieces()
+        pieces.set_segments(
+            [np.column_stack(envelope(x, row, columns)) for row in self._rows[: len(self._lines)]]
+        )
+        pieces.set_visible(True)
+        self.ax.draw_artist(pieces)
+        pieces.set_visible(False)
+        pieces.set_segments([])
+
+    def _pieces(self):
+        """A LineCollection styled as the lines (colour, width, caps, joins), hidden but for
+        draw_new."""
+        if getattr(self, "_collection", None) is None:
+            from matplotlib.collections import LineCollection
+
+            first = self._lines[0]
+            self._collection = LineCollection(
+                [],
+                colors=[line.get_color() for line in self._lines],
+                linewidths=[line.get_linewidth() for line in self._lines],
+                linestyles=first.get_linestyle(),
+                capstyle=first.get_solid_capstyle(),
+                joinstyle=first.get_solid_joinstyle(),
+                antialiaseds=first.get_antialiased(),
+                zorder=first.get_zorder(),
+            )
+            self.ax.add_collection(self._collection, autolim=False)
+            self._collection.set_visible(False)
+        return self._collection
 
     def mark_drawn(self) -> None:
         self._shown = max(self._shown - 1, 0) + len(self._x)

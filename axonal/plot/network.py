@@ -6,7 +6,7 @@ import numpy as np
 
 from axonal.plot.axes import axes_or_new
 
-LAYOUTS = ("auto", "circle", "spring")
+LAYOUTS = ("auto", "circle", "spring", "dot")
 
 
 def _node_name(group) -> str:
@@ -34,7 +34,84 @@ def network_graph(objects) -> tuple[dict[str, int], list[tuple[str, str, str, in
     return nodes, edges
 
 
+def network_dot(objects=None) -> str:
+    """The network as Graphviz DOT text: a node per group (labelled with its name and size),
+    an edge per Synapses (labelled with its name and synapse count). Render it with Graphviz
+    (``dot -Tpdf``) or any DOT viewer; ``objects`` as for ``plot_network``.
+
+    Example:
+
+    >>> G = NeuronGroup(10, 'v : 1', name='G')
+    >>> S = Synapses(G, G, name='S'); S.connect(p=0)
+    >>> print(network_dot([G, S]).splitlines()[2])
+      "G" [label="G\\nN=10"];
+    """
+    nodes, edges = network_graph(_objects(objects))
+    lines = ["digraph network {", "  node [shape=circle];"]
+    lines += [
+        f'  {_quoted(name)} [label="{_escaped(name)}\\nN={size}"];' for name, size in nodes.items()
+    ]
+    lines += [
+        f'  {_quoted(source)} -> {_quoted(target)} [label="{_escaped(name)}\\n{count} synapses"];'
+        for source, target, name, count in edges
+    ]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _quoted(text: str) -> str:
+    return f'"{_escaped(text)}"'
+
+
+def _objects(objects) -> list:
+    if objects is None:
+        from axonal.network.network import collect
+
+        return list(collect())
+    if hasattr(objects, "objects"):
+        return list(objects.objects)
+    return list(objects)
+
+
+def _dot_positions(nodes: list[str], edges) -> dict[str, np.ndarray]:
+    """Node centres from Graphviz's ``dot`` layout (``dot -Tplain``), scaled to about 1."""
+    import shlex
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        raise ImportError(
+            "plot_network(layout='dot') needs Graphviz's dot program on the PATH (e.g. apt "
+            "install graphviz, conda install graphviz); layout='spring' or 'circle' do not"
+        )
+    text = network_dot_from(nodes, edges)
+    plain = subprocess.run(
+        [program, "-Tplain"], input=text, capture_output=True, text=True, check=True
+    ).stdout
+    placed = {}
+    for line in plain.splitlines():
+        parts = shlex.split(line)  # node NAME X Y ...; names with spaces come quoted
+        if parts and parts[0] == "node":
+            placed[parts[1]] = np.array([float(parts[2]), float(parts[3])])
+    points = np.array([placed[name] for name in nodes])
+    span = float(np.ptp(points, axis=0).max()) or 1.0
+    return {name: (placed[name] - points.mean(axis=0)) / span * 2 for name in nodes}
+
+
+def network_dot_from(nodes, edges) -> str:
+    lines = ["digraph network {"]
+    lines += [f"  {_quoted(name)};" for name in nodes]
+    lines += [f"  {_quoted(source)} -> {_quoted(target)};" for source, target, _, _ in edges]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
 def _positions(nodes: list[str], edges, layout: str) -> dict[str, np.ndarray]:
+    if layout == "dot":
+        return _dot_positions(nodes, edges)
     if layout == "auto":
         try:
             import networkx  # noqa: F401
@@ -67,19 +144,15 @@ def plot_network(objects=None, *, layout: str = "auto", ax=None, node_color="C0"
     a loop for recurrent ones). Returns the Axes.
 
     ``objects``: a Network, a list of objects, or None for the objects of the calling script.
-    ``layout``: 'spring' (networkx, when installed), 'circle' (no dependency), or 'auto'.
+    ``layout``: 'spring' (networkx, when installed), 'circle' (no dependency), 'dot'
+    (Graphviz's hierarchical layout; needs its ``dot`` program), or 'auto' (spring, else
+    circle). ``network_dot`` gives the same diagram as DOT text.
     """
     from matplotlib.patches import Circle, FancyArrowPatch
 
     if layout not in LAYOUTS:
         raise ValueError(f"plot_network: layout must be one of {LAYOUTS}, not {layout!r}")
-    if objects is None:
-        from axonal.network.network import collect
-
-        objects = collect()
-    elif hasattr(objects, "objects"):
-        objects = objects.objects
-    nodes, edges = network_graph(list(objects))
+    nodes, edges = network_graph(_objects(objects))
     if not nodes:
         raise ValueError("plot_network: there are no groups to draw")
     positions = _positions(list(nodes), edges, layout)

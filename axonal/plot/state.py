@@ -17,18 +17,7 @@ def plot_state(monitor, variable=None, indices=None, *, time_unit=None, var_unit
     """
     if not hasattr(monitor, "record_variables"):
         raise TypeError(f"plot_state: expected a StateMonitor, not {type(monitor).__name__}")
-    if variable is None:
-        if len(monitor.record_variables) != 1:
-            raise ValueError(
-                f"plot_state: {monitor.name} records {monitor.record_variables}; say which "
-                "variable to plot"
-            )
-        variable = monitor.record_variables[0]
-    if variable not in monitor.record_variables:
-        raise ValueError(
-            f"plot_state: {monitor.name} does not record {variable!r} (it records "
-            f"{monitor.record_variables})"
-        )
+    variable = monitor.recorded_variable(variable, "plot_state")
     values = getattr(monitor, variable)  # elements x time, with units
     rows = np.arange(len(monitor.record))
     if indices is not None:

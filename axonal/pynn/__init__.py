@@ -13,6 +13,7 @@ from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution  # noqa: F401
 from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType
 
+from axonal.pynn import morphology  # noqa: F401
 from axonal.pynn.cells import *  # noqa: F403
 from axonal.pynn.composed import (  # noqa: F401
     LIF,
@@ -26,6 +27,7 @@ from axonal.pynn.composed import (  # noqa: F401
     PointNeuron,
 )
 from axonal.pynn.control import (  # noqa: F401
+    DEFAULT_RNG_SEED,
     end,
     get_current_time,
     get_max_delay,
@@ -41,6 +43,8 @@ from axonal.pynn.control import (  # noqa: F401
     setup,
 )
 from axonal.pynn.electrodes import ACSource, DCSource, NoisyCurrentSource, StepCurrentSource  # noqa: F401,E501
+from axonal.pynn.ion_channels import KdrChannel, NaChannel, PassiveLeak, PassiveLeakHH  # noqa: F401
+from axonal.pynn.multicompartment import MultiCompartmentNeuron  # noqa: F401
 from axonal.pynn.native import native_cell_type  # noqa: F401
 from axonal.pynn.populations import Assembly, Population, PopulationView  # noqa: F401
 from axonal.pynn.procedural_api import (  # noqa: F401

@@ -47,6 +47,7 @@ class AxonalCurrentSource(StandardCurrentSource):
         object.__setattr__(self, "_values", {})
         super().__init__(**parameters)
         self.cell_list = []
+        self._locations = []  # of each cell in cell_list (None: the soma / the cell)
         self._recorded = False
         self._history = []  # (times ms, currents nA) of monitors of earlier electrode groups
         self.parameter_space.shape = (1,)
@@ -56,11 +57,16 @@ class AxonalCurrentSource(StandardCurrentSource):
         simulator.state.current_sources.append(self)
 
     # -- PyNN's interface ------------------------------------------------------------------
-    def inject_into(self, cells):
+    def inject_into(self, cells, location=None):
+        """Inject into ``cells``; into a multicompartment cell at ``location`` (a section's
+        label; its soma by default)."""
         for cell in cells:
             if not cell.celltype.injectable:
                 raise TypeError(f"Can't inject current into a spike source ({cell.celltype}).")
+            root = getattr(cell.parent, "root", cell.parent)
+            root._elements_of([0], location)  # an unknown location is refused here
         self.cell_list.extend(cells)
+        self._locations.extend([location] * len(cells))
         _Electrodes.changed()
 
     def get_native_parameters(self):
@@ -282,12 +288,11 @@ class _Electrodes:
                 built.remove()
             by_population = {}
             for source in state.current_sources:
-                for cell in source.cell_list:
+                for cell, location in zip(source.cell_list, source._locations, strict=True):
                     population = cell.parent
                     root = getattr(population, "root", population)
-                    by_population.setdefault(id(root), (root, []))[1].append(
-                        (source, root.id_to_index(cell))
-                    )
+                    element = root._elements_of([root.id_to_index(cell)], location)[0]
+                    by_population.setdefault(id(root), (root, []))[1].append((source, element))
             state.electrode_groups = [
                 _ElectrodeGroup(root, rows) for root, rows in by_population.values()
             ]

@@ -8,7 +8,7 @@ from pyNN.parameters import ArrayParameter, LazyArray, ParameterSpace, Sequence,
 from pyNN.standardmodels import StandardCellType
 
 from axonal.groups import NeuronGroup, SpikeGeneratorGroup
-from axonal.pynn import inh_gamma, simulator
+from axonal.pynn import inh_gamma, multicompartment, simulator
 from axonal.pynn.neuron_models import GAMMA_EVENTS
 from axonal.pynn.recording import Recorder
 from axonal.units import second
@@ -62,6 +62,9 @@ class _GroupAccess:
 
     def _get_parameters(self, *names):
         celltype = self.celltype
+        if self.root._layout is not None:  # the values given to the cell type, for all cells
+            given = celltype.parameter_space
+            return ParameterSpace({name: given[name] for name in names}, shape=(self.size,))
         if not isinstance(celltype, StandardCellType):
             return self._get_native_parameters(*names)
         if celltype.computed_parameters_include(names):
@@ -73,6 +76,11 @@ class _GroupAccess:
     def _set_parameters(self, parameter_space):
         """``parameter_space`` holds native (SI) values for this object's cells."""
         root, where = self.root, self.group_indices
+        if root._layout is not None:
+            raise errors.InvalidParameterValueError(
+                f"{root.label}: the parameters of multicompartment cells are fixed when the "
+                "Population is made (give them to the cell type)"
+            )
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             if name == "spike_times":
@@ -90,10 +98,13 @@ class _GroupAccess:
                 raise errors.InvalidParameterValueError(
                     f"{root.label}: parameter {name!r} needs numbers, not {value!r}"
                 ) from err
-            root._native_array(name)[where] = values
+            root._write_native(name, where, values)
 
     def _set_initial_value_array(self, variable, value):
         root, where = self.root, self.group_indices
+        if root._layout is not None:
+            root._set_compartment_initial_values(variable, value, where)
+            return
         model = root.celltype.axonal_model
         try:
             native, scale = model.state_translation(variable)
@@ -160,11 +171,18 @@ class Population(_GroupAccess, common.Population):
         for cell in self.all_cells:
             cell.parent = self
         state.id_counter += self.size
+        name = simulator.unique_name("population")
+        kind = self.celltype.axonal_group_kind
+        if kind == "multicompartment":
+            self._group, self._layout = multicompartment.build_population(
+                self.celltype, self.size, name, self.label
+            )
+            state.add(self._group)
+            state.populations.append(self)
+            return
         parameters = self.celltype.native_parameters
         parameters.shape = (self.size,)
         parameters.evaluate(simplify=False)
-        name = simulator.unique_name("population")
-        kind = self.celltype.axonal_group_kind
         if kind == "array":
             self._spike_times = [np.array([]) for _ in range(self.size)]
             self._group = SpikeGeneratorGroup(
@@ -191,15 +209,69 @@ class Population(_GroupAccess, common.Population):
                 if native in self._array_widths():
                     self._set_array_parameter(native, np.arange(self.size), value)
                 else:
-                    self._native_array(native)[:] = _as_float_array(value, self.size)
+                    self._write_native(native, slice(None), _as_float_array(value, self.size))
         state.add(self._group)
         state.populations.append(self)
+
+    # -- cells and group elements (a multicompartment cell is many elements) -------------
+    _layout = None  # one cell's compartments (multicompartment.CellLayout), if it has several
+
+    def _elements_of(self, cells, location=None) -> np.ndarray:
+        """The group element of each cell index (a multicompartment cell's at ``location``,
+        its soma by default)."""
+        cells = np.asarray(cells, dtype=np.int64)
+        if self._layout is None:
+            if location is not None:
+                raise errors.InvalidParameterValueError(
+                    f"{self.label}: location={location!r} needs a multicompartment cell type"
+                )
+            return cells
+        return cells * self._layout.n + self._layout.location(location, self.label)
+
+    def _cells_of(self, elements) -> np.ndarray:
+        elements = np.asarray(elements, dtype=np.int64)
+        return elements if self._layout is None else elements // self._layout.n
+
+    def _state_target(self, variable: str) -> tuple[str, float]:
+        """(native name, factor from PyNN's unit to SI) of a recordable state variable."""
+        if self._layout is not None:
+            names = self.celltype.state_names()
+            if variable not in names:
+                raise errors.NonExistentParameterError(
+                    variable, self.celltype.__class__.__name__, list(names)
+                )
+            return names[variable], 1e-3 if variable == "v" else 1.0
+        return self.celltype.axonal_model.state_translation(variable)
+
+    def _set_compartment_initial_values(self, variable, value, where) -> None:
+        native, scale = self._state_target(variable)
+        values = value.evaluate(simplify=False) if isinstance(value, LazyArray) else value
+        values = np.broadcast_to(np.asarray(values, dtype=float), (len(where),))
+        if variable == "v":  # and the gating variables not given, at steady state
+            given = set(self.initial_values) - {"v"}
+            multicompartment.initialise_states(
+                self._group, self.celltype, self._layout, where, values, given
+            )
+            return
+        n = self._layout.n
+        elements = (np.asarray(where)[:, None] * n + np.arange(n)[None, :]).ravel()
+        self._group.variables[native].values[elements] = np.repeat(values, n) * scale
 
     # -- native values ---------------------------------------------------------------
     def _native_array(self, name: str) -> np.ndarray:
         if hasattr(self, "_inh_gamma") and name in inh_gamma.SCALARS:
             return self._inh_gamma.scalars[name]
         return self._group.variables[name].values
+
+    def _write_native(self, name: str, where, values) -> None:
+        """Set a native parameter of the cells ``where`` (and 1/value where the equations
+        divide by it: NeuronModel.reciprocals)."""
+        self._native_array(name)[where] = values
+        model = getattr(self.celltype, "axonal_model", None)
+        if model is not None and name in model.reciprocals():
+            with np.errstate(divide="ignore"):
+                inverse = 1.0 / np.asarray(self._native_array(name)[where], dtype=float)
+            self._group.variables[f"inv_{name}"].values[where] = inverse
 
     def _parameter_names(self) -> list[str]:
         model = self.celltype.axonal_model
@@ -232,7 +304,7 @@ class Population(_GroupAccess, common.Population):
                 )
         table = np.array(rows).reshape(len(where), width)
         for k in range(width):
-            self._native_array(f"{name}_{k}")[where] = table[:, k]
+            self._write_native(f"{name}_{k}", where, table[:, k])
 
     def _parameter_arrays(self) -> dict:
         """Copies of the parameters (and spike lists), kept across reset()."""
@@ -247,7 +319,7 @@ class Population(_GroupAccess, common.Population):
                 self._spike_times = values
                 self._send_spike_times()
             else:
-                self._native_array(name)[:] = values
+                self._write_native(name, slice(None), values)
 
     def _reapply_initial_values(self) -> None:
         for variable, value in self.initial_values.items():

@@ -57,11 +57,11 @@ class Recorder(recording.Recorder):
                 continue
             if name in self._monitors:
                 simulator.state.remove(self._monitors[name])
-            native, _ = self.population.celltype.axonal_model.state_translation(name)
+            native, _ = self.population._state_target(name)
             monitor = StateMonitor(
                 group,
                 native,
-                record=rows,
+                record=self.population._elements_of(rows),
                 dt=self.sampling_interval * simulator.MS * second,
                 name=simulator.unique_name("state"),
             )
@@ -92,7 +92,7 @@ class Recorder(recording.Recorder):
         if monitor is None or len(ids) == 0:
             return np.array([], dtype=int), np.array([])
         start = self._offsets["spikes"]
-        indices = np.asarray(monitor.i)[start:]
+        indices = self.population._cells_of(np.asarray(monitor.i)[start:])
         times = (monitor.t_[start:] + simulator.state.dt_seconds) / simulator.MS
         wanted = self.population.id_to_index(np.asarray(ids, dtype=int))
         keep = np.isin(indices, wanted)
@@ -120,7 +120,7 @@ class Recorder(recording.Recorder):
         monitor = self._monitors.get(name)
         if monitor is None or len(ids) == 0:
             return np.zeros((0, len(ids))), None
-        native, scale = self.population.celltype.axonal_model.state_translation(name)
+        native, scale = self.population._state_target(name)
         rows = self._recorded_rows[name]
         wanted = self.population.id_to_index(np.asarray(ids, dtype=int))
         positions = np.searchsorted(rows, wanted)
@@ -134,13 +134,14 @@ class Recorder(recording.Recorder):
         if abs(steps - round(steps)) < 1e-6 and (times.size == 0 or times[-1] < now - interval / 2):
             group = self.population._group
             stored = group.variables[native]
+            elements = self.population._elements_of(rows[positions])
             if stored.kind == "subexpression":
                 current = np.broadcast_to(
-                    group.evaluate(stored.expression, rows[positions], namespace={}),
+                    group.evaluate(stored.expression, elements, namespace={}),
                     positions.shape,
                 )
             else:
-                current = stored.values[rows[positions]]
+                current = stored.values[elements]
             values = np.vstack([values, current[np.newaxis, :]])
         return values / scale, None
 
@@ -150,7 +151,7 @@ class Recorder(recording.Recorder):
         counts = {int(id_): 0 for id_ in ids}
         if monitor is not None:
             start = self._offsets["spikes"]
-            indices = np.asarray(monitor.i)[start:]
+            indices = self.population._cells_of(np.asarray(monitor.i)[start:])
             per_cell = np.bincount(indices, minlength=self.population.size)
             for id_ in ids:
                 counts[int(id_)] = int(per_cell[self.population.id_to_index(id_)])

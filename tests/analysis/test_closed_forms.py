@@ -184,3 +184,22 @@ def test_bad_input_is_named():
         gamma_factor(poisson_trains(100, 1, 1)[0], poisson_trains(5, 1, 1)[0], 10 * ms)
     with pytest.raises(AnalysisError, match="data must be one train"):
         gamma_factor(poisson_trains(5, 1, 1)[0], poisson_trains(5, 1, 2), 1 * ms)
+
+
+def test_synchrony_chi_of_a_state_monitor_names_the_variable_it_needs():
+    """chi of a StateMonitor's traces equals chi of the same array; with two recorded
+    variables the monitor says which exist (StateMonitor.recorded_variable, as plot_state)."""
+    from axonal import Network, NeuronGroup, StateMonitor
+
+    group = NeuronGroup(
+        4, "dv/dt = (sin(2*pi*5*Hz*t + phase) - v)/(2*ms) : 1\nphase : 1\nw : 1", method="euler"
+    )
+    group.phase = [0, 0.2, 0.4, 3.0]
+    monitor = StateMonitor(group, ["v", "w"], record=True)
+    Network(group, monitor).run(200 * ms)
+    assert synchrony_chi(monitor, "v") == pytest.approx(synchrony_chi(monitor.v_))
+    assert 0.2 < synchrony_chi(monitor, "v") < 0.9
+    with pytest.raises(ValueError, match=r"synchrony_chi: .* records \['v', 'w'\]; say which"):
+        synchrony_chi(monitor)
+    with pytest.raises(ValueError, match="synchrony_chi: .* does not record 'u'"):
+        synchrony_chi(monitor, "u")

@@ -243,6 +243,8 @@ class FakeTraces:
     def v(self):
         return self.all_v[:, : self.samples] * volt
 
+    recorded_variable = StateMonitor.recorded_variable
+
 
 def test_trace_frames_drawn_piecewise_look_like_a_whole_redraw():
     traces = FakeTraces()
@@ -319,3 +321,26 @@ def test_run_live_errors_name_what_is_wrong():
     group = NeuronGroup(2, "v : 1")
     with pytest.raises(ValueError, match="no SpikeMonitor or StateMonitor"):
         Network(group).run(1 * ms, live=True)
+
+
+def test_reports_during_a_run_read_the_records_made_so_far():
+    """What a live view stands on: at each report of a run (also on the compiled target, whose
+    loop returns to Python only there), the monitors hold every record up to that time."""
+    group = NeuronGroup(
+        500, "dv/dt = (1.2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0", method="exact"
+    )
+    group.v = "rand()"
+    spikes, state = SpikeMonitor(group), StateMonitor(group, "v", record=[0, 1])
+    seen = []
+
+    def report(wall, fraction, start, duration):
+        seen.append((float(fraction), len(state.t_), spikes.num_spikes, float(state.clock.t_)))
+
+    network = Network(group, spikes, state)
+    network.run(20 * second, report=report, report_period=1 * ms)
+    during = [entry for entry in seen if 0 < entry[0] < 1]
+    assert during, "no report during the run"
+    for _fraction, samples, count, now in during:
+        assert samples == round(now / 1e-4)  # every step so far, none more (dt = 0.1 ms)
+        assert 0 < count < spikes.num_spikes
+    assert seen[-1][1] == 200_000

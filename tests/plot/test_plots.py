@@ -1,5 +1,6 @@
 """axonal.plot: figures rendered to PNG (Agg), their axes, labels and plotted data checked."""
 
+import shutil
 import subprocess
 import sys
 
@@ -26,13 +27,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from axonal.plot import (  # noqa: E402
     brian_plot,
+    plot_morphology,
     plot_network,
     plot_raster,
     plot_rate,
     plot_state,
     plot_synapses,
 )
-from axonal.plot.network import network_graph  # noqa: E402
+from axonal.plot.network import network_dot, network_graph  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -178,6 +180,35 @@ def test_network_diagram(model, tmp_path):
         rendered(ax, tmp_path)
 
 
+def test_network_as_graphviz_dot_text_and_layout(tmp_path):
+    axonal.start_scope()
+    layers = [NeuronGroup(n, "v : 1", name=f"layer{k}") for k, n in enumerate((30, 20, 10))]
+    forward = [
+        Synapses(a, b, name=f"ff{k}")
+        for k, (a, b) in enumerate(zip(layers, layers[1:], strict=False))
+    ]
+    for pathway in forward:
+        pathway.connect(p=0.5)
+    objects = [*layers, *forward]
+    text = network_dot(objects)
+    assert text.startswith("digraph network {") and text.rstrip().endswith("}")
+    assert '"layer0" [label="layer0\\nN=30"];' in text
+    assert f'"layer1" -> "layer2" [label="ff1\\n{len(forward[1])} synapses"];' in text
+    if shutil.which("dot") is None:
+        with pytest.raises(ImportError, match="Graphviz's dot program"):
+            plot_network(objects, layout="dot")
+        return
+    rendered_dot = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True)
+    assert rendered_dot.returncode == 0 and "<svg" in rendered_dot.stdout  # valid DOT
+    ax = plot_network(objects, layout="dot")
+    centres = {
+        t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if "N=" in t.get_text()
+    }
+    # dot ranks a feed-forward chain from top to bottom
+    assert centres["layer0"][1] > centres["layer1"][1] > centres["layer2"][1]
+    rendered(ax, tmp_path)
+
+
 def test_brian_plot_dispatches(model):
     assert brian_plot(model["spikes"]).get_ylabel() == "neuron index"
     assert brian_plot(model["rate"]).get_ylabel() == "rate (Hz)"
@@ -186,6 +217,56 @@ def test_brian_plot_dispatches(model):
     assert brian_plot([model["group"]]).get_title() == "1 group, 0 pathways"
     with pytest.raises(TypeError, match="no plot for"):
         brian_plot(3)
+
+
+def test_morphology_plot_draws_every_compartment_where_it_is_coloured_by_its_value(tmp_path):
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Circle
+
+    from axonal import um
+    from axonal.spatial import Cylinder, Soma, SpatialNeuron
+
+    axonal.start_scope()
+    morpho = Soma(20 * um, x=5 * um, y=0 * um, z=0 * um)
+    morpho.dend = Cylinder(diameter=2 * um, n=10, x=[0, 100] * um, y=[0, 50] * um)
+    morpho.axon = Cylinder(diameter=1 * um, n=20, x=[0, -150] * um, z=[0, -20] * um)
+    neuron = SpatialNeuron(
+        morpho, "Im = 1e-4*siemens/cm**2*(-70*mV - v) : amp/meter**2", method="exact"
+    )
+    neuron.v = "-70*mV + 20*mV*distance/(150*um)"
+    ax = plot_morphology(neuron, "v")
+    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    segments = lines.get_segments()
+    assert len(segments) == 30  # the cable compartments; the soma is a disc
+    sections = morpho.sections()[1:]
+    starts = np.concatenate([np.column_stack([s.start_x / um, s.start_y / um]) for s in sections])
+    ends = np.concatenate([np.column_stack([s.end_x / um, s.end_y / um]) for s in sections])
+    assert np.allclose([seg[0] for seg in segments], starts)
+    assert np.allclose([seg[-1] for seg in segments], ends)
+    assert np.allclose(segments[9][-1], [105, 50])  # the dendrite's tip, from the soma at x=5
+    assert np.allclose(lines.get_array(), neuron.v[1:] / mV)  # colours are v, in mV
+    assert lines.get_linewidths()[0] > lines.get_linewidths()[-1]  # dendrite thicker than axon
+    (disc,) = [p for p in ax.patches if isinstance(p, Circle)]
+    assert disc.get_radius() == pytest.approx(10) and disc.center == pytest.approx((5, 0))
+    assert ax.get_xlabel() == "x (um)" and ax.get_ylabel() == "y (um)"
+    assert ax.figure.axes[-1].get_ylabel() == "v (mV)"  # the colour bar
+    rendered(ax, tmp_path)
+    side = plot_morphology(morpho, plane="xz", colorbar=False)
+    (tip,) = [c for c in side.collections if isinstance(c, LineCollection)]
+    assert np.allclose(tip.get_segments()[-1][-1], [-145, -20])
+    assert side.get_ylabel() == "z (um)"
+    # without coordinates: a generated layout, every compartment drawn once
+    plain_tree = Soma(10 * um)
+    plain_tree.dend = Cylinder(diameter=1 * um, length=50 * um, n=5)
+    generated = plot_morphology(plain_tree)
+    assert len(generated.collections[0].get_segments()) == 5
+    assert brian_plot(neuron).get_xlabel() == "x (um)"
+    with pytest.raises(ValueError, match="31 values expected"):
+        plot_morphology(neuron, np.zeros(3))
+    with pytest.raises(ValueError, match="plane must be two of x, y, z"):
+        plot_morphology(neuron, plane="xx")
+    with pytest.raises(TypeError, match="expected a Morphology or a SpatialNeuron"):
+        plot_morphology(3)
 
 
 def test_importing_axonal_does_not_import_matplotlib():

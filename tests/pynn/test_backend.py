@@ -395,3 +395,30 @@ def test_the_founding_snippet_runs_in_todays_pynn():
     assert len(e2e) > 0 and len(e2i) > 0 and len(i2e) > 0
     assert min(delays) >= 0.5 - 1e-9  # distance-dependent delays, on the 0.1 ms grid
     assert sum(len(train) for train in spikes) > 0
+
+
+def _poisson_spikes(**setup_extra) -> list[np.ndarray]:
+    sim.setup(timestep=0.1, **setup_extra)
+    sources = sim.Population(20, sim.SpikeSourcePoisson(rate=200.0))
+    sources.record("spikes")
+    sim.run(100.0)
+    trains = [np.asarray(t) for t in sources.get_data().segments[0].spiketrains]
+    sim.end()
+    return trains
+
+
+def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return all(x.size == y.size and np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_setup_seeds_the_run_with_a_fixed_default_as_nest_does():
+    """The same script gives the same spikes (pyNN.nest's default seed, 42); rng_seed=None
+    gives fresh ones; another seed other ones."""
+    first, again = _poisson_spikes(), _poisson_spikes()
+    assert sum(t.size for t in first) > 300  # 20 cells x 200 Hz x 0.1 s = 400 expected
+    assert _same(first, again)
+    assert _same(first, _poisson_spikes(rng_seed=sim.DEFAULT_RNG_SEED))
+    assert not _same(first, _poisson_spikes(rng_seed=7))
+    assert not _same(_poisson_spikes(rng_seed=None), _poisson_spikes(rng_seed=None))
+    with pytest.raises(ValueError, match="rng_seed must be a whole number"):
+        sim.setup(rng_seed=0.5)

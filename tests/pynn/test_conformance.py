@@ -31,11 +31,8 @@ pyNN = pytest.importorskip("pyNN")
 
 RUNNER = Path(__file__).with_name("scenario_runner.py")
 
-# scenario function -> why axonal.pynn does not pass it
-NOT_PASSING = {
-    "test_scenario5": "multicompartment neurons (morphologies, arbor/NEURON only); "
-    "axonal.pynn simulates point neurons",
-}
+# scenario function -> why axonal.pynn does not pass it (none since multicompartment cells)
+NOT_PASSING: dict[str, str] = {}
 
 # Scenarios of a million steps or more: compiled target (see the module docstring).
 LONG = {

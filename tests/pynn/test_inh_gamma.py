@@ -13,7 +13,6 @@ from pyNN.parameters import Sequence
 from scipy import stats
 
 sim = pytest.importorskip("axonal.pynn")
-from axonal.network.random import seed  # noqa: E402
 
 CELLS = 100
 
@@ -36,8 +35,7 @@ def rate_bound(a: float, b_ms: float, seconds: float) -> tuple[float, float]:
 
 
 def test_a_homogeneous_source_of_non_integer_shape_has_gamma_intervals():
-    seed(11)
-    sim.setup(timestep=0.1)
+    sim.setup(timestep=0.1, rng_seed=11)
     a, b = 2.5, 0.004  # b in seconds, as PyNN documents
     sources = sim.Population(
         CELLS, sim.SpikeSourceInhGamma(a=Sequence([a]), b=Sequence([b]), tbins=Sequence([0.0]))
@@ -60,8 +58,7 @@ def test_a_homogeneous_source_of_non_integer_shape_has_gamma_intervals():
 
 
 def test_each_time_bin_has_its_own_shape_and_scale_and_start_duration_hold():
-    seed(12)
-    sim.setup(timestep=0.1)
+    sim.setup(timestep=0.1, rng_seed=12)
     sources = sim.Population(
         CELLS,
         sim.SpikeSourceInhGamma(
@@ -93,8 +90,7 @@ def test_each_time_bin_has_its_own_shape_and_scale_and_start_duration_hold():
 
 
 def test_reset_starts_the_process_again_and_bad_bins_are_refused():
-    seed(13)
-    sim.setup(timestep=0.1)
+    sim.setup(timestep=0.1, rng_seed=13)
     sources = sim.Population(
         10, sim.SpikeSourceInhGamma(a=Sequence([1.0]), b=Sequence([0.01])), label="gamma"
     )
