@@ -13,17 +13,25 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from axonal.records.code_watch import CodeVersions
 from axonal.records.files import snapshot
 from axonal.records.parameter_sets import read_command_line
 from axonal.records.project import Project
 from axonal.records.runner import _closing_facts, _opening_facts, _read_facts
 from axonal.sweeps.interpreters import run_in_interpreter
 
+if TYPE_CHECKING:  # the database library loads when a record is written
+    from axonal.records.finished_records import FinishedRecord
+    from axonal.records.store import RecordStore
+
 # The topic of the scheduler's event log where each attempt of a run announces itself: how a
 # run retried after its worker died says so in its record.
 ATTEMPT_TOPIC = "axonal-sweep-attempts"
+
+# This worker's code versions: git is asked again only when a watched file changed.
+_code_versions = CodeVersions()
 
 
 @dataclass
@@ -109,7 +117,13 @@ def run_one(
         interpreter = outcome.interpreter
     wall_seconds = time.perf_counter() - clock
     fields, details = _opening_facts(
-        project, script_path, arguments, command_line_parameters, output_dir, started
+        project,
+        script_path,
+        arguments,
+        command_line_parameters,
+        output_dir,
+        started,
+        _code_versions,
     )
     fields.update(label=label, pid=None, reason=f"sweep {sweep_label}")
     details["sweep"] = {
@@ -132,15 +146,34 @@ def run_one(
     return result
 
 
+def finished_record(result: RunFacts, tags: list[str]) -> FinishedRecord:
+    """The whole record of a run the worker reported (opening and closing facts merged)."""
+    from axonal.records.finished_records import FinishedRecord
+
+    return FinishedRecord(
+        {**result.fields, **result.closing_fields},
+        {**result.details, **result.closing_details},
+        tags,
+    )
+
+
+def write_records(store: RecordStore, results: list[RunFacts], tags: list[str]) -> None:
+    """Write the records of ended runs in one transaction; each result learns its label (a
+    suffix is added when taken)."""
+    from axonal.records.finished_records import add_finished
+
+    labels = add_finished(store, [finished_record(result, tags) for result in results])
+    for result, label in zip(results, labels, strict=True):
+        result.label = label
+
+
 def write_record(store_url: str, result: RunFacts, tags: list[str]) -> str:
-    """Write a run's record (opening, then closing facts) to the store; returns its label."""
+    """Write one run's record to the store at `store_url`; returns its label."""
     from axonal.records.store import RecordStore
 
     store = RecordStore(store_url)
     try:
-        label = store.create(result.fields, result.details, label_is_chosen=False, tags=tags)
-        store.update(label, result.closing_fields, result.closing_details)
+        write_records(store, [result], tags)
     finally:
         store.close()
-    result.label = label
-    return label
+    return result.label

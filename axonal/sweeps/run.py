@@ -19,7 +19,7 @@ from typing import Any
 
 from axonal.records.errors import RecordsError, ScriptNotFoundError
 from axonal.records.project import Project, find_project
-from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_record
+from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_records
 from axonal.sweeps.grid import Run, expand
 from axonal.sweeps.table import SWEEP_TAG_PREFIX, sweep_table, write_table
 
@@ -217,43 +217,77 @@ def _collect(
     report: Callable[[dict[str, Any]], None],
     results_seen: dict[str, str],
 ) -> None:
-    """Write each run's record as it finishes (unless its worker did) and report progress."""
+    """Write the records of the runs as they finish (unless their workers did), all that
+    finished since the last write in one transaction, and report progress."""
     from distributed import as_completed
+
+    from axonal.records.store import RecordStore
 
     counts = {"finished": 0, "failed": 0, "killed": 0}
     clock = time.monotonic()
-    for future in as_completed(list(futures)):
+    store = RecordStore(store_url)
+    try:
+        for batch in as_completed(list(futures)).batches():
+            results = _record_batch(
+                client, store, batch, futures, label, tags, project, script, arguments, total
+            )
+            running = _running(client, total - sum(counts.values()) - len(results))
+            for run, result in results:
+                status = result.closing_fields.get("status", "failed")
+                counts[status] = counts.get(status, 0) + 1
+                results_seen[run.key] = status
+                done = sum(counts.values())
+                elapsed = time.monotonic() - clock
+                report(
+                    {
+                        "done": done,
+                        "total": total,
+                        "finished": counts["finished"],
+                        "failed": counts["failed"] + counts["killed"],
+                        "running": running,
+                        "elapsed": elapsed,
+                        "eta": elapsed / done * (total - done),
+                        "label": result.label,
+                        "status": status,
+                        "retried": result.details["sweep"]["retried"],
+                    }
+                )
+    finally:
+        store.close()
+
+
+def _record_batch(
+    client: Any,
+    store: Any,
+    batch: list[Any],
+    futures: dict[Any, Run],
+    label: str,
+    tags: list[str],
+    project: Project,
+    script: Path,
+    arguments: list[str],
+    total: int,
+) -> list[tuple[Run, RunFacts]]:
+    """The facts of the ended `batch` of futures, with the attempts the scheduler saw (one
+    question for the batch), written to `store` in one transaction (those a worker wrote
+    get their attempts added)."""
+    events = _attempt_events(client, label)
+    results = []
+    for future in batch:
         run = futures[future]
-        attempts = _attempts(client, label, run.key)
         try:
             result: RunFacts = future.result()
         except Exception as error:  # noqa: BLE001 - the worker died every time, or Dask failed
             result = _lost_run(project, script, arguments, label, run, error, total)
+        attempts = [message for message in events if message["key"] == run.key]
         result.details["sweep"]["attempts"] = attempts
         result.details["sweep"]["retried"] = len(attempts) > 1
+        results.append((run, result))
+    write_records(store, [result for _run, result in results if not result.written_by_worker], tags)
+    for _run, result in results:
         if result.written_by_worker:
-            _note_attempts(store_url, result.label, result.details["sweep"])
-        else:
-            write_record(store_url, result, tags)
-        status = result.closing_fields.get("status", "failed")
-        counts[status] = counts.get(status, 0) + 1
-        results_seen[run.key] = status
-        done = sum(counts.values())
-        elapsed = time.monotonic() - clock
-        report(
-            {
-                "done": done,
-                "total": total,
-                "finished": counts["finished"],
-                "failed": counts["failed"] + counts["killed"],
-                "running": _running(client, total - done),
-                "elapsed": elapsed,
-                "eta": elapsed / done * (total - done),
-                "label": result.label,
-                "status": status,
-                "retried": len(attempts) > 1,
-            }
-        )
+            store.update(result.label, None, {"sweep": result.details["sweep"]})
+    return results
 
 
 def _running(client: Any, remaining: int) -> int:
@@ -264,8 +298,9 @@ def _running(client: Any, remaining: int) -> int:
     return min(busy, remaining)
 
 
-def _attempts(client: Any, label: str, key: str) -> list[dict[str, Any]]:
-    """Every start of this run the workers announced (more than one: a worker died)."""
+def _attempt_events(client: Any, label: str) -> list[dict[str, Any]]:
+    """Every start of a run of this sweep the workers announced (two for one run: its first
+    worker died)."""
     try:
         events = client.get_events(ATTEMPT_TOPIC)
     except Exception:  # noqa: BLE001 - a scheduler without the event log
@@ -273,18 +308,8 @@ def _attempts(client: Any, label: str, key: str) -> list[dict[str, Any]]:
     return [
         message
         for _time, message in events
-        if isinstance(message, dict) and message.get("sweep") == label and message["key"] == key
+        if isinstance(message, dict) and message.get("sweep") == label
     ]
-
-
-def _note_attempts(store_url: str, record_label: str, sweep_details: dict[str, Any]) -> None:
-    from axonal.records.store import RecordStore
-
-    store = RecordStore(store_url)
-    try:
-        store.update(record_label, None, {"sweep": sweep_details})
-    finally:
-        store.close()
 
 
 def _lost_run(
