@@ -59,12 +59,19 @@ def _announce_attempt(sweep_label: str, key: str) -> dict[str, Any]:
     }
     try:
         from distributed import get_worker
+        from distributed.utils import sync
 
         worker = get_worker()
-        attempt["worker"] = worker.address
-        worker.log_event(ATTEMPT_TOPIC, attempt)
     except (ImportError, ValueError):
         attempt["worker"] = None  # not on a Dask worker (run in the client's process)
+        return attempt
+    attempt["worker"] = worker.address
+    try:
+        # Taken by the scheduler before the script starts (not batched as `log_event` sends):
+        # a run that kills its worker at once is still seen to have started there.
+        sync(worker.loop, worker.scheduler.log_event, topic=ATTEMPT_TOPIC, msg=attempt)
+    except Exception:  # noqa: BLE001 - a scheduler that cannot take it: sent the usual way
+        worker.log_event(ATTEMPT_TOPIC, attempt)
     return attempt
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -93,40 +94,33 @@ def sweep(
         client, own_cluster = _client(scheduler, workers)
     report = progress or (lambda _state: None)
     results_seen: dict[str, str] = {}
-    try:
-        futures = {}
-        for run in to_run:
-            future = client.submit(
-                run_one,
-                project,
-                store_url,
-                str(script),
-                [*arguments, *run.overrides()],
-                f"{label}-r{run.index:03d}",
-                run.key,
-                label,
-                write_here,
-                tags,
-                _sweep_details(label, run, target, len(runs)),
-                fresh_process,
-                key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
-                pure=False,
-                retries=1,
-            )
-            futures[future] = run
-        _collect(
-            client,
-            futures,
-            store_url,
-            label,
-            tags,
+
+    def submit(run: Run) -> Any:
+        return client.submit(
+            run_one,
             project,
-            script,
-            arguments,
-            len(to_run),
-            report,
-            results_seen,
+            store_url,
+            str(script),
+            [*arguments, *run.overrides()],
+            f"{label}-r{run.index:03d}",
+            run.key,
+            label,
+            write_here,
+            tags,
+            _sweep_details(label, run, target, len(runs)),
+            fresh_process,
+            key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
+            pure=False,
+            retries=1,
         )
+
+    futures: dict[Any, Run] = {}
+    try:
+        futures.update((submit(run), run) for run in to_run)
+        collecting = _Collecting(
+            client, submit, store_url, label, tags, project, script, arguments, len(to_run)
+        )
+        collecting.collect(futures, report, results_seen)
     except KeyboardInterrupt:
         pending = [future for future in futures if not future.done()]
         client.cancel(pending)
@@ -204,90 +198,122 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def _collect(
-    client: Any,
-    futures: dict[Any, Run],
-    store_url: str,
-    label: str,
-    tags: list[str],
-    project: Project,
-    script: Path,
-    arguments: list[str],
-    total: int,
-    report: Callable[[dict[str, Any]], None],
-    results_seen: dict[str, str],
-) -> None:
-    """Write the records of the runs as they finish (unless their workers did), all that
-    finished since the last write in one transaction, and report progress."""
-    from distributed import as_completed
-
-    from axonal.records.store import RecordStore
-
-    counts = {"finished": 0, "failed": 0, "killed": 0}
-    clock = time.monotonic()
-    store = RecordStore(store_url)
-    try:
-        for batch in as_completed(list(futures)).batches():
-            results = _record_batch(
-                client, store, batch, futures, label, tags, project, script, arguments, total
-            )
-            running = _running(client, total - sum(counts.values()) - len(results))
-            for run, result in results:
-                status = result.closing_fields.get("status", "failed")
-                counts[status] = counts.get(status, 0) + 1
-                results_seen[run.key] = status
-                done = sum(counts.values())
-                elapsed = time.monotonic() - clock
-                report(
-                    {
-                        "done": done,
-                        "total": total,
-                        "finished": counts["finished"],
-                        "failed": counts["failed"] + counts["killed"],
-                        "running": running,
-                        "elapsed": elapsed,
-                        "eta": elapsed / done * (total - done),
-                        "label": result.label,
-                        "status": status,
-                        "retried": result.details["sweep"]["retried"],
-                    }
-                )
-    finally:
-        store.close()
+# A run Dask gave up (KilledWorker) without it ever starting (it was only queued on workers
+# that died) is submitted again, at most this many times.
+RESUBMISSIONS = 3
 
 
-def _record_batch(
-    client: Any,
-    store: Any,
-    batch: list[Any],
-    futures: dict[Any, Run],
-    label: str,
-    tags: list[str],
-    project: Project,
-    script: Path,
-    arguments: list[str],
-    total: int,
-) -> list[tuple[Run, RunFacts]]:
-    """The facts of the ended `batch` of futures, with the attempts the scheduler saw (one
-    question for the batch), written to `store` in one transaction (those a worker wrote
-    get their attempts added)."""
-    events = _attempt_events(client, label)
-    results = []
-    for future in batch:
-        run = futures[future]
+@dataclass
+class _Collecting:
+    """The client's side of a running sweep: records written as runs end, progress reported."""
+
+    client: Any
+    submit: Callable[[Run], Any]
+    store_url: str
+    label: str
+    tags: list[str]
+    project: Project
+    script: Path
+    arguments: list[str]
+    total: int
+
+    def collect(
+        self,
+        futures: dict[Any, Run],
+        report: Callable[[dict[str, Any]], None],
+        results_seen: dict[str, str],
+    ) -> None:
+        """Write the records of the runs as they end (unless their workers did), all that
+        ended since the last write in one transaction, and report progress."""
+        from distributed import as_completed
+
+        from axonal.records.store import RecordStore
+
+        counts = {"finished": 0, "failed": 0, "killed": 0}
+        resubmitted: dict[str, int] = {}
+        clock = time.monotonic()
+        store = RecordStore(self.store_url)
+        ended = as_completed(list(futures))
         try:
-            result: RunFacts = future.result()
-        except Exception as error:  # noqa: BLE001 - the worker died every time, or Dask failed
-            result = _lost_run(project, script, arguments, label, run, error, total)
-        attempts = [message for message in events if message["key"] == run.key]
-        result.details["sweep"]["attempts"] = attempts
-        result.details["sweep"]["retried"] = len(attempts) > 1
-        results.append((run, result))
-    write_records(store, [result for _run, result in results if not result.written_by_worker], tags)
-    for _run, result in results:
-        if result.written_by_worker:
-            store.update(result.label, None, {"sweep": result.details["sweep"]})
-    return results
+            for batch in ended.batches():
+                results = self._record_batch(store, batch, futures, resubmitted, ended)
+                running = _running(self.client, self.total - sum(counts.values()) - len(results))
+                for run, result in results:
+                    status = result.closing_fields.get("status", "failed")
+                    counts[status] = counts.get(status, 0) + 1
+                    results_seen[run.key] = status
+                    done = sum(counts.values())
+                    elapsed = time.monotonic() - clock
+                    report(
+                        {
+                            "done": done,
+                            "total": self.total,
+                            "finished": counts["finished"],
+                            "failed": counts["failed"] + counts["killed"],
+                            "running": running,
+                            "elapsed": elapsed,
+                            "eta": elapsed / done * (self.total - done),
+                            "label": result.label,
+                            "status": status,
+                            "retried": result.details["sweep"]["retried"],
+                        }
+                    )
+        finally:
+            store.close()
+
+    def _record_batch(
+        self,
+        store: Any,
+        batch: list[Any],
+        futures: dict[Any, Run],
+        resubmitted: dict[str, int],
+        ended: Any,
+    ) -> list[tuple[Run, RunFacts]]:
+        """The facts of the ended `batch` of futures with the attempts the scheduler saw (asked
+        once, after the results came: getting one may have taken a rerun), written to `store`
+        in one transaction (those a worker wrote get their attempts added). A run given up
+        before it ever started is submitted again instead."""
+        outcomes = []
+        for future in batch:
+            try:
+                outcomes.append((futures[future], future.result()))
+            except Exception as error:  # noqa: BLE001 - its workers died, or Dask failed
+                outcomes.append((futures[future], error))
+        events = _attempt_events(self.client, self.label)
+        results = []
+        for run, outcome in outcomes:
+            attempts = [message for message in events if message["key"] == run.key]
+            if isinstance(outcome, RunFacts):
+                result = outcome
+            elif _never_started(outcome, attempts) and resubmitted.get(run.key, 0) < RESUBMISSIONS:
+                resubmitted[run.key] = resubmitted.get(run.key, 0) + 1
+                future = self.submit(run)
+                futures[future] = run
+                ended.add(future)
+                continue
+            else:
+                result = _lost_run(
+                    self.project, self.script, self.arguments, self.label, run, outcome,
+                    self.total, attempts,
+                )  # fmt: skip
+            result.details["sweep"]["attempts"] = attempts
+            result.details["sweep"]["retried"] = len(attempts) > 1
+            if resubmitted.get(run.key):
+                result.details["sweep"]["resubmitted"] = resubmitted[run.key]
+            results.append((run, result))
+        write_records(
+            store, [result for _run, result in results if not result.written_by_worker], self.tags
+        )
+        for _run, result in results:
+            if result.written_by_worker:
+                store.update(result.label, None, {"sweep": result.details["sweep"]})
+        return results
+
+
+def _never_started(error: BaseException, attempts: list[dict[str, Any]]) -> bool:
+    """Dask gave the run up (KilledWorker) though no worker ever started it: each announces a
+    start to the scheduler, and waits for it to be taken, before the script starts."""
+    return type(error).__name__ == "KilledWorker" and not attempts
 
 
 def _running(client: Any, remaining: int) -> int:
@@ -320,6 +346,7 @@ def _lost_run(
     run: Run,
     error: BaseException,
     total: int,
+    attempts: list[dict[str, Any]],
 ) -> RunFacts:
     """The record of a run no worker could finish (each one it ran on died, or Dask failed)."""
     from axonal.records.parameter_sets import read_command_line
@@ -339,7 +366,11 @@ def _lost_run(
     killed = type(error).__name__ == "KilledWorker"
     failure = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if killed:
-        failure = f"Every worker that ran it died (Dask: {error}).\n{failure}"
+        started_on = ", ".join(f"{a['worker']} (pid {a['pid']})" for a in attempts) or "none"
+        failure = (
+            f"Every worker that had it died, and Dask gave it up (KilledWorker: {error}). "
+            f"It had started on {len(attempts)} of them: {started_on}.\n{failure}"
+        )
     closing_fields = {"status": "killed" if killed else "failed", "duration": None}
     return RunFacts(fields["label"], run.key, fields, details, closing_fields, {"failure": failure})
 
