@@ -80,6 +80,8 @@ def sweep(
     runs = expand(grid, seeds, zip_values=zip)
     script, arguments, target = _what_to_run(function_or_script, project, label)
     arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
+    if not callable(function_or_script):
+        _check_before_sweep(project, script, arguments, runs)
     done_keys = _finished_keys(store_url, label) if resume else set()
     if not resume and done_keys == set() and _has_records(store_url, label):
         raise RecordsError(
@@ -148,6 +150,18 @@ def _check_label(label: str) -> None:
             f"The sweep label {label!r} cannot be used; a label is letters, digits and "
             ". _ - + : @ (no spaces or slashes)."
         )
+
+
+def _check_before_sweep(project: Project, script: Path, arguments: list[str], runs: list[Run]):
+    """What `axonal run` checks before a script starts, for every point, before any starts: the
+    project's policy on uncommitted changes, and that each override names one of the script's
+    parameters with a value of its kind."""
+    from axonal.records.changes_policy import check_before_run
+    from axonal.records.parameter_sets import check_overrides
+
+    check_before_run(project.on_changed, script)
+    for run in runs:
+        check_overrides(script, [*arguments, *run.overrides()])
 
 
 def _what_to_run(
