@@ -1,6 +1,6 @@
 """The model of the sweep benchmark: CUBA (as examples/cuba.py), its parameters from
-`parameters()`, reporting its rate and how long building and running it took in this process (wall-clock
-and CPU seconds).
+`parameters()`, reporting its rate and how long building and running it took in this process
+(wall-clock and CPU seconds).
 
 Usage: python benchmarks/sweep_cuba.py [duration_ms=200] [N=4000] [we_scale=1.0] [seed=0]
 """

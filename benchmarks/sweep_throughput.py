@@ -21,11 +21,13 @@ pays the compilation):
   (`warmup_s`: each worker's interpreter starts and loads the kernels) before the clock starts.
 Fields per mode: total_s, cpu_s (CPU seconds of this process and every process it started,
 sampled with psutil: client, scheduler, workers, interpreters), simulation_sum_s (the runs'
-own simulation seconds) and simulation_median_s, overhead_per_run_s
-((total - simulation_sum / parallel) / runs, parallel = W for the sweeps, else 1); and
-MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most 1.2), and
-MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure simulation), the
-load average before and after (the machine is shared: a loaded machine makes the ratios
+own simulation seconds; simulation_cpu_sum_s their CPU seconds) and simulation_median_s,
+overhead_per_run_s ((total - simulation_sum / parallel) / runs, parallel = W for the sweeps,
+else 1); and MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most
+1.2), MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure
+simulation), MODE_cpu_per_simulation_cpu = cpu_s / the loop's simulation_cpu_sum_s (what the
+load changes least: the CPU the whole sweep used per CPU second of pure simulation), the load
+average before and after (the machine is shared: a loaded machine makes the ratios
 meaningless) and the peak memory of this process.
 """
 
@@ -110,17 +112,21 @@ def run_loop(points, duration_ms, n) -> dict:
     from axonal.records import figures
 
     simulations = []
+    simulation_cpu = 0.0
     cpu = time.process_time()
     clock = time.perf_counter()
     for weight, seed in points:
         axonal.start_scope()
         sys.argv = [str(SCRIPT), *_arguments(duration_ms, n, weight, seed)]
         runpy.run_path(str(SCRIPT), run_name="__main__")
-        simulations.append(float(figures.reported_figures()["simulation_s"]))
+        reported = figures.reported_figures()
+        simulations.append(float(reported["simulation_s"]))
+        simulation_cpu += float(reported["simulation_cpu_s"])
     return {
         "total_s": time.perf_counter() - clock,
         "cpu_s": time.process_time() - cpu,
         "simulation_sum_s": sum(simulations),
+        "simulation_cpu_sum_s": simulation_cpu,
         "simulation_median_s": sorted(simulations)[len(simulations) // 2],
     }
 
@@ -191,6 +197,7 @@ def run_sweep(
         "cpu_s": cpu_seconds,
         **before,
         "simulation_sum_s": float(table["simulation_s"].sum()),
+        "simulation_cpu_sum_s": float(table["simulation_cpu_s"].sum()),
         "simulation_median_s": float(table["simulation_s"].median()),
         "finished": int((table["status"] == "finished").sum()),
         "run_duration_sum_s": float(table["duration"].sum()),
@@ -254,6 +261,10 @@ def main() -> None:
             if "loop" in results:  # the pure simulation: warm, in one process, nothing else
                 pure = results["loop"]["simulation_sum_s"] / options.workers
                 results[f"{mode}_goal_ratio_vs_loop"] = results[mode]["total_s"] / pure
+                # Load-independent: the CPU the whole sweep used per CPU second of simulation.
+                results[f"{mode}_cpu_per_simulation_cpu"] = (
+                    results[mode]["cpu_s"] / results["loop"]["simulation_cpu_sum_s"]
+                )
     document = {
         "benchmark": "sweep_throughput",
         "model": "CUBA (benchmarks/sweep_cuba.py)",
