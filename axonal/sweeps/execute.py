@@ -92,6 +92,10 @@ def run_one(
     in this worker's kept interpreter (`interpreters`), or with `fresh_process` in a new Python
     process as `axonal run` starts one."""
     attempt = _announce_attempt(sweep_label, key)
+    if write_here:
+        written = _written_already(store_url, label, key)
+        if written is not None:
+            return written
     script_path = Path(script)
     command_line_parameters = read_command_line(arguments)
     output_dir = project.output_dir
@@ -151,6 +155,29 @@ def run_one(
         write_record(store_url, result, tags)
         result.written_by_worker = True
     return result
+
+
+def _written_already(store_url: str, label: str, key: str) -> RunFacts | None:
+    """A shared store's finished record of this run, written by an earlier attempt whose
+    worker died before the client took its result (Dask then runs the task again): that run
+    is not run, nor recorded, twice."""
+    from axonal.records.errors import UnknownLabelError
+    from axonal.records.store import RecordStore
+
+    store = RecordStore(store_url)
+    try:
+        record = store.get(label)
+    except UnknownLabelError:
+        return None
+    finally:
+        store.close()
+    sweep_details = record["details"].get("sweep") or {}
+    if record["status"] != "finished" or sweep_details.get("key") != key:
+        return None  # another run's record (a failed one, before --resume): this run goes on
+    closing = {"status": "finished", "duration": record["duration"]}
+    facts = RunFacts(label, key, {}, {"sweep": sweep_details}, closing, {})
+    facts.written_by_worker = True
+    return facts
 
 
 def finished_record(result: RunFacts, tags: list[str]) -> FinishedRecord:
