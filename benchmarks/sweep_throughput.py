@@ -60,9 +60,10 @@ def _arguments(duration_ms: float, n: int, weight: float, seed: int) -> list[str
 
 class ProcessTreeCPU:
     """CPU seconds used by this process and its descendants between `start` and `stop` (each
-    process sampled every `interval` s; what one does after its last sample is not seen)."""
+    process sampled every `interval` s; what one does after its last sample is not seen), less
+    the sampling's own."""
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 0.5):
         import psutil
 
         self._psutil = psutil
@@ -89,14 +90,18 @@ class ProcessTreeCPU:
         return self
 
     def _run(self) -> None:
+        self._own = 0.0
         while not self._stop.wait(self._interval):
+            clock = time.thread_time()
             self._sample()
+            self._own += time.thread_time() - clock
 
     def stop(self) -> float:
         self._stop.set()
         self._thread.join()
         self._sample()
-        return sum(value - self._start.get(key, 0.0) for key, value in self._last.items())
+        used = sum(value - self._start.get(key, 0.0) for key, value in self._last.items())
+        return used - self._own
 
 
 def _project(folder: Path) -> Path:
