@@ -219,6 +219,7 @@ def main() -> None:
     parser.add_argument("--modes", default="loop,axonal_run,sweep,sweep_fresh,sweep_warm")
     parser.add_argument("--output", help="also write the JSON document to this file")
     options = parser.parse_args()
+    output = Path(options.output).resolve() if options.output else None  # before the chdir
     os.environ["AXONAL_TARGET"] = options.target
     cache = tempfile.mkdtemp(prefix="axonal-sweep-cache-")
     os.environ["AXONAL_CACHE_DIR"] = cache
@@ -287,8 +288,8 @@ def main() -> None:
     }
     text = json.dumps(document, indent=1)
     print(text)
-    if options.output:
-        Path(options.output).write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
