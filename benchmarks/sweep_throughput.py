@@ -3,6 +3,7 @@
 
 Usage: python benchmarks/sweep_throughput.py [--runs 48] [--workers 2] [--duration-ms 200]
                                              [--n 4000] [--target numba|numpy] [--modes ...]
+                                             [--output FILE.json]
 
 Each run is benchmarks/sweep_cuba.py at one excitatory weight and seed (runs/4 weights x 4
 seeds), which reports its own build and run seconds (`simulation_s`, from after its imports to
@@ -15,11 +16,18 @@ pays the compilation):
 - sweep: `axonal.sweep(SCRIPT, grid, workers=W)` (LocalCluster start-up included), each worker
   keeping one interpreter for its runs (the default).
 - sweep_fresh: the same with `fresh_process=True` (every run a new process, as `axonal run`).
-Fields per mode: total_s, simulation_sum_s (the runs' own simulation seconds), overhead_per_run_s
-((total - simulation_sum / parallel) / runs, parallel = W for the sweeps, else 1); and
-MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most 1.2), and
-MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure simulation), the
-load average before and after (the machine is shared: a loaded machine makes the ratios
+- sweep_warm: the same sweep on a Client that exists already (a notebook's, a lab cluster's):
+  the LocalCluster is started (`cluster_start_s`) and a first sweep of one run per worker
+  (`warmup_s`: each worker's interpreter starts and loads the kernels) before the clock starts.
+Fields per mode: total_s, cpu_s (CPU seconds of this process and every process it started,
+sampled with psutil: client, scheduler, workers, interpreters), simulation_sum_s (the runs'
+own simulation seconds; simulation_cpu_sum_s their CPU seconds) and simulation_median_s,
+overhead_per_run_s ((total - simulation_sum / parallel) / runs, parallel = W for the sweeps,
+else 1); and MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most
+1.2), MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure
+simulation), MODE_cpu_per_simulation_cpu = cpu_s / the loop's simulation_cpu_sum_s (what the
+load changes least: the CPU the whole sweep used per CPU second of pure simulation), the load
+average before and after (the machine is shared: a loaded machine makes the ratios
 meaningless) and the peak memory of this process.
 """
 
@@ -33,6 +41,7 @@ import runpy
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -49,6 +58,52 @@ def _arguments(duration_ms: float, n: int, weight: float, seed: int) -> list[str
     return [f"duration_ms={duration_ms}", f"N={n}", f"we_scale={weight}", f"seed={seed}"]
 
 
+class ProcessTreeCPU:
+    """CPU seconds used by this process and its descendants between `start` and `stop` (each
+    process sampled every `interval` s; what one does after its last sample is not seen), less
+    the sampling's own."""
+
+    def __init__(self, interval: float = 0.5):
+        import psutil
+
+        self._psutil = psutil
+        self._interval = interval
+        self._last: dict[tuple[int, float], float] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        me = self._psutil.Process()
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    key = (process.pid, process.create_time())
+            except self._psutil.Error:
+                continue
+            self._last[key] = times.user + times.system
+
+    def start(self) -> ProcessTreeCPU:
+        self._sample()
+        self._start = dict(self._last)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        self._own = 0.0
+        while not self._stop.wait(self._interval):
+            clock = time.thread_time()
+            self._sample()
+            self._own += time.thread_time() - clock
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        used = sum(value - self._start.get(key, 0.0) for key, value in self._last.items())
+        return used - self._own
+
+
 def _project(folder: Path) -> Path:
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
     subprocess.run(
@@ -61,14 +116,24 @@ def run_loop(points, duration_ms, n) -> dict:
     import axonal
     from axonal.records import figures
 
-    simulation = 0.0
+    simulations = []
+    simulation_cpu = 0.0
+    cpu = time.process_time()
     clock = time.perf_counter()
     for weight, seed in points:
         axonal.start_scope()
         sys.argv = [str(SCRIPT), *_arguments(duration_ms, n, weight, seed)]
         runpy.run_path(str(SCRIPT), run_name="__main__")
-        simulation += float(figures.reported_figures()["simulation_s"])
-    return {"total_s": time.perf_counter() - clock, "simulation_sum_s": simulation}
+        reported = figures.reported_figures()
+        simulations.append(float(reported["simulation_s"]))
+        simulation_cpu += float(reported["simulation_cpu_s"])
+    return {
+        "total_s": time.perf_counter() - clock,
+        "cpu_s": time.process_time() - cpu,
+        "simulation_sum_s": sum(simulations),
+        "simulation_cpu_sum_s": simulation_cpu,
+        "simulation_median_s": sorted(simulations)[len(simulations) // 2],
+    }
 
 
 def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
@@ -92,24 +157,53 @@ def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
     return {"total_s": total, "simulation_sum_s": simulation}
 
 
-def run_sweep(weights, seeds, duration_ms, n, workers, project: Path, fresh: bool) -> dict:
+def run_sweep(
+    weights, seeds, duration_ms, n, workers, project: Path, fresh: bool, warm: bool = False
+) -> dict:
     import axonal
     from axonal.records.project import load_project
 
+    grid = {"duration_ms": duration_ms, "N": n, "we_scale": weights}
+    client = cluster = None
+    before: dict[str, float] = {}
+    if warm:  # a Client that exists already, its workers' interpreters started by a sweep
+        from distributed import Client, LocalCluster
+
+        clock = time.perf_counter()
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+        client = Client(cluster)
+        before["cluster_start_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        warm_grid = {**grid, "we_scale": weights[:1]}
+        axonal.sweep(SCRIPT, warm_grid, seeds=workers, client=client, label="throughput-warmup",
+                     project=load_project(project))  # fmt: skip
+        before["warmup_s"] = time.perf_counter() - clock
+    cpu = ProcessTreeCPU().start()
     clock = time.perf_counter()
     table = axonal.sweep(
         SCRIPT,
-        {"duration_ms": duration_ms, "N": n, "we_scale": weights},
+        grid,
         seeds=seeds,
+        client=client,
         workers=workers,
-        label="throughput-fresh" if fresh else "throughput",
+        label="throughput-" + ("fresh" if fresh else "warm" if warm else "cold"),
         project=load_project(project),
         fresh_process=fresh,
     )
     total = time.perf_counter() - clock
+    cpu_seconds = cpu.stop()
+    if client is not None:
+        client.close()
+        cluster.close()
     return {
         "total_s": total,
+        "cpu_s": cpu_seconds,
+        **before,
         "simulation_sum_s": float(table["simulation_s"].sum()),
+        "simulation_cpu_sum_s": float(table["simulation_cpu_s"].sum()),
+        "simulation_median_s": float(table["simulation_s"].median()),
         "finished": int((table["status"] == "finished").sum()),
         "run_duration_sum_s": float(table["duration"].sum()),
     }
@@ -122,8 +216,10 @@ def main() -> None:
     parser.add_argument("--duration-ms", type=float, default=200.0)
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--target", default="numba")
-    parser.add_argument("--modes", default="loop,axonal_run,sweep,sweep_fresh")
+    parser.add_argument("--modes", default="loop,axonal_run,sweep,sweep_fresh,sweep_warm")
+    parser.add_argument("--output", help="also write the JSON document to this file")
     options = parser.parse_args()
+    output = Path(options.output).resolve() if options.output else None  # before the chdir
     os.environ["AXONAL_TARGET"] = options.target
     cache = tempfile.mkdtemp(prefix="axonal-sweep-cache-")
     os.environ["AXONAL_CACHE_DIR"] = cache
@@ -146,7 +242,7 @@ def main() -> None:
                 results[mode] = run_loop(points, options.duration_ms, options.n)
             elif mode == "axonal_run":
                 results[mode] = run_axonal_run(points, options.duration_ms, options.n, project)
-            elif mode in ("sweep", "sweep_fresh"):
+            elif mode in ("sweep", "sweep_fresh", "sweep_warm"):
                 results[mode] = run_sweep(
                     weights,
                     seeds,
@@ -155,19 +251,26 @@ def main() -> None:
                     options.workers,
                     project,
                     fresh=mode == "sweep_fresh",
+                    warm=mode == "sweep_warm",
                 )
+            else:
+                parser.error(f"unknown mode {mode!r} in --modes")
             parallel = options.workers if mode.startswith("sweep") else 1
             entry = results[mode]
             entry["overhead_per_run_s"] = (
                 entry["total_s"] - entry["simulation_sum_s"] / parallel
             ) / len(points)
-    for mode in ("sweep", "sweep_fresh"):
+    for mode in ("sweep", "sweep_fresh", "sweep_warm"):
         if mode in results:
             own = results[mode]["simulation_sum_s"] / options.workers
             results[f"{mode}_goal_ratio"] = results[mode]["total_s"] / own
             if "loop" in results:  # the pure simulation: warm, in one process, nothing else
                 pure = results["loop"]["simulation_sum_s"] / options.workers
                 results[f"{mode}_goal_ratio_vs_loop"] = results[mode]["total_s"] / pure
+                # Load-independent: the CPU the whole sweep used per CPU second of simulation.
+                results[f"{mode}_cpu_per_simulation_cpu"] = (
+                    results[mode]["cpu_s"] / results["loop"]["simulation_cpu_sum_s"]
+                )
     document = {
         "benchmark": "sweep_throughput",
         "model": "CUBA (benchmarks/sweep_cuba.py)",
@@ -183,7 +286,10 @@ def main() -> None:
         "load_avg_after": os.getloadavg(),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
-    print(json.dumps(document, indent=1))
+    text = json.dumps(document, indent=1)
+    print(text)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

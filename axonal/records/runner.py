@@ -314,13 +314,21 @@ def _opening_facts(
     command_line_parameters: dict[str, Any],
     output_dir: Path,
     started: datetime,
+    code_versions: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record's facts known before the script's end; `code_versions` (a
+    `code_watch.CodeVersions`) reuses the code version of earlier runs of the same process."""
     # Imported here, after the script has started: they cost it no time.
     from axonal.records.code_version import code_version
     from axonal.records.environment import platform_facts, user_name
 
     platform = platform_facts()
-    code = apply_policy(project.on_changed, code_version(script_path))
+    if code_versions is None:
+        version = code_version(script_path)
+    else:
+        version, reused = code_versions.get(script_path)
+        version["reused_unchanged"] = reused  # no watched file changed since git was asked
+    code = apply_policy(project.on_changed, version)
     code["script_sha256"] = sha256_file(script_path)
     parameter_files, overrides, _ = split_command_line(arguments)
     fields: dict[str, Any] = {

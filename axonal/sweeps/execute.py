@@ -13,17 +13,25 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from axonal.records.code_watch import CodeVersions
 from axonal.records.files import snapshot
 from axonal.records.parameter_sets import read_command_line
 from axonal.records.project import Project
 from axonal.records.runner import _closing_facts, _opening_facts, _read_facts
 from axonal.sweeps.interpreters import run_in_interpreter
 
+if TYPE_CHECKING:  # the database library loads when a record is written
+    from axonal.records.finished_records import FinishedRecord
+    from axonal.records.store import RecordStore
+
 # The topic of the scheduler's event log where each attempt of a run announces itself: how a
 # run retried after its worker died says so in its record.
 ATTEMPT_TOPIC = "axonal-sweep-attempts"
+
+# This worker's code versions: git is asked again only when a watched file changed.
+_code_versions = CodeVersions()
 
 
 @dataclass
@@ -51,12 +59,19 @@ def _announce_attempt(sweep_label: str, key: str) -> dict[str, Any]:
     }
     try:
         from distributed import get_worker
+        from distributed.utils import sync
 
         worker = get_worker()
-        attempt["worker"] = worker.address
-        worker.log_event(ATTEMPT_TOPIC, attempt)
     except (ImportError, ValueError):
         attempt["worker"] = None  # not on a Dask worker (run in the client's process)
+        return attempt
+    attempt["worker"] = worker.address
+    try:
+        # Taken by the scheduler before the script starts (not batched as `log_event` sends):
+        # a run that kills its worker at once is still seen to have started there.
+        sync(worker.loop, worker.scheduler.log_event, topic=ATTEMPT_TOPIC, msg=attempt)
+    except Exception:  # noqa: BLE001 - a scheduler that cannot take it: sent the usual way
+        worker.log_event(ATTEMPT_TOPIC, attempt)
     return attempt
 
 
@@ -77,6 +92,10 @@ def run_one(
     in this worker's kept interpreter (`interpreters`), or with `fresh_process` in a new Python
     process as `axonal run` starts one."""
     attempt = _announce_attempt(sweep_label, key)
+    if write_here:
+        written = _written_already(store_url, label, key)
+        if written is not None:
+            return written
     script_path = Path(script)
     command_line_parameters = read_command_line(arguments)
     output_dir = project.output_dir
@@ -109,7 +128,13 @@ def run_one(
         interpreter = outcome.interpreter
     wall_seconds = time.perf_counter() - clock
     fields, details = _opening_facts(
-        project, script_path, arguments, command_line_parameters, output_dir, started
+        project,
+        script_path,
+        arguments,
+        command_line_parameters,
+        output_dir,
+        started,
+        _code_versions,
     )
     fields.update(label=label, pid=None, reason=f"sweep {sweep_label}")
     details["sweep"] = {
@@ -132,15 +157,57 @@ def run_one(
     return result
 
 
-def write_record(store_url: str, result: RunFacts, tags: list[str]) -> str:
-    """Write a run's record (opening, then closing facts) to the store; returns its label."""
+def _written_already(store_url: str, label: str, key: str) -> RunFacts | None:
+    """A shared store's finished record of this run, written by an earlier attempt whose
+    worker died before the client took its result (Dask then runs the task again): that run
+    is not run, nor recorded, twice."""
+    from axonal.records.errors import UnknownLabelError
     from axonal.records.store import RecordStore
 
     store = RecordStore(store_url)
     try:
-        label = store.create(result.fields, result.details, label_is_chosen=False, tags=tags)
-        store.update(label, result.closing_fields, result.closing_details)
+        record = store.get(label)
+    except UnknownLabelError:
+        return None
     finally:
         store.close()
-    result.label = label
-    return label
+    sweep_details = record["details"].get("sweep") or {}
+    if record["status"] != "finished" or sweep_details.get("key") != key:
+        return None  # another run's record (a failed one, before --resume): this run goes on
+    closing = {"status": "finished", "duration": record["duration"]}
+    facts = RunFacts(label, key, {}, {"sweep": sweep_details}, closing, {})
+    facts.written_by_worker = True
+    return facts
+
+
+def finished_record(result: RunFacts, tags: list[str]) -> FinishedRecord:
+    """The whole record of a run the worker reported (opening and closing facts merged)."""
+    from axonal.records.finished_records import FinishedRecord
+
+    return FinishedRecord(
+        {**result.fields, **result.closing_fields},
+        {**result.details, **result.closing_details},
+        tags,
+    )
+
+
+def write_records(store: RecordStore, results: list[RunFacts], tags: list[str]) -> None:
+    """Write the records of ended runs in one transaction; each result learns its label (a
+    suffix is added when taken)."""
+    from axonal.records.finished_records import add_finished
+
+    labels = add_finished(store, [finished_record(result, tags) for result in results])
+    for result, label in zip(results, labels, strict=True):
+        result.label = label
+
+
+def write_record(store_url: str, result: RunFacts, tags: list[str]) -> str:
+    """Write one run's record to the store at `store_url`; returns its label."""
+    from axonal.records.store import RecordStore
+
+    store = RecordStore(store_url)
+    try:
+        write_records(store, [result], tags)
+    finally:
+        store.close()
+    return result.label

@@ -13,13 +13,14 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from axonal.records.errors import RecordsError, ScriptNotFoundError
 from axonal.records.project import Project, find_project
-from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_record
+from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_records
 from axonal.sweeps.grid import Run, expand
 from axonal.sweeps.table import SWEEP_TAG_PREFIX, sweep_table, write_table
 
@@ -79,6 +80,8 @@ def sweep(
     runs = expand(grid, seeds, zip_values=zip)
     script, arguments, target = _what_to_run(function_or_script, project, label)
     arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
+    if not callable(function_or_script):
+        _check_before_sweep(project, script, arguments, runs)
     done_keys = _finished_keys(store_url, label) if resume else set()
     if not resume and done_keys == set() and _has_records(store_url, label):
         raise RecordsError(
@@ -93,40 +96,33 @@ def sweep(
         client, own_cluster = _client(scheduler, workers)
     report = progress or (lambda _state: None)
     results_seen: dict[str, str] = {}
-    try:
-        futures = {}
-        for run in to_run:
-            future = client.submit(
-                run_one,
-                project,
-                store_url,
-                str(script),
-                [*arguments, *run.overrides()],
-                f"{label}-r{run.index:03d}",
-                run.key,
-                label,
-                write_here,
-                tags,
-                _sweep_details(label, run, target, len(runs)),
-                fresh_process,
-                key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
-                pure=False,
-                retries=1,
-            )
-            futures[future] = run
-        _collect(
-            client,
-            futures,
-            store_url,
-            label,
-            tags,
+
+    def submit(run: Run) -> Any:
+        return client.submit(
+            run_one,
             project,
-            script,
-            arguments,
-            len(to_run),
-            report,
-            results_seen,
+            store_url,
+            str(script),
+            [*arguments, *run.overrides()],
+            f"{label}-r{run.index:03d}",
+            run.key,
+            label,
+            write_here,
+            tags,
+            _sweep_details(label, run, target, len(runs)),
+            fresh_process,
+            key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
+            pure=False,
+            retries=1,
         )
+
+    futures: dict[Any, Run] = {}
+    try:
+        futures.update((submit(run), run) for run in to_run)
+        collecting = _Collecting(
+            client, submit, store_url, label, tags, project, script, arguments, len(to_run)
+        )
+        collecting.collect(futures, report, results_seen)
     except KeyboardInterrupt:
         pending = [future for future in futures if not future.done()]
         client.cancel(pending)
@@ -154,6 +150,18 @@ def _check_label(label: str) -> None:
             f"The sweep label {label!r} cannot be used; a label is letters, digits and "
             ". _ - + : @ (no spaces or slashes)."
         )
+
+
+def _check_before_sweep(project: Project, script: Path, arguments: list[str], runs: list[Run]):
+    """What `axonal run` checks before a script starts, for every point, before any starts: the
+    project's policy on uncommitted changes, and that each override names one of the script's
+    parameters with a value of its kind."""
+    from axonal.records.changes_policy import check_before_run
+    from axonal.records.parameter_sets import check_overrides
+
+    check_before_run(project.on_changed, script)
+    for run in runs:
+        check_overrides(script, [*arguments, *run.overrides()])
 
 
 def _what_to_run(
@@ -204,56 +212,122 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def _collect(
-    client: Any,
-    futures: dict[Any, Run],
-    store_url: str,
-    label: str,
-    tags: list[str],
-    project: Project,
-    script: Path,
-    arguments: list[str],
-    total: int,
-    report: Callable[[dict[str, Any]], None],
-    results_seen: dict[str, str],
-) -> None:
-    """Write each run's record as it finishes (unless its worker did) and report progress."""
-    from distributed import as_completed
+# A run Dask gave up (KilledWorker) without it ever starting (it was only queued on workers
+# that died) is submitted again, at most this many times.
+RESUBMISSIONS = 3
 
-    counts = {"finished": 0, "failed": 0, "killed": 0}
-    clock = time.monotonic()
-    for future in as_completed(list(futures)):
-        run = futures[future]
-        attempts = _attempts(client, label, run.key)
+
+@dataclass
+class _Collecting:
+    """The client's side of a running sweep: records written as runs end, progress reported."""
+
+    client: Any
+    submit: Callable[[Run], Any]
+    store_url: str
+    label: str
+    tags: list[str]
+    project: Project
+    script: Path
+    arguments: list[str]
+    total: int
+
+    def collect(
+        self,
+        futures: dict[Any, Run],
+        report: Callable[[dict[str, Any]], None],
+        results_seen: dict[str, str],
+    ) -> None:
+        """Write the records of the runs as they end (unless their workers did), all that
+        ended since the last write in one transaction, and report progress."""
+        from distributed import as_completed
+
+        from axonal.records.store import RecordStore
+
+        counts = {"finished": 0, "failed": 0, "killed": 0}
+        resubmitted: dict[str, int] = {}
+        clock = time.monotonic()
+        store = RecordStore(self.store_url)
+        ended = as_completed(list(futures))
         try:
-            result: RunFacts = future.result()
-        except Exception as error:  # noqa: BLE001 - the worker died every time, or Dask failed
-            result = _lost_run(project, script, arguments, label, run, error, total)
-        result.details["sweep"]["attempts"] = attempts
-        result.details["sweep"]["retried"] = len(attempts) > 1
-        if result.written_by_worker:
-            _note_attempts(store_url, result.label, result.details["sweep"])
-        else:
-            write_record(store_url, result, tags)
-        status = result.closing_fields.get("status", "failed")
-        counts[status] = counts.get(status, 0) + 1
-        results_seen[run.key] = status
-        done = sum(counts.values())
-        elapsed = time.monotonic() - clock
-        report(
-            {
-                "done": done,
-                "total": total,
-                "finished": counts["finished"],
-                "failed": counts["failed"] + counts["killed"],
-                "running": _running(client, total - done),
-                "elapsed": elapsed,
-                "eta": elapsed / done * (total - done),
-                "label": result.label,
-                "status": status,
-                "retried": len(attempts) > 1,
-            }
+            for batch in ended.batches():
+                results = self._record_batch(store, batch, futures, resubmitted, ended)
+                running = _running(self.client, self.total - sum(counts.values()) - len(results))
+                for run, result in results:
+                    status = result.closing_fields.get("status", "failed")
+                    counts[status] = counts.get(status, 0) + 1
+                    results_seen[run.key] = status
+                    done = sum(counts.values())
+                    elapsed = time.monotonic() - clock
+                    report(
+                        {
+                            "done": done,
+                            "total": self.total,
+                            "finished": counts["finished"],
+                            "failed": counts["failed"] + counts["killed"],
+                            "running": running,
+                            "elapsed": elapsed,
+                            "eta": elapsed / done * (self.total - done),
+                            "label": result.label,
+                            "status": status,
+                            "retried": result.details["sweep"]["retried"],
+                        }
+                    )
+        finally:
+            store.close()
+
+    def _record_batch(
+        self,
+        store: Any,
+        batch: list[Any],
+        futures: dict[Any, Run],
+        resubmitted: dict[str, int],
+        ended: Any,
+    ) -> list[tuple[Run, RunFacts]]:
+        """The facts of the ended `batch` of futures with the attempts the scheduler saw (asked
+        once, after the results came: getting one may have taken a rerun), written to `store`
+        in one transaction (those a worker wrote get their attempts added). A run given up
+        before it ever started is submitted again instead."""
+        outcomes = []
+        for future in batch:
+            try:
+                outcomes.append((futures[future], future.result()))
+            except Exception as error:  # noqa: BLE001 - its workers died, or Dask failed
+                outcomes.append((futures[future], error))
+        events = _attempt_events(self.client, self.label)
+        results = []
+        for run, outcome in outcomes:
+            attempts = [message for message in events if message["key"] == run.key]
+            if isinstance(outcome, RunFacts):
+                result = outcome
+            elif _never_started(outcome, attempts) and resubmitted.get(run.key, 0) < RESUBMISSIONS:
+                resubmitted[run.key] = resubmitted.get(run.key, 0) + 1
+                future = self.submit(run)
+                futures[future] = run
+                ended.add(future)
+                continue
+            else:
+                result = _lost_run(
+                    self.project, self.script, self.arguments, self.label, run, outcome,
+                    self.total, attempts,
+                )  # fmt: skip
+            result.details["sweep"]["attempts"] = attempts
+            result.details["sweep"]["retried"] = len(attempts) > 1
+            if resubmitted.get(run.key):
+                result.details["sweep"]["resubmitted"] = resubmitted[run.key]
+            results.append((run, result))
+        write_records(
+            store, [result for _run, result in results if not result.written_by_worker], self.tags
         )
+        for _run, result in results:
+            if result.written_by_worker:
+                store.update(result.label, None, {"sweep": result.details["sweep"]})
+        return results
+
+
+def _never_started(error: BaseException, attempts: list[dict[str, Any]]) -> bool:
+    """Dask gave the run up (KilledWorker) though no worker ever started it: each announces a
+    start to the scheduler, and waits for it to be taken, before the script starts."""
+    return type(error).__name__ == "KilledWorker" and not attempts
 
 
 def _running(client: Any, remaining: int) -> int:
@@ -264,8 +338,9 @@ def _running(client: Any, remaining: int) -> int:
     return min(busy, remaining)
 
 
-def _attempts(client: Any, label: str, key: str) -> list[dict[str, Any]]:
-    """Every start of this run the workers announced (more than one: a worker died)."""
+def _attempt_events(client: Any, label: str) -> list[dict[str, Any]]:
+    """Every start of a run of this sweep the workers announced (two for one run: its first
+    worker died)."""
     try:
         events = client.get_events(ATTEMPT_TOPIC)
     except Exception:  # noqa: BLE001 - a scheduler without the event log
@@ -273,18 +348,8 @@ def _attempts(client: Any, label: str, key: str) -> list[dict[str, Any]]:
     return [
         message
         for _time, message in events
-        if isinstance(message, dict) and message.get("sweep") == label and message["key"] == key
+        if isinstance(message, dict) and message.get("sweep") == label
     ]
-
-
-def _note_attempts(store_url: str, record_label: str, sweep_details: dict[str, Any]) -> None:
-    from axonal.records.store import RecordStore
-
-    store = RecordStore(store_url)
-    try:
-        store.update(record_label, None, {"sweep": sweep_details})
-    finally:
-        store.close()
 
 
 def _lost_run(
@@ -295,6 +360,7 @@ def _lost_run(
     run: Run,
     error: BaseException,
     total: int,
+    attempts: list[dict[str, Any]],
 ) -> RunFacts:
     """The record of a run no worker could finish (each one it ran on died, or Dask failed)."""
     from axonal.records.parameter_sets import read_command_line
@@ -314,7 +380,11 @@ def _lost_run(
     killed = type(error).__name__ == "KilledWorker"
     failure = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if killed:
-        failure = f"Every worker that ran it died (Dask: {error}).\n{failure}"
+        started_on = ", ".join(f"{a['worker']} (pid {a['pid']})" for a in attempts) or "none"
+        failure = (
+            f"Every worker that had it died, and Dask gave it up (KilledWorker: {error}). "
+            f"It had started on {len(attempts)} of them: {started_on}.\n{failure}"
+        )
     closing_fields = {"status": "killed" if killed else "failed", "duration": None}
     return RunFacts(fields["label"], run.key, fields, details, closing_fields, {"failure": failure})
 

@@ -87,30 +87,38 @@ class DaskProcesses:
         self.processes: list[subprocess.Popen] = []
         self.workers: dict[str, subprocess.Popen] = {}
 
-    def _start(self, *arguments: str, log: str) -> subprocess.Popen:
+    def _start(self, *arguments: str, log: str, **environment: str) -> subprocess.Popen:
         process = subprocess.Popen(
             [*_dask_command(), *arguments],
             cwd=self.folder,
             stdout=subprocess.DEVNULL,
             stderr=open(self.folder / log, "wb"),  # noqa: SIM115 - closed with the process
-            env={**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"},
+            env={**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", **environment},
         )
         self.processes.append(process)
         return process
 
-    def start_scheduler(self) -> None:
+    def start_scheduler(self, allowed_failures: int | None = None) -> None:
+        """`allowed_failures`: how many workers may die running one task before the scheduler
+        gives it up (KilledWorker); Dask's default is 3."""
+        limit = (
+            {}
+            if allowed_failures is None
+            else {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures)}
+        )
         process = self._start(
             "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-            "--no-dashboard", log="scheduler.log",
+            "--no-dashboard", log="scheduler.log", **limit,
         )  # fmt: skip
         _wait_for_port(self.port, process)
 
-    def start_worker(self, name: str) -> None:
+    def start_worker(self, name: str, nanny: bool = False) -> None:
+        """A worker of one thread; with `nanny`, a worker that dies is started again."""
         port = _free_port()
         process = self._start(
             "worker", self.address, "--host", "127.0.0.1", "--worker-port", str(port),
-            "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", name,
-            log=f"worker-{name}.log",
+            "--nthreads", "1", "--nanny" if nanny else "--no-nanny", "--no-dashboard",
+            "--name", name, log=f"worker-{name}.log",
         )  # fmt: skip
         self.workers[f"tcp://127.0.0.1:{port}"] = process
 

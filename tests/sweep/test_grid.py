@@ -1,5 +1,7 @@
 """The grid of a sweep: values, ranges, product and zip, seeds, and the errors."""
 
+import re
+
 import pytest
 
 from axonal.sweeps.grid import GridError, expand, parse_assignments, parse_values
@@ -73,3 +75,29 @@ def test_command_line_errors_are_one_line_naming_the_parameter(sweep_project):
     unknown = run_axonal("sweep", "show", "nosuchsweep", cwd=sweep_project)
     assert unknown.returncode == 2 and "nosuchsweep" in unknown.stderr
     assert "Traceback" not in bad_range.stderr + missing.stderr + unknown.stderr
+
+
+def test_what_axonal_run_refuses_is_refused_before_any_run(sweep_project, monkeypatch):
+    """A misspelt parameter, a value of the wrong kind, or (under on_changed = refuse) changed
+    code: refused before a worker starts, as `axonal run` refuses, and nothing is recorded."""
+    from axonal.records.changes_policy import UncommittedChangesError
+    from axonal.records.errors import RecordsError
+    from axonal.records.project import load_project
+    from axonal.sweeps import sweep
+    from axonal.sweeps.table import sweep_records
+
+    monkeypatch.chdir(sweep_project)
+    project = load_project(sweep_project)
+    with pytest.raises(RecordsError, match="'xx'"):
+        sweep("quick.py", {"xx": [1.0, 2.0]}, label="typo", project=project)
+    with pytest.raises(RecordsError, match="'y=many' does not fit"):
+        sweep("quick.py", {"x": [1.0], "y": ["many"]}, label="kind", project=project)
+    (sweep_project / "quick.py").write_text(
+        (sweep_project / "quick.py").read_text() + "# changed\n"
+    )
+    config = sweep_project / ".axonal" / "project.toml"
+    config.write_text(re.sub(r"on_changed = .*", 'on_changed = "refuse"', config.read_text()))
+    with pytest.raises(UncommittedChangesError, match="quick.py"):
+        sweep("quick.py", {"x": [1.0]}, label="dirty", project=load_project(sweep_project))
+    for label in ("typo", "kind", "dirty"):
+        assert sweep_records(project.resolved_store_url, label) == []
