@@ -145,8 +145,9 @@ class SimulationObject:
         Called after each stretch of a fused run; must leave ``state`` ready to continue.
         """
 
-    def summed_targets(self) -> list[tuple[object, str, str]]:
-        """(group, variable, name) of the variables this object sets to a sum each step."""
+    def summed_targets(self) -> list:
+        """The sums this object writes each step, with ``group``, ``variable``, ``summed_name``,
+        ``owner``, ``clock``, ``when``, ``sort_key()`` and ``zeroes`` (axonal.synapses.summed)."""
         return []
 
     def after_run(self) -> None:
