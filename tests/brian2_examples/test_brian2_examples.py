@@ -50,8 +50,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "frompapers/Nicola_Clopath_2017.py": _SLOW,
     "frompapers/Stimberg_et_al_2018/example_4_rsmean.py": _SLOW,
     "frompapers/Stimberg_et_al_2018/example_6_COBA_with_astro.py": _SLOW,
-    "frompapers/Tetzlaff_2015.py": _SLOW,
-    "synapses/efficient_gaussian_connectivity.py": _SLOW,
 }
 
 
