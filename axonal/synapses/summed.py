@@ -60,10 +60,6 @@ class SummedUpdater:
     def order(self, order: int) -> None:
         self._order = int(order)
 
-    @property
-    def active(self) -> bool:
-        return self.synapses.active
-
     def sort_key(self) -> tuple:
         return schedule_key(self.synapses, self.when, self.order)
 
