@@ -152,8 +152,9 @@ class SimulationObject:
         leave ``state`` ready to continue.
         """
 
-    def summed_targets(self) -> list[tuple[object, str, str]]:
-        """(group, variable, name) of the variables this object sets to a sum each step."""
+    def summed_targets(self) -> list:
+        """The sums this object writes each step, with ``group``, ``variable``, ``summed_name``,
+        ``owner``, ``clock``, ``when``, ``sort_key()`` and ``zeroes`` (axonal.synapses.summed)."""
         return []
 
     def after_run(self) -> None:

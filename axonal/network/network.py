@@ -188,7 +188,7 @@ class Network:
             namespace = user_namespace()
         self._check_unique_names()
         active = [obj for obj in self.objects if obj.active]
-        _check_summed_targets(active)
+        _combine_summed_targets(active)
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
         for clock in clocks:
@@ -326,31 +326,51 @@ def stop() -> None:
         network.stop()
 
 
-def _check_summed_targets(objects) -> None:
-    """Two summed variables into the same elements of a variable would overwrite each other
-    (each sets the variable to its own sum); refused as in Brian 2. Disjoint subgroups of one
-    group may each take a sum into the same variable."""
-    seen: dict[tuple[int, str], list[tuple[int, int, object, str]]] = {}
-    for obj in objects:
-        for group, variable, name in obj.summed_targets():
-            first = group.storage_offset
-            span = (first, first + group.N)
-            key = (id(group.storage_root), variable)
-            for start, stop, other, other_name in seen.get(key, []):
-                if span[0] < stop and start < span[1]:
-                    root = group.storage_root
-                    low, high = max(start, span[0]), min(stop, span[1])
-                    where = repr(root.name)
-                    if (low, high) != (0, root.N):
-                        where += f" (elements {low} to {high - 1})"
-                    raise NetworkError(
-                        f"the summed variables {other_name!r} of {other.name!r} and {name!r} of "
-                        f"{obj.name!r} both set {variable!r} of {where}: each would overwrite "
-                        f"the other's sum. Sum into two variables of the group instead (e.g. "
-                        f"'{variable}_a : 1' and '{variable}_b : 1', used as {variable}_a + "
-                        f"{variable}_b)."
-                    )
-            seen.setdefault(key, []).append((*span, obj, name))
+def _combine_summed_targets(objects) -> None:
+    """Summed variables into the same elements of one variable add up (the variable is the sum
+    over all their synapses): the first in the schedule zeroes it, each adds its terms (Brian 2
+    refuses them). They must run in one slot of one clock, or a reader in between would see
+    part of the sum; sums into partly overlapping elements (overlapping different subgroups)
+    are refused, as in Brian 2. Disjoint subgroups each take their own sum."""
+    sums = [s for obj in objects for s in obj.summed_targets()]
+    first_of: dict[tuple[int, str], list] = {}  # the zeroing sum of each span of a variable
+    for summed in sorted(sums, key=lambda s: s.sort_key()):  # stable: one object's in order
+        group = summed.group
+        span = (group.storage_offset, group.storage_offset + group.N)
+        summed.zeroes = True
+        for other_span, first in first_of.get((id(group.storage_root), summed.variable), []):
+            if other_span == span:
+                _check_summed_together(first, summed)
+                summed.zeroes = False
+            elif span[0] < other_span[1] and other_span[0] < span[1]:
+                root = group.storage_root
+                low, high = max(span[0], other_span[0]), min(span[1], other_span[1])
+                raise NetworkError(
+                    f"the summed variables {first.summed_name!r} of {first.owner.name!r} and "
+                    f"{summed.summed_name!r} of {summed.owner.name!r} both set "
+                    f"{summed.variable!r} of {root.name!r} (elements {low} to {high - 1}) "
+                    f"through different (sub)groups: each would overwrite part of the other's "
+                    f"sum. Sum into the same group, or into two variables of the group (e.g. "
+                    f"'{summed.variable}_a : 1' and '{summed.variable}_b : 1', used as "
+                    f"{summed.variable}_a + {summed.variable}_b)."
+                )
+        if summed.zeroes:
+            first_of.setdefault((id(group.storage_root), summed.variable), []).append(
+                (span, summed)
+            )
+
+
+def _check_summed_together(first, summed) -> None:
+    """Two sums into one variable add up only if they are taken at the same point of a step."""
+    if first.when != summed.when or first.clock.dt_ != summed.clock.dt_:
+        raise NetworkError(
+            f"the summed variables {first.summed_name!r} of {first.owner.name!r} (when="
+            f"{first.when!r}, dt={first.clock.dt}) and {summed.summed_name!r} of "
+            f"{summed.owner.name!r} (when={summed.when!r}, dt={summed.clock.dt}) add into "
+            f"{summed.variable!r} of {summed.group.name!r}: they must run in the same slot "
+            f"with the same dt (set summed_updaters[...].when), or a reader in between would "
+            f"see part of the sum."
+        )
 
 
 def _progress_reporter(report, name: str, start: float, duration: float):

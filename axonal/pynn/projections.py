@@ -183,7 +183,6 @@ class Projection(common.Projection):
             synapses = GapJunctions(
                 pre._group,
                 post._group,
-                simulator.state.gap_junctions,
                 name=simulator.unique_name("gap_junctions"),
             )
             return synapses, UNITS["uS"][0]

@@ -110,7 +110,6 @@ class State(common.control.BaseState):
         self.populations = []
         self.projections = []
         self.current_sources = []
-        self.gap_junctions = []  # GapJunctions, oldest first (gap_junctions.py)
         self.before_run_hooks = []
         self.reset_hooks = []
         self.id_counter = 0

@@ -20,6 +20,7 @@ import numpy as np
 from axonal.model.dependencies import substitute_names
 from axonal.model.ir import Expression
 from axonal.synapses.connectivity import rank_in_runs
+from axonal.synapses.index_equality import index_equality, pairs_by_index_equality
 from axonal.units.dimension import DIMENSIONLESS
 from axonal.units.quantity import get_dimensions
 
@@ -344,6 +345,13 @@ def pairs_by_condition(
         condition = None
     else:
         rows = all_pre
+        equality = index_equality(condition)
+        if equality is not None:  # 'i == k_post': one candidate per neuron, not every pair
+            pre, post = pairs_by_index_equality(n_pre, n_post, equality, evaluate)
+            keep = _drawn(pre, post, np.ones(len(pre), dtype=bool), p, evaluate, owner)
+            if budget is not None:
+                budget.check(int(keep.sum()), "exactly")
+            return pre[keep].astype(np.int32), post[keep].astype(np.int32)
     pre_out, post_out = [], []
     candidates, seen, kept = len(rows) * n_post, 0, 0
     for row_index, post in _chunked_ranges(np.full(len(rows), n_post)):
@@ -351,14 +359,7 @@ def pairs_by_condition(
         keep = np.ones(len(pre), dtype=bool)
         if condition is not None:
             keep &= np.broadcast_to(evaluate(condition, pre, post), keep.shape).astype(bool)
-        if isinstance(p, Expression):
-            pre_kept, post_kept = pre[keep], post[keep]
-            probability = np.broadcast_to(evaluate(p, pre_kept, post_kept), (len(pre_kept),))
-            check_probabilities(probability, p, pre_kept, post_kept, owner)
-            chosen = np.random.random(len(probability)) < probability
-            keep[np.flatnonzero(keep)[~chosen]] = False
-        elif p < 1:
-            keep &= np.random.random(len(pre)) < p
+        keep = _drawn(pre, post, keep, p, evaluate, owner)
         pre_out.append(pre[keep].astype(np.int32))
         post_out.append(post[keep].astype(np.int32))
         seen, kept = seen + len(pre), kept + len(pre_out[-1])
@@ -369,6 +370,20 @@ def pairs_by_condition(
             if seen * 4 >= candidates:
                 budget.check(kept * candidates / seen, "about")
     return _concat(pre_out, np.int32), _concat(post_out, np.int32)
+
+
+def _drawn(pre, post, keep, p: float | Expression, evaluate, owner: str) -> np.ndarray:
+    """``keep`` narrowed to the pairs drawn with probability ``p`` (an expression is drawn
+    for the kept pairs only, a constant for every pair)."""
+    if isinstance(p, Expression):
+        pre_kept, post_kept = pre[keep], post[keep]
+        probability = np.broadcast_to(evaluate(p, pre_kept, post_kept), (len(pre_kept),))
+        check_probabilities(probability, p, pre_kept, post_kept, owner)
+        chosen = np.random.random(len(probability)) < probability
+        keep[np.flatnonzero(keep)[~chosen]] = False
+    elif p < 1:
+        keep &= np.random.random(len(pre)) < p
+    return keep
 
 
 @dataclass(frozen=True)

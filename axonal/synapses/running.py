@@ -92,53 +92,47 @@ class SynapsesRun:
             )
             item = kernel_item(context, kernel, functions, selection, self.clock)
             items.append((schedule_key(self, kernel.when, kernel.order), item))
-        for name, expression in self.summed.items():
-            items.extend(self._summed_items(name, expression, context))
+        for updater in self.summed_updaters.values():
+            items.extend(self._summed_items(updater, context))
         return items
 
-    def summed_targets(self) -> list[tuple[object, str, str]]:
-        """(group, variable, summed name) of each summed variable: ``x_post`` sums into the
-        target's ``x``, ``x_pre`` into the source's."""
-        targets = []
-        for name in self.summed:
-            suffix = "_post" if name.endswith("_post") else "_pre"
-            group = self.target if suffix == "_post" else self.source
-            targets.append((group, name[: -len(suffix)], name))
-        return targets
+    def summed_targets(self) -> list:
+        """The SummedUpdater of each summed variable: ``x_post`` sums into the target's ``x``,
+        ``x_pre`` into the source's."""
+        return list(self.summed_updaters.values())
 
-    def _summed_kernels(self, name: str, expression: Expression, context):
-        """``x_post = sum over synapses``: a kernel zeroing x over the group, then one adding
-        each synapse's term through the index (writes through an index accumulate)."""
-        suffix = "_post" if name.endswith("_post") else "_pre"
-        group = self.target if suffix == "_post" else self.source
-        variable = name[: -len(suffix)]
-        zero_kernel, zero_functions = group.make_kernel(
-            f"summed_{variable}_zero",
-            KernelRole.STATE_UPDATE,
-            [Statement(variable, "=", Expression("0.0"))],
-            context,
-            when="before_groups",
-        )
-        # Over the group's own elements: a subgroup zeroes only its part of the parent's array.
-        zero = group.local_kernel(zero_kernel, context), zero_functions
+    def _summed_kernels(self, updater, context):
+        """``x_post = sum over synapses``: a kernel zeroing x over the group (unless another
+        sum into x zeroes it: see ``SummedUpdater.zeroes``), then one adding each synapse's
+        term through the index (writes through an index accumulate)."""
+        group, variable, when = updater.group, updater.variable, updater.when
+        zero = None
+        if updater.zeroes:
+            zero_kernel, zero_functions = group.make_kernel(
+                f"summed_{variable}_zero",
+                KernelRole.STATE_UPDATE,
+                [Statement(variable, "=", Expression("0.0"))],
+                context,
+                when=when,
+            )
+            # Over the group's own elements: a subgroup zeroes only its part of the parent's.
+            zero = group.local_kernel(zero_kernel, context), zero_functions
         add = self.make_kernel(
-            f"summed_{name}",
+            f"summed_{updater.summed_name}",
             KernelRole.STATE_UPDATE,
-            [Statement(name, "+=", expression)],
+            [Statement(updater.summed_name, "+=", updater.expression)],
             context,
-            when="before_groups",
+            when=when,
         )
-        return group, zero, add
+        return zero, add
 
-    def _summed_items(self, name: str, expression: Expression, context):
+    def _summed_items(self, updater, context):
         from axonal.network.fused import kernel_item
 
-        _, zero, add = self._summed_kernels(name, expression, context)
-        key = schedule_key(self, "before_groups", self.order)
-        return [
-            (key, kernel_item(context, *zero, "all", self.clock)),
-            (key, kernel_item(context, *add, "all", self.clock)),
-        ]
+        zero, add = self._summed_kernels(updater, context)
+        key = updater.sort_key()
+        kernels = [zero, add] if zero is not None else [add]
+        return [(key, kernel_item(context, *kernel, "all", self.clock)) for kernel in kernels]
 
     def _connectivity(self, pathway: SynapticPathway, rows: int, storage: bool):
         """CSR of the pathway: synapses sorted by their source neuron (stable), row pointers;

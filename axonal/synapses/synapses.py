@@ -27,6 +27,7 @@ from axonal.synapses.connect import (
 from axonal.synapses.connectivity import index_counts
 from axonal.synapses.running import SynapsesRun
 from axonal.synapses.spike_queue import SpikeQueue
+from axonal.synapses.summed import SummedUpdater
 from axonal.units import DIMENSIONLESS, get_dimensions, second
 
 _SECOND = get_dimensions(second)
@@ -166,6 +167,8 @@ class Synapses(SynapsesRun, Group):
         if multisynaptic_index is not None:
             self.add_variable(multisynaptic_index, dtype="int32", kind="index", read_only=True)
         self.summed: dict[str, Expression] = {}
+        # Brian 2's name: one SummedUpdater per summed variable, by its name ('x_post').
+        self.summed_updaters: dict[str, SummedUpdater] = {}
         for equation in self.equations.values():
             self._add_model_variable(equation)
         if self.event_driven and "lastupdate" not in self.variables:
@@ -201,6 +204,9 @@ class Synapses(SynapsesRun, Group):
             for suffix, group in (("_post", self.target), ("_pre", self.source)):
                 if name.endswith(suffix) and name[: -len(suffix)] in group.variables:
                     self.summed[name] = equation.expr
+                    self.summed_updaters[name] = SummedUpdater(
+                        self, name, equation.expr, group, name[: -len(suffix)]
+                    )
                     return
             raise GroupError(
                 f"{self.name}: the summed variable {name!r} must name a variable "

@@ -7,6 +7,7 @@ for the same small scripts the tests run with axonal. Nothing here imports axona
 """
 
 import json
+import sys
 from pathlib import Path
 
 import brian2
@@ -15,7 +16,6 @@ from brian2 import (
     Network,
     NeuronGroup,
     SpikeGeneratorGroup,
-    SpikeMonitor,
     StateMonitor,
     Synapses,
     linked_var,
@@ -25,6 +25,9 @@ from brian2 import (
     second,
     seed,
 )
+
+sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository: tests.brian2_api.scripts
+from tests.brian2_api import scripts  # noqa: E402
 
 OUTPUT = Path(__file__).parent / "reference" / "brian2_behaviour.json"
 
@@ -104,38 +107,19 @@ def names() -> dict:
 
 
 def single_precision() -> dict:
-    """prefs.core.default_float_dtype = float32: state, synaptic and recorded values."""
-    results = {}
-    for dtype in (np.float32, np.float64):
-        prefs.core.default_float_dtype = dtype
-        group = NeuronGroup(
-            3,
-            "dv/dt = (I - v)/(10*ms) : 1\nI : 1\nn : integer",
-            threshold="v > 1",
-            reset="v = 0\nn += 1",
-            method="exact",
-        )
-        group.I = [1.5, 2.0, 3.1]
-        synapses = Synapses(group, group, "w : 1", on_pre="w += 0.1")
-        synapses.connect(j="(i + 1) % 3")
-        monitor = StateMonitor(group, "v", record=True)
-        spikes = SpikeMonitor(group)
-        Network(group, synapses, monitor, spikes).run(50 * ms)
-        results[np.dtype(dtype).name] = {
-            "dtypes": {
-                "state": np.asarray(group.v_).dtype.name,
-                "integer": np.asarray(group.n_).dtype.name,
-                "synaptic": np.asarray(synapses.w_).dtype.name,
-                "recorded": np.asarray(monitor.v_).dtype.name,
-                "recorded_t": np.asarray(monitor.t_).dtype.name,
-            },
-            "v_trace_0": np.asarray(monitor.v_[0]).astype(float).tolist(),
-            "spike_i": np.asarray(spikes.i).tolist(),
-            "spike_t": np.asarray(spikes.t_).tolist(),
-            "w": np.asarray(synapses.w_).astype(float).tolist(),
-        }
+    """prefs.core.default_float_dtype = float32 and float64 (scripts.single_precision)."""
+    dtypes = (np.float32, np.float64)
+    results = {np.dtype(t).name: scripts.single_precision(brian2, t) for t in dtypes}
     prefs.core.default_float_dtype = np.float64
     return results
+
+
+def summed_variable() -> dict:
+    """One Synapses summing into y (Brian 2 refuses two), the sum at two places of the step."""
+    return {
+        "default": scripts.summed_variable(brian2),
+        "after_groups": scripts.summed_variable(brian2, when="after_groups"),
+    }
 
 
 def star_import() -> dict:
@@ -159,6 +143,7 @@ def main() -> None:
         "names": names(),
         "star_import_is_unit": star_import(),
         "single_precision": single_precision(),
+        "summed_variable": summed_variable(),
     }
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(json.dumps(values, indent=1) + "\n")

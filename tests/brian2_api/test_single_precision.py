@@ -4,19 +4,10 @@ created after it are single precision on both targets, as in Brian 2."""
 import numpy as np
 import pytest
 
-from axonal import (
-    Network,
-    NeuronGroup,
-    SpikeMonitor,
-    StateMonitor,
-    Synapses,
-    float32,
-    float64,
-    ms,
-    prefs,
-    set_target,
-)
+import axonal
+from axonal import NeuronGroup, float32, float64, prefs, set_target
 from axonal.codegen.targets import TARGETS
+from tests.brian2_api import scripts
 from tests.brian2_api.brian2_values import brian2_behaviour
 
 FLOAT32_ULP = float(np.finfo(np.float32).eps)
@@ -29,34 +20,10 @@ def restore_float_dtype():
 
 
 def _simulate(dtype) -> dict:
-    """The script of brian2_reference.single_precision."""
-    prefs.core.default_float_dtype = dtype
-    group = NeuronGroup(
-        3,
-        "dv/dt = (I - v)/(10*ms) : 1\nI : 1\nn : integer",
-        threshold="v > 1",
-        reset="v = 0\nn += 1",
-        method="exact",
-    )
-    group.I = [1.5, 2.0, 3.1]
-    synapses = Synapses(group, group, "w : 1", on_pre="w += 0.1")
-    synapses.connect(j="(i + 1) % 3")
-    monitor = StateMonitor(group, "v", record=True)
-    spikes = SpikeMonitor(group)
-    Network(group, synapses, monitor, spikes).run(50 * ms)
-    return {
-        "dtypes": {
-            "state": group.v_.dtype.name,
-            "integer": group.n_.dtype.name,
-            "synaptic": synapses.w_.dtype.name,
-            "recorded": monitor.v_.dtype.name,
-            "recorded_t": monitor.t_.dtype.name,
-        },
-        "v_trace_0": monitor.v_[0].astype(float),
-        "spike_i": np.asarray(spikes.i).tolist(),
-        "spike_t": spikes.t_,
-        "w": synapses.w_.astype(float),
-    }
+    """The script Brian 2's values come from (scripts.single_precision), run with axonal."""
+    values = scripts.single_precision(axonal, dtype)
+    arrays = ("v_trace_0", "spike_t", "w")
+    return {key: np.asarray(v) if key in arrays else v for key, v in values.items()}
 
 
 @pytest.mark.parametrize("target", TARGETS)

