@@ -104,7 +104,8 @@ class FamilyArguments:
     invariants: Callable[[Mapping[str, object]], tuple]
     identifiers: tuple[str, ...]  # the table's identifiers: arrays, values, invariants
     containers: tuple[tuple[str, tuple[str, ...]], ...]  # (loop parameter, identifiers)
-    _lists: dict = field(default_factory=dict, compare=False)
+    _lists: dict = field(default_factory=dict, compare=False)  # name -> (array ids, list)
+    _kinds: dict = field(default_factory=dict, compare=False)  # name -> 'list' or a dtype
 
     @classmethod
     def of(cls, table: Arguments, families: Sequence[Family], functions) -> FamilyArguments:
@@ -134,20 +135,11 @@ class FamilyArguments:
         ]
 
     def _container(self, name: str, values: list):
-        arrays = [isinstance(value, np.ndarray) and value.ndim > 0 for value in values]
-        if not any(arrays):
-            dtypes = {np.asarray(value).dtype for value in values}
-            if len(dtypes) > 1:
-                raise NumbaTargetError(
-                    f"the loop parameter {name!r} of identical items has values of the "
-                    f"types {sorted(map(str, dtypes))} in different owners; expected one"
-                )
-            return np.array(values, dtype=dtypes.pop())
-        if not all(arrays):
-            raise NumbaTargetError(
-                f"the loop parameter {name!r} of identical items is an array in some owners "
-                "and a single value in others"
-            )
+        kind = self._kinds.get(name)
+        if kind is None:  # decided (and checked) on the first call
+            kind = self._kinds[name] = _container_kind(name, values)
+        if kind != "list":
+            return np.array(values, dtype=kind)
         ids = tuple(map(id, values))
         known = self._lists.get(name)
         if known is not None and known[0] == ids:  # (the list keeps its arrays alive)
@@ -155,6 +147,25 @@ class FamilyArguments:
         built = _typed_list(name, values)
         self._lists[name] = (ids, built)
         return built
+
+
+def _container_kind(name: str, values: list) -> str:
+    """'list' (a typed list of arrays), or the dtype of an array of the values."""
+    arrays = [isinstance(value, np.ndarray) and value.ndim > 0 for value in values]
+    if all(arrays):
+        return "list"
+    if any(arrays):
+        raise NumbaTargetError(
+            f"the loop parameter {name!r} of identical items is an array in some owners "
+            "and a single value in others"
+        )
+    dtypes = {np.asarray(value).dtype for value in values}
+    if len(dtypes) > 1:
+        raise NumbaTargetError(
+            f"the loop parameter {name!r} of identical items has values of the types "
+            f"{sorted(map(str, dtypes))} in different owners; expected one"
+        )
+    return dtypes.pop().str
 
 
 def _typed_list(name: str, arrays: list[np.ndarray]):

@@ -144,7 +144,8 @@ class LoopPrinter:
             self.arguments, self._in_function, self.codes[number] = arguments, False, None
         if runs_on_threads(nodes) != plan.threaded:
             raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
-        decorator = _DECORATOR + (", parallel=True)" if plan.threaded else ")")
+        decorator = _DECORATOR + ", no_cpython_wrapper=True, no_cfunc_wrapper=True"
+        decorator += ", parallel=True)" if plan.threaded else ")"
         body = [*nodes, Line("return 0")]
         function = Function("_item", [*local.parameters(), *LOOP_NAMES], body, decorator)
         text = "\n".join(print_nodes([function]))
