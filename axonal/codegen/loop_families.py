@@ -6,9 +6,9 @@ compile time grows faster than that (100 ball-and-stick neurons did not compile 
 minutes). Instead, an item is printed as a function of its own whose parameters are numbered
 for that item alone, so identical items print identically; a **family** is such a function
 with the items (its occurrences) that print it. The loop passes each of the function's
-parameters as ONE container over the occurrences (a ``numba.typed.List`` of the owners'
-arrays, or a NumPy array of their scalars), and calls ``function(container[k], ...)`` for
-occurrence ``k``. Consecutive occurrences that repeat a pattern of items (each neuron's
+parameters as ONE container over the occurrences (a table of the owners' array addresses, or
+a NumPy array of their single values; ``loop_views``), and calls the function with occurrence
+``k``'s values taken from the containers. Consecutive occurrences that repeat a pattern of items (each neuron's
 state update, membrane current and cable solve, then the next neuron's) become one loop
 over the occurrences. The loop's code and parameters thus do not depend on the number of
 identical owners; the printed arithmetic is the inline code's, so results are unchanged.
@@ -23,12 +23,13 @@ import numpy as np
 
 from axonal.codegen.kernel_analysis import NumbaTargetError
 from axonal.codegen.loop_tree import Function
+from axonal.codegen.loop_views import address_table, witness_of
 from axonal.codegen.parameters import Arguments, value_arguments
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
-# Items printing the same function at least this often become a family. Below it, inline
-# code compiles faster: the typed lists cost Numba about 0.7 s once per process.
+# Items printing the same function at least this often become a family (below it, inline
+# code costs little: the loop's compile time grows with its size, faster than linearly).
 FAMILY_MIN_OCCURRENCES = 3
 # Longest pattern of consecutive items searched for repeats (a group's items in one slot).
 MAX_PERIOD = 16
@@ -50,8 +51,12 @@ class Family:
     def container(self, slot: int) -> str:
         return f"{self.name}_{slot}"
 
-    def containers(self) -> list[str]:
-        return [self.container(slot) for slot in range(len(self.slots))]
+    def parameters(self) -> list[str]:
+        """The loop's parameters for this family: a witness and a container per slot."""
+        return [name for slot in range(len(self.slots)) for name in self.pair(slot)]
+
+    def pair(self, slot: int) -> tuple[str, str]:
+        return f"{self.container(slot)}w", self.container(slot)
 
 
 def register_occurrence(family: Family, local: Arguments, table: Arguments) -> int:
@@ -96,7 +101,7 @@ class FamilyArguments:
 
     ``table`` fields are those of the family table's parameters (``Arguments.call_fields``);
     ``containers`` lists, per container parameter of the loop, the table identifiers of its
-    occurrences. Typed lists are kept while their arrays stay the same objects.
+    occurrences. Address tables are kept while their arrays stay the same objects.
     """
 
     array_keys: tuple[str, ...]
@@ -104,8 +109,8 @@ class FamilyArguments:
     invariants: Callable[[Mapping[str, object]], tuple]
     identifiers: tuple[str, ...]  # the table's identifiers: arrays, values, invariants
     containers: tuple[tuple[str, tuple[str, ...]], ...]  # (loop parameter, identifiers)
-    _lists: dict = field(default_factory=dict, compare=False)  # name -> (array ids, list)
-    _kinds: dict = field(default_factory=dict, compare=False)  # name -> 'list' or a dtype
+    _tables: dict = field(default_factory=dict, compare=False)  # name -> ids, arrays, ...
+    _kinds: dict = field(default_factory=dict, compare=False)  # name -> 'arrays' or a dtype
 
     @classmethod
     def of(cls, table: Arguments, families: Sequence[Family], functions) -> FamilyArguments:
@@ -124,36 +129,40 @@ class FamilyArguments:
         )
 
     def __call__(self, state: Mapping[str, object], dt: float, t: float) -> list:
-        """The containers, in the loop's parameter order."""
+        """Each container's witness and container, in the loop's parameter order."""
         values = [state[key] for key in self.array_keys]
         values += value_arguments(state, self.value_dtypes)
         values += self.invariants({**state, "dt": dt, "t": t})
         by_identifier = dict(zip(self.identifiers, values, strict=True))
-        return [
-            self._container(name, [by_identifier[i] for i in identifiers])
-            for name, identifiers in self.containers
-        ]
+        arguments = []
+        for name, identifiers in self.containers:
+            arguments += self._container(name, [by_identifier[i] for i in identifiers])
+        return arguments
 
-    def _container(self, name: str, values: list):
+    def _container(self, name: str, values: list) -> tuple:
         kind = self._kinds.get(name)
         if kind is None:  # decided (and checked) on the first call
             kind = self._kinds[name] = _container_kind(name, values)
-        if kind != "list":
-            return np.array(values, dtype=kind)
+        if kind != "arrays":
+            return None, np.array(values, dtype=kind)
         ids = tuple(map(id, values))
-        known = self._lists.get(name)
-        if known is not None and known[0] == ids:  # (the list keeps its arrays alive)
-            return known[1]
-        built = _typed_list(name, values)
-        self._lists[name] = (ids, built)
-        return built
+        known = self._tables.get(name)
+        if known is not None and known[0] == ids:
+            return known[2], known[3]
+        try:
+            table = address_table(name, values)
+        except (TypeError, ValueError) as error:
+            raise NumbaTargetError(str(error)) from None
+        # The arrays are kept with their table: none is freed, so no id is reused.
+        self._tables[name] = (ids, values, witness_of(values[0]), table)
+        return witness_of(values[0]), table
 
 
 def _container_kind(name: str, values: list) -> str:
-    """'list' (a typed list of arrays), or the dtype of an array of the values."""
+    """'arrays' (a table of the arrays' addresses), or the dtype of an array of the values."""
     arrays = [isinstance(value, np.ndarray) and value.ndim > 0 for value in values]
     if all(arrays):
-        return "list"
+        return "arrays"
     if any(arrays):
         raise NumbaTargetError(
             f"the loop parameter {name!r} of identical items is an array in some owners "
@@ -166,16 +175,3 @@ def _container_kind(name: str, values: list) -> str:
             f"{sorted(map(str, dtypes))} in different owners; expected one"
         )
     return dtypes.pop().str
-
-
-def _typed_list(name: str, arrays: list[np.ndarray]):
-    from numba import typeof
-    from numba.typed import List
-
-    types = {typeof(array) for array in arrays}
-    if len(types) > 1:
-        raise NumbaTargetError(
-            f"the loop parameter {name!r} of identical items holds arrays of different "
-            f"types in different owners ({', '.join(sorted(map(str, types)))}); expected one"
-        )
-    return List(arrays)

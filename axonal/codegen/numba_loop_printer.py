@@ -25,6 +25,7 @@ from axonal.codegen.loop_tree import (
     print_nodes,
     runs_on_threads,
 )
+from axonal.codegen.loop_views import VIEWS_VERSION
 from axonal.codegen.numba_functions import function_fingerprints, function_forms
 from axonal.codegen.numba_kernel_code import KernelCode
 from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
@@ -376,7 +377,10 @@ class LoopPrinter:
                 per_repeat = sum(1 for other, _ in pattern if other is family)
                 number = _plus(start + j, "_o", period)
                 which = _plus(occurrence, "_o", per_repeat)
-            arguments = [f"{container}[{which}]" for container in family.containers()]
+            arguments = [
+                f"_view({witness}, {container}, {which})"
+                for witness, container in map(family.pair, range(len(family.slots)))
+            ]
             call = f"{family.name}({', '.join([*arguments, *LOOP_NAMES])})"
             if family.returns:
                 returned = If("_status != 0", [Line(f"return _status, _step, {number}")])
@@ -411,7 +415,7 @@ class LoopPrinter:
             steps.append(If(f"_first <= {start}{due}", nodes))
         parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
-        parameters += [name for family in self.families for name in family.containers()]
+        parameters += [name for family in self.families for name in family.parameters()]
         run_loop = Function(
             "run_loop",
             parameters,
@@ -435,6 +439,9 @@ class LoopPrinter:
             module, name = function.split(":")
             header.append(f"from {module} import {name} as {_call_name(call)}")
             header.append(f"# {function}: version {version}")
+        if self.families:
+            header.append("from axonal.codegen.loop_views import slot_value as _view")
+            header.append(f"# loop views: version {VIEWS_VERSION}")
         for function in [*threaded, *(family.function for family in self.families)]:
             header += ["", *print_nodes([function])]
         lines = [*header, "", *print_nodes([run_loop])]
