@@ -53,7 +53,7 @@ def spatialneurons(b, count: int) -> list:
     import spatial_bench
 
     spatial_bench.NEURONS = count
-    objects, _, _ = spatial_bench.ball_and_stick(b)
+    objects, _, _ = spatial_bench.build(b, "ball_and_stick")
     return objects
 
 
