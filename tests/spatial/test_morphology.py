@@ -174,3 +174,18 @@ def test_a_three_point_soma_is_one_spherical_soma(tmp_path):
     path.write_text(THREE_POINT_SOMA.replace("3 1 0 5 0 5 1", "3 1 0 5 0 4 1"))
     with pytest.raises(MorphologyError, match="one radius on its three points"):
         Morphology.from_file(path)
+
+
+def test_from_points_takes_brians_points_with_type_names():
+    points = [
+        (1, "soma", 0, 0, 0, 10, -1), (2, "soma", 0, -5, 0, 10, 1), (3, "soma", 0, 5, 0, 10, 1),
+        (4, "dend", 10, 0, 0, 2, 1), (5, "dend", 20, 0, 0, 2, 4),
+    ]  # fmt: skip
+    morphology = Morphology.from_points(points)
+    from_file = Morphology.from_points(
+        [(i, {"soma": 1, "dend": 3}[t], x, y, z, d, p) for i, t, x, y, z, d, p in points]
+    )
+    assert isinstance(morphology, Soma) and morphology.total_compartments == 3
+    np.testing.assert_array_equal(morphology.dend.distance, from_file.dend.distance)
+    with pytest.raises(MorphologyError, match="point 1 has 6 values; expected 7"):
+        Morphology.from_points([points[0], points[1][:6]])
