@@ -133,6 +133,8 @@ class LoopPrinter:
         same code for any owner): its text, the function, its parameter table, whether it
         returns a status, its plan."""
         item = self.items[number]
+        # The item printers name parameters through self.arguments: a fresh table numbers
+        # them for this item alone (restored below).
         arguments, local = self.arguments, Arguments()
         self.arguments, self._in_function, self._returns = local, True, False
         if item.kernel is not None:
