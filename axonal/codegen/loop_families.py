@@ -8,9 +8,9 @@ for that item alone, so identical items print identically; a **family** is such 
 with the items (its occurrences) that print it. The loop passes each of the function's
 parameters as ONE container over the occurrences (a table of the owners' array addresses, or
 a NumPy array of their single values; ``loop_views``), and calls the function with occurrence
-``k``'s values taken from the containers. Consecutive occurrences that repeat a pattern of items (each neuron's
-state update, membrane current and cable solve, then the next neuron's) become one loop
-over the occurrences. The loop's code and parameters thus do not depend on the number of
+``k``'s values taken from the containers. Consecutive occurrences that repeat a pattern of
+items (each neuron's state update, membrane current and cable solve, then the next
+neuron's) become one loop over the occurrences. The loop's code and parameters thus do not depend on the number of
 identical owners; the printed arithmetic is the inline code's, so results are unchanged.
 """
 
