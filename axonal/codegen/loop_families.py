@@ -10,8 +10,9 @@ parameters as ONE container over the occurrences (a table of the owners' array a
 a NumPy array of their single values; ``loop_views``), and calls the function with occurrence
 ``k``'s values taken from the containers. Consecutive occurrences that repeat a pattern of
 items (each neuron's state update, membrane current and cable solve, then the next
-neuron's) become one loop over the occurrences. The loop's code and parameters thus do not depend on the number of
-identical owners; the printed arithmetic is the inline code's, so results are unchanged.
+neuron's) become one loop over the occurrences. The loop's code and parameters thus do not
+depend on the number of identical owners; the printed arithmetic is the inline code's, so
+results are unchanged.
 """
 
 from __future__ import annotations
