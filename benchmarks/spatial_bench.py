@@ -4,7 +4,8 @@ Usage: python benchmarks/spatial_bench.py [--models hh_axon ball_and_stick]
            [--runs axonal:numba brian2:cython brian2:cpp_standalone] [--output FILE]
            [--brian2-python /work/refenv/bin/python]
 
-Models (written once with the Brian 2 API; each builder takes the simulator's module):
+Models (written once with the Brian 2 API in tests/spatial/models.py, where the tests run
+them too; each builder takes the simulator's module):
 - ``hh_axon``: an axon of 1,000 compartments (1 um, 10 mm) with Hodgkin-Huxley channels, a
   0.5 ms pulse into its first compartment every 20 ms; 100 ms at dt = 25 us; spikes counted at
   its far end (threshold_location), so each counted spike has travelled the whole axon.
@@ -23,77 +24,37 @@ spikes, peak_mb (the process's peak resident memory).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-HH = """
-Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
-I : amp (point current)
-dm/dt = alpham*(1 - m) - betam*m : 1
-dn/dt = alphan*(1 - n) - betan*n : 1
-dh/dt = alphah*(1 - h) - betah*h : 1
-alpham = (0.1/mV)*10*mV/exprel((-v + 25*mV + VT)/(10*mV))/ms : Hz
-betam = 4*exp(-(v - VT)/(18*mV))/ms : Hz
-alphah = 0.07*exp(-(v - VT)/(20*mV))/ms : Hz
-betah = 1/(exp((-v + 30*mV + VT)/(10*mV)) + 1)/ms : Hz
-alphan = (0.01/mV)*10*mV/exprel((-v + 10*mV + VT)/(10*mV))/ms : Hz
-betan = 0.125*exp(-(v - VT)/(80*mV))/ms : Hz
-gNa : siemens/meter**2
-gK : siemens/meter**2
-"""
 DURATION_MS = 100
 NEURONS = 100  # ball_and_stick
 
 
-def _namespace(b) -> dict:
-    return {
-        "gL": 1e-4 * b.siemens / b.cm**2, "EL": -65 * b.mV, "ENa": 50 * b.mV,
-        "EK": -77 * b.mV, "VT": -65 * b.mV,
-    }  # fmt: skip
+def _models():
+    """The models, written once in tests/spatial/models.py (the tests run them too)."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "spatial" / "models.py"
+    spec = importlib.util.spec_from_file_location("spatial_models", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def hh_axon(b):
-    morpho = b.Cylinder(diameter=1 * b.um, length=10 * b.mm, n=1000)
-    neuron = b.SpatialNeuron(
-        morphology=morpho, model=HH, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
-        method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
-        threshold_location=999, namespace=_namespace(b),
-    )  # fmt: skip
-    neuron.v = -65 * b.mV
-    neuron.h = 1
-    neuron.gNa = 120 * b.msiemens / b.cm**2
-    neuron.gK = 36 * b.msiemens / b.cm**2
-    neuron.run_regularly("I = 1*nA * int(i == 0) * int(t % (20*ms) < 0.5*ms)", dt=None)
-    spikes = b.SpikeMonitor(neuron)
-    return [neuron, spikes], [spikes], 1000
+def build(b, model: str):
+    """(objects, spike monitors, compartments) of ``model`` in simulator ``b``."""
+    models = _models()
+    if model == "hh_axon":
+        return models.hh_axon(b)
+    return models.ball_and_stick(b, NEURONS)
 
 
-def ball_and_stick(b):
-    objects, monitors = [], []
-    for k in range(NEURONS):
-        morpho = b.Soma(diameter=20 * b.um)
-        morpho.dend = b.Cylinder(diameter=1 * b.um, length=500 * b.um, n=49)
-        neuron = b.SpatialNeuron(
-            morphology=morpho, model=HH, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
-            method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
-            threshold_location=0, namespace=_namespace(b),
-        )  # fmt: skip
-        neuron.v = -65 * b.mV
-        neuron.h = 1
-        neuron.main.gNa = 120 * b.msiemens / b.cm**2
-        neuron.main.gK = 36 * b.msiemens / b.cm**2
-        neuron.I[0] = (0.2 + 0.004 * k) * b.nA
-        spikes = b.SpikeMonitor(neuron)
-        objects += [neuron, spikes]
-        monitors.append(spikes)
-    return objects, monitors, 50 * NEURONS
-
-
-MODELS = {"hh_axon": hh_axon, "ball_and_stick": ball_and_stick}
+MODELS = ("hh_axon", "ball_and_stick")
 
 
 def run_one(simulator: str, target: str, model: str) -> dict:
@@ -107,11 +68,14 @@ def run_one(simulator: str, target: str, model: str) -> dict:
 
         if target == "cpp_standalone":
             b.set_device("cpp_standalone", directory=tempfile.mkdtemp(), build_on_run=True)
+            # Brian's default is make -j without a limit: hundreds of compilers at once for
+            # 100 neurons on a shared 2-core machine. One per core.
+            b.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
         else:
             b.prefs.codegen.target = target
     b.defaultclock.dt = 0.025 * b.ms
     started = time.perf_counter()
-    objects, monitors, compartments = MODELS[model](b)
+    objects, monitors, compartments = build(b, model)
     network = b.Network(*objects)
     built = time.perf_counter()
     cpu_before = _cpu_seconds()

@@ -14,6 +14,7 @@ from axonal.codegen.loop_buffers import (
     prepare_queue,
     recording_buffers,
 )
+from axonal.codegen.loop_families import FamilyArguments
 from axonal.codegen.numba_functions import compiled_user_functions
 from axonal.codegen.numba_loop_printer import (
     LOOP_DONE,
@@ -53,6 +54,7 @@ class NetworkLoop:
     invariants: Callable[[Mapping[str, object]], tuple]
     parameters: str = ""  # which state key each parameter of the source stands for
     plans: tuple[ItemPlan, ...] = ()  # how each item runs (threads, threshold scans)
+    families: FamilyArguments | None = None  # containers of identical items' parameters
 
     @property
     def threaded(self) -> bool:
@@ -116,9 +118,10 @@ class NetworkLoop:
         while True:
             arguments = [state[key] for key in self.array_keys]
             arguments += value_arguments(state, self.value_dtypes)
-            status, step, item = self.function(
-                n_steps, dt, step0, step, item, *arguments, *invariants
-            )
+            arguments += invariants
+            if self.families is not None:
+                arguments += self.families(state, dt, step0 * dt)
+            status, step, item = self.function(n_steps, dt, step0, step, item, *arguments)
             if progress is not None:
                 progress[:] = [step, item]
             if status == LOOP_DONE:
@@ -159,6 +162,7 @@ def generate_network_loop(
         items=tuple(items),
         source=source,
         plans=plans,
+        families=printer.family_arguments(functions) if printer.families else None,
         function=module.run_loop,
         **arguments.call_fields(functions),
     )

@@ -7,6 +7,14 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from axonal.codegen.kernel_analysis import NumbaTargetError
+from axonal.codegen.loop_families import (
+    FAMILY_MIN_OCCURRENCES,
+    LOOP_NAMES,
+    Family,
+    FamilyArguments,
+    register_occurrence,
+    repeated_runs,
+)
 from axonal.codegen.loop_tree import (
     For,
     Function,
@@ -17,6 +25,7 @@ from axonal.codegen.loop_tree import (
     print_nodes,
     runs_on_threads,
 )
+from axonal.codegen.loop_views import VIEWS_VERSION
 from axonal.codegen.numba_functions import function_fingerprints, function_forms
 from axonal.codegen.numba_kernel_code import KernelCode
 from axonal.codegen.numba_printer import PRINTED_CODE_IMPORTS
@@ -74,13 +83,7 @@ class LoopPrinter:
         self.items = list(items)
         self.parallel = parallel
         self.arguments = Arguments()
-        forms = function_forms(functions)
-        self.codes = [
-            None
-            if item.kernel is None
-            else KernelCode(item.kernel, f"k{number}_", self.arguments, forms, in_time_loop=True)
-            for number, item in enumerate(self.items)
-        ]
+        self.forms = function_forms(functions)
         self.thresholds = {}  # (owner, event) -> item number of what finds those events
         for number, item in enumerate(self.items):
             key = detected_events(item)
@@ -89,6 +92,67 @@ class LoopPrinter:
             if key in self.thresholds:
                 raise NumbaTargetError(f"two scheduled items detect {key[1]!r} of {key[0]!r}")
             self.thresholds[key] = number
+        self.codes: list[KernelCode | None] = [None] * len(self.items)
+        self._in_function = False  # printing an item's own function (see _full)
+        self._returns = False  # whether that function may return a status
+        self._find_families()
+        for number, item in enumerate(self.items):
+            if self.family_of[number] is None and item.kernel is not None:
+                self.codes[number] = KernelCode(
+                    item.kernel, f"k{number}_", self.arguments, self.forms, in_time_loop=True
+                )
+
+    def _find_families(self) -> None:
+        """Print each item as a function of its own; items printing the same function at
+        least FAMILY_MIN_OCCURRENCES times share it (see ``loop_families``)."""
+        printed = [self._own_function(number) for number in range(len(self.items))]
+        self.family_plans = [plan for *_, plan in printed]
+        counts: dict[str, int] = {}
+        for text, *_ in printed:
+            counts[text] = counts.get(text, 0) + 1
+        self.families: list[Family] = []
+        self.family_table = Arguments()  # the families' parameters, per occurrence
+        self.family_of: list[tuple[Family, int] | None] = []  # (family, occurrence)
+        by_text: dict[str, Family] = {}
+        for text, function, local, returns, _ in printed:
+            if counts[text] < FAMILY_MIN_OCCURRENCES:
+                self.family_of.append(None)
+                continue
+            family = by_text.get(text)
+            if family is None:
+                name = f"_item_{len(self.families)}"
+                function = dataclasses.replace(function, name=name)
+                family = Family(name, function, local.parameters(), returns)
+                by_text[text] = family
+                self.families.append(family)
+            occurrence = register_occurrence(family, local, self.family_table)
+            self.family_of.append((family, occurrence))
+
+    def _own_function(self, number: int) -> tuple[str, Function, Arguments, bool, ItemPlan]:
+        """Item ``number`` printed as a function with parameters numbered for it alone (the
+        same code for any owner): its text, the function, its parameter table, whether it
+        returns a status, its plan."""
+        item = self.items[number]
+        # The item printers name parameters through self.arguments: a fresh table numbers
+        # them for this item alone (restored below).
+        arguments, local = self.arguments, Arguments()
+        self.arguments, self._in_function, self._returns = local, True, False
+        if item.kernel is not None:
+            self.codes[number] = KernelCode(item.kernel, "k_", local, self.forms, True)
+        try:
+            plan = self.plan(number)
+            nodes = self.item_nodes(number, plan)
+            returns = self._returns
+        finally:
+            self.arguments, self._in_function, self.codes[number] = arguments, False, None
+        if runs_on_threads(nodes) != plan.threaded:
+            raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
+        decorator = _DECORATOR + ", no_cpython_wrapper=True, no_cfunc_wrapper=True"
+        decorator += ", parallel=True)" if plan.threaded else ")"
+        body = [*nodes, Line("return 0")]
+        function = Function("_item", [*local.parameters(), *LOOP_NAMES], body, decorator)
+        text = "\n".join(print_nodes([function]))
+        return text, function, local, returns, dataclasses.replace(plan, code=text)
 
     def _events(self, owner: str, event: str, user: str) -> tuple[str, str]:
         if (owner, event) not in self.thresholds:
@@ -146,7 +210,11 @@ class LoopPrinter:
         return owner in self.parallel
 
     def _full(self, number: int, condition: str, status: int = LOOP_MONITOR_FULL) -> If:
-        """Return to Python to grow a buffer, then resume at this step and item."""
+        """Return to Python to grow a buffer, then resume at this step and item (an item's
+        own function returns the status, and the loop returns for it)."""
+        if self._in_function:
+            self._returns = True
+            return If(condition, [Line(f"return {status}")])
         return If(condition, [Line(f"return {status}, _step, {number}")])
 
     def _recording_nodes(self, number: int, recording: SpikeRecording) -> list[Node]:
@@ -230,7 +298,7 @@ class LoopPrinter:
         arguments = [self.arguments.array(key) for key in call.arrays]
         arguments += [self.arguments.value(key, "float64") for key in call.values]
         arguments.append(self.arguments.use("dt"))
-        return [Line(f"_call_{number}({', '.join(arguments)})")]
+        return [Line(f"{_call_name(call)}({', '.join(arguments)})")]
 
     def _pathway_nodes(self, number: int, code, pathway: SynapticPathway) -> list[Node]:
         events, count = self._events(pathway.source, pathway.event, f"pathway {pathway.name!r}")
@@ -277,6 +345,55 @@ class LoopPrinter:
         nodes += code.nodes(selection, None)
         return [*nodes, Line(f"{queued}[_now] = 0"), Line(f"{cursor}[0] = (_now + 1) % _slots")]
 
+    def _inline_nodes(self, number: int, threaded: list[Node]) -> tuple[list[Node], ItemPlan]:
+        """Item ``number`` printed into the loop (a threaded one as a function of its own,
+        appended to ``threaded``), and its plan."""
+        plan = self.plan(number)
+        used = self.arguments.record()
+        nodes = self.item_nodes(number, plan)
+        self.arguments.recorded = None
+        if runs_on_threads(nodes) != plan.threaded:
+            raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
+        plan = dataclasses.replace(plan, code="\n".join(print_nodes(nodes)))
+        if not plan.threaded:
+            return nodes, plan
+        # A function of its own: ``parallel=True`` on the whole loop made its serial parts
+        # (synaptic pathways) 1.6x slower, with or without a prange in them.
+        names = ["t", "dt", *self.arguments.parameters()]
+        parameters = [name for name in names if name in used]
+        name = f"_threaded_{number}"
+        threaded.append(Function(name, parameters, nodes, _DECORATOR + ", parallel=True)"))
+        return [Line(f"{name}({', '.join(parameters)})")], plan
+
+    def _family_nodes(self, start: int, period: int, repeats: int) -> list[Node]:
+        """Items ``start`` to ``start + period*repeats - 1``, all of families, as calls of
+        their functions (a loop ``_o`` over the repeats of the pattern when it repeats)."""
+        body: list[Node] = []
+        pattern = [self.family_of[start + j] for j in range(period)]
+        for j, (family, occurrence) in enumerate(pattern):
+            every = self.items[start + j].every
+            due = "" if every == 1 else f" and (step0 + _step) % {every} == 0"
+            if repeats == 1:
+                number, which = str(start + j), str(occurrence)
+            else:  # occurrences of one family in one pattern: consecutive per repeat
+                per_repeat = sum(1 for other, _ in pattern if other is family)
+                number = _plus(start + j, "_o", period)
+                which = _plus(occurrence, "_o", per_repeat)
+            arguments = [
+                f"_view({witness}, {container}, {which})"
+                for witness, container in map(family.pair, range(len(family.slots)))
+            ]
+            call = f"{family.name}({', '.join([*arguments, *LOOP_NAMES])})"
+            if family.returns:
+                returned = If("_status != 0", [Line(f"return _status, _step, {number}")])
+                calls = [Line(f"_status = {call}"), returned]
+            else:
+                calls = [Line(call)]
+            body.append(If(f"_first <= {number}{due}", calls))
+        if repeats == 1:
+            return body
+        return [For("_o", (str(repeats),), body)]
+
     def source(self, functions: Mapping[str, Callable] | None) -> tuple[str, tuple[ItemPlan, ...]]:
         """The module source defining ``run_loop``, and how it runs each item."""
         steps: list[Node] = [
@@ -285,30 +402,22 @@ class LoopPrinter:
             Line("_first = start_item if _step == start_step else 0"),
         ]
         threaded: list[Node] = []  # functions of the kernels split between threads
-        plans = []
-        for number, item in enumerate(self.items):
+        plans: list[ItemPlan | None] = [None] * len(self.items)
+        keys = [None if of is None else (of[0].name, item.every)
+                for of, item in zip(self.family_of, self.items, strict=True)]  # fmt: skip
+        for start, period, repeats in repeated_runs(keys):
+            if keys[start] is not None:
+                steps += self._family_nodes(start, period, repeats)
+                for number in range(start, start + period * repeats):
+                    plans[number] = self.family_plans[number]
+                continue
+            item = self.items[start]
             due = "" if item.every == 1 else f" and (step0 + _step) % {item.every} == 0"
-            plan = self.plan(number)
-            used = self.arguments.record()
-            nodes = self.item_nodes(number, plan)
-            self.arguments.recorded = None
-            if runs_on_threads(nodes) != plan.threaded:
-                raise NumbaTargetError(f"item {plan.name!r} was printed against its plan")
-            if plan.threaded:
-                # A function of its own: ``parallel=True`` on the whole loop made its serial
-                # parts (synaptic pathways) 1.6x slower, with or without a prange in them.
-                names = ["t", "dt", *self.arguments.parameters()]
-                parameters = [name for name in names if name in used]
-                name = f"_threaded_{number}"
-                threaded.append(Function(name, parameters, nodes, _DECORATOR + ", parallel=True)"))
-                steps.append(
-                    If(f"_first <= {number}{due}", [Line(f"{name}({', '.join(parameters)})")])
-                )
-            else:
-                steps.append(If(f"_first <= {number}{due}", nodes))
-            plans.append(dataclasses.replace(plan, code="\n".join(print_nodes(nodes))))
+            nodes, plans[start] = self._inline_nodes(start, threaded)
+            steps.append(If(f"_first <= {start}{due}", nodes))
         parameters = ["n_steps", "dt", "step0", "start_step", "start_item"]
         parameters += self.arguments.parameters()
+        parameters += [name for family in self.families for name in family.parameters()]
         run_loop = Function(
             "run_loop",
             parameters,
@@ -323,15 +432,37 @@ class LoopPrinter:
             *function_fingerprints(functions),
             PRINTED_CODE_IMPORTS,
         ]
-        for number, item in enumerate(self.items):
-            if isinstance(item.selection, CompiledCall):
-                module, name = item.selection.function.split(":")
-                header.append(f"from {module} import {name} as _call_{number}")
-                header.append(f"# {item.selection.function}: version {item.selection.version}")
-        for function in threaded:
+        calls = {
+            (item.selection.function, item.selection.version): item.selection
+            for item in self.items
+            if isinstance(item.selection, CompiledCall)
+        }
+        for (function, version), call in sorted(calls.items()):
+            module, name = function.split(":")
+            header.append(f"from {module} import {name} as {_call_name(call)}")
+            header.append(f"# {function}: version {version}")
+        if self.families:
+            header.append("from axonal.codegen.loop_views import slot_value as _view")
+            header.append(f"# loop views: version {VIEWS_VERSION}")
+        for function in [*threaded, *(family.function for family in self.families)]:
             header += ["", *print_nodes([function])]
         lines = [*header, "", *print_nodes([run_loop])]
         return "\n".join(lines) + "\n", tuple(plans)
+
+    def family_arguments(self, functions: Mapping[str, Callable] | None) -> FamilyArguments:
+        """What the loop is passed for its families' containers (see ``loop_families``)."""
+        return FamilyArguments.of(self.family_table, self.families, functions)
+
+
+def _plus(first: int, variable: str, factor: int) -> str:
+    """``first + variable * factor`` as short code."""
+    term = variable if factor == 1 else f"{variable} * {factor}"
+    return term if first == 0 else f"{first} + {term}"
+
+
+def _call_name(call: CompiledCall) -> str:
+    """The name a compiled function is imported under in the loop's module."""
+    return "_call_" + call.function.replace(".", "_").replace(":", "__")
 
 
 _DECORATOR = "@njit(cache=True, error_model='numpy'"

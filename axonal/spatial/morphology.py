@@ -434,10 +434,19 @@ class Morphology:
 
     @staticmethod
     def from_points(points, spherical_soma: bool = True) -> Morphology:
-        """A morphology from SWC rows: (index, type, x, y, z, diameter, parent), in um."""
+        """A morphology from points ``(index, type, x, y, z, diameter, parent)`` in um, as
+        Brian 2's: the type a name (``'soma'``, ``'dend'``) or an SWC number, the diameter
+        (not the radius); a three-point soma becomes one Soma as in SWC files."""
         from axonal.spatial.swc import morphology_from_rows
 
-        return morphology_from_rows(list(points), spherical_soma, "points")
+        points = [tuple(point) for point in points]
+        for number, point in enumerate(points):
+            if len(point) != 7:
+                raise MorphologyError(
+                    f"Morphology.from_points: point {number} has {len(point)} values; expected "
+                    "7 (index, type, x, y, z, diameter, parent)"
+                )
+        return morphology_from_rows(points, spherical_soma, "points")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n={self.n})"

@@ -102,7 +102,31 @@ def morphology_from_rows(rows, spherical_soma: bool, source: str) -> Morphology:
             f"{source}, line {stray.line}: point {stray.index} is not connected to the root "
             "(its parents form a loop)"
         )
+    if spherical_soma:
+        _replace_three_point_soma(roots[0], source)
     return _build(roots[0], spherical_soma)
+
+
+def _replace_three_point_soma(root: _Point, source: str) -> None:
+    """NeuroMorpho's three-point soma (a soma point with two soma children one radius away,
+    without children of their own) becomes the one spherical soma it stands for, as Brian 2
+    reads it: the two extra points are dropped."""
+    ends = [c for c in root.children if c.type_name == "soma"]
+    if root.type_name != "soma" or len(ends) != 2 or any(c.children for c in ends):
+        return
+    lines = f"lines {root.line}, {ends[0].line}, {ends[1].line}"
+    if any(abs(c.diameter - root.diameter) > 1e-15 for c in ends):
+        raise MorphologyError(
+            f"{source}, {lines}: a three-point soma needs one radius on its three points"
+        )
+    distances = [float(np.linalg.norm(c.xyz - root.xyz)) for c in ends]
+    if any(abs(d - root.diameter / 2) > 0.1 for d in distances):
+        raise MorphologyError(
+            f"{source}, {lines}: a three-point soma's second and third points must lie one "
+            f"radius ({root.diameter / 2:g} um) from the first; they lie "
+            f"{distances[0]:.3f} and {distances[1]:.3f} um from it"
+        )
+    root.children = [c for c in root.children if c not in ends]
 
 
 def _reachable(root: _Point) -> int:

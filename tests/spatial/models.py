@@ -1,7 +1,8 @@
 """Compartmental models written once with the Brian 2 API: run by axonal in the tests and by
 Brian 2.9.0 in tests/spatial/make_trace_reference.py, whose results are stored in
-tests/spatial/reference/traces.json. ``b`` is the simulator's namespace (``brian2`` or
-``axonal``); each function returns what it recorded, as plain lists in SI units."""
+tests/spatial/reference/traces.json, and by both in benchmarks/spatial_bench.py (``hh_axon``,
+``ball_and_stick``). ``b`` is the simulator's namespace (``brian2`` or ``axonal``); the
+trace models return what they recorded, as plain lists in SI units."""
 
 from pathlib import Path
 
@@ -134,6 +135,50 @@ def swc_passive(b) -> dict:
         "distance": np.asarray(neuron.distance_).tolist(),
         "space_constant": np.asarray(neuron.space_constant[:]).tolist(),
     }
+
+
+def hh_axon(b) -> tuple[list, list, int]:
+    """An axon of 1,000 compartments (1 um, 10 mm) with HH channels, a 0.5 ms pulse into its
+    first compartment every 20 ms, spikes counted at its far end (threshold_location): each
+    counted spike has travelled the whole axon. Returns (objects, spike monitors,
+    compartments)."""
+    morpho = b.Cylinder(diameter=1 * b.um, length=10 * b.mm, n=1000)
+    neuron = b.SpatialNeuron(
+        morphology=morpho, model=HH_EQUATIONS, Cm=1 * b.uF / b.cm**2, Ri=100 * b.ohm * b.cm,
+        method="exponential_euler", threshold="v > 0*mV", refractory="v > 0*mV",
+        threshold_location=999, namespace=_hh_namespace(b),
+    )  # fmt: skip
+    neuron.v = -65 * b.mV
+    neuron.h = 1
+    neuron.gNa = 120 * b.msiemens / b.cm**2
+    neuron.gK = 36 * b.msiemens / b.cm**2
+    neuron.run_regularly("I = 1*nA * int(i == 0) * int(t % (20*ms) < 0.5*ms)", dt=None)
+    spikes = b.SpikeMonitor(neuron)
+    return [neuron, spikes], [spikes], 1000
+
+
+def ball_and_stick(b, neurons: int = 100) -> tuple[list, list, int]:
+    """``neurons`` ball-and-stick neurons, each a soma with HH channels and a passive dendrite
+    of 49 compartments (50 per neuron), driven by its own constant current (0.2 nA + 4 pA per
+    neuron), each with a spike monitor. Returns (objects, spike monitors, compartments)."""
+    objects, monitors = [], []
+    for k in range(neurons):
+        morpho = b.Soma(diameter=20 * b.um)
+        morpho.dend = b.Cylinder(diameter=1 * b.um, length=500 * b.um, n=49)
+        neuron = b.SpatialNeuron(
+            morphology=morpho, model=HH_EQUATIONS, Cm=1 * b.uF / b.cm**2,
+            Ri=100 * b.ohm * b.cm, method="exponential_euler", threshold="v > 0*mV",
+            refractory="v > 0*mV", threshold_location=0, namespace=_hh_namespace(b),
+        )  # fmt: skip
+        neuron.v = -65 * b.mV
+        neuron.h = 1
+        neuron.main.gNa = 120 * b.msiemens / b.cm**2
+        neuron.main.gK = 36 * b.msiemens / b.cm**2
+        neuron.I[0] = (0.2 + 0.004 * k) * b.nA
+        spikes = b.SpikeMonitor(neuron)
+        objects += [neuron, spikes]
+        monitors.append(spikes)
+    return objects, monitors, 50 * neurons
 
 
 MODELS = {"ball_and_stick_hh": ball_and_stick_hh, "bipolar_synapses": bipolar_synapses,

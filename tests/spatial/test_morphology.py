@@ -146,3 +146,46 @@ def test_broken_swc_files(tmp_path, rows, message):
     path.write_text(rows)
     with pytest.raises(MorphologyError, match=message):
         Morphology.from_file(path)
+
+
+THREE_POINT_SOMA = """# NeuroMorpho's three-point soma: a centre and two points one radius away
+1 1 0 0 0 5 -1
+2 1 0 -5 0 5 1
+3 1 0 5 0 5 1
+4 3 10 0 0 1 1
+5 3 20 0 0 1 4
+"""
+
+
+def test_a_three_point_soma_is_one_spherical_soma(tmp_path):
+    path = tmp_path / "three_point.swc"
+    path.write_text(THREE_POINT_SOMA)
+    morphology = Morphology.from_file(path)
+    assert isinstance(morphology, Soma)
+    assert morphology.total_compartments == 1 + 2  # the soma and the dendrite's two points
+    assert float(morphology.area[0] / (np.pi * (10 * um) ** 2)) == pytest.approx(1, rel=1e-12)
+    # Brian 2.9.0 reads this file as a Soma of 314.159 um^2 with a dendrite of two 10 um
+    # compartments at distances 5 and 15 um, diameter 2 um.
+    np.testing.assert_allclose(np.asarray(morphology.dend.distance / um), [5, 15], rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(morphology.dend.diameter / um), [2, 2], rtol=1e-12)
+    path.write_text(THREE_POINT_SOMA.replace("2 1 0 -5 0 5 1", "2 1 0 -4 0 5 1"))
+    with pytest.raises(MorphologyError, match="lines 2, 3, 4: .* lie 4.000 and 5.000 um"):
+        Morphology.from_file(path)
+    path.write_text(THREE_POINT_SOMA.replace("3 1 0 5 0 5 1", "3 1 0 5 0 4 1"))
+    with pytest.raises(MorphologyError, match="one radius on its three points"):
+        Morphology.from_file(path)
+
+
+def test_from_points_takes_brians_points_with_type_names():
+    points = [
+        (1, "soma", 0, 0, 0, 10, -1), (2, "soma", 0, -5, 0, 10, 1), (3, "soma", 0, 5, 0, 10, 1),
+        (4, "dend", 10, 0, 0, 2, 1), (5, "dend", 20, 0, 0, 2, 4),
+    ]  # fmt: skip
+    morphology = Morphology.from_points(points)
+    from_file = Morphology.from_points(
+        [(i, {"soma": 1, "dend": 3}[t], x, y, z, d, p) for i, t, x, y, z, d, p in points]
+    )
+    assert isinstance(morphology, Soma) and morphology.total_compartments == 3
+    np.testing.assert_array_equal(morphology.dend.distance, from_file.dend.distance)
+    with pytest.raises(MorphologyError, match="point 1 has 6 values; expected 7"):
+        Morphology.from_points([points[0], points[1][:6]])
