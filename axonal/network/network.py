@@ -204,10 +204,10 @@ class Network:
             reporter(start, 0.0)  # as Brian 2: once at the start, with 0 completed
         fused = None
         if target == "numba" and not profile:  # a profiled run goes step by step
-            from axonal.network.fused import plan_fused_run
+            from axonal.network.tiered import plan_compiled_run  # (or a tiered start)
 
             context = RunContext(namespace, target, state={})
-            fused = plan_fused_run(self, active, clocks, context, end)
+            fused = plan_compiled_run(self, active, clocks, context, end)
         if fused is None:
             context = RunContext(namespace, target, state={})
             for obj in active:
