@@ -8,7 +8,9 @@ on NumPy than the switch costs, the run continues in the compiled loop, which lo
 machine code from the cache. A step boundary is a commit point (the objects hold the whole
 state) and both targets compute bit for bit alike from the same random stream, so the result
 is the all-compiled run's. A run that ends first never waits: the child goes on and its cache
-serves the next run. See ARCHITECTURE.md, "Tiered start".
+serves the next run. A loop found in the cache is not loaded at once either: loading costs
+Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
+NumPy; the decision is taken after 10 ms of NumPy steps. See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
@@ -131,10 +133,13 @@ def plan_compiled_run(network, objects, clocks, context: RunContext, end: float)
     background = _in_flight.get(module)
     if background is not None:
         background.poll()
-    if module not in _failed and (fused.base.steps_until(end) == 0 or fused.loop.is_compiled()):
-        _register_seed_hook()
+    if module not in _failed and (
+        fused.base.steps_until(end) == 0 or fused.loop.function.signatures
+    ):
+        _register_seed_hook()  # compiled in this process: nothing to wait for, nothing to load
         return fused
-    return TieredRun(network, fused, objects, clocks, context.namespace)
+    cached = module not in _failed and fused.loop.is_compiled()  # in Numba's cache on disk
+    return TieredRun(network, fused, objects, clocks, context.namespace, cached)
 
 
 def _fork_compile(fused: FusedRun) -> BackgroundCompile:
@@ -169,9 +174,10 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
 class TieredRun:
     """A compiled run that starts on the NumPy target (see the module's docstring)."""
 
-    def __init__(self, network, fused: FusedRun, objects, clocks, namespace):
+    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, cached: bool):
         self.network, self.fused = network, fused
         self.objects, self.clocks, self.namespace = objects, clocks, namespace
+        self.cached = cached  # the loop is in Numba's cache: no process, loading costs 0.5 s
         # Planning moved the objects' queued spikes and last events into the loop's state:
         # they go back before the NumPy part (no step ran; the state keeps its arrays, whose
         # types are all the background compilation needs).
@@ -183,7 +189,7 @@ class TieredRun:
 
         module = _module_of(self.fused)
         background = None
-        if module not in _failed:
+        if module not in _failed and not self.cached:
             background = _in_flight.get(module) or _fork_compile(self.fused)
         base = self.fused.base
         context = RunContext(self.namespace, "numpy", state={})
@@ -192,7 +198,7 @@ class TieredRun:
         operations = sorted(
             (op for obj in self.objects for op in obj.operations()), key=Operation.sort_key
         )
-        test = _SwitchTest(background, base, end, stopped)
+        test = _SwitchTest(background, self.cached, base, end, stopped)
         reports = _ClosingReportHeld(reporter, end)
         try:
             Network._loop(operations, self.clocks, context.state, end, reports, report_every, test)
@@ -233,10 +239,13 @@ class TieredRun:
 
 
 class _SwitchTest:
-    """The NumPy part's stop test: the run's own (stop(), signals), or time to switch."""
+    """The NumPy part's stop test: the run's own (stop(), signals), or time to switch: the
+    loop is compiled (the child exited, or it was ``cached`` already) and what remains would
+    take longer on NumPy than switching."""
 
-    def __init__(self, background: BackgroundCompile | None, base, end: float, stopped):
+    def __init__(self, background: BackgroundCompile | None, cached: bool, base, end, stopped):
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
+        self.cached = cached
         self.first = base.timestep
         self.started = self.next_check = time.perf_counter()
         self.switch = self.stopped = False
@@ -245,22 +254,26 @@ class _SwitchTest:
         if self.stopped_test():
             self.stopped = True
             return True
-        if self.background is None:
+        if self.background is None and not self.cached:
             return False
         if _forced_step:
             if self.base.timestep < _forced_step[0]:
                 return False
-            self.background.poll(block=True)
-            self.switch = self.background.compiled
-            self.background = None
+            self.switch = (
+                self.cached or self.background.poll(block=True) and self.background.compiled
+            )
+            self.background, self.cached = None, False
             return self.switch
         now = time.perf_counter()
         if now < self.next_check:
             return False
         self.next_check = now + _CHECK_SECONDS
-        if not self.background.poll():
+        if self.cached:
+            compiled, self.cached = True, False  # decided once, after the first 10 ms
+        elif not self.background.poll():
             return False
-        compiled, self.background = self.background.compiled, None  # decided once
+        else:
+            compiled, self.background = self.background.compiled, None  # decided once
         done = self.base.timestep - self.first
         remaining = self.base.steps_until(self.end)
         numpy_seconds = remaining * (now - self.started) / max(done, 1)

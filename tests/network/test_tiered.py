@@ -120,7 +120,7 @@ def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache):
     assert_same(continued, all_compiled(80 * ms, 20 * ms))
 
 
-def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_compiled(empty_cache):
+def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache):
     objects = build()
     objects[0].run(2 * ms)  # 20 NumPy steps: over long before the compilation
     assert tiered.switches == []
@@ -131,10 +131,16 @@ def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_compiled(empty_ca
     assert background.compiled
 
     again = build()  # the same model again: the loop is in Numba's cache now
-    again[0].run(2 * ms)
-    assert tiered.switches == [] and not tiered._in_flight  # nothing forked: compiled run
+    again[0].run(2 * ms)  # too short to be worth loading it: NumPy, no new process
+    assert tiered.switches == [] and not tiered._in_flight and len(tiered._reaped) == 1
+    assert_same(results(*again), short)
+    again = build()
+    with tiered.switch_at_step(10):
+        again[0].run(2 * ms)
+    assert tiered.switches == [("tiered_net", 10)] and len(tiered._reaped) == 1
     (loop,) = loop_function_of(again[0])
-    assert list(loop.function.stats.cache_hits.values()) == [1]
+    assert list(loop.function.stats.cache_hits.values()) == [1]  # loaded, not compiled
+    assert not loop.function.stats.cache_misses
     assert_same(results(*again), short)
     assert_same(short, all_compiled(2 * ms))
 
