@@ -10,7 +10,7 @@ state) and both targets compute bit for bit alike from the same random stream, s
 is the all-compiled run's. A run that ends first never waits: the child goes on and its cache
 serves the next run. A loop found in the cache is not loaded at once either: loading costs
 Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
-NumPy; the decision is taken after 10 ms of NumPy steps. See ARCHITECTURE.md, "Tiered start".
+NumPy; the decision is taken after 20 ms of NumPy steps. See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
@@ -38,8 +38,13 @@ __all__: list[str] = []  # internal: switched on by prefs.codegen.tiered_start
 
 logger = logging.getLogger("axonal.network")
 
-# How often the NumPy part asks whether the child has exited (a waitpid system call).
+# How often the NumPy part asks whether the child has exited (a waitpid system call), and
+# after how long it first does (the NumPy steps until then estimate NumPy's speed).
 _CHECK_SECONDS = 0.01
+_FIRST_DECISION_SECONDS = 0.02
+# The child's niceness: on a machine whose cores are all busy, the run's own process (on
+# NumPy) goes first; on one with an idle core, the child has it either way.
+_CHILD_NICENESS = 5
 # What a switch costs before one was measured here: Numba's typing and target context on first
 # use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
 _FIRST_SWITCH_SECONDS = 0.5
@@ -153,6 +158,7 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
         try:
             os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to act on
+            os.nice(_CHILD_NICENESS)
             for number in (signal.SIGTERM, signal.SIGHUP):
                 signal.signal(number, signal.SIG_DFL)
             fused.loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
@@ -247,7 +253,9 @@ class _SwitchTest:
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
         self.cached = cached
         self.first = base.timestep
-        self.started = self.next_check = time.perf_counter()
+        self.started = time.perf_counter()
+        # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
+        self.next_check = self.started + _FIRST_DECISION_SECONDS
         self.switch = self.stopped = False
 
     def __call__(self) -> bool:
