@@ -42,9 +42,6 @@ logger = logging.getLogger("axonal.network")
 # after how long it first does (the NumPy steps until then estimate NumPy's speed).
 _CHECK_SECONDS = 0.01
 _FIRST_DECISION_SECONDS = 0.02
-# The child's niceness: on a machine whose cores are all busy, the run's own process (on
-# NumPy) goes first; on one with an idle core, the child has it either way.
-_CHILD_NICENESS = 5
 # What a switch costs before one was measured here: Numba's typing and target context on first
 # use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
 _FIRST_SWITCH_SECONDS = 0.5
@@ -158,7 +155,6 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
         try:
             os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to act on
-            os.nice(_CHILD_NICENESS)
             for number in (signal.SIGTERM, signal.SIGHUP):
                 signal.signal(number, signal.SIG_DFL)
             fused.loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
