@@ -10,7 +10,9 @@ state) and both targets compute bit for bit alike from the same random stream, s
 is the all-compiled run's. A run that ends first never waits: the child goes on and its cache
 serves the next run. A loop found in the cache is not loaded at once either: loading costs
 Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
-NumPy; the decision is taken after 20 ms of NumPy steps. See ARCHITECTURE.md, "Tiered start".
+NumPy; the decision is taken after 20 ms of NumPy steps. On a machine without an idle core
+(load average), a child would only slow the run down: no child then, and the same decision
+is taken against compiling in this process. See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
@@ -42,6 +44,9 @@ logger = logging.getLogger("axonal.network")
 # after how long it first does (the NumPy steps until then estimate NumPy's speed).
 _CHECK_SECONDS = 0.01
 _FIRST_DECISION_SECONDS = 0.02
+# A cold compilation in this process (CUBA: 0.9 s of Numba's compiler, 0.2 s of code around it;
+# Numba's context is the switch's cost), for a machine without an idle core.
+_COMPILE_SECONDS = 1.1
 # What a switch costs before one was measured here: Numba's typing and target context on first
 # use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
 _FIRST_SWITCH_SECONDS = 0.5
@@ -140,8 +145,21 @@ def plan_compiled_run(network, objects, clocks, context: RunContext, end: float)
     ):
         _register_seed_hook()  # compiled in this process: nothing to wait for, nothing to load
         return fused
-    cached = module not in _failed and fused.loop.is_compiled()  # in Numba's cache on disk
-    return TieredRun(network, fused, objects, clocks, context.namespace, cached)
+    ready_cost = None  # the loop comes from a child (or never: its compilation failed)
+    if module not in _failed and fused.loop.is_compiled():
+        ready_cost = 0.0  # in Numba's cache on disk: only loading it (the switch) costs
+    elif module not in _failed and not _idle_core():
+        ready_cost = _COMPILE_SECONDS  # a child would take the run's own core: compile here
+    return TieredRun(network, fused, objects, clocks, context.namespace, ready_cost)
+
+
+def _idle_core() -> bool:
+    """Whether a core is left for the compiling child (the one-minute load average, this
+    process included, below the number of cores minus one half)."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:
+        return True
 
 
 def _fork_compile(fused: FusedRun) -> BackgroundCompile:
@@ -176,10 +194,12 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
 class TieredRun:
     """A compiled run that starts on the NumPy target (see the module's docstring)."""
 
-    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, cached: bool):
+    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, ready_cost):
         self.network, self.fused = network, fused
         self.objects, self.clocks, self.namespace = objects, clocks, namespace
-        self.cached = cached  # the loop is in Numba's cache: no process, loading costs 0.5 s
+        # None: a child compiles the loop; else what having it costs beyond the switch (0 for
+        # a loop in the cache, a compilation in this process on a machine without idle core).
+        self.ready_cost = ready_cost
         # Planning moved the objects' queued spikes and last events into the loop's state:
         # they go back before the NumPy part (no step ran; the state keeps its arrays, whose
         # types are all the background compilation needs).
@@ -191,7 +211,7 @@ class TieredRun:
 
         module = _module_of(self.fused)
         background = None
-        if module not in _failed and not self.cached:
+        if module not in _failed and self.ready_cost is None:
             background = _in_flight.get(module) or _fork_compile(self.fused)
         base = self.fused.base
         context = RunContext(self.namespace, "numpy", state={})
@@ -200,7 +220,7 @@ class TieredRun:
         operations = sorted(
             (op for obj in self.objects for op in obj.operations()), key=Operation.sort_key
         )
-        test = _SwitchTest(background, self.cached, base, end, stopped)
+        test = _SwitchTest(background, self.ready_cost, base, end, stopped)
         reports = _ClosingReportHeld(reporter, end)
         try:
             Network._loop(operations, self.clocks, context.state, end, reports, report_every, test)
@@ -236,18 +256,19 @@ class TieredRun:
         )  # fmt: skip
         with numpy_stream_in_compiled_code():  # NumPy's stream as it is now
             fused.loop.compile(context.state, fused.dt, fused.base.timestep)
-            _switch_seconds.append(time.perf_counter() - started)
+            if not fused.loop.function.stats.cache_misses:  # (loaded, not compiled here)
+                _switch_seconds.append(time.perf_counter() - started)
             fused.run(end, reports.shifted(), report_every, stopped)
 
 
 class _SwitchTest:
     """The NumPy part's stop test: the run's own (stop(), signals), or time to switch: the
-    loop is compiled (the child exited, or it was ``cached`` already) and what remains would
+    loop can be had (the child exited, or at ``ready_cost`` seconds now) and what remains would
     take longer on NumPy than switching."""
 
-    def __init__(self, background: BackgroundCompile | None, cached: bool, base, end, stopped):
+    def __init__(self, background: BackgroundCompile | None, ready_cost, base, end, stopped):
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
-        self.cached = cached
+        self.ready_cost = ready_cost
         self.first = base.timestep
         self.started = time.perf_counter()
         # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
@@ -258,22 +279,25 @@ class _SwitchTest:
         if self.stopped_test():
             self.stopped = True
             return True
-        if self.background is None and not self.cached:
+        if self.background is None and self.ready_cost is None:
             return False
         if _forced_step:
             if self.base.timestep < _forced_step[0]:
                 return False
             self.switch = (
-                self.cached or self.background.poll(block=True) and self.background.compiled
+                self.ready_cost is not None
+                or self.background.poll(block=True)
+                and self.background.compiled
             )
-            self.background, self.cached = None, False
+            self.background, self.ready_cost = None, None
             return self.switch
         now = time.perf_counter()
         if now < self.next_check:
             return False
         self.next_check = now + _CHECK_SECONDS
-        if self.cached:
-            compiled, self.cached = True, False  # decided once, after the first 10 ms
+        extra = 0.0
+        if self.ready_cost is not None:  # decided once, after the first NumPy steps
+            compiled, extra, self.ready_cost = True, self.ready_cost, None
         elif not self.background.poll():
             return False
         else:
@@ -281,7 +305,7 @@ class _SwitchTest:
         done = self.base.timestep - self.first
         remaining = self.base.steps_until(self.end)
         numpy_seconds = remaining * (now - self.started) / max(done, 1)
-        self.switch = compiled and numpy_seconds > _switch_cost()
+        self.switch = compiled and numpy_seconds > _switch_cost() + extra
         if compiled and not self.switch:
             logger.info("the compiled loop is ready; the %d steps left stay on NumPy", remaining)
         return self.switch

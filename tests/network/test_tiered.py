@@ -37,6 +37,7 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "_warned", set())
     monkeypatch.setattr(tiered, "switches", [])
     monkeypatch.setattr(tiered, "_reaped", [])
+    monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
     set_target("numba")
     prefs.codegen.tiered_start = True
     yield tmp_path
@@ -189,3 +190,19 @@ def test_the_preference_takes_booleans_only():
     with pytest.raises(ValueError, match="tiered_start"):
         prefs.codegen.tiered_start = "yes"
     assert prefs.codegen.tiered_start is False
+
+
+def test_without_an_idle_core_no_process_starts_and_the_run_compiles_itself(
+    empty_cache, monkeypatch
+):
+    monkeypatch.setattr(tiered, "_idle_core", lambda: False)
+    objects = build()
+    objects[0].run(2 * ms)  # NumPy finishes sooner than a compilation would
+    assert not tiered._in_flight and not tiered._reaped and tiered.switches == []
+    assert not loop_function_of(objects[0])[0].function.signatures
+    with tiered.switch_at_step(40):
+        objects[0].run(6 * ms)
+    assert not tiered._reaped and tiered.switches == [("tiered_net", 40)]
+    (loop,) = loop_function_of(objects[0])
+    assert list(loop.function.stats.cache_misses.values()) == [1]  # compiled here
+    assert_same(results(*objects), all_compiled(2 * ms, 6 * ms))
