@@ -113,15 +113,19 @@ class BackgroundCompile:
             _failed.pop(self.module, None)  # not the loop's fault: the next run tries again
 
 
-def _forking_is_safe() -> bool:
-    """fork() copies one thread: only without other Python threads or Numba's thread pool,
-    and only on Linux (macOS's system libraries are not fork-safe; Windows has no fork)."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
+def _can_fork() -> bool:
+    """Whether this platform forks safely: Linux (macOS's system libraries are not fork-safe;
+    Windows has no fork). Elsewhere tiered start is off."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def _forking_is_safe(fused: FusedRun) -> bool:
+    """fork() copies one thread: not with other Python threads (one may hold a lock the child
+    needs), nor for a threaded loop once Numba's thread pool has started."""
     if threading.active_count() > 1:
         return False
     parallel = sys.modules.get("numba.np.ufunc.parallel")
-    return not getattr(parallel, "_is_initialized", False)
+    return not (fused.loop.threaded and getattr(parallel, "_is_initialized", False))
 
 
 def _module_of(fused: FusedRun) -> str:
@@ -131,7 +135,7 @@ def _module_of(fused: FusedRun) -> str:
 def plan_compiled_run(network, objects, clocks, context: RunContext, end: float):
     """What ``Network.run`` runs on the compiled target: a TieredRun when the loop must be
     compiled and tiered start is on, else ``plan_fused_run``'s FusedRun (or None)."""
-    if not tiered_start() or not _forking_is_safe():
+    if not tiered_start() or not _can_fork():
         return plan_fused_run(network, objects, clocks, context, end)
     fused = plan_fused_run(network, objects, clocks, context, end, seed=False)
     if fused is None:
@@ -148,8 +152,8 @@ def plan_compiled_run(network, objects, clocks, context: RunContext, end: float)
     ready_cost = None  # the loop comes from a child (or never: its compilation failed)
     if module not in _failed and fused.loop.is_compiled():
         ready_cost = 0.0  # in Numba's cache on disk: only loading it (the switch) costs
-    elif module not in _failed and not _idle_core():
-        ready_cost = _COMPILE_SECONDS  # a child would take the run's own core: compile here
+    elif module not in _failed and not (_idle_core() and _forking_is_safe(fused)):
+        ready_cost = _COMPILE_SECONDS  # no child (no idle core, or unsafe): compile here
     return TieredRun(network, fused, objects, clocks, context.namespace, ready_cost)
 
 

@@ -9,6 +9,7 @@ a chosen step (``switch_at_step``) so that nothing depends on timing.
 import os
 import signal
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 SWITCH_STEP = 337  # of 800 (80 ms at dt = 0.1 ms)
+FORKING_IS_SAFE = tiered._forking_is_safe  # (the fixture replaces it)
 
 
 @pytest.fixture
@@ -38,6 +40,8 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "switches", [])
     monkeypatch.setattr(tiered, "_reaped", [])
     monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
+    # Threads other tests of the worker left behind (idle): the rule has its own test below.
+    monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
     set_target("numba")
     prefs.codegen.tiered_start = True
     yield tmp_path
@@ -192,10 +196,18 @@ def test_the_preference_takes_booleans_only():
     assert prefs.codegen.tiered_start is False
 
 
-def test_without_an_idle_core_no_process_starts_and_the_run_compiles_itself(
-    empty_cache, monkeypatch
+@pytest.mark.parametrize("reason", ["no idle core", "another thread"])
+def test_without_a_child_process_the_run_stays_on_numpy_or_compiles_itself(
+    empty_cache, monkeypatch, reason, request
 ):
-    monkeypatch.setattr(tiered, "_idle_core", lambda: False)
+    if reason == "no idle core":
+        monkeypatch.setattr(tiered, "_idle_core", lambda: False)
+    else:  # fork() would copy one thread of two: no child
+        monkeypatch.setattr(tiered, "_forking_is_safe", FORKING_IS_SAFE)
+        done = threading.Event()
+        waiting = threading.Thread(target=done.wait)
+        waiting.start()
+        request.addfinalizer(lambda: (done.set(), waiting.join()))
     objects = build()
     objects[0].run(2 * ms)  # NumPy finishes sooner than a compilation would
     assert not tiered._in_flight and not tiered._reaped and tiered.switches == []
