@@ -39,6 +39,7 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "_warned", set())
     monkeypatch.setattr(tiered, "switches", [])
     monkeypatch.setattr(tiered, "_reaped", [])
+    monkeypatch.setattr(tiered, "_switch_seconds", [])  # (a switch measured by another test)
     monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
     # Threads other tests of the worker left behind (idle): the rule has its own test below.
     monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
