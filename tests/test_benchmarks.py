@@ -103,3 +103,18 @@ def test_live_view_benchmark_reports_overheads_and_frames(tmp_path):
     assert result["live_setup_cpu_ms"] > 0 and result["live_frames"] >= 1
     assert result["live_whole_frames"] == 0
     assert result["live_frames"] == result["live_new_only_frames"]
+
+
+@pytest.mark.slow
+def test_tiered_start_benchmark_gives_every_mode_the_same_spikes():
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "tiered_start.py"), "--cases", "adex:0.05",
+         "--modes", "numpy", "tiered-cold", "compiled-cached"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    results = [json.loads(line) for line in completed.stdout.strip().splitlines()]
+    assert [r["mode"] for r in results] == ["numpy", "tiered-cold", "compiled-cached"]
+    assert len({r["spikes"] for r in results}) == 1 and results[0]["spikes"] > 0
+    assert all(r["total_s"] > 0 and r["cpu_s"] > 0 for r in results)
+    assert results[1]["background_cpu_s"] >= 0  # (a child compiles only with an idle core)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,40 @@ class NetworkLoop:
         while Numba compiles leaves nothing half-done)."""
         self.run(state, 0, step0 * dt, dt, step0, prepare=True)
 
+    def compile_only(self, state: dict, dt: float, step0: int) -> None:
+        """Compile the loop for the types of ``state``'s arguments without calling it (Numba
+        writes the machine code to its cache next to the generated module). For a process
+        that only compiles (tiered start): nothing runs, so no thread pool starts."""
+        from numba import typeof
+
+        self.prepare(state)
+        invariants = tuple(self._invariant_arguments(state, dt, step0))
+        arguments = (0, dt, step0, 0, 0, *self._arguments(state, invariants, dt, step0))
+        self.function.compile(tuple(typeof(argument) for argument in arguments))
+
+    def is_compiled(self) -> bool:
+        """Whether calling the loop compiles nothing: compiled in this process, or in Numba's
+        cache on disk (an index for ``run_loop``; its types are not checked: a loop cached
+        for other dtypes compiles at its first call, as without the cache)."""
+        if self.function.signatures:
+            return True
+        cache = getattr(self.function, "_cache", None)
+        index = getattr(getattr(cache, "_cache_file", None), "_index_path", None)
+        return index is not None and os.path.exists(index)
+
+    def _arguments(self, state: dict, invariants: tuple, dt: float, step0: int) -> list:
+        """The loop's arguments after its first five: arrays, values, invariants, and the
+        loop families' containers."""
+        arguments = [state[key] for key in self.array_keys]
+        arguments += value_arguments(state, self.value_dtypes)
+        arguments += invariants
+        if self.families is not None:
+            arguments += self.families(state, dt, step0 * dt)
+        return arguments
+
+    def _invariant_arguments(self, state: dict, dt: float, step0: int):
+        return self.invariants({**state, "dt": dt, "t": step0 * dt})
+
     def run(
         self,
         state: dict,
@@ -113,14 +148,10 @@ class NetworkLoop:
             step0 = int(round(t0 / dt))
         if prepare:
             self.prepare(state)
-        invariants = tuple(self.invariants({**state, "dt": dt, "t": step0 * dt}))
+        invariants = tuple(self._invariant_arguments(state, dt, step0))
         step, item = 0, 0
         while True:
-            arguments = [state[key] for key in self.array_keys]
-            arguments += value_arguments(state, self.value_dtypes)
-            arguments += invariants
-            if self.families is not None:
-                arguments += self.families(state, dt, step0 * dt)
+            arguments = self._arguments(state, invariants, dt, step0)
             status, step, item = self.function(n_steps, dt, step0, step, item, *arguments)
             if progress is not None:
                 progress[:] = [step, item]

@@ -1,6 +1,7 @@
 """Brian 2's ``prefs`` as far as axonal has them: ``prefs.codegen.target`` chooses the target,
 ``prefs.core.default_float_dtype`` (float64 or float32) the dtype of the floating-point
-variables of groups created after it.
+variables of groups created after it, ``prefs.codegen.tiered_start`` (axonal's own) whether a
+compiled run starts on NumPy while its loop compiles in another process.
 
 Brian 2 scripts often begin with ``prefs.codegen.target = 'numpy'`` (or ``'cython'``). Here
 'numpy' is the NumPy target and Brian's compiled runtime targets ('cython', 'weave') and
@@ -59,6 +60,22 @@ def _set_float_dtype(value) -> None:
     _FLOAT_DTYPE[0] = dtype.name
 
 
+# Whether a compiled run whose loop is not compiled yet starts on NumPy while another process
+# compiles it (axonal/network/tiered.py).
+_TIERED_START = [False]
+
+
+def _set_tiered_start(value) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"prefs.codegen.tiered_start = {value!r}: choose True or False")
+    _TIERED_START[0] = bool(value)
+
+
+def tiered_start() -> bool:
+    """What ``prefs.codegen.tiered_start`` chooses (see axonal/network/tiered.py)."""
+    return _TIERED_START[0]
+
+
 def default_float_dtype() -> str:
     """'float64' or 'float32': what ``prefs.core.default_float_dtype`` chooses."""
     return _FLOAT_DTYPE[0]
@@ -92,6 +109,8 @@ class _Preferences:
             return invalid_values.mode()
         if full == "core.default_float_dtype":
             return np.dtype(_FLOAT_DTYPE[0]).type
+        if full == "codegen.tiered_start":
+            return _TIERED_START[0]
         if full in _IGNORED:
             return _IGNORED[full]
         if full.split(".")[0] not in _BRIAN_SECTIONS:
@@ -110,6 +129,9 @@ class _Preferences:
             return
         if full == "core.default_float_dtype":
             _set_float_dtype(value)
+            return
+        if full == "codegen.tiered_start":
+            _set_tiered_start(value)
             return
         if full.split(".")[0] not in _BRIAN_SECTIONS or "." not in full:
             raise PreferenceError(f"there is no preference {full!r}")

@@ -58,10 +58,11 @@ class FusedScheduleError(ValueError):
     """A network cannot run as one compiled loop; the message says which object and why."""
 
 
-def _numba_target():
+def _numba_target(seed: bool = True):
     from axonal.codegen import numba_target
 
-    _register_seed_hook()
+    if seed:
+        _register_seed_hook()
     return numba_target
 
 
@@ -308,22 +309,28 @@ def _next_stretch(steps: int, seconds: float) -> int:
 
 
 def plan_fused_run(
-    network, objects: list[SimulationObject], clocks: list[Clock], context, end: float
+    network,
+    objects: list[SimulationObject],
+    clocks: list[Clock],
+    context,
+    end: float,
+    seed: bool = True,
 ):
     """A FusedRun for ``objects`` until ``end``, or None (logged at INFO) when one cannot be
-    fused."""
+    fused. ``seed=False`` leaves Numba's generator to be seeded later (seeding is Numba's
+    first use, 0.4-0.6 s: a tiered start that ends on NumPy never pays it)."""
     context.end = end
     try:
-        return _plan(network, objects, clocks, context)
+        return _plan(network, objects, clocks, context, seed)
     except (FusedScheduleError, ScheduledItemError) as reason:
         logger.info("%s runs in the Python loop: %s", network.name, reason)
         return None
 
 
-def _plan(network, objects, clocks, context) -> FusedRun:
+def _plan(network, objects, clocks, context, seed: bool = True) -> FusedRun:
     if not clocks:
         raise FusedScheduleError("there is nothing to simulate")
-    target = _numba_target()
+    target = _numba_target(seed)
     context.loop_dt = min(clock.dt_ for clock in clocks)
     base_step = min(clocks, key=lambda clock: clock.dt_).timestep
     for clock in clocks:

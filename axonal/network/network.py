@@ -238,15 +238,16 @@ class Network:
         checks.after_run(self.t_)
 
     def _runner(self, target: str, objects, clocks, context: RunContext, end: float, profile):
-        """What runs the steps: the compiled loop (FusedRun) on the Numba target when the
-        network can be fused, else the schedule interpreted step by step (SteppedRun).
-        Either's ``run`` returns at a step boundary with the objects up to date."""
+        """What runs the steps: the compiled loop (FusedRun, or a TieredRun starting on NumPy
+        while it compiles) on the Numba target when the network can be fused, else the
+        schedule interpreted step by step (SteppedRun). Either's ``run`` returns at a step
+        boundary with the objects up to date."""
         if target == "numba" and not profile:  # a profiled run goes step by step
-            from axonal.network.fused import plan_fused_run
+            from axonal.network.tiered import plan_compiled_run  # (or a tiered start)
 
-            fused = plan_fused_run(self, objects, clocks, context, end)
-            if fused is not None:
-                return fused
+            compiled = plan_compiled_run(self, objects, clocks, context, end)
+            if compiled is not None:
+                return compiled
             context = RunContext(context.namespace, target, state={})
         context.end = end
         return SteppedRun(self, objects, clocks, context, profile=bool(profile))

@@ -1,0 +1,376 @@
+"""Tiered start: a compiled run begins on the NumPy target while another process compiles its loop.
+
+With ``prefs.codegen.tiered_start = True``, a run on the compiled target whose fused loop is
+compiled neither in this process nor in Numba's cache on disk forks a process that compiles
+the loop (writing Numba's cache next to the generated module) and meanwhile runs on the NumPy
+target. At the first step boundary after the child exits, if what remains would take longer
+on NumPy than the switch costs, the run continues in the compiled loop, which loads the
+machine code from the cache. A step boundary is a commit point (the objects hold the whole
+state) and both targets compute bit for bit alike from the same random stream, so the result
+is the all-compiled run's. A run that ends first never waits: the child goes on and its cache
+serves the next run. A loop found in the cache is not loaded at once either: loading costs
+Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
+NumPy; the decision is taken after 20 ms of NumPy steps. On a machine without an idle core
+(load average), a child would only slow the run down: no child then, and the same decision
+is taken against compiling in this process. See ARCHITECTURE.md, "Tiered start".
+
+A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
+importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from axonal.codegen.preferences import tiered_start
+from axonal.network.base import RunContext
+from axonal.network.fused import FusedRun, _register_seed_hook, plan_fused_run
+from axonal.network.random import numpy_stream_in_compiled_code
+from axonal.network.stepped import SteppedRun
+
+__all__: list[str] = []  # internal: switched on by prefs.codegen.tiered_start
+
+logger = logging.getLogger("axonal.network")
+
+# How often the NumPy part asks whether the child has exited (a waitpid system call), and
+# after how long it first does (the NumPy steps until then estimate NumPy's speed).
+_CHECK_SECONDS = 0.01
+_FIRST_DECISION_SECONDS = 0.02
+# A cold compilation in this process (CUBA: 0.9 s of Numba's compiler, 0.2 s of code around it;
+# Numba's context is the switch's cost), for a machine without an idle core.
+_COMPILE_SECONDS = 1.1
+# What a switch costs before one was measured here: Numba's typing and target context on first
+# use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
+_FIRST_SWITCH_SECONDS = 0.5
+_SECOND_SWITCH_SECONDS = 0.05
+_switch_seconds: list[float] = []  # measured in this process, most recent last
+
+_in_flight: dict[str, BackgroundCompile] = {}  # loop module -> the child compiling it
+_failed: dict[str, str] = {}  # loop module -> why its background compilation failed
+_warned: set[str] = set()  # the modules whose failure was reported (once)
+_reaped: list[BackgroundCompile] = []  # finished children, for their CPU time
+_forced_step: list[int] = []  # switch_at_step(k)
+switches: list[tuple[str, int]] = []  # (network, step) of each switch, for tests and benchmarks
+
+
+class TieredStartWarning(UserWarning):
+    """The loop's background compilation failed: the run stays on the NumPy target."""
+
+
+@dataclass
+class BackgroundCompile:
+    """A forked process compiling one loop; ``poll()`` says whether it has exited."""
+
+    module: str
+    pid: int
+    messages: int  # the read end of a pipe: the child's error, if it fails
+    status: int | None = None  # the exit status once reaped (0: compiled)
+    error: str = ""
+    cpu_seconds: float = 0.0  # the child's user + system CPU time, once reaped
+
+    def poll(self, block: bool = False) -> bool:
+        """Whether the child has exited (reaping it and reading its message if so)."""
+        if self.status is not None:
+            return True
+        try:
+            pid, status, usage = os.wait4(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:  # reaped by someone else: its cache is all that is left
+            pid, status, usage = self.pid, 1 << 8, None
+        if pid == 0:
+            return False
+        self.status = os.waitstatus_to_exitcode(status)
+        if usage is not None:
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+        _reaped.append(self)
+        with os.fdopen(self.messages, "rb") as stream:
+            self.error = stream.read().decode(errors="replace").strip()
+        if _in_flight.get(self.module) is self:
+            del _in_flight[self.module]
+        if self.status != 0:
+            _failed[self.module] = self.error or f"the compiling process exited with {self.status}"
+        return True
+
+    @property
+    def compiled(self) -> bool:
+        return self.status == 0
+
+    def cancel(self) -> None:
+        """End the child (a stop signal for the run): its cache write is atomic."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self.poll(block=True)
+            _failed.pop(self.module, None)  # not the loop's fault: the next run tries again
+
+
+def _can_fork() -> bool:
+    """Whether this platform forks safely: Linux (macOS's system libraries are not fork-safe;
+    Windows has no fork). Elsewhere tiered start is off."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def _forking_is_safe(fused: FusedRun) -> bool:
+    """fork() copies one thread: not with other Python threads (one may hold a lock the child
+    needs), nor for a threaded loop once Numba's thread pool has started."""
+    if threading.active_count() > 1:
+        return False
+    parallel = sys.modules.get("numba.np.ufunc.parallel")
+    return not (fused.loop.threaded and getattr(parallel, "_is_initialized", False))
+
+
+def _module_of(fused: FusedRun) -> str:
+    return fused.loop.function.py_func.__module__
+
+
+def plan_compiled_run(network, objects, clocks, context: RunContext, end: float):
+    """What ``Network.run`` runs on the compiled target: a TieredRun when the loop must be
+    compiled and tiered start is on, else ``plan_fused_run``'s FusedRun (or None)."""
+    if not tiered_start() or not _can_fork():
+        return plan_fused_run(network, objects, clocks, context, end)
+    fused = plan_fused_run(network, objects, clocks, context, end, seed=False)
+    if fused is None:
+        return None
+    module = _module_of(fused)
+    background = _in_flight.get(module)
+    if background is not None:
+        background.poll()
+    if module not in _failed and (
+        fused.base.steps_until(end) == 0 or fused.loop.function.signatures
+    ):
+        _register_seed_hook()  # compiled in this process: nothing to wait for, nothing to load
+        return fused
+    ready_cost = None  # the loop comes from a child (or never: its compilation failed)
+    if module not in _failed and fused.loop.is_compiled():
+        ready_cost = 0.0  # in Numba's cache on disk: only loading it (the switch) costs
+    elif module not in _failed and not (_idle_core() and _forking_is_safe(fused)):
+        ready_cost = _COMPILE_SECONDS  # no child (no idle core, or unsafe): compile here
+    return TieredRun(network, fused, objects, clocks, context.namespace, ready_cost)
+
+
+def _idle_core() -> bool:
+    """Whether a core is left for the compiling child (the one-minute load average, this
+    process included, below the number of cores minus one half)."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:
+        return True
+
+
+def _fork_compile(fused: FusedRun) -> BackgroundCompile:
+    """Fork a process that compiles ``fused``'s loop for its arguments' types and exits."""
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():  # (Python 3.12 warns about fork() in general)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: compile, report a failure through the pipe, exit
+        status = 1
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to act on
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.SIG_DFL)
+            fused.loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
+            status = 0
+        except BaseException as error:  # noqa: BLE001 (any failure goes to the parent)
+            try:
+                os.write(write_end, f"{type(error).__name__}: {error}".encode()[:4000])
+            except OSError:
+                pass
+        finally:
+            os._exit(status)  # no atexit handlers, no flush of the parent's buffers
+    os.close(write_end)
+    background = BackgroundCompile(_module_of(fused), pid, read_end)
+    _in_flight[background.module] = background
+    logger.info("compiling %s in process %d; the run starts on NumPy", background.module, pid)
+    return background
+
+
+class TieredRun:
+    """A compiled run that starts on the NumPy target (see the module's docstring)."""
+
+    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, ready_cost):
+        self.network, self.fused = network, fused
+        self.objects, self.clocks, self.namespace = objects, clocks, namespace
+        # None: a child compiles the loop; else what having it costs beyond the switch (0 for
+        # a loop in the cache, a compilation in this process on a machine without idle core).
+        self.ready_cost = ready_cost
+        # Planning moved the objects' queued spikes and last events into the loop's state:
+        # they go back before the NumPy part (no step ran; the state keeps its arrays, whose
+        # types are all the background compilation needs).
+        fused._bring_back(fused.base.timestep)
+
+    def run(self, end: float, reporter, report_every: float, stopped=lambda: False) -> None:
+        """Like ``FusedRun.run``: NumPy first, compiled from the step the child is ready."""
+        module = _module_of(self.fused)
+        background = None
+        if module not in _failed and self.ready_cost is None:
+            background = _in_flight.get(module) or _fork_compile(self.fused)
+        base = self.fused.base
+        context = RunContext(self.namespace, "numpy", state={})
+        context.end = end
+        stepped = SteppedRun(self.network, self.objects, self.clocks, context)
+        test = _SwitchTest(background, self.ready_cost, base, end, stopped)
+        reports = _ClosingReportHeld(reporter, end)
+        try:
+            stepped.run(end, reports, report_every, test)
+        finally:
+            if not test.switch:  # Network.run hands Numba's generator back to NumPy: in sync
+                with numpy_stream_in_compiled_code():
+                    pass
+        if background is not None and test.stopped and not self.network._stopped():
+            background.cancel()  # a stop signal (Ctrl-C, SIGTERM), not stop(): end the child
+        if module in _failed:
+            _warn_failure(self.network, module)
+        if not test.switch:
+            reports.release()
+            return
+        self._continue_compiled(end, reports, report_every, stopped)
+
+    def _continue_compiled(self, end: float, reports, report_every: float, stopped) -> None:
+        """From this step boundary, the fused loop (loaded from Numba's cache)."""
+        started = time.perf_counter()
+        context = RunContext(self.namespace, "numba", state={})
+        fused = plan_fused_run(self.network, self.objects, self.clocks, context, end)
+        if fused is None:  # (planned before from the same objects: not expected)
+            raise RuntimeError(
+                f"{self.network.name}: the compiled loop planned at the start of "
+                "the run could not be planned again at the switch"
+            )
+        switches.append((self.network.name, fused.base.timestep))
+        logger.info(
+            "%s continues in the compiled loop from step %d", self.network.name,
+            fused.base.timestep,
+        )  # fmt: skip
+        with numpy_stream_in_compiled_code():  # NumPy's stream as it is now
+            fused.loop.compile(context.state, fused.dt, fused.base.timestep)
+            if not fused.loop.function.stats.cache_misses:  # (loaded, not compiled here)
+                _switch_seconds.append(time.perf_counter() - started)
+            fused.run(end, reports.shifted(), report_every, stopped)
+
+
+class _SwitchTest:
+    """The NumPy part's stop test: the run's own (stop(), signals), or time to switch: the
+    loop can be had (the child exited, or at ``ready_cost`` seconds now) and what remains would
+    take longer on NumPy than switching."""
+
+    def __init__(self, background: BackgroundCompile | None, ready_cost, base, end, stopped):
+        self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
+        self.ready_cost = ready_cost
+        self.first = base.timestep
+        self.started = time.perf_counter()
+        # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
+        self.next_check = self.started + _FIRST_DECISION_SECONDS
+        self.switch = self.stopped = False
+
+    def __call__(self) -> bool:
+        if self.stopped_test():
+            self.stopped = True
+            return True
+        if self.background is None and self.ready_cost is None:
+            return False
+        if _forced_step:
+            if self.base.timestep < _forced_step[0]:
+                return False
+            self.switch = (
+                self.ready_cost is not None
+                or self.background.poll(block=True)
+                and self.background.compiled
+            )
+            self.background, self.ready_cost = None, None
+            return self.switch
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + _CHECK_SECONDS
+        extra = 0.0
+        if self.ready_cost is not None:  # decided once, after the first NumPy steps
+            compiled, extra, self.ready_cost = True, self.ready_cost, None
+        elif not self.background.poll():
+            return False
+        else:
+            compiled, self.background = self.background.compiled, None  # decided once
+        done = self.base.timestep - self.first
+        remaining = self.base.steps_until(self.end)
+        numpy_seconds = remaining * (now - self.started) / max(done, 1)
+        self.switch = compiled and numpy_seconds > _switch_cost() + extra
+        if compiled and not self.switch:
+            logger.info("the compiled loop is ready; the %d steps left stay on NumPy", remaining)
+        return self.switch
+
+
+def _switch_cost() -> float:
+    if _switch_seconds:
+        return _switch_seconds[-1]
+    return _FIRST_SWITCH_SECONDS
+
+
+class _ClosingReportHeld:
+    """The step loop's progress reports, but its closing one held back: a run that goes on
+    compiled reports on from there (its elapsed time counted from the run's start)."""
+
+    def __init__(self, reporter, end: float):
+        self.reporter, self.end = reporter, end
+        self.started = time.perf_counter()
+        self.closing: tuple[float, float] | None = None
+
+    def __call__(self, t: float, elapsed: float) -> None:
+        if t == self.end:
+            self.closing = (t, elapsed)
+        elif self.reporter is not None:
+            self.reporter(t, elapsed)
+
+    def release(self) -> None:
+        if self.closing is not None and self.reporter is not None:
+            self.reporter(*self.closing)
+
+    def shifted(self) -> Callable[[float, float], None] | None:
+        if self.reporter is None:
+            return None
+        offset = time.perf_counter() - self.started
+        return lambda t, elapsed: self.reporter(t, elapsed + offset)
+
+
+def _warn_failure(network, module: str) -> None:
+    if module in _warned:
+        return
+    _warned.add(module)
+    warnings.warn(
+        f"{network.name}: compiling its loop in the background failed ({_failed[module]}); "
+        "the run stays on the NumPy target, as will later runs of this loop in this process",
+        TieredStartWarning,
+        stacklevel=4,
+    )
+
+
+@contextmanager
+def switch_at_step(step: int) -> Iterator[None]:
+    """For tests and benchmarks: tiered runs switch exactly at ``step`` of their finest clock
+    (waiting there for the compilation), whatever the timing.
+
+    >>> with switch_at_step(100):
+    ...     pass
+    """
+    _forced_step[:] = [step]
+    try:
+        yield
+    finally:
+        _forced_step[:] = []
+
+
+def wait_for_compiles() -> float:
+    """Wait for every background compilation of this process; their CPU seconds (all reaped
+    so far). For benchmarks, which count the child's work after the result."""
+    for background in list(_in_flight.values()):
+        background.poll(block=True)
+    return sum(background.cpu_seconds for background in _reaped)

@@ -1,0 +1,221 @@
+"""Issue 17 item 1, tiered start: a compiled run that starts on NumPy while a forked process
+compiles its loop, and continues compiled from a step boundary, gives the all-compiled run.
+
+Each test uses an empty kernel cache (its own AXONAL_CACHE_DIR, and no module kept in this
+process), so the loop really is compiled by the background process; the switch is forced at
+a chosen step (``switch_at_step``) so that nothing depends on timing.
+"""
+
+import os
+import signal
+import sys
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+from axonal import *
+from axonal.codegen import kernel_cache
+from axonal.codegen.numba_loop import NetworkLoop
+from axonal.network import tiered
+from axonal.network.fused import loop_function_of
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="tiered start forks (Linux only)"
+)
+
+SWITCH_STEP = 337  # of 800 (80 ms at dt = 0.1 ms)
+FORKING_IS_SAFE = tiered._forking_is_safe  # (the fixture replaces it)
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A kernel cache with nothing compiled, tiered start on, the Numba target."""
+    monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(kernel_cache, "_loaded", {})
+    for name in ("_in_flight", "_failed"):
+        monkeypatch.setattr(tiered, name, {})
+    monkeypatch.setattr(tiered, "_warned", set())
+    monkeypatch.setattr(tiered, "switches", [])
+    monkeypatch.setattr(tiered, "_reaped", [])
+    monkeypatch.setattr(tiered, "_switch_seconds", [])  # (a switch measured by another test)
+    monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
+    # Threads other tests of the worker left behind (idle): the rule has its own test below.
+    monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
+    set_target("numba")
+    prefs.codegen.tiered_start = True
+    yield tmp_path
+    tiered.wait_for_compiles()
+    prefs.codegen.tiered_start = False
+
+
+def build():
+    """Random initial values, random input each step (PoissonInput), spikes through
+    heterogeneous delays (a spike queue that crosses the switch), three kinds of monitor.
+    Every object is named: names are part of the loop's source, so two builds share it."""
+    start_scope()
+    seed(11)
+    eqs = """
+    dv/dt = (ge + gi - v) / (10*ms) : 1 (unless refractory)
+    dge/dt = -ge / (5*ms) : 1
+    dgi/dt = -gi / (10*ms) : 1
+    """
+    G = NeuronGroup(300, eqs, threshold="v > 1", reset="v = 0", refractory=2 * ms,
+                    method="exact", name="cells")  # fmt: skip
+    G.v = "rand()"
+    S = Synapses(G, G, "w : 1", on_pre="ge += w", name="recurrent")
+    S.connect(p=0.05)
+    S.w = "0.2 * rand()"
+    S.delay = "rand() * 3*ms"
+    drive = PoissonInput(G, "ge", 20, 100 * Hz, weight=0.2, name="drive")
+    spikes = SpikeMonitor(G, name="spikes")
+    trace = StateMonitor(G, ["v", "ge"], record=[0, 7, 123], name="trace")
+    rate = PopulationRateMonitor(G, name="rate")
+    net = Network(G, S, drive, spikes, trace, rate, name="tiered_net")
+    return net, G, spikes, trace, rate
+
+
+def results(net, G, spikes, trace, rate) -> dict:
+    return {
+        "t": float(net.t_),
+        "i": spikes.i[:].copy(),
+        "spike_t": spikes.t_[:].copy(),
+        "v": G.v_[:].copy(),
+        "ge": G.ge_[:].copy(),
+        "lastspike": G.lastspike_[:].copy(),
+        "trace_v": trace.v_[:].copy(),
+        "trace_t": trace.t_[:].copy(),
+        "rate": rate.rate_[:].copy(),
+        "random": np.random.get_state()[1].copy(),
+    }
+
+
+def assert_same(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def all_compiled(*durations) -> dict:
+    """The same model's results, all runs compiled from their first step."""
+    prefs.codegen.tiered_start = False
+    objects = build()
+    for duration in durations:
+        objects[0].run(duration)
+    prefs.codegen.tiered_start = True
+    return results(*objects)
+
+
+def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache):
+    objects = build()
+    with tiered.switch_at_step(SWITCH_STEP):
+        objects[0].run(80 * ms)
+    assert tiered.switches == [("tiered_net", SWITCH_STEP)]
+    (loop,) = loop_function_of(objects[0])
+    # This process loaded the machine code the forked one wrote: it compiled nothing.
+    assert list(loop.function.stats.cache_hits.values()) == [1]
+    assert not loop.function.stats.cache_misses
+    switched = results(*objects)
+    assert switched["i"].size > 300 and (switched["spike_t"] < SWITCH_STEP * 1e-4).any()
+    objects[0].run(20 * ms)  # a second run(): compiled from its first step
+    assert len(tiered.switches) == 1
+    continued = results(*objects)
+
+    assert_same(switched, all_compiled(80 * ms))
+    assert_same(continued, all_compiled(80 * ms, 20 * ms))
+
+
+def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache):
+    objects = build()
+    objects[0].run(2 * ms)  # 20 NumPy steps: over long before the compilation
+    assert tiered.switches == []
+    (background,) = tiered._in_flight.values()
+    assert background.status is None  # still compiling when run() returned
+    short = results(*objects)
+    tiered.wait_for_compiles()
+    assert background.compiled
+
+    again = build()  # the same model again: the loop is in Numba's cache now
+    again[0].run(2 * ms)  # too short to be worth loading it: NumPy, no new process
+    assert tiered.switches == [] and not tiered._in_flight and len(tiered._reaped) == 1
+    assert_same(results(*again), short)
+    again = build()
+    with tiered.switch_at_step(10):
+        again[0].run(2 * ms)
+    assert tiered.switches == [("tiered_net", 10)] and len(tiered._reaped) == 1
+    (loop,) = loop_function_of(again[0])
+    assert list(loop.function.stats.cache_hits.values()) == [1]  # loaded, not compiled
+    assert not loop.function.stats.cache_misses
+    assert_same(results(*again), short)
+    assert_same(short, all_compiled(2 * ms))
+
+
+@pytest.mark.slow
+def test_a_failed_background_compilation_stays_on_numpy_and_warns_once(empty_cache, monkeypatch):
+    def broken(self, state, dt, step0):
+        raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(NetworkLoop, "compile_only", broken)  # (the forked child has it too)
+    objects = build()
+    with tiered.switch_at_step(50), pytest.warns(tiered.TieredStartWarning, match="no compiler"):
+        objects[0].run(20 * ms)
+    assert tiered.switches == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tiered.TieredStartWarning)
+        with tiered.switch_at_step(250):
+            objects[0].run(20 * ms)  # stays on NumPy, no new process, no second warning
+    assert tiered.switches == [] and not tiered._in_flight
+    assert not loop_function_of(objects[0])[0].function.signatures  # never compiled here
+    assert_same(results(*objects), all_compiled(20 * ms, 20 * ms))
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_numpy_part_ends_the_background_process(empty_cache):
+    objects = build()
+    started = []
+
+    def interrupt(elapsed, fraction, start, duration):
+        if fraction > 0 and not started:
+            started.append(fraction)
+            os.kill(os.getpid(), signal.SIGINT)  # held: acted on at the step boundary
+
+    with pytest.raises(KeyboardInterrupt):
+        objects[0].run(200 * ms, report=interrupt, report_period=1 * ms)
+    (background,) = tiered._reaped
+    assert background.status == -signal.SIGTERM  # ended, not left compiling
+    assert not tiered._failed  # not a failure of the loop: a later run compiles again
+    assert 0 < objects[0].t_ < 0.2
+    assert tiered.switches == []
+    objects[0].run(200 * ms - objects[0].t)  # continues as if not interrupted
+    assert_same(results(*objects), all_compiled(200 * ms))
+
+
+def test_the_preference_takes_booleans_only():
+    with pytest.raises(ValueError, match="tiered_start"):
+        prefs.codegen.tiered_start = "yes"
+    assert prefs.codegen.tiered_start is False
+
+
+@pytest.mark.parametrize("reason", ["no idle core", "another thread"])
+def test_without_a_child_process_the_run_stays_on_numpy_or_compiles_itself(
+    empty_cache, monkeypatch, reason, request
+):
+    if reason == "no idle core":
+        monkeypatch.setattr(tiered, "_idle_core", lambda: False)
+    else:  # fork() would copy one thread of two: no child
+        monkeypatch.setattr(tiered, "_forking_is_safe", FORKING_IS_SAFE)
+        done = threading.Event()
+        waiting = threading.Thread(target=done.wait)
+        waiting.start()
+        request.addfinalizer(lambda: (done.set(), waiting.join()))
+    objects = build()
+    objects[0].run(2 * ms)  # NumPy finishes sooner than a compilation would
+    assert not tiered._in_flight and not tiered._reaped and tiered.switches == []
+    assert not loop_function_of(objects[0])[0].function.signatures
+    with tiered.switch_at_step(40):
+        objects[0].run(6 * ms)
+    assert not tiered._reaped and tiered.switches == [("tiered_net", 40)]
+    (loop,) = loop_function_of(objects[0])
+    assert list(loop.function.stats.cache_misses.values()) == [1]  # compiled here
+    assert_same(results(*objects), all_compiled(2 * ms, 6 * ms))
