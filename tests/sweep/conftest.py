@@ -58,6 +58,23 @@ def sweep_project(tmp_path: Path) -> Path:
     return root
 
 
+def interrupted_sweep(arguments: list[str], cwd: Path, after: str) -> tuple[int, str]:
+    """Run ``axonal sweep ARGUMENTS``, send it SIGINT (Ctrl-C) once a progress line starting
+    with ``after`` appears, and give its exit status and everything it wrote to stderr."""
+    command = [sys.executable, "-m", "axonal.cli", "sweep", *arguments]
+    process = subprocess.Popen(
+        command, cwd=cwd, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.startswith(after):
+            process.send_signal(signal.SIGINT)
+            break
+    rest = process.communicate(timeout=120)[1]
+    return process.returncode, "".join(lines) + rest
+
+
 def _dask_command() -> list[str]:
     found = Path(sys.executable).with_name("dask")
     return [str(found)] if found.exists() else [shutil.which("dask") or "dask"]

@@ -4,9 +4,6 @@ sweep whose scheduler and workers live on, and a run that kills every worker it 
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import textwrap
 import time
 
@@ -16,7 +13,7 @@ import pytest
 from axonal.records.project import load_project
 from axonal.sweeps import sweep
 from axonal.sweeps.table import sweep_records
-from tests.sweep.conftest import run_axonal
+from tests.sweep.conftest import interrupted_sweep, run_axonal
 
 pytestmark = pytest.mark.slow
 
@@ -52,20 +49,11 @@ def test_ctrl_c_with_a_remote_scheduler_cancels_the_rest_and_resume_finishes(
     dask_processes.start_worker("a")
     dask_processes.start_worker("b")
     dask_processes.wait_for_workers(2)
-    command = [sys.executable, "-m", "axonal.cli", "sweep", "quick.py", "x=1:11:1", "sleep=1.0",
-               "--scheduler", dask_processes.address, "--label", "remote-cut"]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=sweep_project, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    lines = []
-    for line in process.stderr:
-        lines.append(line)
-        if line.startswith("[2/10]"):
-            process.send_signal(signal.SIGINT)
-            break
-    rest = process.communicate(timeout=120)[1]
-    assert process.returncode == 130, "".join(lines) + rest
-    assert "interrupted" in rest.lower(), rest
+    arguments = ["quick.py", "x=1:11:1", "sleep=1.0",
+                 "--scheduler", dask_processes.address, "--label", "remote-cut"]  # fmt: skip
+    returncode, output = interrupted_sweep(arguments, sweep_project, after="[2/10]")
+    assert returncode == 130, output
+    assert "interrupted" in output.lower(), output
     store_url = load_project(sweep_project).resolved_store_url
     first = sweep_records(store_url, "remote-cut")
     assert 2 <= len(first) < 10 and {r["status"] for r in first} == {"finished"}

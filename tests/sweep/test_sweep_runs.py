@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pandas as pd
@@ -20,7 +18,7 @@ from axonal.records.store import RecordStore
 from axonal.sweeps import sweep
 from axonal.sweeps.table import sweep_records
 from axonal.sweeps.web_page import sweep_page
-from tests.sweep.conftest import run_axonal
+from tests.sweep.conftest import interrupted_sweep, run_axonal
 
 pytestmark = pytest.mark.slow
 
@@ -121,19 +119,9 @@ def test_function_sweep_reports_what_it_returns_and_the_next_sweep_reuses_the_in
 
 
 def test_ctrl_c_keeps_finished_records_and_resume_runs_the_rest(sweep_project):
-    command = [sys.executable, "-m", "axonal.cli", "sweep", "quick.py", "x=1:7:1", "sleep=1.5",
-               "--workers", "1", "--label", "cut"]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=sweep_project, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    lines = []
-    for line in process.stderr:
-        lines.append(line)
-        if line.startswith("[1/6]"):
-            process.send_signal(signal.SIGINT)
-            break
-    rest = process.communicate(timeout=120)[1]
-    assert process.returncode == 130, "".join(lines) + rest
+    arguments = ["quick.py", "x=1:7:1", "sleep=1.5", "--workers", "1", "--label", "cut"]
+    returncode, output = interrupted_sweep(arguments, sweep_project, after="[1/6]")
+    assert returncode == 130, output
     project = load_project(sweep_project)
     first = sweep_records(project.resolved_store_url, "cut")
     finished = [r for r in first if r["status"] == "finished"]
