@@ -145,7 +145,7 @@ def results(net, monitors) -> dict:
         "sub_rate": m["sub_rate"].rate_,
         "sub_rate_t": m["sub_rate"].t_,
         "net_t": np.array([round(net.t_, 12)]),
-        "queued": np.array([len(m["Ce"].pre.queue)]),
+        "queued": np.array([m["Ce"].pre.queued()]),
     }
 
 

@@ -278,19 +278,32 @@ class LoopPrinter:
         ]
 
     def _rate_recording_nodes(self, number: int, recording: RateRecording) -> list[Node]:
-        _, count = self._events(
+        events, count = self._events(
             recording.source, recording.event, f"rate monitor {recording.monitor!r}"
         )
         times = self.arguments.array(f"{recording.monitor}.t")
         fractions = self.arguments.array(f"{recording.monitor}.fraction")
         used = self.arguments.array(f"{recording.monitor}.n")
-        size = self.arguments.value(f"{recording.source}.N", "int64")
+        counted: list[Node] = []
+        if recording.span is None:
+            size = self.arguments.value(f"{recording.source}.N", "int64")
+            fraction = f"{count}[0] / {size}"
+        else:  # a subgroup: the events in its range of the source's elements
+            first = self.arguments.value(recording.span[0], "int64")
+            size = self.arguments.value(recording.span[1], "int64")
+            inside = f"{first} <= {events}[_k] < {first} + {size}"
+            counted = [
+                Line("_inside = 0"),
+                For("_k", (f"{count}[0]",), [If(inside, [Line("_inside += 1")])]),
+            ]
+            fraction = f"_inside / {size}"
         return [
             Line("# rate recording"),
             Line(f"_used = {used}[0]"),
             self._full(number, f"_used >= {times}.shape[0]"),
+            *counted,
             Line(f"{times}[_used] = t"),
-            Line(f"{fractions}[_used] = {count}[0] / {size}"),
+            Line(f"{fractions}[_used] = {fraction}"),
             Line(f"{used}[0] = _used + 1"),
         ]
 

@@ -136,11 +136,14 @@ class StateRecording:
 class RateRecording:
     """A population rate monitor: append ``t`` and the fraction of ``source``'s elements that
     had ``event`` in this step (divide by dt for a rate): ``f'{monitor}.t'``,
-    ``f'{monitor}.fraction'`` (float64) and ``f'{monitor}.n'``."""
+    ``f'{monitor}.fraction'`` (float64) and ``f'{monitor}.n'``. ``span``: state keys of the
+    first element and the number of elements counted (a subgroup of ``source``), or None for
+    all of ``source``."""
 
     monitor: str
     source: str
     event: str = "spike"
+    span: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

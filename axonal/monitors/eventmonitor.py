@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.export import MonitorExport
 from axonal.network.base import RunContext, SimulationObject, schedule_key
 from axonal.network.network import spike_digest
+from axonal.network.run_state import RunShare
 from axonal.units import Quantity, get_dimensions, second
 
 
@@ -36,7 +36,7 @@ class EventMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "thresholds"
-    results_during_step = True  # user code may read it during a run (see network/stepped.py)
+    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(
         self,
@@ -64,9 +64,10 @@ class EventMonitor(MonitorExport, SimulationObject):
             if variable not in source.variables:
                 raise MonitorError(f"{self.name}: {source.name} has no variable {variable!r}")
         self.record_variables = list(variables)
-        self._indices = GrowingArray(np.int64)
-        self._times = GrowingArray(np.float64)
-        self._values = {v: GrowingArray(source.variables[v].dtype) for v in self.record_variables}
+        # The recording's buffers in the run state (read where the run left them), and the
+        # counts of events no longer held there (record=False keeps only counts).
+        columns = ["n", "t", "i", *(f"_{v}" for v in self.record_variables)]
+        self._share = RunShare(f"{self.name}.{column}" for column in columns)
         self._count = np.zeros(source.N, dtype=np.int64)
 
     # -- running -----------------------------------------------------------------------
@@ -78,6 +79,7 @@ class EventMonitor(MonitorExport, SimulationObject):
         from axonal.network.fused import event_root, kernel_item, recording_item
 
         self._namespace = context.namespace
+        self._share.join(context.state)
         root, _ = event_root(self.source)
         key = schedule_key(self, self.when, self.order)
         items, recorded = [], []
@@ -102,32 +104,52 @@ class EventMonitor(MonitorExport, SimulationObject):
         kernel, functions, key = value_kernel(self, name, variable, context, root.N)
         return self.source.storage_kernel(kernel, context), functions, key
 
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import clock_times, event_root, take_recorded
+    def after_run(self) -> None:
+        """Without ``record``, only the counts are kept: the run's events are counted and
+        their buffers emptied."""
+        self._share.settle_rows(f"{self.name}.n", self._settle)  # with this run's dt
+        if not self.record:
+            self._count += self._counted()
+            count = self._share.state.get(f"{self.name}.n")
+            if count is not None:
+                count[0] = 0
+        self._share.settle()
 
-        names = [f"_{name}" for name in self.record_variables]
-        used, taken = take_recorded(state, self.name, ["i", "t", *names])
-        if not used:
-            return
-        _, offset = event_root(self.source)
-        indices = taken["i"] - offset
-        inside = (indices >= 0) & (indices < self.source.N)
-        indices, times = indices[inside], taken["t"][inside]
-        self._count += np.bincount(indices, minlength=self.source.N)
-        if self.record:
-            self._indices.extend(indices)
-            self._times.extend(clock_times(times, self.clock))
-            for name, buffer in self._values.items():
-                buffer.extend(taken[f"_{name}"][inside])
+    def _column(self, column: str) -> np.ndarray:
+        """A recorded column (``'i'``, ``'t'``, ``'_<variable>'``) of the source's events, as
+        read from the run state (a subgroup's, out of its parent's events)."""
+        used = self._share.settle_rows(f"{self.name}.n", self._settle)
+        values = self._share.view(f"{self.name}.{column}", used)
+        if values is None:
+            dtype = {"i": np.int64, "t": np.float64}.get(column)
+            return np.zeros(0, dtype or self.source.variables[column[1:]].dtype)
+        root, offset = self.source.storage_root, self.source.storage_offset
+        if root is not self.source or column == "i":
+            indices = self._share.view(f"{self.name}.i", used) - offset
+            if root is not self.source:
+                values = values[(indices >= 0) & (indices < self.source.N)]
+            if column == "i":
+                return values - offset
+        return values.copy()
+
+    def _settle(self, first: int, used: int) -> None:
+        """Times as the monitor's clock gives them (``timestep * dt``, bit for bit)."""
+        from axonal.network.fused import clock_times
+
+        times = self._share.state[f"{self.name}.t"]
+        times[first:used] = clock_times(times[first:used], self.clock)
+
+    def _counted(self) -> np.ndarray:
+        return np.bincount(self._column("i"), minlength=self.source.N)
 
     # -- results ----------------------------------------------------------------------------
     @property
     def i(self) -> np.ndarray:
-        return self._indices.data.copy()
+        return self._column("i") if self.record else np.zeros(0, np.int64)
 
     @property
     def t_(self) -> np.ndarray:
-        return self._times.data.copy()
+        return self._column("t") if self.record else np.zeros(0)
 
     @property
     def t(self) -> Quantity:
@@ -145,11 +167,11 @@ class EventMonitor(MonitorExport, SimulationObject):
 
     @property
     def count(self) -> np.ndarray:
-        return self._count.copy()
+        return self._count + self._counted()
 
     @property
     def num_events(self) -> int:
-        return int(self._count.sum())
+        return int(self._count.sum()) + len(self._column("i"))
 
     def __len__(self) -> int:
         return self.num_events
@@ -160,15 +182,21 @@ class EventMonitor(MonitorExport, SimulationObject):
         raw = name.endswith("_")
         base = name[:-1] if raw else name
         if base in self.__dict__.get("record_variables", ()):
-            values = self._values[base].data.copy()
+            values = self._recorded_values(base)
             return values if raw else self.source.variables[base].with_units(values)
         raise AttributeError(
             f"{type(self).__name__} {self.__dict__.get('name')!r} has no attribute {name!r}"
         )
 
+    def _recorded_values(self, name: str) -> np.ndarray:
+        if not self.record:
+            return np.zeros(0, self.source.variables[name].dtype)
+        return self._column(f"_{name}")
+
     def _trains(self, values: np.ndarray, variable=None) -> dict[int, object]:
-        order = np.argsort(self._indices.data, kind="stable")
-        sorted_indices = self._indices.data[order]
+        indices = self.i
+        order = np.argsort(indices, kind="stable")
+        sorted_indices = indices[order]
         bounds = np.searchsorted(sorted_indices, np.arange(self.source.N + 1))
         trains = {}
         for index in range(self.source.N):
@@ -179,12 +207,12 @@ class EventMonitor(MonitorExport, SimulationObject):
     def event_trains(self) -> dict[int, Quantity]:
         """For each index, the times of its events (a quantity in seconds)."""
         dims = get_dimensions(second)
-        return self._trains(self._times.data, lambda raw: Quantity.with_dimensions(raw, dims))
+        return self._trains(self.t_, lambda raw: Quantity.with_dimensions(raw, dims))
 
     def values(self, name: str) -> dict[int, object]:
         """For each index, the recorded values of ``name`` at its events."""
         variable = self.source.variables[name]
-        return self._trains(self._values[name].data, variable.with_units)
+        return self._trains(self._recorded_values(name), variable.with_units)
 
     def all_values(self) -> dict[str, dict[int, object]]:
         return {"t": self.event_trains(), **{n: self.values(n) for n in self.record_variables}}
@@ -197,16 +225,18 @@ class EventMonitor(MonitorExport, SimulationObject):
 
     # -- store, restore, records ------------------------------------------------------------------
     def state_arrays(self) -> dict[str, object]:
-        arrays = {"count": self._count, "_indices": self._indices, "_times": self._times}
-        arrays.update({f"_values.{name}": buffer for name, buffer in self._values.items()})
-        return arrays
+        """The counts kept and the recording's buffers as they stand (views: a copy is a
+        store's job)."""
+        used = self._share.settle_rows(f"{self.name}.n", self._settle)
+        buffers = {k: self._share.view(k, used) for k in self._share.keys[1:]}
+        recorded = {k: v for k, v in buffers.items() if v is not None}
+        return {"count": self._count, "recorded": recorded}
 
     def restore_arrays(self, state) -> None:
         self._count[:] = state["count"]
-        self._indices.replace(state["_indices"].data)
-        self._times.replace(state["_times"].data)
-        for name, buffer in self._values.items():
-            buffer.replace(state[f"_values.{name}"].data)
+        recorded = state["recorded"]
+        used = len(recorded.get(f"{self.name}.i", ()))
+        self._share.replace(recorded, f"{self.name}.n", used)
 
     def summary(self) -> dict:
         return {
@@ -214,7 +244,7 @@ class EventMonitor(MonitorExport, SimulationObject):
             "source": self.source.name,
             "event": self.event,
             "events": self.num_events,
-            "spike_digest": spike_digest(self._indices.data, self._times.data),
+            "spike_digest": spike_digest(self.i, self.t_),
         }
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from axonal.groups.variables import Variable
 from axonal.model.ir import Expression
-from axonal.monitors.buffer import GrowingArray
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
 from axonal.network.base import RunContext, SimulationObject, schedule_key
+from axonal.network.run_state import RunShare
 from axonal.units import Quantity, get_dimensions, second
 
 # Recorded variables a kernel computes into a buffer of the monitor's before each recording.
@@ -43,7 +45,7 @@ class StateMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "start"
-    results_during_step = True  # user code may read it during a run (see network/stepped.py)
+    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(
         self,
@@ -86,11 +88,9 @@ class StateMonitor(MonitorExport, SimulationObject):
                 f"elements of {source.name}"
             )
         self._positions = self.record + source.storage_offset
-        self._times = GrowingArray(np.float64)
-        self._values = {
-            name: GrowingArray(self._recorded[name].dtype, (len(self.record),))
-            for name in self.record_variables
-        }
+        # The recording's buffers, read in the run state where the run left them.
+        columns = ["n", "t", *(f"_{name}" for name in self.record_variables)]
+        self._share = RunShare(f"{self.name}.{column}" for column in columns)
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
         """A StateRecording of the recorded variables, each computed first by a kernel
@@ -99,6 +99,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         from axonal.network.fused import recording_item
 
         self._namespace = context.namespace
+        self._share.join(context.state)
         key = schedule_key(self, self.when, self.order)
         items, recorded = [], []
         for name in self.record_variables:
@@ -136,21 +137,25 @@ class StateMonitor(MonitorExport, SimulationObject):
         kernel, functions, _ = value_kernel(self, name, variable, context, storage_size)
         return self.source.local_kernel(kernel, context), functions
 
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import clock_times, take_recorded
+    def after_run(self) -> None:
+        self._rows("t")  # settled with the dt of this run
+        self._share.settle()
 
-        names = [f"_{name}" for name in self.record_variables]
-        used, taken = take_recorded(state, self.name, ["t", *names])
-        if not used:
-            return
-        self._times.extend(clock_times(taken["t"], self.clock))
-        for name, buffer in self._values.items():
-            buffer.extend(taken[f"_{name}"])
+    def _rows(self, column: str) -> np.ndarray:
+        """The rows recorded so far of a column (``'t'``, ``'_<variable>'``): a view of the
+        run state's buffer."""
+        used = self._share.settle_rows(f"{self.name}.n", partial(_settle_times, self))
+        rows = self._share.view(f"{self.name}.{column}", used)
+        if rows is not None:
+            return rows
+        if column == "t":
+            return np.zeros(0)
+        return np.zeros((0, len(self.record)), self._recorded[column[1:]].dtype)
 
     # -- results ----------------------------------------------------------------------------
     @property
     def t_(self) -> np.ndarray:
-        return self._times.data.copy()
+        return self._rows("t").copy()
 
     @property
     def t(self) -> Quantity:
@@ -162,7 +167,7 @@ class StateMonitor(MonitorExport, SimulationObject):
         raw = name.endswith("_")
         base = name[:-1] if raw else name
         if base in self.__dict__.get("record_variables", ()):
-            values = self._values[base].data.T.copy()
+            values = self._rows(f"_{base}").T.copy()
             return values if raw else self._recorded[base].with_units(values)
         raise AttributeError(
             f"StateMonitor {self.__dict__.get('name')!r} has no attribute {name!r}"
@@ -203,20 +208,21 @@ class StateMonitor(MonitorExport, SimulationObject):
         return _RecordedElement(self, int(matches[0]))
 
     def export_columns(self) -> dict[str, object]:
-        steps, elements = len(self._times), len(self.record)
+        steps, elements = len(self._rows("t")), len(self.record)
         columns = {"t": np.repeat(self.t, elements), "i": np.tile(self.record, steps)}
         for name in self.record_variables:
-            values = self._values[name].data.reshape(-1)
+            values = self._rows(f"_{name}").reshape(-1)
             columns[name] = self._recorded[name].with_units(values)
         return columns
 
     def state_arrays(self) -> dict[str, object]:
-        return {"_times": self._times, **{f"_values.{n}": b for n, b in self._values.items()}}
+        self._rows("t")  # (settled first)
+        return {"recorded": _recorded_buffers(self._share, self.name)}
 
     def restore_arrays(self, state) -> None:
-        self._times.replace(state["_times"].data)
-        for name, buffer in self._values.items():
-            buffer.replace(state[f"_values.{name}"].data)
+        recorded = state["recorded"]
+        used = len(recorded.get(f"{self.name}.t", ()))
+        self._share.replace(recorded, f"{self.name}.n", used)
 
     def summary(self) -> dict:
         return {
@@ -224,7 +230,7 @@ class StateMonitor(MonitorExport, SimulationObject):
             "source": self.source.name,
             "variables": self.record_variables,
             "recorded": len(self.record),
-            "samples": len(self._times),
+            "samples": len(self._rows("t")),
         }
 
 
@@ -279,79 +285,63 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "thresholds"
+    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(self, source, when=None, order: int = 1, name: str | None = None):
         super().__init__(name=name, clock=source.clock, when=when, order=order)
         self.source = source
-        self._times = GrowingArray(np.float64)
-        self._rates = GrowingArray(np.float64)
-
-    @property
-    def results_during_step(self) -> bool:
-        """Whether user code may read it during a run: a subgroup's rates are counted from
-        its parent's spikes up to the current step, so only at step boundaries."""
-        return self.source.storage_root is self.source
+        self._share = RunShare(f"{self.name}.{column}" for column in ("n", "t", "fraction"))
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]] | None:
-        """A RateRecording of the source's spikes; for a subgroup, a SpikeRecording of its
-        parent's, counted per step afterwards."""
-        from axonal.codegen.schedule import RateRecording, SpikeRecording
+        """A RateRecording of the source's spikes (a subgroup's: of its range of its
+        parent's)."""
+        from axonal.codegen.schedule import RateRecording
         from axonal.network.fused import event_root, recording_item
 
-        root, _ = event_root(self.source)
-        if root is self.source:
-            recording = RateRecording(self.name, self.source.name)
-        else:
-            recording = SpikeRecording(self.name, root.name)
-            self._counted_from = self.clock.timestep
+        self._share.join(context.state)
+        root, offset = event_root(self.source)
+        span = None
+        if root is not self.source:
+            span = (f"{self.name}._first", f"{self.name}._size")
+            context.state[span[0]] = offset
+            context.state[span[1]] = self.source.N
+        recording = RateRecording(self.name, root.name, span=span)
         item = recording_item(context, recording, self.clock)
         return [(schedule_key(self, self.when, self.order), item)]
 
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import clock_times, event_root, take_recorded
+    def after_run(self) -> None:
+        self._rows("t")  # settled with the dt of this run
+        self._share.settle()
 
-        if event_root(self.source)[0] is not self.source:
-            self._subgroup_results(state)
-            return
-        used, taken = take_recorded(state, self.name, ["t", "fraction"])
-        if not used:
-            return
+    def _rows(self, column: str) -> np.ndarray:
+        """Recorded rows: times, and rates (rows settled while the dt is that of the run
+        that recorded them)."""
+        used = self._share.settle_rows(f"{self.name}.n", self._settle)
+        rows = self._share.view(f"{self.name}.{column}", used)
+        return np.zeros(0) if rows is None else rows
+
+    def _settle(self, first: int, used: int) -> None:
         # The count back from the fraction, so that the rate is computed as in Python.
-        counts = np.round(taken["fraction"] * self.source.N)
-        self._times.extend(clock_times(taken["t"], self.clock))
-        self._rates.extend(counts / (self.source.N * self.clock.dt_))
-
-    def _subgroup_results(self, state: dict) -> None:
-        """Rates of the steps since the last call, from the parent's recorded spikes."""
-        from axonal.network.fused import event_root, take_recorded
-
-        _, taken = take_recorded(state, self.name, ["i", "t"])
-        first, now, dt = self._counted_from, self.clock.timestep, self.clock.dt_
-        _, start = event_root(self.source)
-        if not taken or now <= first:
-            return
-        inside = (taken["i"] >= start) & (taken["i"] < start + self.source.N)
-        ticks = np.round(taken["t"][inside] / dt).astype(np.int64) - first
-        counts = np.bincount(ticks, minlength=now - first)
-        self._times.extend(np.arange(first, now) * dt)
-        self._rates.extend(counts / (self.source.N * dt))
-        self._counted_from = now
+        _settle_times(self, first, used)
+        size, fractions = self.source.N, self._share.state[f"{self.name}.fraction"]
+        counts = np.round(fractions[first:used] * size)
+        fractions[first:used] = counts / (size * self.clock.dt_)
 
     @property
     def t(self) -> Quantity:
-        return Quantity.with_dimensions(self._times.data.copy(), get_dimensions(second))
+        return Quantity.with_dimensions(self.t_, get_dimensions(second))
 
     @property
     def t_(self) -> np.ndarray:
-        return self._times.data.copy()
+        return self._rows("t").copy()
 
     @property
     def rate(self) -> Quantity:
-        return Quantity.with_dimensions(self._rates.data.copy(), get_dimensions(second) ** -1)
+        return Quantity.with_dimensions(self.rate_, get_dimensions(second) ** -1)
 
     @property
     def rate_(self) -> np.ndarray:
-        return self._rates.data.copy()
+        return self._rows("fraction").copy()  # (settled into rates)
 
     def smooth_rate(self, window: str | np.ndarray = "gaussian", width=None) -> Quantity:
         """The rate convolved with a 'gaussian' (width = standard deviation) or 'flat' window."""
@@ -379,18 +369,35 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
             if kernel.ndim != 1 or len(kernel) % 2 == 0:
                 raise ValueError(f"{self.name}.smooth_rate: a window array needs an odd length")
         kernel = kernel / kernel.sum()
-        smoothed = np.convolve(self._rates.data, kernel, mode="same")
+        smoothed = np.convolve(self.rate_, kernel, mode="same")
         return Quantity.with_dimensions(smoothed, get_dimensions(second) ** -1)
 
     def export_columns(self) -> dict[str, object]:
         return {"t": self.t, "rate": self.rate}
 
     def state_arrays(self) -> dict[str, object]:
-        return {"_times": self._times, "_rates": self._rates}
+        self._rows("t")  # (settled first)
+        return {"recorded": _recorded_buffers(self._share, self.name)}
 
     def restore_arrays(self, state) -> None:
-        self._times.replace(state["_times"].data)
-        self._rates.replace(state["_rates"].data)
+        recorded = state["recorded"]
+        used = len(recorded.get(f"{self.name}.t", ()))
+        self._share.replace(recorded, f"{self.name}.n", used)
+
+
+def _settle_times(monitor, first: int, used: int) -> None:
+    """Recorded times as the monitor's clock gives them (``timestep * dt``, bit for bit)."""
+    from axonal.network.fused import clock_times
+
+    times = monitor._share.state[f"{monitor.name}.t"]
+    times[first:used] = clock_times(times[first:used], monitor.clock)
+
+
+def _recorded_buffers(share: RunShare, monitor: str) -> dict[str, np.ndarray]:
+    """A recording's buffers up to the rows used (views; a store copies them)."""
+    used = share.used(f"{monitor}.n")
+    views = {key: share.view(key, used) for key in share.keys[1:]}
+    return {key: view for key, view in views.items() if view is not None}
 
 
 __all__ = ["StateMonitor", "PopulationRateMonitor"]

@@ -99,6 +99,9 @@ class SimulationObject:
 
     default_when = "groups"
     add_to_magic_network = True
+    # Whether all a step changes in this object is in the run state's buffers (a monitor):
+    # then a step's savepoint needs nothing of the object itself (axonal.network.savepoint).
+    steps_only_in_run_state = False
 
     def __init__(
         self,
@@ -147,9 +150,9 @@ class SimulationObject:
 
     def fused_results(self, state: dict) -> None:
         """Copy what the run left in ``state`` (events, buffers, queued spikes) into the
-        object: at the end of a run, and in a stepped run at each report (step boundaries)
-        and, for ``results_during_step`` objects (monitors), before user code runs. Must
-        leave ``state`` ready to continue.
+        object: at the end of a run, and in a stepped run at each report (step boundaries).
+        Must leave ``state`` ready to continue. (Monitors need none: they read their buffers
+        in the state, see axonal.network.run_state.)
         """
 
     def summed_targets(self) -> list:

@@ -9,9 +9,9 @@ exception leaves ``run()``: ``t`` is that step, nothing of it is recorded, and t
 A savepoint is kept small, since one is taken every step: copies of the arrays the run's
 kernels write (``RunContext.written``, noted by ``Group.make_kernel``), copies of the arrays
 user code writes through the groups (``G.v[...] = ...``: copied at the first write of the
-step, see ``before_write``), the lengths of the monitors' buffers, the run's last events
-and the counters of its buffers (monitor buffers, delay rings, spike generators), small
-arrays of the objects' state (monitor counts), and, when the run's kernels
+step, see ``before_write``), the run's last events and the counters of its buffers
+(monitor buffers, delay rings, spike generators), small arrays of the objects' state (a
+generator's place), and, when the run's kernels
 draw random numbers, both random generators (NumPy's, and the one compiled kernels draw
 from). Not undone: what user code did outside the network (appending to a list of its own,
 drawing from NumPy in a run whose kernels do not draw), and writes into raw arrays
@@ -47,20 +47,17 @@ def close() -> None:
     _current[0] = None
 
 
-def _object_savepoint(obj) -> Callable[[], None]:
-    from axonal.monitors.buffer import GrowingArray  # (monitors import the network)
-
+def _object_savepoint(obj) -> Callable[[], None] | None:
+    if obj.steps_only_in_run_state:  # (a monitor: its buffers' counters are in the mark)
+        return None
     variables = getattr(obj, "variables", {})
-    lengths, copies = [], []
-    for key, value in obj.state_arrays().items():
-        if isinstance(value, GrowingArray):
-            lengths.append((value, len(value)))  # appended to only: truncating undoes the step
-        elif isinstance(value, np.ndarray) and key not in variables:
-            copies.append((value, value.copy()))  # a monitor's counts, a generator's place
+    copies = [
+        (value, value.copy())  # a generator's place
+        for key, value in obj.state_arrays().items()
+        if isinstance(value, np.ndarray) and key not in variables
+    ]
 
     def rollback() -> None:
-        for buffer, length in lengths:
-            buffer.resize(length)
         for live, saved in copies:
             live[...] = saved
 
@@ -109,7 +106,8 @@ class StepSavepoint:
         self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {
             id(values): (values, values.copy()) for values in written
         }
-        self.rollbacks = [_object_savepoint(obj) for obj in objects]
+        rollbacks = (_object_savepoint(obj) for obj in objects)
+        self.rollbacks = [undo for undo in rollbacks if undo is not None]
         if bookkeeping is not None:
             self.rollbacks.append(_run_state_savepoint(*bookkeeping))
         if draws:  # (NumPy's get_state takes ~0.4 ms: more than a small network's step)

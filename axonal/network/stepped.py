@@ -6,10 +6,10 @@ functions without a Numba implementation, ``profile=True``). It reads the same
 ``ScheduledItem`` records as the compiled loop (``axonal.network.fused``): each kernel item
 becomes a call of its kernel (compiled for the run's target) on its selection, each recording
 appends to the same buffers in the run's state, each pathway's delayed events wait in the same
-ring buffer. The objects take their results back with ``fused_results`` at the run's end and
-at each progress report (step boundaries). User Python code (``network_operation``) is the only
-work given as ``operations()``; before each call, the monitors take their results back so that
-the code reads them up to date.
+ring buffer. Monitors read their buffers in the run's state directly (during the run too: a
+network_operation reads them up to the current step); the other objects take their results
+back with ``fused_results`` at the run's end and at each progress report (step boundaries).
+User Python code (``network_operation``) is the only work given as ``operations()``.
 """
 
 from __future__ import annotations
@@ -222,9 +222,14 @@ def _record_rate(state, events, recording: RateRecording, clock: Clock) -> None:
     row = int(used[0])
     if row >= len(state[f"{monitor}.t"]):
         _grow_recording(state, recording, row + 1)
-    count = len(events[event_keys(recording.source, recording.event)[0]])
+    found = events[event_keys(recording.source, recording.event)[0]]
+    if recording.span is None:
+        count, size = len(found), state[f"{recording.source}.N"]
+    else:
+        first, size = (int(state[key]) for key in recording.span)
+        count = int(np.count_nonzero((found >= first) & (found < first + size)))
     state[f"{monitor}.t"][row] = clock.t_
-    state[f"{monitor}.fraction"][row] = count / state[f"{recording.source}.N"]
+    state[f"{monitor}.fraction"][row] = count / size
     used[0] = row + 1
 
 
@@ -322,32 +327,12 @@ class SteppedRun:
         planned = stepped_operations(objects, context)
         self.events, self.counters = planned.events, planned.counters
         operations = planned.operations
-        if any(planned.user_code):
-            operations = [
-                self._after_results(op) if user else op
-                for op, user in zip(operations, planned.user_code, strict=True)
-            ]
         if profile:
             from axonal.profiling import profiled_operations
 
             operations = profiled_operations(operations, network)
         self.operations = operations
         self.user_code = any(planned.user_code)
-        # User code sees the monitors' results as they stand (taken back before it runs).
-        self._visible = [obj for obj in objects if getattr(obj, "results_during_step", False)]
-
-    def _after_results(self, op: Operation) -> Operation:
-        function = op.function
-
-        def call_after_results() -> None:
-            self._share_results()
-            function()
-
-        return Operation(op.owner, op.when, op.order, call_after_results, op.name)
-
-    def _share_results(self) -> None:
-        for obj in self._visible:
-            obj.fused_results(self.context.state)
 
     def run(self, end: float, reporter, report_every: float, stopped=lambda: False) -> None:
         """Whole steps until ``end`` or until ``stopped()`` after a step; the objects hold
@@ -357,11 +342,10 @@ class SteppedRun:
             from axonal.network.savepoint import step_savepoint
 
             def savepoint():
-                self._share_results()  # (the monitors' buffers are empty when a step begins)
                 return step_savepoint(self.objects, self.context, self.bookkeeping())
 
         def report(t: float, elapsed: float) -> None:
-            self.commit()  # a report (a live view) reads the monitors
+            self.commit()  # a report sees the objects as between runs
             reporter(t, elapsed)
 
         try:

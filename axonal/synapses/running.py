@@ -15,6 +15,7 @@ from axonal.model.dimensions import check_equations
 from axonal.model.equations import Equations
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.network.base import RunContext, schedule_key
+from axonal.network.run_state import RunShare
 from axonal.synapses.connectivity import PIECE, csr
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ class SynapsesRun:
         from axonal.codegen.schedule import SynapsesOfEvents
         from axonal.network.fused import kernel_item
 
-        self._ring_queues: dict[str, tuple] = {}
         items = []
         for kernel, functions, pathway in self._kernels(context):
             selection = (
@@ -161,7 +161,9 @@ class SynapsesRun:
         return steps
 
     def _loop_pathway(self, pathway: SynapticPathway, state: dict):
-        """The pathway as the compiled loop sees it; its queued spikes put in ``state``."""
+        """The pathway as both runners see it. Its delay ring stays in the run state from
+        run to run (spikes queued at the end of one run arrive in the next); it is laid out
+        anew only when its delays, connectivity, dt or time changed (``_laid_out``)."""
         from axonal.codegen.schedule import SynapticPathway as LoopPathway
         from axonal.network.fused import event_root
 
@@ -177,58 +179,35 @@ class SynapsesRun:
         loop_pathway = LoopPathway(
             f"{self.name}.{pathway.name}", root.name, f"{prefix}_indptr", ids, pathway.event
         )
-        now = self.clock.timestep
-        queued = pathway.queue.snapshot()
-        pending = {step: a for step, a in queued.items() if step >= now}
-        # The ring buffer holds them during the run; fused_results puts back what is left
-        # (the queue itself is left as it is until then: a run planned but not run loses none).
-        stale = {step: a for step, a in queued.items() if step < now}
-        if not np.any(delays) and not pending:
-            return loop_pathway
+        ring, now = pathway.ring, self.clock.timestep
+        ring.join(state)
+        layout = RingLayout(now, self.clock.dt_, delays, pointers, order)
+        if ring.layout is not None and ring.layout.same_as(layout):
+            uniform = ring.layout.uniform
+        else:
+            pending = _pending(ring, self.clock.dt_, now) if ring.layout is not None else {}
+            for key in ring.keys:  # (a ring laid out anew, or none: no delay, nothing queued)
+                state.pop(key, None)
+            ring.layout = None
+            if not np.any(delays) and not pending:
+                return loop_pathway
+            uniform = _lay_out(ring, state, pending, delays, order, pointers, root.N)
+            ring.layout = dataclasses.replace(layout, uniform=uniform)
         delay_key = f"{prefix}_delay_steps"
-        sources = _queued_sources(pending, order, pointers, root.N)
-        uniform = isinstance(delays, int) and sources is not None
         if isinstance(delays, int) and not uniform:
             delays = np.full(self.N, delays, dtype=np.int64)
         state[delay_key] = delays
-        loop_pathway = dataclasses.replace(
-            loop_pathway, delay=delay_key, heterogeneous_delays=not uniform
-        )
-        self._ring_queues[pathway.name] = (loop_pathway, order, pointers, stale)
-        if uniform:
-            content = sources
-        else:
-            content = {step: np.concatenate(arrays) for step, arrays in pending.items()}
-        slots = int(max([np.max(delays, initial=0), *(step - now for step in content)])) + 1
-        width = root.N if uniform else max([1024, *(len(a) for a in content.values())])
-        queue = np.zeros((slots, width), np.int64)
-        queued = np.zeros(slots, np.int64)
-        for step, entries in content.items():
-            queue[step - now, : len(entries)] = entries
-            queued[step - now] = len(entries)
-        name = loop_pathway.name
-        state[f"{name}._queue"], state[f"{name}._queue_n"] = queue, queued
-        state[f"{name}._queue_cursor"] = np.zeros(1, np.int64)
-        return loop_pathway
+        return dataclasses.replace(loop_pathway, delay=delay_key, heterogeneous_delays=not uniform)
 
     def fused_results(self, state: dict) -> None:
-        """Spikes still in the loop's ring buffers go back to the pathways' queues."""
-        now = self.clock.timestep
-        for name, (loop_pathway, order, pointers, stale) in self._ring_queues.items():
-            queue = self.pathways[name].queue
-            kept = dict(stale)  # never delivered: steps before the run's start
-            ring = state[f"{loop_pathway.name}._queue"]
-            queued = state[f"{loop_pathway.name}._queue_n"]
-            cursor = int(state[f"{loop_pathway.name}._queue_cursor"][0])
-            slots = len(queued)
-            for ahead in range(slots):
-                slot = (cursor + ahead) % slots
-                if queued[slot]:
-                    entries = ring[slot, : queued[slot]].copy()
-                    if not loop_pathway.heterogeneous_delays:
-                        entries = synapses_of(entries, pointers, order)
-                    kept[now + ahead] = [entries]
-            queue.restore(kept)
+        """The rings' first slots now stand for the clock's next step."""
+        for pathway in self.pathways.values():
+            if pathway.ring.layout is not None:
+                pathway.ring.layout.step = self.clock.timestep
+
+    def after_run(self) -> None:
+        for pathway in self.pathways.values():
+            pathway.ring.settle()
 
     def _check_model(self, context: RunContext) -> None:
         names, called = set(), set()
@@ -243,6 +222,103 @@ class SynapsesRun:
         check_equations(model, resolved, owner=self.name)
 
 
+class DelayRing(RunShare):
+    """A pathway's delay ring in the run state (``<synapses>.<pathway>._queue``: one row of
+    queued entries per step ahead, ``_queue_n`` entries used per row, ``_queue_cursor`` the
+    row of the next step), kept from run to run, and what it was laid out for."""
+
+    def __init__(self, name: str):
+        super().__init__(f"{name}.{key}" for key in ("_queue", "_queue_n", "_queue_cursor"))
+        self.name = name
+        self.layout: RingLayout | None = None
+
+    def snapshot(self) -> dict:
+        """The ring as it stands (views: a store copies them)."""
+        return {
+            "arrays": {k: self.state[k] for k in self.keys if k in self.state},
+            "layout": self.layout,
+        }
+
+    def restore(self, snapshot: dict) -> None:
+        """Take the ring of a ``snapshot`` (a copy the caller gives away)."""
+        self.state, self.layout = dict(snapshot["arrays"]), snapshot["layout"]
+
+    def queued(self) -> dict[int, np.ndarray]:
+        """The synapses waiting, by the steps ahead (from the next step) they arrive at."""
+        if self.layout is None:
+            return {}
+        return _pending(self, self.layout.dt, self.layout.step)
+
+
+@dataclasses.dataclass
+class RingLayout:
+    """What a pathway's delay ring was laid out for: the step its cursor's slot stands for,
+    dt, the delays in steps, the connectivity (CSR), and whether a slot holds sources (one
+    delay for all: whole rows) or synapses."""
+
+    step: int
+    dt: float
+    delays: int | np.ndarray
+    pointers: np.ndarray
+    order: np.ndarray | None
+    uniform: bool = False
+
+    def same_as(self, other: RingLayout) -> bool:
+        return (
+            self.step == other.step
+            and self.dt == other.dt
+            and _equal(self.delays, other.delays)
+            and _equal(self.pointers, other.pointers)
+            and _equal(self.order, other.order)
+        )
+
+
+def _equal(a, b) -> bool:
+    if a is None or b is None or isinstance(a, int) or isinstance(b, int):
+        return type(a) is type(b) and (a is None or np.array_equal(a, b))
+    return a.shape == b.shape and np.array_equal(a, b)
+
+
+def _pending(ring, dt: float, now: int) -> dict[int, np.ndarray]:
+    """The synapses queued in ``ring``, by the step (from ``now``) they arrive at: as Brian 2,
+    a spike queued under another dt arrives at the nearest step of the new dt to its time;
+    spikes due before ``now`` (the time was set back) are dropped."""
+    layout, state, name = ring.layout, ring.state, ring.name
+    queue, queued = state[f"{name}._queue"], state[f"{name}._queue_n"]
+    cursor, slots = int(state[f"{name}._queue_cursor"][0]), len(queued)
+    pending: dict[int, list[np.ndarray]] = {}
+    for ahead in range(slots):
+        slot = (cursor + ahead) % slots
+        if not queued[slot]:
+            continue
+        entries = queue[slot, : queued[slot]].copy()
+        if layout.uniform:
+            entries = synapses_of(entries, layout.pointers, layout.order)
+        step = int(round((layout.step + ahead) * layout.dt / dt))
+        if step >= now:
+            pending.setdefault(step - now, []).append(entries)
+    return {ahead: np.concatenate(arrays) for ahead, arrays in pending.items()}
+
+
+def _lay_out(ring, state, pending: dict, delays, order, pointers, rows: int) -> bool:
+    """A new ring in ``state`` for ``delays`` holding the ``pending`` synapses (by steps
+    ahead); returns whether its slots hold sources (one delay for all) or synapses."""
+    name = ring.name
+    sources = _queued_sources(pending, order, pointers, rows)
+    uniform = isinstance(delays, int) and sources is not None
+    content = sources if uniform else pending
+    slots = int(max([np.max(delays, initial=0), *content])) + 1
+    width = rows if uniform else max([1024, *(len(a) for a in content.values())])
+    queue = np.zeros((slots, width), np.int64)
+    queued = np.zeros(slots, np.int64)
+    for ahead, entries in content.items():
+        queue[ahead, : len(entries)] = entries
+        queued[ahead] = len(entries)
+    state[f"{name}._queue"], state[f"{name}._queue_n"] = queue, queued
+    state[f"{name}._queue_cursor"] = np.zeros(1, np.int64)
+    return uniform
+
+
 def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
     """Queued synapses as the sources whose whole rows they are (a uniform delay's queue),
     or None when some queued array is not a sequence of whole rows (delays changed)."""
@@ -253,17 +329,14 @@ def _queued_sources(pending: dict, order, pointers, rows: int) -> dict | None:
         position = np.empty(len(order), order.dtype)
         position[order] = np.arange(len(order), dtype=order.dtype)
     found = {}
-    for step, arrays in pending.items():
-        sources = []
-        for synapses in arrays:
-            placed = synapses if position is None else position[synapses]
-            row = np.searchsorted(pointers, placed, side="right") - 1
-            starts = np.flatnonzero(np.diff(row, prepend=-1) != 0)
-            candidates = row[starts]
-            if not np.array_equal(synapses_of(candidates, pointers, order), synapses):
-                return None
-            sources.append(candidates)
-        found[step] = np.concatenate(sources)
+    for step, synapses in pending.items():
+        placed = synapses if position is None else position[synapses]
+        row = np.searchsorted(pointers, placed, side="right") - 1
+        starts = np.flatnonzero(np.diff(row, prepend=-1) != 0)
+        candidates = row[starts]
+        if not np.array_equal(synapses_of(candidates, pointers, order), synapses):
+            return None
+        found[step] = candidates
         if len(found[step]) > rows:
             return None
     return found

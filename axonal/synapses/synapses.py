@@ -25,8 +25,7 @@ from axonal.synapses.connect import (
     parse_generator,
 )
 from axonal.synapses.connectivity import index_counts
-from axonal.synapses.running import SynapsesRun
-from axonal.synapses.spike_queue import SpikeQueue
+from axonal.synapses.running import DelayRing, SynapsesRun
 from axonal.synapses.summed import SummedUpdater
 from axonal.units import DIMENSIONLESS, get_dimensions, second
 
@@ -69,7 +68,12 @@ class SynapticPathway:
         self.direction, self.event = direction, event
         self.statements = parse_statements(code, owner=synapses.name)
         self.delay_variable = "delay" if name == "pre" else f"_delay_{name}"
-        self.queue = SpikeQueue()
+        # Its delayed events, waiting in a ring buffer of the run state (kept between runs).
+        self.ring = DelayRing(f"{synapses.name}.{name}")
+
+    def queued(self) -> int:
+        """How many synaptic events are waiting for their delay (to arrive in later runs)."""
+        return sum(len(synapses) for synapses in self.ring.queued().values())
 
     @property
     def events_source(self) -> Group:
@@ -639,7 +643,7 @@ class Synapses(SynapsesRun, Group):
             for name, variable in self.variables.items()
             if variable.is_stored and not isinstance(variable, SynapseCounts)
         }
-        arrays["_queues"] = {name: p.queue.snapshot() for name, p in self.pathways.items()}
+        arrays["_queues"] = {name: p.ring.snapshot() for name, p in self.pathways.items()}
         arrays["_N"] = self._N
         return arrays
 
@@ -653,7 +657,7 @@ class Synapses(SynapsesRun, Group):
         self._share_storage_indices()
         self.variables["N_incoming"].values = self.variables["N_outgoing"].values = None
         for name, snapshot in state["_queues"].items():
-            self.pathways[name].queue.restore(snapshot)
+            self.pathways[name].ring.restore(snapshot)
 
     def summary(self) -> dict:
         return {
