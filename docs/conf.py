@@ -66,7 +66,7 @@ RUN_PROTOCOL = {
     "after_run",
     "operations",
     "scheduled_items",
-    "fused_results",
+    "at_step_boundary",
     "build_kernels",
     "make_kernel",
     "local_kernel",

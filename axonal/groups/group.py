@@ -22,6 +22,7 @@ from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableK
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
 from axonal.network.namespace import user_namespace
+from axonal.network.run_state import LastEvents
 from axonal.network.savepoint import before_write
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
@@ -56,8 +57,14 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         object.__setattr__(self, "variables", {})
         super().__init__(**kwargs)
         self.namespace = dict(namespace) if namespace is not None else None
-        self.events: dict[str, np.ndarray] = {}
+        # Its events of the last step that ran, in the run state (see load_events).
+        self._last_events = LastEvents(self.name)
         self._N = N
+
+    @property
+    def events(self) -> dict[str, np.ndarray]:
+        """The elements that had each event in the last step that ran."""
+        return self._last_events.found()
 
     # -- size and identity ---------------------------------------------------------------
     @property

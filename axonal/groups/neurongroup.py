@@ -312,11 +312,6 @@ class NeuronGroup(Group):
         load_events(context.state, self, list(self.event_conditions))
         return items
 
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import store_events
-
-        store_events(state, self, list(self.event_conditions))
-
     def summary(self) -> dict:
         return {
             **super().summary(),
@@ -367,10 +362,6 @@ class Subgroup(Group):
             inside = indices[(indices >= self.start) & (indices < self.stop)]
             found[event] = inside - self.start
         return found
-
-    @events.setter
-    def events(self, value) -> None:
-        pass  # a subgroup's events are always its parent's
 
     def scheduled_items(self, context: RunContext) -> list[tuple[tuple, object]]:
         return []  # its parent does the work

@@ -50,7 +50,7 @@ class PoissonGroup(Group):
         )
         self.add_variable("i", kind="index", dtype="int64", read_only=True)
         self.variables["i"].values[:] = np.arange(self.N)
-        self.events["spike"] = np.zeros(0, dtype=np.int64)
+        self._last_events.declare(["spike"])
         self.event_conditions = {"spike": SPIKE_CONDITION}
         rate_dims = get_dimensions(Hz)
         if isinstance(rates, str):
@@ -117,11 +117,6 @@ class PoissonGroup(Group):
             items.append((schedule_key(self, kernel.when, kernel.order), item))
         load_events(context.state, self, ["spike"])
         return items
-
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import store_events
-
-        store_events(state, self, ["spike"])
 
     def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0, name=None):
         """Run ``code`` (e.g. ``'rates = ...'``) every ``dt``, as NeuronGroup.run_regularly."""

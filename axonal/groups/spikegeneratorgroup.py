@@ -69,7 +69,7 @@ class SpikeGeneratorGroup(Group):
         super().__init__(int(N), name=name, clock=clock, dt=dt, when=when, order=order)
         self.add_variable("i", kind="index", dtype="int64", read_only=True)
         self.variables["i"].values[:] = np.arange(self.N)
-        self.events["spike"] = np.zeros(0, dtype=np.int64)
+        self._last_events.declare(["spike"])
         # The emission pointer: position in the bin-sorted arrays of the next spike to emit.
         self._next_spike = np.zeros(1, dtype=np.int64)
         self._prepared_for: float | None = None
@@ -277,10 +277,7 @@ class SpikeGeneratorGroup(Group):
         due = (bins >= first) & (bins < first + steps)
         return bins[due], indices[due]
 
-    def fused_results(self, state: dict) -> None:
-        from axonal.network.fused import store_events
-
-        store_events(state, self, ["spike"])
+    def at_step_boundary(self, state: dict) -> None:
         if self._period_bins > 0:
             # Where a stepped run's pointer would be: past the spikes of the last step.
             phase = (self.clock.timestep - 1) % self._period_bins

@@ -92,7 +92,7 @@ class SimulationObject:
 
     Subclasses implement ``scheduled_items(context)`` (what they do each step, as items of
     the schedule that both runners read: axonal.network.fused and axonal.network.stepped),
-    ``fused_results(state)`` (take the results of the steps that ran) and ``state_arrays()``
+    ``at_step_boundary(state)`` (note where the run got to) and ``state_arrays()``
     for store/restore. Only user Python code (NetworkOperation) implements ``before_run`` and
     ``operations()`` instead.
     """
@@ -148,12 +148,12 @@ class SimulationObject:
         """
         return None
 
-    def fused_results(self, state: dict) -> None:
-        """Copy what the run left in ``state`` (events, buffers, queued spikes) into the
-        object: at the end of a run, and in a stepped run at each report (step boundaries).
-        Must leave ``state`` ready to continue. (Monitors need none: they read their buffers
-        in the state, see axonal.network.run_state.)
-        """
+    def at_step_boundary(self, state: dict) -> None:
+        """The run stopped at a step boundary (its end, or a progress report): note what
+        the object keeps outside the run state (a generator's place, the step a delay ring's
+        first slot stands for). Events, delay rings and monitor buffers stay in ``state``,
+        where the objects read them (axonal.network.run_state); ``state`` must stay ready to
+        continue."""
 
     def summed_targets(self) -> list:
         """The sums this object writes each step, with ``group``, ``variable``, ``summed_name``,

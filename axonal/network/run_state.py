@@ -1,4 +1,4 @@
-"""The run state between runs: an object's arrays (a monitor's buffers) kept where the run put them.
+"""The run state between runs: objects keep their arrays (monitor buffers, last events) in it.
 
 During a run both runners keep their buffers in one state mapping (``RunContext.state``): a
 monitor's recordings, grown by replacing the array under its key. The object does not copy
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+
+from axonal.codegen.schedule import event_keys
 
 __all__: list[str] = []  # internal room: nothing here is part of the user's namespace
 
@@ -68,3 +70,49 @@ class RunShare:
         state = {key: np.array(value, copy=True) for key, value in arrays.items()}
         state[count_key] = np.array([used], np.int64)
         self.state, self.settled = state, used
+
+
+class LastEvents(RunShare):
+    """A group's events of the last step that ran: the run state's event buffers
+    (``event_keys(group, event)``: the elements, and how many), read between runs as during
+    them; the next run detects into the same buffers."""
+
+    def __init__(self, owner: str, events: Iterable[str] = ()):
+        super().__init__()
+        self.owner = owner
+        self.names: list[str] = []
+        self.declare(events)
+
+    def declare(self, events: Iterable[str]) -> None:
+        for event in events:
+            if event not in self.names:
+                self.names.append(event)
+                self.keys.extend(event_keys(self.owner, event))
+
+    def load(self, state: dict, events: Iterable[str], size: int) -> None:
+        """Before a run: the event buffers in ``state``, at least ``size`` long, holding the
+        last step's events (read by the first step before its threshold runs)."""
+        self.declare(events)
+        self.join(state)
+        for event in events:
+            buffer_key, count_key = event_keys(self.owner, event)
+            if count_key not in state:
+                state[count_key] = np.zeros(1, np.int64)
+            buffer = state.get(buffer_key)
+            if buffer is None or len(buffer) < size:
+                larger = np.zeros(size, np.int64)
+                if buffer is not None:
+                    larger[: len(buffer)] = buffer
+                state[buffer_key] = larger
+
+    def found(self) -> dict[str, np.ndarray]:
+        """The elements that had each event in the last step (copies)."""
+        found = {}
+        for event in self.names:
+            buffer_key, count_key = event_keys(self.owner, event)
+            count = self.state.get(count_key)
+            if count is None:
+                found[event] = np.zeros(0, np.int64)
+            else:
+                found[event] = self.state[buffer_key][: count[0]].copy()
+        return found

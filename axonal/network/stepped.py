@@ -7,8 +7,9 @@ functions without a Numba implementation, ``profile=True``). It reads the same
 becomes a call of its kernel (compiled for the run's target) on its selection, each recording
 appends to the same buffers in the run's state, each pathway's delayed events wait in the same
 ring buffer. Monitors read their buffers in the run's state directly (during the run too: a
-network_operation reads them up to the current step); the other objects take their results
-back with ``fused_results`` at the run's end and at each progress report (step boundaries).
+network_operation reads them up to the current step), as groups their last events and
+pathways their delay rings; ``at_step_boundary`` tells the objects where the run got to (its
+end, each progress report).
 User Python code (``network_operation``) is the only work given as ``operations()``.
 """
 
@@ -357,14 +358,20 @@ class SteppedRun:
             self.commit()
 
     def commit(self) -> None:
-        """The objects take the results of the steps that ran (at a step boundary)."""
+        """At a step boundary: the last events into the run state's event buffers, and the
+        objects told where the run got to."""
         state = self.context.state
-        for key, found in self.events.items():
+        for key, found in self.events.items():  # into the event buffers, in place
             count_key = key.replace("._events_", "._n_events_", 1)
-            state[key] = found
-            state[count_key] = np.array([len(found)], np.int64)
+            buffer = state.get(key)
+            if buffer is None or len(buffer) < len(found):
+                buffer = state[key] = np.zeros(len(found), np.int64)
+            buffer[: len(found)] = found
+            if count_key not in state:
+                state[count_key] = np.zeros(1, np.int64)
+            state[count_key][0] = len(found)
         for obj in self.objects:
-            obj.fused_results(state)
+            obj.at_step_boundary(state)
 
     def bookkeeping(self) -> tuple[dict, list[np.ndarray]]:
         """The last events and the small arrays a step moves on (for a step's savepoint)."""

@@ -199,7 +199,7 @@ class SynapsesRun:
         state[delay_key] = delays
         return dataclasses.replace(loop_pathway, delay=delay_key, heterogeneous_delays=not uniform)
 
-    def fused_results(self, state: dict) -> None:
+    def at_step_boundary(self, state: dict) -> None:
         """The rings' first slots now stand for the clock's next step."""
         for pathway in self.pathways.values():
             if pathway.ring.layout is not None:
