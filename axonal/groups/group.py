@@ -11,6 +11,7 @@ import numpy as np
 from axonal.codegen.numpy_target import NUMPY_FUNCTIONS, evaluate_expression
 from axonal.codegen.preferences import default_float_dtype
 from axonal.groups.linked import LinkedVariable, LinkedVariableError, LinkTarget
+from axonal.groups.names import External, KernelNames, own_entry
 from axonal.groups.states import GroupStates
 from axonal.groups.variables import Variable
 from axonal.groups.views import VariableView
@@ -18,7 +19,7 @@ from axonal.model.builders import all_of
 from axonal.model.dimensions import check_statement, expression_dimensions
 from axonal.model.expressions import parse_expression
 from axonal.model.factoring import group_kernel_factors
-from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableKind, VariableRef
+from axonal.model.ir import Expression, Kernel, KernelRole, Statement, VariableRef
 from axonal.model.namespace import NameKind, ResolvedName, resolve_names
 from axonal.network.base import RunContext, SimulationObject
 from axonal.network.namespace import user_namespace
@@ -27,11 +28,6 @@ from axonal.network.savepoint import before_write
 from axonal.units import DIMENSIONLESS, DimensionMismatchError, get_dimensions
 
 _RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
-_KIND_OF_STORED = {
-    "array": VariableKind.ARRAY,
-    "shared": VariableKind.SHARED,
-    "index": VariableKind.ARRAY,
-}
 
 
 class GroupError(ValueError):
@@ -185,7 +181,8 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         """The positions in the storage arrays that ``item`` selects (int, slice, array, str)."""
         if isinstance(item, str):
             condition = parse_expression(item, owner=self.name)
-            mask = self.evaluate(condition, np.arange(self.N))
+            first = self.storage_offset  # (evaluated at the elements' storage positions)
+            mask = self.evaluate(condition, np.arange(first, first + self.N))
             return np.flatnonzero(np.broadcast_to(mask, (self.N,)))
         if isinstance(item, slice):
             return item
@@ -208,10 +205,10 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
 
     def get_values(self, name: str, item=slice(None)):
         variable = self.variables[name]
-        if variable.kind == "subexpression":
-            indices = np.arange(self.N)[self.storage_indices(item)]
+        if variable.kind == "subexpression" or name == "i":  # (a subgroup's i is its own)
+            indices = np.arange(self.storage_offset + self.N)[self.storage_indices(item)]
             positions = np.atleast_1d(indices)
-            raw = self.evaluate(variable.expression, positions)
+            raw = self._raw_name(name, positions, {}, self._namespace_for())
             raw = np.broadcast_to(raw, positions.shape).copy()
             raw = raw if np.ndim(indices) else raw[0]
         elif variable.kind == "shared":
@@ -352,7 +349,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         in the script that called axonal.
         """
         namespace = self._namespace_for(namespace)
-        resolved = self.resolve(expression.names, namespace, expression.functions)
+        resolved = self.resolve(expression.names, namespace, expression.functions, expression.code)
         values = {
             name: self._raw_name(name, positions, resolved, namespace) for name in expression.names
         }
@@ -360,22 +357,17 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         return evaluate_expression(expression, values, len(positions), functions)
 
     def _raw_name(self, name, positions, resolved, namespace):
-        if name in self.variables:
-            variable = self.variables[name]
-            if variable.kind == "subexpression":
-                return self.evaluate(variable.expression, positions, namespace=namespace)
-            if variable.kind == "shared":
-                return variable.values[0]
-            return variable.values[positions]
-        if name == "i":
-            return positions
-        if name == "N":
-            return self.N
-        if name == "t":
-            return self.clock.t_
-        if name == "dt":
-            return self.clock.dt_
-        return resolved[name].raw_value
+        """The values of ``name`` for the elements at storage ``positions`` (the name table's
+        entry, as kernels read it)."""
+        entry = self.name_entry(name)
+        if entry is None:
+            return resolved[name].raw_value
+        return entry.value(self, name, positions, namespace)
+
+    def name_entry(self, name: str):
+        """What ``name`` means in this group's code (axonal.groups.names), or None for a name
+        of the namespace. Synapses and subgroups add their own entries."""
+        return own_entry(self, name)
 
     # -- where the elements are stored -------------------------------------------------------
     # (Properties of the class, so that a variable named ``start`` or ``parent`` cannot hide them.)
@@ -421,48 +413,72 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         temporaries computed at the top of the kernel, external constants are put in the run's
         state under ``'<group>.<name>'`` so that a new value needs no new code.
         """
-        refs: dict[str, VariableRef] = dict(extra or {})
-        prelude: list[Statement] = []
-        functions: dict[str, Callable] = {}
+        kernel, functions, names = self.build_kernel(
+            name, role, statements, context.namespace,
+            condition=condition, when=when, order=order, event=event, extra=extra,
+        )  # fmt: skip
+        names.bind(context.state)
+        for statement in kernel.statements:  # (a step's savepoint copies what kernels write)
+            ref = kernel.variables.get(statement.target)
+            if not statement.temporary and ref is not None and ref.array is not None:
+                context.written.add(ref.array)
+        context.draws |= any(_RANDOM_FUNCTIONS & s.expr.functions for s in kernel.statements)
+        if kernel.condition is not None:
+            context.draws |= bool(_RANDOM_FUNCTIONS & kernel.condition.functions)
+        return kernel, functions
+
+    def build_kernel(
+        self,
+        name: str,
+        role: KernelRole,
+        statements: Sequence[Statement],
+        run_namespace: Mapping[str, object],
+        *,
+        condition: Expression | None = None,
+        when: str = "groups",
+        order: int | None = None,
+        event: str = "spike",
+        extra: Mapping[str, VariableRef] | None = None,
+    ) -> tuple[Kernel, dict[str, Callable], KernelNames]:
+        """The kernel, its user functions, and what the run's state must hold for it
+        (``KernelNames.bind``); changes nothing (see ``make_kernel``)."""
+        namespace = run_namespace if self.namespace is None else self.namespace
+        names = KernelNames(namespace, run_namespace, refs=dict(extra or {}))
         statements = with_temporaries(statements, {**self.dimensions_of(), **(extra or {})})
         if role != KernelRole.RESET:  # a reset starts the refractory period: it must write
             statements = self._guard_writes(statements)
         defined = {s.target for s in statements if s.temporary}
-        names: set[str] = set()
+        used: set[str] = set()
         for statement in statements:
-            names |= statement.expr.names | {statement.target}
+            used |= statement.expr.names | {statement.target}
             if statement.condition is not None:
-                names |= statement.condition.names
+                used |= statement.condition.names
         if condition is not None:
-            names |= condition.names
-        namespace = context.namespace if self.namespace is None else self.namespace
-        self._add_references(sorted(names - defined), refs, prelude, functions, context, namespace)
+            used |= condition.names
+        self.add_references(sorted(used - defined), names)
         all_functions = set()
-        for statement in [*prelude, *statements]:
+        for statement in [*names.prelude, *statements]:
             all_functions |= statement.expr.functions
         if condition is not None:
             all_functions |= condition.functions
-        self._add_functions(all_functions, functions, namespace)
-        context.state[f"{self.name}.N"] = self.N
+        self._add_functions(all_functions, names.functions, namespace)
+        names.bindings[f"{self.name}.N"] = self.N
         # Both targets get the same regrouped arithmetic, so they still agree to the bit.
-        all_statements, condition = group_kernel_factors((*prelude, *statements), condition, refs)
+        all_statements, condition = group_kernel_factors(
+            (*names.prelude, *statements), condition, names.refs
+        )
         kernel = Kernel(
             name=f"{self.name}.{name}",
             owner=self.name,
             role=role,
             statements=all_statements,
-            variables=refs,
+            variables=names.refs,
             condition=condition,
             when=when,
             order=self.order if order is None else order,
             event=event,
         )
-        for statement in all_statements:  # (a step's savepoint copies what kernels write)
-            ref = refs.get(statement.target)
-            if not statement.temporary and ref is not None and ref.array is not None:
-                context.written.add(ref.array)
-        context.draws |= bool(all_functions & _RANDOM_FUNCTIONS)
-        return kernel, functions
+        return kernel, names.functions, names
 
     def write_guard(self, name: str) -> str | None:
         """The boolean variable that must be true for code to write ``name``, or None.
@@ -488,65 +504,17 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             guarded.append(Statement(s.target, s.op, s.expr, s.temporary, condition))
         return guarded
 
-    def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
-        unresolved = [name for name in names if name not in refs]
-        resolved = self.resolve(unresolved, namespace) if unresolved else {}
+    def add_references(self, names, found: KernelNames) -> None:
+        """Each of ``names`` as the kernel being built reads it (its name table's entry)."""
+        unresolved = [name for name in names if name not in found.refs]
+        resolved = self.resolve(unresolved, found.namespace) if unresolved else {}
         for name in unresolved:
-            if name in refs:
+            if name in found.refs:  # (a subexpression's names may have added it)
                 continue
-            variable = self.variables.get(name)
-            if variable is not None and variable.kind == "subexpression":
-                self._add_references(
-                    sorted(variable.expression.names), refs, prelude, functions, context, namespace
-                )
-                functions.update(
-                    _user_functions(
-                        self.resolve([], namespace, called=variable.expression.functions)
-                    )
-                )
-                prelude.append(Statement(name, "=", variable.expression, temporary=True))
-                refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
-            elif isinstance(variable, LinkedVariable):
-                variable.add_to_kernel(name, refs, prelude, context)
-            elif variable is not None:
-                refs[name] = VariableRef(
-                    name,
-                    _KIND_OF_STORED[variable.kind],
-                    dtype=variable.dtype,
-                    array=variable.key,
-                    read_only=variable.read_only or variable.kind == "index",
-                    dimensions=variable.dimensions,
-                )
-                context.state[variable.key] = variable.values
-            elif name in ("t", "dt"):
-                key = f"{self.clock.name}.{name}"
-                refs[name] = VariableRef(name, VariableKind.CLOCK, array=key, read_only=True)
-                context.state[f"{self.clock.name}.dt"] = self.clock.dt_
-                context.state.setdefault(f"{self.clock.name}.t", self.clock.t_)
-            elif name == "N":
-                key = f"{self.name}.N"
-                refs[name] = VariableRef(
-                    name, VariableKind.CONSTANT, dtype="int64", array=key, read_only=True
-                )
-                context.state[key] = self.N
-            elif name == "i":
-                raise GroupError(f"{self.name}: the index i is not available here")
-            else:
-                found = resolved[name]
-                if found.kind not in (NameKind.CONSTANT, NameKind.UNIT):
-                    raise GroupError(
-                        f"{self.name}: {name!r} is a {found.kind.value}; it cannot be used as a "
-                        "value in this code"
-                    )
-                key = f"{self.name}.{name}"
-                refs[name] = VariableRef(
-                    name,
-                    VariableKind.CONSTANT,
-                    array=key,
-                    read_only=True,
-                    dimensions=found.dimensions,
-                )
-                context.state[key] = found.raw_value
+            entry = self.name_entry(name)
+            if entry is None:
+                entry = External(resolved[name])
+            entry.to_kernel(self, name, found)
 
     def _add_functions(self, names, functions, namespace) -> None:
         if names:

@@ -234,23 +234,17 @@ class LinkedVariable(Variable):
     def values(self, _) -> None:
         raise LinkedVariableError(f"{self.describe()} is a linked variable; it has no storage")
 
-    def add_to_kernel(
-        self,
-        name: str,
-        refs: dict,
-        prelude: list,
-        context,
-        through: tuple[str, np.ndarray] | None = None,
-    ) -> None:
-        """Make ``name`` in a kernel read this variable: a reference in ``refs`` (and, for a
-        subexpression source, statements computing it in ``prelude``); the arrays it needs
-        go in the run's state.
+    def add_to_kernel(self, name: str, names, through: tuple[str, np.ndarray] | None = None):
+        """Make ``name`` in a kernel being built read this variable: a reference in
+        ``names.refs`` (and, for a subexpression source, statements computing it in
+        ``names.prelude``); the arrays it needs in ``names.bindings``
+        (axonal.groups.names.KernelNames).
 
         ``through`` is (key, storage positions in this group) of an index the kernel reads
         the variable through (``_pre_idx`` for ``x_pre`` in synapses).
         """
         group, variable, positions = self.source()
-        state = context.state
+        bindings = names.bindings
         if positions is not SHARED_SOURCE and through is not None:
             through_key, through_positions = through
             if positions is None:
@@ -263,13 +257,13 @@ class LinkedVariable(Variable):
         else:
             index_key = f"{self.key}._link_positions"
         if index_key is not None:
-            state[index_key] = positions
+            bindings[index_key] = positions
         if variable.kind == "subexpression":
-            self._add_subexpression(name, group, variable, index_key, refs, prelude, context)
+            self._add_subexpression(name, group, variable, index_key, names)
             return
-        state[variable.key] = variable.values
+        bindings[variable.key] = variable.values
         shared = positions is SHARED_SOURCE
-        refs[name] = VariableRef(
+        names.refs[name] = VariableRef(
             name,
             VariableKind.SHARED if shared else VariableKind.ARRAY,
             dtype=variable.dtype,
@@ -279,31 +273,32 @@ class LinkedVariable(Variable):
             dimensions=self.dimensions,
         )
 
-    def _add_subexpression(self, name, group, variable, index_key, refs, prelude, context):
+    def _add_subexpression(self, name, group, variable, index_key, names):
         """``name = <the source's subexpression>`` at the kernel's top, each of its names
         (prefixed ``_<name>_``) read from the source group through the link's index."""
-        namespace = context.namespace if group.namespace is None else group.namespace
-        inner_refs: dict[str, VariableRef] = {}
-        inner_prelude: list[Statement] = []
-        names = sorted(variable.expression.names)
-        group._add_references(names, inner_refs, inner_prelude, {}, context, namespace)
+        namespace = names.run_namespace if group.namespace is None else group.namespace
+        inner = names.inner(namespace)
+        group.add_references(sorted(variable.expression.names), inner)
         prefix = f"_{name}_"
-        renamed = {inner: Expression(prefix + inner) for inner in inner_refs}
-        for inner, ref in inner_refs.items():
+        renamed = {own: Expression(prefix + own) for own in inner.refs}
+        for own, ref in inner.refs.items():
             if ref.kind is VariableKind.ARRAY and ref.array is not None and index_key is not None:
                 if ref.index is None:
                     ref = dataclasses.replace(ref, index=index_key)
                 else:  # the source reads it through an index of its own: compose the two
                     composed = f"{ref.index}._via_{self.owner}_{self.name}"
-                    context.state[composed] = context.state[ref.index][context.state[index_key]]
+                    bindings = names.bindings
+                    bindings[composed] = bindings[ref.index][bindings[index_key]]
                     ref = dataclasses.replace(ref, index=composed)
-            refs[prefix + inner] = dataclasses.replace(ref, name=prefix + inner, read_only=True)
-        for statement in inner_prelude:
+            names.refs[prefix + own] = dataclasses.replace(ref, name=prefix + own, read_only=True)
+        for statement in inner.prelude:
             expression = substitute_names(statement.expr, renamed)
-            prelude.append(Statement(prefix + statement.target, "=", expression, temporary=True))
+            names.prelude.append(
+                Statement(prefix + statement.target, "=", expression, temporary=True)
+            )
         expression = substitute_names(variable.expression, renamed)
-        prelude.append(Statement(name, "=", expression, temporary=True))
-        refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
+        names.prelude.append(Statement(name, "=", expression, temporary=True))
+        names.refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
 
 
 __all__ = ["linked_var"]

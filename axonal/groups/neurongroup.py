@@ -9,6 +9,7 @@ import numpy as np
 
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
+from axonal.groups.names import SubgroupIndex
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.builders import all_of, any_of, difference, greater, negation, product
 from axonal.model.dependencies import differential_right_hand_sides
@@ -150,16 +151,7 @@ class NeuronGroup(Group):
         return operation
 
     def __getitem__(self, item) -> Subgroup:
-        if isinstance(item, int | np.integer) and not isinstance(item, bool):
-            index = int(item) + self.N if item < 0 else int(item)  # G[5]: one neuron
-            if not 0 <= index < self.N:
-                raise IndexError(f"{self.name}: no neuron {item} in a group of {self.N}")
-            item = slice(index, index + 1)
-        if not isinstance(item, slice):
-            raise TypeError(f"{self.name}: subgroups are made with a slice, e.g. G[:100], or G[5]")
-        start, stop, step = item.indices(self.N)
-        if step != 1 or stop <= start:
-            raise IndexError(f"{self.name}: a subgroup needs a contiguous non-empty slice")
+        start, stop = _subgroup_range(self, item)
         return Subgroup(self, start, stop)
 
     @property
@@ -332,6 +324,12 @@ class Subgroup(Group):
         for name, variable in parent.variables.items():
             self.variables[name] = variable
 
+    def __getitem__(self, item) -> Subgroup:
+        """A subgroup of this subgroup: a range of the same parent (``G[10:50][5:10]`` is
+        ``G[15:20]``), as in Brian 2."""
+        start, stop = _subgroup_range(self, item)
+        return Subgroup(self.parent, self.start + start, self.start + stop)
+
     @property
     def storage_root(self) -> NeuronGroup:
         return self.parent
@@ -349,10 +347,10 @@ class Subgroup(Group):
         variable = self.variables[name]
         return values if variable.kind == "shared" else values[self.start : self.stop]
 
-    def _raw_name(self, name, positions, resolved, namespace):
-        if name == "i":
-            return positions - self.start
-        return super()._raw_name(name, positions, resolved, namespace)
+    def name_entry(self, name: str):
+        if name == "i":  # (its parent's index in kernels, renumbered by local_kernel)
+            return SubgroupIndex(self.variables["i"], start=self.start)
+        return super().name_entry(name)
 
     @property
     def events(self) -> dict[str, np.ndarray]:
@@ -409,6 +407,21 @@ class Subgroup(Group):
 
     def __repr__(self) -> str:
         return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
+
+
+def _subgroup_range(group, item) -> tuple[int, int]:
+    """(start, stop) within ``group`` of ``group[item]`` (a slice with step 1, or one index)."""
+    if isinstance(item, int | np.integer) and not isinstance(item, bool):
+        index = int(item) + group.N if item < 0 else int(item)  # G[5]: one neuron
+        if not 0 <= index < group.N:
+            raise IndexError(f"{group.name}: no neuron {item} in a group of {group.N}")
+        item = slice(index, index + 1)
+    if not isinstance(item, slice):
+        raise TypeError(f"{group.name}: subgroups are made with a slice, e.g. G[:100], or G[5]")
+    start, stop, step = item.indices(group.N)
+    if step != 1 or stop <= start:
+        raise IndexError(f"{group.name}: a subgroup needs a contiguous non-empty slice")
+    return start, stop
 
 
 class RegularOperation(SimulationObject):

@@ -6,12 +6,12 @@ import numpy as np
 
 from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
+from axonal.groups.names import Computed, Linked, Size, Stored
 from axonal.groups.variables import Variable
-from axonal.model.dependencies import substitute_names
 from axonal.model.dimensions import is_boolean_expression
 from axonal.model.equations import Equations
 from axonal.model.expressions import parse_expression, parse_statements
-from axonal.model.ir import Expression, Statement, VariableKind, VariableRef
+from axonal.model.ir import Expression
 from axonal.network.namespace import user_namespace
 from axonal.synapses.access import SynapseIndices, neuron_values_through_synapses
 from axonal.synapses.connect import (
@@ -280,85 +280,23 @@ class Synapses(SynapsesRun, Group):
         dims["N_pre"] = dims["N_post"] = DIMENSIONLESS
         return dims
 
-    def _raw_name(self, name, positions, resolved, namespace):
+    def name_entry(self, name: str):
+        """A neuron's variable read through the connectivity (``v_post``, ``x_pre``, or a
+        target's variable by its own name), ``N_pre``/``N_post``, then the synapses' own."""
         found = self._neuron_variable(name)
         if found is not None:
             group, variable_name, index = found
-            neuron_positions = self.variables[index].values[positions]
             variable = group.variables[variable_name]
             if variable.kind == "subexpression":
-                return group.evaluate(variable.expression, neuron_positions, namespace=namespace)
-            if variable.kind == "shared":
-                return variable.values[0]
-            return variable.values[neuron_positions]
+                suffix = "_pre" if index == "_pre_idx" else "_post"
+                return Computed(group, variable, through=index, suffix=suffix)
+            if isinstance(variable, LinkedVariable):
+                return Linked(variable, through=index)
+            return Stored(variable, through=index)
         if name in ("N_pre", "N_post"):
-            return len(self.source) if name == "N_pre" else len(self.target)
-        if name == "i" or name == "j":
-            return self.variables[name].values[positions]
-        return super()._raw_name(name, positions, resolved, namespace)
-
-    def _add_references(self, names, refs, prelude, functions, context, namespace) -> None:
-        rest = []
-        for name in names:
-            if name in refs:
-                continue
-            found = self._neuron_variable(name)
-            if name in ("N_pre", "N_post"):
-                key = f"{self.name}.{name}"
-                context.state[key] = len(self.source) if name == "N_pre" else len(self.target)
-                refs[name] = VariableRef(
-                    name, VariableKind.CONSTANT, dtype="int64", array=key, read_only=True
-                )
-            elif name in ("i", "j"):
-                variable = self.variables[name]
-                refs[name] = VariableRef(
-                    name,
-                    VariableKind.ARRAY,
-                    dtype=variable.dtype,
-                    array=variable.key,
-                    read_only=True,
-                )
-                context.state[variable.key] = variable.values
-            elif found is not None:
-                group, variable_name, index = found
-                variable = group.variables[variable_name]
-                if variable.kind == "subexpression":
-                    suffix = "_pre" if index == "_pre_idx" else "_post"
-                    renamed = substitute_names(
-                        variable.expression,
-                        {
-                            n: Expression(f"{n}{suffix}")
-                            for n in variable.expression.names
-                            if n in group.variables
-                        },
-                    )
-                    self._add_references(
-                        sorted(renamed.names), refs, prelude, functions, context, namespace
-                    )
-                    prelude.append(Statement(name, "=", renamed, temporary=True))
-                    refs[name] = VariableRef(name, VariableKind.TEMPORARY, dtype=variable.dtype)
-                    continue
-                if isinstance(variable, LinkedVariable):  # read through both indices
-                    through = self.variables[index]
-                    variable.add_to_kernel(
-                        name, refs, prelude, context, through=(through.key, through.values)
-                    )
-                    continue
-                index_key = self.variables[index].key
-                refs[name] = VariableRef(
-                    name,
-                    VariableKind.SHARED if variable.kind == "shared" else VariableKind.ARRAY,
-                    dtype=variable.dtype,
-                    array=variable.key,
-                    index=None if variable.kind == "shared" else index_key,
-                    read_only=variable.read_only or variable.kind == "index",
-                    dimensions=variable.dimensions,
-                )
-                context.state[variable.key] = variable.values
-                context.state[index_key] = self.variables[index].values
-            else:
-                rest.append(name)
-        super()._add_references(rest, refs, prelude, functions, context, namespace)
+            size = len(self.source) if name == "N_pre" else len(self.target)
+            return Size(f"{self.name}.{name}", size)
+        return super().name_entry(name)
 
     # -- connecting ------------------------------------------------------------------------
     def connect(
