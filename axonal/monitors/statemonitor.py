@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
 
 from axonal.groups.variables import Variable
-from axonal.model.ir import Expression
+from axonal.model.ir import Expression, VariableKind
 from axonal.monitors.eventmonitor import MonitorError
 from axonal.monitors.export import MonitorExport
 from axonal.network.base import RunContext, SimulationObject, schedule_key
@@ -129,13 +130,36 @@ class StateMonitor(MonitorExport, SimulationObject):
 
     def _subexpression_kernel(self, name: str, variable, context: RunContext):
         """A kernel storing the values of ``name`` (a subexpression, a linked or a shared
-        variable) in an array of this monitor's, at the storage positions of the source's
-        elements it runs on (a subgroup's are its parent's)."""
+        variable) in an array of this monitor's, at the storage positions of the recorded
+        elements only (a subgroup's are its parent's)."""
         from axonal.monitors.computed import value_kernel
 
         storage_size = self.source.N + self.source.storage_offset
         kernel, functions, _ = value_kernel(self, name, variable, context, storage_size)
-        return self.source.local_kernel(kernel, context), functions
+        return self._at_recorded(kernel, context), functions
+
+    def _at_recorded(self, kernel, context: RunContext):
+        """``kernel`` (made over the source) as a loop over the recorded elements: arrays
+        read and written at their storage positions, ``i`` the recorded element's own."""
+        state = context.state
+        positions_key, size_key = f"{self.name}._positions", f"{self.name}.N"
+        state[positions_key], state[size_key] = self._positions, len(self.record)
+        subgroup = self.source.storage_root is not self.source
+        variables = dict(kernel.variables)
+        for name, ref in kernel.variables.items():
+            if ref.kind is not VariableKind.ARRAY or ref.array is None:
+                continue
+            if subgroup and name == "i":  # (the parent's index, read by the subgroup's i)
+                local_key = f"{self.name}._record"
+                state[local_key] = self.record
+                variables[name] = dataclasses.replace(ref, array=local_key)
+            elif ref.index is None:
+                variables[name] = dataclasses.replace(ref, index=positions_key)
+            else:  # read through an index of its own (a linked variable): compose the two
+                composed = f"{ref.index}._at_{self.name}"
+                state[composed] = state[ref.index][self._positions]
+                variables[name] = dataclasses.replace(ref, index=composed)
+        return dataclasses.replace(kernel, owner=self.name, variables=variables)
 
     def after_run(self) -> None:
         self._rows("t")  # settled with the dt of this run

@@ -105,3 +105,27 @@ def test_an_unknown_name_is_named_with_its_object_and_line():
     with pytest.raises(UnknownNameError, match=r"In 'cells', line 'out = vw': Unknown name 'vw'"):
         G.run_regularly("out = vw")
         run(0.1 * ms)
+
+
+def test_a_recorded_subexpression_is_computed_at_the_recorded_elements_only(target):
+    """The state monitor's kernel runs over its recorded elements (of a subgroup too), and
+    reads the names there as Python evaluation does."""
+    G, H = _groups()
+    part = G[2:8][1:4]
+    M = StateMonitor(G, ["w", "l"], record=[9, 0, 4])
+    P = StateMonitor(part, ["w", "l"], record=[2, 0])
+    Network(G, H, M, P).run(0.3 * ms)
+    for monitor, group, record in ((M, G, [9, 0, 4]), (P, part, [2, 0])):
+        for name in ("w", "l"):
+            expected = getattr(group, name)[:][record]
+            recorded = getattr(monitor, name + "_")
+            np.testing.assert_array_equal(recorded, np.repeat(expected[:, None], 3, axis=1))
+        kernels = [item.kernel for _, item in monitor.scheduled_items(_context())]
+        owners = {kernel.owner for kernel in kernels if kernel is not None}
+        assert owners == {monitor.name}  # over the monitor's elements, not the group's
+
+
+def _context():
+    from axonal.network.base import RunContext
+
+    return RunContext({}, "numpy", state={})
