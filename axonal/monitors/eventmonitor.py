@@ -36,7 +36,6 @@ class EventMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "thresholds"
-    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(
         self,

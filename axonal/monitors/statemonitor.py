@@ -46,7 +46,6 @@ class StateMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "start"
-    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(
         self,
@@ -309,7 +308,6 @@ class PopulationRateMonitor(MonitorExport, SimulationObject):
     """
 
     default_when = "thresholds"
-    steps_only_in_run_state = True  # (its buffers' counters)
 
     def __init__(self, source, when=None, order: int = 1, name: str | None = None):
         super().__init__(name=name, clock=source.clock, when=when, order=order)

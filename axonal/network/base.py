@@ -99,9 +99,6 @@ class SimulationObject:
 
     default_when = "groups"
     add_to_magic_network = True
-    # Whether all a step changes in this object is in the run state's buffers (a monitor):
-    # then a step's savepoint needs nothing of the object itself (axonal.network.savepoint).
-    steps_only_in_run_state = False
 
     def __init__(
         self,

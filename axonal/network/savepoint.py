@@ -10,8 +10,7 @@ A savepoint is kept small, since one is taken every step: copies of the arrays t
 kernels write (``RunContext.written``, noted by ``Group.make_kernel``), copies of the arrays
 user code writes through the groups (``G.v[...] = ...``: copied at the first write of the
 step, see ``before_write``), the run's last events and the counters of its buffers
-(monitor buffers, delay rings, spike generators), small arrays of the objects' state (a
-generator's place), and, when the run's kernels
+(monitor buffers, delay rings, a spike generator's place), and, when the run's kernels
 draw random numbers, both random generators (NumPy's, and the one compiled kernels draw
 from). Not undone: what user code did outside the network (appending to a list of its own,
 drawing from NumPy in a run whose kernels do not draw), and writes into raw arrays
@@ -45,23 +44,6 @@ def before_write(values: np.ndarray) -> None:
 def close() -> None:
     """The run is over: user writes no longer belong to a step."""
     _current[0] = None
-
-
-def _object_savepoint(obj) -> Callable[[], None] | None:
-    if obj.steps_only_in_run_state:  # (a monitor: its buffers' counters are in the mark)
-        return None
-    variables = getattr(obj, "variables", {})
-    copies = [
-        (value, value.copy())  # a generator's place
-        for key, value in obj.state_arrays().items()
-        if isinstance(value, np.ndarray) and key not in variables
-    ]
-
-    def rollback() -> None:
-        for live, saved in copies:
-            live[...] = saved
-
-    return rollback
 
 
 def _run_state_savepoint(events: dict, counters: list[np.ndarray]) -> Callable[[], None]:
@@ -100,14 +82,11 @@ def _random_savepoint() -> Callable[[], None]:
 class StepSavepoint:
     """What a step may change, as it was when the step began; ``rollback()`` restores it."""
 
-    def __init__(
-        self, objects: Iterable, written: Iterable[np.ndarray], draws: bool, bookkeeping=None
-    ) -> None:
+    def __init__(self, written: Iterable[np.ndarray], draws: bool, bookkeeping=None) -> None:
         self.copies: dict[int, tuple[np.ndarray, np.ndarray]] = {
             id(values): (values, values.copy()) for values in written
         }
-        rollbacks = (_object_savepoint(obj) for obj in objects)
-        self.rollbacks = [undo for undo in rollbacks if undo is not None]
+        self.rollbacks: list[Callable[[], None]] = []
         if bookkeeping is not None:
             self.rollbacks.append(_run_state_savepoint(*bookkeeping))
         if draws:  # (NumPy's get_state takes ~0.4 ms: more than a small network's step)
@@ -121,10 +100,10 @@ class StepSavepoint:
             undo()
 
 
-def step_savepoint(objects, context, bookkeeping=None) -> Callable[[], None]:
-    """A function that puts ``objects``, the arrays the run's kernels write, the run's
+def step_savepoint(context, bookkeeping=None) -> Callable[[], None]:
+    """A function that puts the arrays the run's kernels write, the run's
     ``bookkeeping`` (last events, buffer counters: see SteppedRun) and (when they draw) the
     random generators back as they are now."""
     state = context.state
     arrays = [state[key] for key in context.written if isinstance(state.get(key), np.ndarray)]
-    return StepSavepoint(objects, arrays, context.draws, bookkeeping).rollback
+    return StepSavepoint(arrays, context.draws, bookkeeping).rollback

@@ -343,7 +343,7 @@ class SteppedRun:
             from axonal.network.savepoint import step_savepoint
 
             def savepoint():
-                return step_savepoint(self.objects, self.context, self.bookkeeping())
+                return step_savepoint(self.context, self.bookkeeping())
 
         def report(t: float, elapsed: float) -> None:
             self.commit()  # a report sees the objects as between runs
