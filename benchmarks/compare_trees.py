@@ -34,9 +34,12 @@ FIELDS = [
 ]
 
 
-def run_bench(tree: Path, model: str, size: int, target: str, cache: Path, timeout: float):
-    """One axonal_bench.py process of ``tree``; its JSON line plus the load when it ended."""
-    command = [sys.executable, str(tree / "benchmarks" / "axonal_bench.py"), model]
+def run_bench(
+    tree: Path, model: str, size: int, target: str, cache: Path, timeout: float, python: str
+):
+    """One axonal_bench.py process of ``tree`` (run by ``python``); its JSON line plus the
+    load when it ended."""
+    command = [python, str(tree / "benchmarks" / "axonal_bench.py"), model]
     command += ["--target", target, "--n", str(size)]
     env = dict(os.environ, AXONAL_CACHE_DIR=str(cache), PYTHONPATH=str(tree))
     completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
@@ -48,7 +51,9 @@ def run_bench(tree: Path, model: str, size: int, target: str, cache: Path, timeo
     return result
 
 
-def measure(trees: dict[str, Path], entries, target: str, repeats: int, timeout: float):
+def measure(
+    trees: dict[str, Path], entries, target: str, repeats: int, timeout: float, pythons=None
+):
     runs: dict[str, list[dict]] = {}
     for repeat in range(repeats):
         for model, size in entries:
@@ -60,7 +65,8 @@ def measure(trees: dict[str, Path], entries, target: str, repeats: int, timeout:
                 cache = Path(tempfile.mkdtemp(prefix="axonal_trees_cache_"))
                 try:
                     for state in ("cold", "cached"):
-                        result = run_bench(tree, model, size, target, cache, timeout)
+                        python = (pythons or {}).get(label, sys.executable)
+                        result = run_bench(tree, model, size, target, cache, timeout, python)
                         runs.setdefault(f"{model}|{size}|{label}|{state}", []).append(result)
                         print(label, model, size, state, {k: result.get(k) for k, _ in FIELDS},
                               f"load {result['load_avg_1min']:.1f}", file=sys.stderr)  # fmt: skip
@@ -104,6 +110,9 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--output", type=Path)
     parser.add_argument("--table-from", type=Path, help="only print the table of an --output")
+    parser.add_argument(
+        "--other-python", help="the interpreter of the other checkout (e.g. its own venv's)"
+    )
     args = parser.parse_args(argv)
     if args.table_from:
         saved = json.loads(args.table_from.read_text())
@@ -115,7 +124,8 @@ def main(argv=None) -> None:
     trees = {"this": HERE.parent, "other": args.other.resolve()}
     entries = [(model, size) for model in args.models for size in args.sizes]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    runs = measure(trees, entries, args.target, args.repeats, args.timeout)
+    pythons = {"this": sys.executable, "other": args.other_python or sys.executable}
+    runs = measure(trees, entries, args.target, args.repeats, args.timeout, pythons)
     if args.output:
         args.output.write_text(json.dumps({"started": started, "trees": {
             k: str(v) for k, v in trees.items()}, "runs": runs}, indent=1))  # fmt: skip
