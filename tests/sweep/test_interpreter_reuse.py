@@ -5,6 +5,7 @@ fails, crashes or leaves a thread behind gets its interpreter replaced before th
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -82,6 +83,21 @@ PROBE = textwrap.dedent(
     """
 )
 
+# Takes 40 MB in arrays of 1-3 MB (as a network's state and synapses), held to the run's end,
+# and reports how many pages the system had to give it (minor page faults) while doing so.
+MEMORY = textwrap.dedent(
+    """
+    import resource
+    import numpy
+    from axonal.records import report
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    arrays = [numpy.ones((1 + k % 3) * 2**20 // 8) for k in range(20)]
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    report(faults=faults, pages=sum(a.nbytes for a in arrays) // resource.getpagesize())
+    """
+)
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -89,6 +105,7 @@ def project(tmp_path: Path) -> Path:
     (root / "leaky.py").write_text(LEAKY)
     (root / "probe.py").write_text(PROBE)
     (root / "user_state.py").write_text("counter = 0\n")
+    (root / "memory.py").write_text(MEMORY)
     yield root
     interpreters.close_all()
 
@@ -134,6 +151,33 @@ def test_a_run_does_not_see_what_the_run_before_it_changed(project, monkeypatch)
     # the record's seed is this run's: the leaky run's seed(7) is not reported again
     assert leak.closing_fields["seed"] == "7"
     assert second.closing_fields.get("seed") is None
+
+
+
+def _figure(result: RunFacts, name: str):
+    return result.closing_details["figures"][name]["value"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
+def test_a_kept_interpreter_reuses_the_memory_the_run_before_it_freed(project, monkeypatch):
+    """A reused interpreter is not a fresh process in one respect, on purpose: the memory a run
+    freed (all at once, as a network is at the reset) is kept for the next run, as a plain loop
+    keeps it, instead of being taken from the system page by page again."""
+    monkeypatch.chdir(project)
+    runs = [_run(project, "memory.py") for _ in range(3)]
+    assert len({_interpreter(run)["pid"] for run in runs}) == 1
+    pages = _figure(runs[0], "pages")
+    assert _figure(runs[0], "faults") > 0.8 * pages  # the first run: all new to the process
+    assert [_figure(run, "faults") < 0.1 * pages for run in runs[1:]] == [True, True]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
+def test_malloc_settings_the_user_made_are_left_as_they_are(project, monkeypatch):
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))  # every array its own mmap
+    runs = [_run(project, "memory.py") for _ in range(2)]
+    assert _interpreter(runs[1])["reused"]
+    assert _figure(runs[1], "faults") > 0.8 * _figure(runs[1], "pages")
 
 
 @pytest.mark.parametrize(
