@@ -153,7 +153,6 @@ def test_a_run_does_not_see_what_the_run_before_it_changed(project, monkeypatch)
     assert second.closing_fields.get("seed") is None
 
 
-
 def _figure(result: RunFacts, name: str):
     return result.closing_details["figures"][name]["value"]
 
