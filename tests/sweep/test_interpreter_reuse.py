@@ -98,6 +98,30 @@ MEMORY = textwrap.dedent(
     """
 )
 
+# A compiled (Numba) model whose synaptic weight comes from the parameters; reports how many
+# compiled loops the magic network held before this run built its own.
+LOOPS = textwrap.dedent(
+    """
+    import numpy
+    from axonal import *
+    from axonal.network.fused import loop_function_of
+    from axonal.network.magic import magic_network
+
+    p = parameters({"w": 0.05})
+    prefs.codegen.target = "numba"
+    kept = len(loop_function_of(magic_network))
+    G = NeuronGroup(20, "dv/dt = (1.1 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact")
+    G.v = "i / 20.0"
+    w = p.w
+    S = Synapses(G, G, on_pre="v += w")
+    S.connect(i=numpy.arange(20), j=(numpy.arange(20) + 1) % 20)
+    spikes = SpikeMonitor(G)
+    run(50 * ms)
+    report(kept=kept, spikes=int(spikes.num_spikes), v_sum=float(numpy.sum(G.v)))
+    """
+)
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -106,6 +130,7 @@ def project(tmp_path: Path) -> Path:
     (root / "probe.py").write_text(PROBE)
     (root / "user_state.py").write_text("counter = 0\n")
     (root / "memory.py").write_text(MEMORY)
+    (root / "loops.py").write_text(LOOPS)
     yield root
     interpreters.close_all()
 
@@ -155,6 +180,24 @@ def test_a_run_does_not_see_what_the_run_before_it_changed(project, monkeypatch)
 
 def _figure(result: RunFacts, name: str):
     return result.closing_details["figures"][name]["value"]
+
+
+def test_a_kept_interpreter_reuses_the_compiled_loop_with_the_new_values(project, monkeypatch):
+    """The magic network's compiled loop is kept between runs (a grid that changes values runs
+    one loop), and a run on a kept loop gives what a new process gives with its values."""
+    monkeypatch.chdir(project)
+    first = _run(project, "loops.py", "w=0.05")
+    second = _run(project, "loops.py", "w=0.3")
+    assert _interpreter(second)["reused"], first.closing_details.get("failure")
+    assert (_figure(first, "kept"), _figure(second, "kept")) == (0, 1)
+    project_ = load_project(project)
+    fresh = run_one(
+        project_, project_.resolved_store_url, str(project / "loops.py"), ["w=0.3"], "fresh",
+        "key", "isolation", False, [], {}, fresh_process=True,
+    )  # fmt: skip
+    for name in ("spikes", "v_sum"):
+        assert _figure(second, name) == _figure(fresh, name)
+    assert _figure(second, "spikes") > _figure(first, "spikes")  # the new weight was used
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
