@@ -65,6 +65,13 @@ def _warm_up() -> None:
         from importlib import import_module
 
         import_module("axonal.codegen.numba_target")  # Numba and the compiled target's code
+        # Numba's first use (its target context, loading the cached seeding function): ~1 s
+        # that the first run would pay. Every run seeds it again with fresh entropy (reset).
+        from axonal.codegen.numba_functions import seed_numba
+        from axonal.network.random import register_numba_seed
+
+        seed_numba()  # fresh entropy, as a new process's Numba has
+        register_numba_seed(seed_numba)
 
 
 def _redirected(stdout_path: str, stderr_path: str) -> list[int]:

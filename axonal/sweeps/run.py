@@ -82,18 +82,26 @@ def sweep(
     arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
     if not callable(function_or_script):
         _check_before_sweep(project, script, arguments, runs)
-    done_keys = _finished_keys(store_url, label) if resume else set()
-    if not resume and done_keys == set() and _has_records(store_url, label):
-        raise RecordsError(
-            f"The sweep {label!r} has records already; use --resume to run what is missing, "
-            "or choose another --label."
-        )
+    own_client = client is None
+    # The cluster starts while this process asks the store what the sweep has done (its
+    # workers start their interpreters at once: `axonal.sweeps.preload`).
+    starting = _ClientStarting(scheduler, workers, project.root) if own_client else None
+    try:
+        done_keys = _finished_keys(store_url, label) if resume else set()
+        if not resume and done_keys == set() and _has_records(store_url, label):
+            raise RecordsError(
+                f"The sweep {label!r} has records already; use --resume to run what is "
+                "missing, or choose another --label."
+            )
+        if starting is not None:
+            client, own_cluster = starting.result()
+    except BaseException:
+        if starting is not None:
+            starting.abandon()
+        raise
     to_run = [run for run in runs if run.key not in done_keys]
     write_here = not store_url.startswith("sqlite")
     tags = [sweep_tag(label)]
-    own_client = client is None
-    if own_client:
-        client, own_cluster = _client(scheduler, workers)
     report = progress or (lambda _state: None)
     results_seen: dict[str, str] = {}
 
@@ -117,6 +125,7 @@ def sweep(
         )
 
     futures: dict[Any, Run] = {}
+    closing = None
     try:
         futures.update((submit(run), run) for run in to_run)
         collecting = _Collecting(
@@ -126,14 +135,21 @@ def sweep(
     except KeyboardInterrupt:
         pending = [future for future in futures if not future.done()]
         client.cancel(pending)
-        table = _finish(project, store_url, label, runs)
-        raise SweepInterrupted(table) from None
-    finally:
         if own_client:
-            client.close()
-            if own_cluster is not None:
-                own_cluster.close()
-    return _finish(project, store_url, label, runs)
+            closing = _close_in_background(client, own_cluster)
+        table = _finish(project, store_url, label, runs)
+        _join(closing)
+        raise SweepInterrupted(table) from None
+    except BaseException:
+        if own_client:
+            _join(_close_in_background(client, own_cluster))
+        raise
+    # Every record is written: the cluster shuts down while the table is made.
+    if own_client:
+        closing = _close_in_background(client, own_cluster)
+    table = _finish(project, store_url, label, runs)
+    _join(closing)
+    return table
 
 
 def _finish(project: Project, store_url: str, label: str, runs: list[Run]) -> Any:
@@ -198,18 +214,73 @@ def _sweep_details(label: str, run: Run, target: str, total: int) -> dict[str, A
     }
 
 
-def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+# What the sweep's own LocalCluster leaves out: the workers' statistical profiler samples every
+# thread 100 times a second (for the dashboard's profile page), CPU the runs need.
+_OWN_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def _client(
+    scheduler: str | None, workers: int | None, folder: Path | None = None
+) -> tuple[Any, Any]:
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,  # one simulation at a time per worker process
-        processes=True,
-        dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
-    )
+    preload = {}
+    if folder is not None:  # each worker starts its interpreter for the runs in `folder`
+        preload = {"preload": ["axonal.sweeps.preload"], "preload_argv": [f"--folder={folder}"]}
+    with dask.config.set(_OWN_CLUSTER_CONFIG):
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,  # one simulation at a time per worker process
+            processes=True,
+            dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
+            **preload,
+        )
     return Client(cluster), cluster
+
+
+class _ClientStarting:
+    """`_client(...)` started in a thread of its own (while the sweep checks its runs)."""
+
+    def __init__(self, scheduler: str | None, workers: int | None, folder: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="axonal-sweep-cluster")
+        self._future = self._pool.submit(_client, scheduler, workers, folder)
+        self._pool.shutdown(wait=False)
+
+    def result(self) -> tuple[Any, Any]:
+        return self._future.result()
+
+    def abandon(self) -> None:
+        """The sweep stops before any run: the client and cluster are closed once started."""
+
+        def close(future: Any) -> None:
+            if future.exception() is None:
+                _close(*future.result())
+
+        self._future.add_done_callback(close)
+
+
+def _close(client: Any, cluster: Any) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _close_in_background(client: Any, cluster: Any) -> Any:
+    import threading
+
+    closing = threading.Thread(target=_close, args=(client, cluster), name="axonal-sweep-close")
+    closing.start()
+    return closing
+
+
+def _join(closing: Any) -> None:
+    if closing is not None:
+        closing.join()
 
 
 # A run Dask gave up (KilledWorker) without it ever starting (it was only queued on workers

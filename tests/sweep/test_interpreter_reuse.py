@@ -13,7 +13,7 @@ import pytest
 
 from axonal.records.project import load_project
 from axonal.sweeps import interpreters
-from axonal.sweeps.execute import RunFacts, run_one
+from axonal.sweeps.execute import RunFacts, run_environment, run_one
 from tests.sweep.conftest import make_project
 
 # Changes everything a script can change in axonal and in its process, then (mode=raise) fails,
@@ -198,6 +198,18 @@ def test_a_kept_interpreter_reuses_the_compiled_loop_with_the_new_values(project
     for name in ("spikes", "v_sum"):
         assert _figure(second, name) == _figure(fresh, name)
     assert _figure(second, "spikes") > _figure(first, "spikes")  # the new weight was used
+
+
+def test_a_run_waits_for_the_interpreter_started_ahead_and_runs_in_it(project, monkeypatch):
+    monkeypatch.chdir(project)
+    environment = run_environment()
+    starting = interpreters.prestart(environment, project)
+    assert interpreters.prestart(environment, project) is starting  # not a second one
+    result = _run(project, "probe.py")  # at once: the interpreter is still starting
+    ahead = starting.result()
+    assert _interpreter(result)["pid"] == ahead.process.pid
+    assert _interpreter(result)["run_in_interpreter"] == 1
+    assert result.closing_details["figures"]["counter"]["value"] == 1
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")

@@ -121,6 +121,40 @@ def test_function_sweep_reports_what_it_returns_and_the_next_sweep_reuses_the_in
     assert second["run_in_interpreter"] == 4 and second["reused"]
 
 
+def _interpreters_started_ahead() -> list[int]:
+    """On a worker: the pids of the interpreters its preload started (once they are up)."""
+    from axonal.sweeps import interpreters
+
+    with interpreters._lock:
+        starting = list(interpreters._starting.values())
+    return [future.result().process.pid for future in starting] or [
+        each.process.pid for each in interpreters._idle
+    ]
+
+
+def test_the_sweeps_own_cluster_starts_each_workers_interpreter_before_any_run(
+    sweep_project, monkeypatch
+):
+    from axonal.sweeps.run import _client, _close
+
+    monkeypatch.chdir(sweep_project)
+    project = load_project(sweep_project)
+    client, cluster = _client(None, 2, project.root)
+    try:
+        ahead = client.run(_interpreters_started_ahead)
+        table = sweep("quick.py", {"x": [1.0, 2.0, 3.0, 4.0]}, client=client, label="ahead")
+    finally:
+        _close(client, cluster)
+    assert sorted(len(pids) for pids in ahead.values()) == [1, 1]  # one per worker
+    interpreters = [
+        record["details"]["sweep"]["interpreter"]
+        for record in sweep_records(project.resolved_store_url, "ahead")
+    ]
+    assert set(table["status"]) == {"finished"} and len(interpreters) == 4
+    # every run ran in an interpreter started ahead (none was started for a run)
+    assert {each["pid"] for each in interpreters} <= {pid for (pid,) in ahead.values()}
+
+
 def test_ctrl_c_keeps_finished_records_and_resume_runs_the_rest(sweep_project):
     arguments = ["quick.py", "x=1:7:1", "sleep=1.5", "--workers", "1", "--label", "cut"]
     returncode, output = interrupted_sweep(arguments, sweep_project, after="[1/6]")
