@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -301,6 +301,7 @@ class _Collecting:
     script: Path
     arguments: list[str]
     total: int
+    _started: set[str] = field(default_factory=set)  # runs whose start the workers announced
 
     def collect(
         self,
@@ -322,7 +323,12 @@ class _Collecting:
         try:
             for batch in ended.batches():
                 results = self._record_batch(store, batch, futures, resubmitted, ended)
-                running = _running(self.client, self.total - sum(counts.values()) - len(results))
+                ended_keys = set(results_seen) | {run.key for run, _result in results}
+                # this sweep's runs started (announced to the scheduler) and not ended, from
+                # the batch's one request for the attempts (a rerun of a run that failed in an
+                # earlier sweep of this label counts from its first attempt)
+                pending = {run.key for run in futures.values()} - ended_keys
+                running = len(self._started & pending)
                 for run, result in results:
                     status = result.closing_fields.get("status", "failed")
                     counts[status] = counts.get(status, 0) + 1
@@ -365,6 +371,7 @@ class _Collecting:
             except Exception as error:  # noqa: BLE001 - its workers died, or Dask failed
                 outcomes.append((futures[future], error))
         events = _attempt_events(self.client, self.label)
+        self._started = {message["key"] for message in events}
         results = []
         for run, outcome in outcomes:
             attempts = [message for message in events if message["key"] == run.key]
@@ -399,14 +406,6 @@ def _never_started(error: BaseException, attempts: list[dict[str, Any]]) -> bool
     """Dask gave the run up (KilledWorker) though no worker ever started it: each announces a
     start to the scheduler, and waits for it to be taken, before the script starts."""
     return type(error).__name__ == "KilledWorker" and not attempts
-
-
-def _running(client: Any, remaining: int) -> int:
-    try:
-        busy = sum(len(keys) for keys in client.processing().values())
-    except Exception:  # noqa: BLE001 - progress only
-        return 0
-    return min(busy, remaining)
 
 
 def _attempt_events(client: Any, label: str) -> list[dict[str, Any]]:

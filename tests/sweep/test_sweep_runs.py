@@ -30,14 +30,20 @@ def _expected_total(x, y, seed):
 def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project, monkeypatch):
     monkeypatch.chdir(sweep_project)
     project = load_project(sweep_project)
+    states = []
     table = sweep(
         "quick.py",
-        {"x": [1.0, 2.0, 3.0], "y": "0:2:1", "fail_at": 3.0},
+        {"x": [1.0, 2.0, 3.0], "y": "0:2:1", "fail_at": 3.0, "sleep": 0.2},
         seeds=2,
         workers=2,
         label="grid",
+        progress=states.append,
     )
     assert len(table) == 12
+    # progress: one report per run, at most one run running per worker, none at the end
+    assert [state["done"] for state in states] == list(range(1, 13))
+    assert all(0 <= state["running"] <= 2 for state in states)
+    assert max(state["running"] for state in states) >= 1 and states[-1]["running"] == 0
     records = {
         record["label"]: record for record in sweep_records(project.resolved_store_url, "grid")
     }
