@@ -20,7 +20,11 @@ pays the compilation):
   the LocalCluster is started (`cluster_start_s`) and a first sweep of one run per worker
   (`warmup_s`: each worker's interpreter starts and loads the kernels) before the clock starts.
 Fields per mode: total_s, cpu_s (CPU seconds of this process and every process it started,
-sampled with psutil: client, scheduler, workers, interpreters), simulation_sum_s (the runs'
+sampled with psutil: client, scheduler, workers, interpreters; for the sweeps also
+cpu_s_by_role: this process (client, and a LocalCluster's scheduler and nannies), the workers,
+the interpreters), for the sweeps cluster_ready_s (when the sweep's own LocalCluster was up),
+first_result_s and last_result_s (when the first and last run's record was written; the rest
+to total_s is closing the cluster and writing the table), simulation_sum_s (the runs'
 own simulation seconds; simulation_cpu_sum_s their CPU seconds) and simulation_median_s,
 overhead_per_run_s ((total - simulation_sum / parallel) / runs, parallel = W for the sweeps,
 else 1); and MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most
@@ -61,7 +65,8 @@ def _arguments(duration_ms: float, n: int, weight: float, seed: int) -> list[str
 class ProcessTreeCPU:
     """CPU seconds used by this process and its descendants between `start` and `stop` (each
     process sampled every `interval` s; what one does after its last sample is not seen), less
-    the sampling's own."""
+    the sampling's own; `by_role` splits them: this process (the client, and with a
+    LocalCluster its scheduler and nannies), the Dask workers, the runs' interpreters."""
 
     def __init__(self, interval: float = 0.5):
         import psutil
@@ -69,7 +74,14 @@ class ProcessTreeCPU:
         self._psutil = psutil
         self._interval = interval
         self._last: dict[tuple[int, float], float] = {}
+        self._roles: dict[tuple[int, float], str] = {}
         self._stop = threading.Event()
+
+    def _role(self, process, me) -> str:
+        if process.pid == me.pid:
+            return "client"
+        command = " ".join(process.cmdline())
+        return "interpreters" if "axonal.sweeps." in command else "workers"
 
     def _sample(self) -> None:
         me = self._psutil.Process()
@@ -78,9 +90,19 @@ class ProcessTreeCPU:
                 with process.oneshot():
                     times = process.cpu_times()
                     key = (process.pid, process.create_time())
+                if key not in self._roles:
+                    self._roles[key] = self._role(process, me)
             except self._psutil.Error:
                 continue
             self._last[key] = times.user + times.system
+
+    def by_role(self) -> dict[str, float]:
+        """CPU seconds per role (after `stop`; the sampler's own left in the client's)."""
+        roles: dict[str, float] = {}
+        for key, value in self._last.items():
+            role = self._roles.get(key, "workers")
+            roles[role] = roles.get(role, 0.0) + value - self._start.get(key, 0.0)
+        return {role: round(seconds, 3) for role, seconds in sorted(roles.items())}
 
     def start(self) -> ProcessTreeCPU:
         self._sample()
@@ -136,7 +158,7 @@ def run_loop(points, duration_ms, n) -> dict:
     }
 
 
-def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
+def run_axonal_run(points, duration_ms, n, project: Path, environment: dict) -> dict:
     from axonal.records.figures import figures_of
     from axonal.records.project import load_project
     from axonal.records.store import RecordStore
@@ -148,7 +170,7 @@ def run_axonal_run(points, duration_ms, n, project: Path) -> dict:
         subprocess.run(
             [sys.executable, "-m", "axonal.cli", "run", str(SCRIPT),
              *_arguments(duration_ms, n, weight, seed), "--label", label],
-            cwd=project, check=True, capture_output=True,
+            cwd=project, check=True, capture_output=True, env=environment,
         )  # fmt: skip
         labels.append(label)
     total = time.perf_counter() - clock
@@ -180,18 +202,37 @@ def run_sweep(
         axonal.sweep(SCRIPT, warm_grid, seeds=workers, client=client, label="throughput-warmup",
                      project=load_project(project))  # fmt: skip
         before["warmup_s"] = time.perf_counter() - clock
+    from axonal.sweeps import run as sweep_module
+
+    phases: dict[str, float] = {}
+    start_client = sweep_module._client
+
+    def timed_client(*arguments, **options):  # when the sweep's own cluster is ready
+        result = start_client(*arguments, **options)
+        phases["cluster_ready_s"] = time.perf_counter() - clock
+        return result
+
+    def progress(_state) -> None:
+        phases.setdefault("first_result_s", time.perf_counter() - clock)
+        phases["last_result_s"] = time.perf_counter() - clock
+
+    sweep_module._client = timed_client
     cpu = ProcessTreeCPU().start()
     clock = time.perf_counter()
-    table = axonal.sweep(
-        SCRIPT,
-        grid,
-        seeds=seeds,
-        client=client,
-        workers=workers,
-        label="throughput-" + ("fresh" if fresh else "warm" if warm else "cold"),
-        project=load_project(project),
-        fresh_process=fresh,
-    )
+    try:
+        table = axonal.sweep(
+            SCRIPT,
+            grid,
+            seeds=seeds,
+            client=client,
+            workers=workers,
+            label="throughput-" + ("fresh" if fresh else "warm" if warm else "cold"),
+            project=load_project(project),
+            fresh_process=fresh,
+            progress=progress,
+        )
+    finally:
+        sweep_module._client = start_client
     total = time.perf_counter() - clock
     cpu_seconds = cpu.stop()
     if client is not None:
@@ -200,7 +241,9 @@ def run_sweep(
     return {
         "total_s": total,
         "cpu_s": cpu_seconds,
+        "cpu_s_by_role": cpu.by_role(),
         **before,
+        **{name: round(seconds, 3) for name, seconds in phases.items()},
         "simulation_sum_s": float(table["simulation_s"].sum()),
         "simulation_cpu_sum_s": float(table["simulation_cpu_s"].sum()),
         "simulation_median_s": float(table["simulation_s"].median()),
@@ -223,6 +266,9 @@ def main() -> None:
     os.environ["AXONAL_TARGET"] = options.target
     cache = tempfile.mkdtemp(prefix="axonal-sweep-cache-")
     os.environ["AXONAL_CACHE_DIR"] = cache
+    # (a LocalCluster's nannies put Dask's worker variables into this process's environment:
+    # `axonal run` gets the environment as it was before any mode ran)
+    environment = dict(os.environ)
     weights, seeds = _grid(options.runs)
     points = [(weight, seed) for weight in weights for seed in range(seeds)]
     load_before = os.getloadavg()
@@ -241,7 +287,9 @@ def main() -> None:
             if mode == "loop":
                 results[mode] = run_loop(points, options.duration_ms, options.n)
             elif mode == "axonal_run":
-                results[mode] = run_axonal_run(points, options.duration_ms, options.n, project)
+                results[mode] = run_axonal_run(
+                    points, options.duration_ms, options.n, project, environment
+                )
             elif mode in ("sweep", "sweep_fresh", "sweep_warm"):
                 results[mode] = run_sweep(
                     weights,

@@ -81,6 +81,12 @@ class ConstantsWatcher:
         return [list(item) for item in self.seen]
 
 
+# Scalar constants described already in this process, by (kind, value, dimension): a sweep's
+# kept interpreter formats each constant once, not in every run (0.5 ms each with a unit).
+_SCALAR_DESCRIPTIONS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_MAX_SCALAR_DESCRIPTIONS = 10_000
+
+
 def describe_constant(value: Any) -> dict[str, Any]:
     """A constant as {"value" (SI), "unit" (SI symbol or None), "text"}; long arrays as their
     shape, range and SHA-256."""
@@ -90,19 +96,18 @@ def describe_constant(value: Any) -> dict[str, Any]:
 
     raw = np.asarray(value)
     dimension = getattr(value, "dim", None)
-    unit = None
-    if dimension is not None and any(exponent != 0 for exponent in dimension.exponents):
-        from axonal.units.registry import get_unit
-
-        unit = get_unit(dimension).dispname
+    exponents = tuple(dimension.exponents) if dimension is not None else ()
     if raw.ndim == 0:
         number = raw.item()
-        text = format_value(value) if unit else f"{number:.12g}"
-        if unit:
-            from axonal.units.display import format_quantity
-
-            text = format_quantity(value, ".12g")
-        return {"value": number, "unit": unit, "text": text}
+        key = (type(number), number, exponents)
+        known = _SCALAR_DESCRIPTIONS.get(key)
+        if known is None:
+            known = _describe_scalar(value, number, dimension if any(exponents) else None)
+            if len(_SCALAR_DESCRIPTIONS) >= _MAX_SCALAR_DESCRIPTIONS:
+                _SCALAR_DESCRIPTIONS.clear()
+            _SCALAR_DESCRIPTIONS[key] = known
+        return dict(known)
+    unit = _unit_name(dimension) if any(exponents) else None
     if raw.size <= MAX_CONSTANT_ELEMENTS:
         return {"value": raw.tolist(), "unit": unit, "text": format_value(value)}
     digest = hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()
@@ -113,6 +118,24 @@ def describe_constant(value: Any) -> dict[str, Any]:
         "shape": list(raw.shape), "min": float(raw.min()), "max": float(raw.max()),
         "sha256": digest, "unit": unit, "text": text + f", sha256 {digest[:12]}",
     }  # fmt: skip
+
+
+def _unit_name(dimension: Any) -> str:
+    from axonal.units.registry import get_unit
+
+    return get_unit(dimension).dispname
+
+
+def _describe_scalar(value: Any, number: Any, dimension: Any) -> dict[str, Any]:
+    if dimension is None:
+        return {"value": number, "unit": None, "text": f"{number:.12g}"}
+    from axonal.units.display import format_quantity
+
+    return {
+        "value": number,
+        "unit": _unit_name(dimension),
+        "text": format_quantity(value, ".12g"),
+    }
 
 
 def attach_constants(

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ RUNS_PER_INTERPRETER = 200
 _starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="axonal-sweep-interpreters")
 _idle: list[Interpreter] = []
 _lock = threading.Lock()
+# Interpreters being started ahead of the first run (`prestart`), by their key.
+_starting: dict[tuple[Any, ...], Future[Interpreter | None]] = {}
 # Why the last interpreter of this worker was replaced (said in the next run's record).
 _last_replacement: list[str] = []
 
@@ -39,11 +41,15 @@ class Outcome:
     interpreter: dict[str, Any]
 
 
+def _key(environment: dict[str, str], folder: Path) -> tuple[Any, ...]:
+    return (os.path.realpath(folder), tuple(sorted(environment.items())))
+
+
 class Interpreter:
     """A kept `axonal.sweeps.interpreter` process and the pipes to it."""
 
     def __init__(self, environment: dict[str, str], folder: Path):
-        self.key = (str(folder), tuple(sorted(environment.items())))
+        self.key = _key(environment, folder)
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
         command = [
@@ -145,7 +151,11 @@ def run_in_interpreter(
     script: str, arguments: list[str], facts_file: str, environment: dict[str, str], folder: Path
 ) -> Outcome:
     """Run a sweep's script in a kept interpreter of this worker (started if none is idle)."""
-    key = (str(folder), tuple(sorted(environment.items())))
+    key = _key(environment, folder)
+    with _lock:
+        starting = _starting.get(key)
+    if starting is not None:
+        starting.result()  # one started ahead for these runs: it is the one to use
     with _lock:
         kept = next((each for each in _idle if each.key == key), None)
         if kept is not None:
@@ -166,6 +176,40 @@ def run_in_interpreter(
         _last_replacement[:] = [interpreter.replaced_because]
     interpreter.close()
     return outcome
+
+
+def prestart(environment: dict[str, str], folder: Path) -> Future[Interpreter | None]:
+    """Start an interpreter for the runs in `folder` with `environment` now (a worker's preload,
+    `axonal.sweeps.preload`): its imports and Numba's first use go on while the cluster and
+    the client get ready, and the first run finds it warm. A run that comes meanwhile waits
+    for it rather than starting another."""
+    key = _key(environment, folder)
+    with _lock:
+        if key in _starting or any(each.key == key for each in _idle):
+            return _starting.get(key) or _done(None)
+        future: Future[Interpreter | None] = Future()
+        _starting[key] = future
+
+    def start() -> None:
+        interpreter = None
+        try:
+            interpreter = Interpreter(environment, folder)
+        except Exception:  # noqa: BLE001 - the first run starts one and says what fails
+            pass
+        with _lock:
+            if interpreter is not None:
+                _idle.append(interpreter)
+            del _starting[key]
+        future.set_result(interpreter)
+
+    threading.Thread(target=start, name="axonal-sweep-prestart", daemon=True).start()
+    return future
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
 
 
 @atexit.register

@@ -3,7 +3,8 @@ would in a fresh process: axonal's global state (clock, magic network, target, d
 preferences), the records' listeners, and the process's own (environment, folder, argv, path,
 signals, warnings, NumPy error modes, logging, the user's modules, matplotlib figures).
 
-What is kept on purpose: imported packages and the compiled kernels (the reason to reuse).
+What is kept on purpose: imported packages, the compiled kernels and the magic network's compiled
+loops (the reason to reuse).
 `Baseline.take()` is called once the interpreter has imported axonal; `reset()` before each run;
 `leftovers()` after a run says what could not be put back (the interpreter is then replaced).
 """
@@ -43,6 +44,11 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _LOGGERS = ("", "axonal", "brian2")
 # Every this many runs the frozen objects are looked at again (what earlier runs let go).
 FULL_COLLECTION_EVERY = 25
+# The magic network's compiled loops (`network.fused`, keyed by the schedule, the same for
+# every point of a grid that changes only values) survive the reset, as kernels do: generating
+# CUBA's loop again took as long as running it for 200 ms. At most this many are kept.
+_LOOPS_ATTRIBUTE = "_fused_loops"
+KEPT_LOOPS = 8
 
 
 def _object_state(obj: Any) -> dict[str, Any]:
@@ -167,8 +173,11 @@ class Baseline:
             logger.setLevel(level)
             logger.handlers[:] = handlers
             logger.propagate = propagate
+        loops = _compiled_loops()
         for obj, state in self.objects.values():
             _put_back(obj, state)
+        if len(loops) <= KEPT_LOOPS:  # (a sweep whose points change the model's structure)
+            vars(magic.magic_network)[_LOOPS_ATTRIBUTE] = loops
         for container, content in self.lists.values():
             container[:] = content
         figures._reported.clear()
@@ -223,6 +232,10 @@ class Baseline:
         if pyplot is not None:
             pyplot.close("all")
             sys.modules["matplotlib"].rc_file_defaults()
+
+
+def _compiled_loops() -> dict[Any, Any]:
+    return vars(magic.magic_network).get(_LOOPS_ATTRIBUTE) or {}
 
 
 def _ignored_prefs() -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -82,18 +82,26 @@ def sweep(
     arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
     if not callable(function_or_script):
         _check_before_sweep(project, script, arguments, runs)
-    done_keys = _finished_keys(store_url, label) if resume else set()
-    if not resume and done_keys == set() and _has_records(store_url, label):
-        raise RecordsError(
-            f"The sweep {label!r} has records already; use --resume to run what is missing, "
-            "or choose another --label."
-        )
+    own_client = client is None
+    # The cluster starts while this process asks the store what the sweep has done (its
+    # workers start their interpreters at once: `axonal.sweeps.preload`).
+    starting = _ClientStarting(scheduler, workers, project.root) if own_client else None
+    try:
+        done_keys = _finished_keys(store_url, label) if resume else set()
+        if not resume and done_keys == set() and _has_records(store_url, label):
+            raise RecordsError(
+                f"The sweep {label!r} has records already; use --resume to run what is "
+                "missing, or choose another --label."
+            )
+        if starting is not None:
+            client, own_cluster = starting.result()
+    except BaseException:
+        if starting is not None:
+            starting.abandon()
+        raise
     to_run = [run for run in runs if run.key not in done_keys]
     write_here = not store_url.startswith("sqlite")
     tags = [sweep_tag(label)]
-    own_client = client is None
-    if own_client:
-        client, own_cluster = _client(scheduler, workers)
     report = progress or (lambda _state: None)
     results_seen: dict[str, str] = {}
 
@@ -117,6 +125,7 @@ def sweep(
         )
 
     futures: dict[Any, Run] = {}
+    closing = None
     try:
         futures.update((submit(run), run) for run in to_run)
         collecting = _Collecting(
@@ -126,14 +135,21 @@ def sweep(
     except KeyboardInterrupt:
         pending = [future for future in futures if not future.done()]
         client.cancel(pending)
-        table = _finish(project, store_url, label, runs)
-        raise SweepInterrupted(table) from None
-    finally:
         if own_client:
-            client.close()
-            if own_cluster is not None:
-                own_cluster.close()
-    return _finish(project, store_url, label, runs)
+            closing = _close_in_background(client, own_cluster)
+        table = _finish(project, store_url, label, runs)
+        _join(closing)
+        raise SweepInterrupted(table) from None
+    except BaseException:
+        if own_client:
+            _join(_close_in_background(client, own_cluster))
+        raise
+    # Every record is written: the cluster shuts down while the table is made.
+    if own_client:
+        closing = _close_in_background(client, own_cluster)
+    table = _finish(project, store_url, label, runs)
+    _join(closing)
+    return table
 
 
 def _finish(project: Project, store_url: str, label: str, runs: list[Run]) -> Any:
@@ -198,18 +214,73 @@ def _sweep_details(label: str, run: Run, target: str, total: int) -> dict[str, A
     }
 
 
-def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+# What the sweep's own LocalCluster leaves out: the workers' statistical profiler samples every
+# thread 100 times a second (for the dashboard's profile page), CPU the runs need.
+_OWN_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def _client(
+    scheduler: str | None, workers: int | None, folder: Path | None = None
+) -> tuple[Any, Any]:
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,  # one simulation at a time per worker process
-        processes=True,
-        dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
-    )
+    preload = {}
+    if folder is not None:  # each worker starts its interpreter for the runs in `folder`
+        preload = {"preload": ["axonal.sweeps.preload"], "preload_argv": [f"--folder={folder}"]}
+    with dask.config.set(_OWN_CLUSTER_CONFIG):
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,  # one simulation at a time per worker process
+            processes=True,
+            dashboard_address=":0",  # any free port: two sweeps on one machine do not collide
+            **preload,
+        )
     return Client(cluster), cluster
+
+
+class _ClientStarting:
+    """`_client(...)` started in a thread of its own (while the sweep checks its runs)."""
+
+    def __init__(self, scheduler: str | None, workers: int | None, folder: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="axonal-sweep-cluster")
+        self._future = self._pool.submit(_client, scheduler, workers, folder)
+        self._pool.shutdown(wait=False)
+
+    def result(self) -> tuple[Any, Any]:
+        return self._future.result()
+
+    def abandon(self) -> None:
+        """The sweep stops before any run: the client and cluster are closed once started."""
+
+        def close(future: Any) -> None:
+            if future.exception() is None:
+                _close(*future.result())
+
+        self._future.add_done_callback(close)
+
+
+def _close(client: Any, cluster: Any) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _close_in_background(client: Any, cluster: Any) -> Any:
+    import threading
+
+    closing = threading.Thread(target=_close, args=(client, cluster), name="axonal-sweep-close")
+    closing.start()
+    return closing
+
+
+def _join(closing: Any) -> None:
+    if closing is not None:
+        closing.join()
 
 
 # A run Dask gave up (KilledWorker) without it ever starting (it was only queued on workers
@@ -230,6 +301,7 @@ class _Collecting:
     script: Path
     arguments: list[str]
     total: int
+    _started: set[str] = field(default_factory=set)  # runs whose start the workers announced
 
     def collect(
         self,
@@ -251,7 +323,12 @@ class _Collecting:
         try:
             for batch in ended.batches():
                 results = self._record_batch(store, batch, futures, resubmitted, ended)
-                running = _running(self.client, self.total - sum(counts.values()) - len(results))
+                ended_keys = set(results_seen) | {run.key for run, _result in results}
+                # this sweep's runs started (announced to the scheduler) and not ended, from
+                # the batch's one request for the attempts (a rerun of a run that failed in an
+                # earlier sweep of this label counts from its first attempt)
+                pending = {run.key for run in futures.values()} - ended_keys
+                running = len(self._started & pending)
                 for run, result in results:
                     status = result.closing_fields.get("status", "failed")
                     counts[status] = counts.get(status, 0) + 1
@@ -294,6 +371,7 @@ class _Collecting:
             except Exception as error:  # noqa: BLE001 - its workers died, or Dask failed
                 outcomes.append((futures[future], error))
         events = _attempt_events(self.client, self.label)
+        self._started = {message["key"] for message in events}
         results = []
         for run, outcome in outcomes:
             attempts = [message for message in events if message["key"] == run.key]
@@ -328,14 +406,6 @@ def _never_started(error: BaseException, attempts: list[dict[str, Any]]) -> bool
     """Dask gave the run up (KilledWorker) though no worker ever started it: each announces a
     start to the scheduler, and waits for it to be taken, before the script starts."""
     return type(error).__name__ == "KilledWorker" and not attempts
-
-
-def _running(client: Any, remaining: int) -> int:
-    try:
-        busy = sum(len(keys) for keys in client.processing().values())
-    except Exception:  # noqa: BLE001 - progress only
-        return 0
-    return min(busy, remaining)
 
 
 def _attempt_events(client: Any, label: str) -> list[dict[str, Any]]:

@@ -121,3 +121,13 @@ def test_long_array_constants_are_kept_as_shape_range_and_digest():
     large = describe_constant(np.linspace(0, 1, 1000))
     assert large["shape"] == [1000] and (large["min"], large["max"]) == (0.0, 1.0)
     assert len(large["sha256"]) == 64 and "value" not in large
+
+
+def test_a_scalar_constant_described_again_is_described_the_same_by_kind_and_unit():
+    first = describe_constant(5 * mV)
+    assert first == {"value": pytest.approx(0.005), "unit": "V", "text": "5 mV"}
+    first["text"] = "changed by a reader"  # each caller gets its own description
+    assert describe_constant(5 * mV)["text"] == "5 mV"
+    assert describe_constant(0.005)["unit"] is None  # the same number without its unit
+    whole, real = describe_constant(3), describe_constant(3.0)
+    assert (type(whole["value"]), type(real["value"])) == (int, float)

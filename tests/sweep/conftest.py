@@ -39,7 +39,8 @@ QUICK_SCRIPT = textwrap.dedent(
     if p.x == p.fail_at:
         raise ValueError(f"x={p.x} is the failing point")
     time.sleep(p.sleep)
-    report(total=p.x * 10 + p.y + p.seed / 2, rate=p.x * 2 * Hz, pid=os.getpid(), kind="quick")
+    report(total=p.x * 10 + p.y + p.seed / 2, rate=p.x * 2 * Hz, pid=os.getpid(), kind="quick",
+           malloc_trim=int("MALLOC_TRIM_THRESHOLD_" in os.environ))
     """
 )
 

@@ -5,6 +5,7 @@ fails, crashes or leaves a thread behind gets its interpreter replaced before th
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from axonal.records.project import load_project
 from axonal.sweeps import interpreters
-from axonal.sweeps.execute import RunFacts, run_one
+from axonal.sweeps.execute import RunFacts, run_environment, run_one
 from tests.sweep.conftest import make_project
 
 # Changes everything a script can change in axonal and in its process, then (mode=raise) fails,
@@ -82,6 +83,45 @@ PROBE = textwrap.dedent(
     """
 )
 
+# Takes 40 MB in arrays of 1-3 MB (as a network's state and synapses), held to the run's end,
+# and reports how many pages the system had to give it (minor page faults) while doing so.
+MEMORY = textwrap.dedent(
+    """
+    import resource
+    import numpy
+    from axonal.records import report
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    arrays = [numpy.ones((1 + k % 3) * 2**20 // 8) for k in range(20)]
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    report(faults=faults, pages=sum(a.nbytes for a in arrays) // resource.getpagesize())
+    """
+)
+
+# A compiled (Numba) model whose synaptic weight comes from the parameters; reports how many
+# compiled loops the magic network held before this run built its own.
+LOOPS = textwrap.dedent(
+    """
+    import numpy
+    from axonal import *
+    from axonal.network.fused import loop_function_of
+    from axonal.network.magic import magic_network
+
+    p = parameters({"w": 0.05})
+    prefs.codegen.target = "numba"
+    kept = len(loop_function_of(magic_network))
+    G = NeuronGroup(20, "dv/dt = (1.1 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact")
+    G.v = "i / 20.0"
+    w = p.w
+    S = Synapses(G, G, on_pre="v += w")
+    S.connect(i=numpy.arange(20), j=(numpy.arange(20) + 1) % 20)
+    spikes = SpikeMonitor(G)
+    run(50 * ms)
+    report(kept=kept, spikes=int(spikes.num_spikes), v_sum=float(numpy.sum(G.v)))
+    """
+)
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -89,6 +129,8 @@ def project(tmp_path: Path) -> Path:
     (root / "leaky.py").write_text(LEAKY)
     (root / "probe.py").write_text(PROBE)
     (root / "user_state.py").write_text("counter = 0\n")
+    (root / "memory.py").write_text(MEMORY)
+    (root / "loops.py").write_text(LOOPS)
     yield root
     interpreters.close_all()
 
@@ -134,6 +176,62 @@ def test_a_run_does_not_see_what_the_run_before_it_changed(project, monkeypatch)
     # the record's seed is this run's: the leaky run's seed(7) is not reported again
     assert leak.closing_fields["seed"] == "7"
     assert second.closing_fields.get("seed") is None
+
+
+def _figure(result: RunFacts, name: str):
+    return result.closing_details["figures"][name]["value"]
+
+
+def test_a_kept_interpreter_reuses_the_compiled_loop_with_the_new_values(project, monkeypatch):
+    """The magic network's compiled loop is kept between runs (a grid that changes values runs
+    one loop), and a run on a kept loop gives what a new process gives with its values."""
+    monkeypatch.chdir(project)
+    first = _run(project, "loops.py", "w=0.05")
+    second = _run(project, "loops.py", "w=0.3")
+    assert _interpreter(second)["reused"], first.closing_details.get("failure")
+    assert (_figure(first, "kept"), _figure(second, "kept")) == (0, 1)
+    project_ = load_project(project)
+    fresh = run_one(
+        project_, project_.resolved_store_url, str(project / "loops.py"), ["w=0.3"], "fresh",
+        "key", "isolation", False, [], {}, fresh_process=True,
+    )  # fmt: skip
+    for name in ("spikes", "v_sum"):
+        assert _figure(second, name) == _figure(fresh, name)
+    assert _figure(second, "spikes") > _figure(first, "spikes")  # the new weight was used
+
+
+def test_a_run_waits_for_the_interpreter_started_ahead_and_runs_in_it(project, monkeypatch):
+    monkeypatch.chdir(project)
+    environment = run_environment()
+    starting = interpreters.prestart(environment, project)
+    assert interpreters.prestart(environment, project) is starting  # not a second one
+    result = _run(project, "probe.py")  # at once: the interpreter is still starting
+    ahead = starting.result()
+    assert _interpreter(result)["pid"] == ahead.process.pid
+    assert _interpreter(result)["run_in_interpreter"] == 1
+    assert result.closing_details["figures"]["counter"]["value"] == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
+def test_a_kept_interpreter_reuses_the_memory_the_run_before_it_freed(project, monkeypatch):
+    """A reused interpreter is not a fresh process in one respect, on purpose: the memory a run
+    freed (all at once, as a network is at the reset) is kept for the next run, as a plain loop
+    keeps it, instead of being taken from the system page by page again."""
+    monkeypatch.chdir(project)
+    runs = [_run(project, "memory.py") for _ in range(3)]
+    assert len({_interpreter(run)["pid"] for run in runs}) == 1
+    pages = _figure(runs[0], "pages")
+    assert _figure(runs[0], "faults") > 0.8 * pages  # the first run: all new to the process
+    assert [_figure(run, "faults") < 0.1 * pages for run in runs[1:]] == [True, True]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
+def test_malloc_settings_the_user_made_are_left_as_they_are(project, monkeypatch):
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))  # every array its own mmap
+    runs = [_run(project, "memory.py") for _ in range(2)]
+    assert _interpreter(runs[1])["reused"]
+    assert _figure(runs[1], "faults") > 0.8 * _figure(runs[1], "pages")
 
 
 @pytest.mark.parametrize(

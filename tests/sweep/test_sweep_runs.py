@@ -30,14 +30,20 @@ def _expected_total(x, y, seed):
 def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project, monkeypatch):
     monkeypatch.chdir(sweep_project)
     project = load_project(sweep_project)
+    states = []
     table = sweep(
         "quick.py",
-        {"x": [1.0, 2.0, 3.0], "y": "0:2:1", "fail_at": 3.0},
+        {"x": [1.0, 2.0, 3.0], "y": "0:2:1", "fail_at": 3.0, "sleep": 0.2},
         seeds=2,
         workers=2,
         label="grid",
+        progress=states.append,
     )
     assert len(table) == 12
+    # progress: one report per run, at most one run running per worker, none at the end
+    assert [state["done"] for state in states] == list(range(1, 13))
+    assert all(0 <= state["running"] <= 2 for state in states)
+    assert max(state["running"] for state in states) >= 1 and states[-1]["running"] == 0
     records = {
         record["label"]: record for record in sweep_records(project.resolved_store_url, "grid")
     }
@@ -63,6 +69,9 @@ def test_local_cluster_sweep_records_every_run_and_keeps_failures(sweep_project,
     assert table.attrs["units"] == {"rate": "Hz"}
     # two worker processes ran the runs, one run at a time each
     assert table.loc[table["status"] == "finished", "pid"].nunique() >= 2
+    # not in the worker's environment that Dask's nanny set for the worker itself (glibc given
+    # MALLOC_TRIM_THRESHOLD_ maps every array above 128 kB anew: CUBA ran at half speed)
+    assert (table.loc[table["status"] == "finished", "malloc_trim"] == 0).all()
     on_disk = pd.read_parquet(sweep_project / "sweeps" / "grid.parquet")
     assert list(on_disk["label"]) == list(table["label"])
     assert json.loads(on_disk.attrs["units"]) == {"rate": "Hz"}
@@ -116,6 +125,40 @@ def test_function_sweep_reports_what_it_returns_and_the_next_sweep_reuses_the_in
     assert {each["pid"] for each in first} == {second["pid"]}
     assert sorted(each["run_in_interpreter"] for each in first) == [1, 2, 3]
     assert second["run_in_interpreter"] == 4 and second["reused"]
+
+
+def _interpreters_started_ahead() -> list[int]:
+    """On a worker: the pids of the interpreters its preload started (once they are up)."""
+    from axonal.sweeps import interpreters
+
+    with interpreters._lock:
+        starting = list(interpreters._starting.values())
+    return [future.result().process.pid for future in starting] or [
+        each.process.pid for each in interpreters._idle
+    ]
+
+
+def test_the_sweeps_own_cluster_starts_each_workers_interpreter_before_any_run(
+    sweep_project, monkeypatch
+):
+    from axonal.sweeps.run import _client, _close
+
+    monkeypatch.chdir(sweep_project)
+    project = load_project(sweep_project)
+    client, cluster = _client(None, 2, project.root)
+    try:
+        ahead = client.run(_interpreters_started_ahead)
+        table = sweep("quick.py", {"x": [1.0, 2.0, 3.0, 4.0]}, client=client, label="ahead")
+    finally:
+        _close(client, cluster)
+    assert sorted(len(pids) for pids in ahead.values()) == [1, 1]  # one per worker
+    interpreters = [
+        record["details"]["sweep"]["interpreter"]
+        for record in sweep_records(project.resolved_store_url, "ahead")
+    ]
+    assert set(table["status"]) == {"finished"} and len(interpreters) == 4
+    # every run ran in an interpreter started ahead (none was started for a run)
+    assert {each["pid"] for each in interpreters} <= {pid for (pid,) in ahead.values()}
 
 
 def test_ctrl_c_keeps_finished_records_and_resume_runs_the_rest(sweep_project):
