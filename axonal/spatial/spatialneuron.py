@@ -26,7 +26,7 @@ from axonal.model.errors import EquationError
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.model.sympy_conversion import str_to_sympy, symbol, sympy_to_str
 from axonal.network.base import RunContext, _default_name, schedule_key
-from axonal.spatial.cable import SOLVER, SOLVER_VERSION, cable_tree
+from axonal.spatial.cable import BATCHED_SOLVER, SOLVER, SOLVER_VERSION, cable_tree
 from axonal.spatial.morphology import Morphology, MorphologyError, SubMorphology
 from axonal.units import (
     DimensionMismatchError,
@@ -360,8 +360,9 @@ class SpatialNeuron(NeuronGroup):
             items.append((key, item))
             if item.kernel is not None and item.kernel.name == self._cable_kernel_name:
                 call = CompiledCall(
-                    self.name, SOLVER, self._cable_arrays(context), version=SOLVER_VERSION
-                )
+                    self.name, SOLVER, self._cable_arrays(context), version=SOLVER_VERSION,
+                    batched=BATCHED_SOLVER,
+                )  # fmt: skip
                 solve = recording_item(context, call, self.clock)
                 items.append((schedule_key(self, "groups", self.order), solve))
         return items
