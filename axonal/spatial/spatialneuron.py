@@ -27,6 +27,7 @@ from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.model.sympy_conversion import str_to_sympy, symbol, sympy_to_str
 from axonal.network.base import RunContext, _default_name, schedule_key
 from axonal.spatial.cable import BATCHED_SOLVER, SOLVER, SOLVER_VERSION, cable_tree
+from axonal.spatial.flat import FlatMorphology
 from axonal.spatial.morphology import Morphology, MorphologyError, SubMorphology
 from axonal.units import (
     DimensionMismatchError,
@@ -243,6 +244,7 @@ class SpatialNeuron(NeuronGroup):
             method_options=method_options,
         )
         self.morphology = morphology
+        self.flat_morphology = FlatMorphology(morphology)  # Brian 2's arrays of the tree
         self.user_equations = user
         self.point_currents = point_currents
         self._tree = cable_tree(morphology)
