@@ -13,12 +13,16 @@ them too; each builder takes the simulator's module):
   dendrite of 49 compartments (50 per neuron), each driven by its own constant current; 100 ms.
 
 Each run is a fresh process: axonal in this interpreter's environment, Brian 2 in the reference
-one. Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
+one. axonal runs twice: first with an empty kernel cache (``cache: cold``, everything compiled
+in the run), then in a new process with that cache (``cache: warm``).
+
+Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
 code generation and compilation included, for cpp_standalone the build and the binary),
 simulate_s (cpp_standalone: the binary's own time, Brian's ``device._last_run_time``),
 second_run_s (the others: a second run of the same length, nothing left to compile), the CPU
 seconds of both runs (process and children: less noisy than wall time on a shared machine),
-spikes, peak_mb (the process's peak resident memory).
+spikes, peak_mb (the process's peak resident memory), load (the machine's 1-minute load
+average before and after the run: other jobs share the cores).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -74,6 +79,7 @@ def run_one(simulator: str, target: str, model: str) -> dict:
         else:
             b.prefs.codegen.target = target
     b.defaultclock.dt = 0.025 * b.ms
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     objects, monitors, compartments = build(b, model)
     network = b.Network(*objects)
@@ -98,6 +104,7 @@ def run_one(simulator: str, target: str, model: str) -> dict:
         network.run(DURATION_MS * b.ms)
         record["second_run_s"] = time.perf_counter() - started
         record["second_run_cpu_s"] = _cpu_seconds() - cpu_before
+    record["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return record
 
 
@@ -107,6 +114,26 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _run(command: list[str], environment: dict, timeout: float) -> dict:
+    """One ``--one`` run in a fresh process: its record, or what went wrong."""
+    simulator, target, model = command[3:6]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout,
+            env={**os.environ, **environment},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        record = {"error": f"over {timeout:g} s"}
+    else:
+        if result.returncode != 0:
+            record = {"error": result.stderr[-1500:]}
+        else:
+            record = json.loads(result.stdout.strip().splitlines()[-1])
+    record = {"simulator": simulator, "target": target, "model": model, **record}
+    print(json.dumps(record), file=sys.stderr, flush=True)
+    return record
 
 
 def main() -> None:
@@ -132,20 +159,14 @@ def main() -> None:
             python = sys.executable if simulator == "axonal" else arguments.brian2_python
             command = [python, __file__, "--one", simulator, target, model]
             command += ["--neurons", str(arguments.neurons)]
-            try:
-                result = subprocess.run(
-                    command, capture_output=True, text=True, timeout=arguments.timeout
-                )
-            except subprocess.TimeoutExpired:
-                records.append({"simulator": simulator, "target": target, "model": model,
-                                "error": f"over {arguments.timeout:g} s"})  # fmt: skip
+            if simulator != "axonal":
+                records.append(_run(command, {}, arguments.timeout))
                 continue
-            if result.returncode != 0:
-                records.append({"simulator": simulator, "target": target, "model": model,
-                                "error": result.stderr[-1500:]})  # fmt: skip
-            else:
-                records.append(json.loads(result.stdout.strip().splitlines()[-1]))
-            print(json.dumps(records[-1]), file=sys.stderr, flush=True)
+            with tempfile.TemporaryDirectory() as cache:
+                for state in ("cold", "warm"):
+                    environment = {"AXONAL_CACHE_DIR": cache}
+                    records.append({**_run(command, environment, arguments.timeout),
+                                    "cache": state})  # fmt: skip
     text = json.dumps(records, indent=1)
     print(text)
     if arguments.output:
