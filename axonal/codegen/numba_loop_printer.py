@@ -376,6 +376,7 @@ class LoopPrinter:
             due = "" if every == 1 else f" and (step0 + _step) % {every} == 0"
             if j in batched:
                 continue
+            self._called.add(family.name)
             if repeats == 1:
                 number, which = str(start + j), str(occurrence)
             else:  # occurrences of one family in one pattern: consecutive per repeat
@@ -455,6 +456,7 @@ class LoopPrinter:
         ]
         threaded: list[Node] = []  # functions of the kernels split between threads
         self._batched_calls: dict[str, CompiledCall] = {}  # printed for many owners at once
+        self._called: set[str] = set()  # families called per owner (not only batched)
         plans: list[ItemPlan | None] = [None] * len(self.items)
         keys = [None if of is None else (of[0].name, item.every)
                 for of, item in zip(self.family_of, self.items, strict=True)]  # fmt: skip
@@ -500,7 +502,8 @@ class LoopPrinter:
         if self.families:
             header.append("from axonal.codegen.loop_views import slot_value as _view")
             header.append(f"# loop views: version {VIEWS_VERSION}")
-        for function in [*threaded, *(family.function for family in self.families)]:
+        called = [family.function for family in self.families if family.name in self._called]
+        for function in [*threaded, *called]:
             header += ["", *print_nodes([function])]
         lines = [*header, "", *print_nodes([run_loop])]
         return "\n".join(lines) + "\n", tuple(plans)
