@@ -32,8 +32,8 @@ class FlatMorphology:
     """
 
     def __init__(self, morphology: Morphology):
-        sections = morphology.sections()
-        number = {id(section): k for k, section in enumerate(sections)}
+        tree = _walk(morphology)
+        sections = [section for section, *_ in tree]
         self.n = sum(section.n for section in sections)
         self.sections = len(sections)
 
@@ -48,27 +48,26 @@ class FlatMorphology:
         halves = [s._r_lengths() for s in sections]
         self.r_length_1 = np.concatenate([h[0] for h in halves]).astype(float)
         self.r_length_2 = np.concatenate([h[1] for h in halves]).astype(float)
-        depths = [_depth(section, morphology) for section in sections]
+        depths = [depth for *_, depth in tree]
         self.depth = np.repeat(np.array(depths, np.int32), [s.n for s in sections])
         counts = np.array([s.n for s in sections], np.int32)
         self.ends = np.cumsum(counts, dtype=np.int32)
         self.starts = (self.ends - counts).astype(np.int32)
         self.end_distance = np.array([s._end_distance() for s in sections], float)
-        self._tree(sections, number, morphology)
+        self._tree(tree)
         self._coordinates(sections)
 
-    def _tree(self, sections: list[Morphology], number: dict, root: Morphology) -> None:
-        parents = [0 if s is root else number[id(s.parent)] + 1 for s in sections]
-        self.morph_parent_i = np.array(parents, np.int32)
-        children = [[1], *([number[id(c)] + 1 for c in s.children] for s in sections)]
+    def _tree(self, tree: list[tuple[Morphology, int, int, int]]) -> None:
+        self.morph_parent_i = np.array([parent + 1 for _, parent, _, _ in tree], np.int32)
+        self.morph_idxchild = np.array([position for _, _, position, _ in tree], np.int32)
+        children: list[list[int]] = [[] for _ in range(len(tree) + 1)]
+        for number, (_, parent, _, _) in enumerate(tree):
+            children[parent + 1].append(number + 1)
         self.morph_children_num = np.array([len(c) for c in children], np.int64)
         table = np.zeros((len(children), max(map(len, children))), np.int32)
         for row, found in enumerate(children):
             table[row, : len(found)] = found
         self.morph_children = table.ravel()
-        self.morph_idxchild = np.array(
-            [0 if s is root else s.parent.children.index(s) for s in sections], np.int32
-        )
 
     def _coordinates(self, sections: list[Morphology]) -> None:
         names = [f"{where}{axis}" for where in ("", "start_", "end_") for axis in "xyz"]
@@ -89,8 +88,18 @@ class FlatMorphology:
         return f"<FlatMorphology: {self.n} compartments in {self.sections} sections>"
 
 
-def _depth(section: Morphology, root: Morphology) -> int:
-    depth = 0
-    while section is not root:
-        section, depth = section.parent, depth + 1
-    return depth
+def _walk(root: Morphology) -> list[tuple[Morphology, int, int, int]]:
+    """(section, its parent's number or -1, its position among its siblings, its depth) of
+    every section, depth first from ``root`` (the order of ``Morphology.sections``). Walked
+    down from the root: a section object may hang in several trees, its ``parent`` is
+    the last one."""
+    found: list[tuple[Morphology, int, int, int]] = []
+
+    def visit(section: Morphology, parent: int, position: int, depth: int) -> None:
+        number = len(found)
+        found.append((section, parent, position, depth))
+        for k, child in enumerate(section.children):
+            visit(child, number, k, depth + 1)
+
+    visit(root, -1, 0, 0)
+    return found

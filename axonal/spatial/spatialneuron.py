@@ -244,7 +244,6 @@ class SpatialNeuron(NeuronGroup):
             method_options=method_options,
         )
         self.morphology = morphology
-        self.flat_morphology = FlatMorphology(morphology)  # Brian 2's arrays of the tree
         self.user_equations = user
         self.point_currents = point_currents
         self._tree = cable_tree(morphology)
@@ -261,6 +260,16 @@ class SpatialNeuron(NeuronGroup):
                 self.variables[coordinate].values[:] = np.concatenate(points)
         self.variables["Cm"].values[:] = np.asarray(Cm)
         self.variables["Ri"].values[:] = float(np.asarray(Ri))
+
+    @property
+    def flat_morphology(self) -> FlatMorphology:
+        """The morphology as flat arrays in base units (Brian 2's ``FlatMorphology``), made
+        on first use."""
+        flat = self.__dict__.get("_flat_morphology")
+        if flat is None:
+            flat = FlatMorphology(self.morphology)
+            object.__setattr__(self, "_flat_morphology", flat)
+        return flat
 
     # -- sections ---------------------------------------------------------------------------
     def __getattr__(self, name: str):
