@@ -66,9 +66,9 @@ def cable_tree(morphology: Morphology) -> CableTree:
     )
 
 
-@njit(cache=True, error_model="numpy")
-def solve_cable(parent, compartment, g_axial, area, Cm, gtot, I0, v, Ic, diagonal, rhs, dt):
-    """One backward-Euler step of the cable equation, in place: v and Ic (see the module)."""
+@njit(cache=True, error_model="numpy", inline="always")
+def _assemble(parent, compartment, g_axial, area, Cm, gtot, I0, v, diagonal, rhs, dt):
+    """The system's diagonal and right-hand side (the off-diagonal entries are -g_axial)."""
     nodes = parent.shape[0]
     for k in range(nodes):
         diagonal[k] = 0.0
@@ -81,6 +81,23 @@ def solve_cable(parent, compartment, g_axial, area, Cm, gtot, I0, v, Ic, diagona
         if c >= 0:
             diagonal[k] += area[c] * (Cm[c] / dt + gtot[c])
             rhs[k] = area[c] * (Cm[c] / dt * v[c] + I0[c])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _take_solution(compartment, Cm, v, Ic, rhs, dt):
+    """The compartments' new potentials (solved into rhs) and capacitive currents."""
+    for k in range(compartment.shape[0]):
+        c = compartment[k]
+        if c >= 0:
+            Ic[c] = Cm[c] * (rhs[k] - v[c]) / dt
+            v[c] = rhs[k]
+
+
+@njit(cache=True, error_model="numpy")
+def solve_cable(parent, compartment, g_axial, area, Cm, gtot, I0, v, Ic, diagonal, rhs, dt):
+    """One backward-Euler step of the cable equation, in place: v and Ic (see the module)."""
+    nodes = parent.shape[0]
+    _assemble(parent, compartment, g_axial, area, Cm, gtot, I0, v, diagonal, rhs, dt)
     for k in range(nodes - 1, 0, -1):  # leaves to root: fold each node into its parent
         factor = g_axial[k] / diagonal[k]
         diagonal[parent[k]] -= factor * g_axial[k]
@@ -88,11 +105,7 @@ def solve_cable(parent, compartment, g_axial, area, Cm, gtot, I0, v, Ic, diagona
     rhs[0] = rhs[0] / diagonal[0]
     for k in range(1, nodes):  # root to leaves
         rhs[k] = (rhs[k] + g_axial[k] * rhs[parent[k]]) / diagonal[k]
-    for k in range(nodes):
-        c = compartment[k]
-        if c >= 0:
-            Ic[c] = Cm[c] * (rhs[k] - v[c]) / dt
-            v[c] = rhs[k]
+    _take_solution(compartment, Cm, v, Ic, rhs, dt)
 
 
 @njit(cache=True, error_model="numpy")
@@ -122,19 +135,8 @@ def solve_cables(
         v = slot_value(v_w, v_t, row)
         diagonal = slot_value(diagonal_w, diagonal_t, row)
         rhs = slot_value(rhs_w, rhs_t, row)
-        nodes = parent.shape[0]
-        longest = max(longest, nodes)
-        for k in range(nodes):
-            diagonal[k] = 0.0
-            rhs[k] = 0.0
-        for k in range(1, nodes):
-            diagonal[k] += g_axial[k]
-            diagonal[parent[k]] += g_axial[k]
-        for k in range(nodes):
-            c = compartment[k]
-            if c >= 0:
-                diagonal[k] += area[c] * (Cm[c] / dt + gtot[c])
-                rhs[k] = area[c] * (Cm[c] / dt * v[c] + I0[c])
+        longest = max(longest, parent.shape[0])
+        _assemble(parent, compartment, g_axial, area, Cm, gtot, I0, v, diagonal, rhs, dt)
     for s in range(longest - 1):  # leaves to root: each neuron's s-th node from its end
         for o in range(count):
             row = first + o * stride
@@ -168,15 +170,12 @@ def solve_cables(
         v = slot_value(v_w, v_t, row)
         Ic = slot_value(Ic_w, Ic_t, row)
         rhs = slot_value(rhs_w, rhs_t, row)
-        for k in range(compartment.shape[0]):
-            c = compartment[k]
-            if c >= 0:
-                Ic[c] = Cm[c] * (rhs[k] - v[c]) / dt
-                v[c] = rhs[k]
+        _take_solution(compartment, Cm, v, Ic, rhs, dt)
 
 
 SOLVER = f"{__name__}:solve_cable"
 BATCHED_SOLVER = f"{__name__}:solve_cables"
+_SOLVER_FUNCTIONS = (_assemble, _take_solution, solve_cable, solve_cables)
 SOLVER_VERSION = hashlib.sha256(
-    "".join(inspect.getsource(f.py_func) for f in (solve_cable, solve_cables)).encode()
+    "".join(inspect.getsource(f.py_func) for f in _SOLVER_FUNCTIONS).encode()
 ).hexdigest()[:16]
