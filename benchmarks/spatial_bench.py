@@ -13,12 +13,19 @@ them too; each builder takes the simulator's module):
   dendrite of 49 compartments (50 per neuron), each driven by its own constant current; 100 ms.
 
 Each run is a fresh process: axonal in this interpreter's environment, Brian 2 in the reference
-one. Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
+one. axonal runs twice: first with an empty kernel cache (``cache: cold``, everything compiled
+in the run), then in a new process with that cache (``cache: warm``).
+
+Printed JSON: one record per run with build_s (objects created), run_s (the run() call;
 code generation and compilation included, for cpp_standalone the build and the binary),
 simulate_s (cpp_standalone: the binary's own time, Brian's ``device._last_run_time``),
 second_run_s (the others: a second run of the same length, nothing left to compile), the CPU
 seconds of both runs (process and children: less noisy than wall time on a shared machine),
-spikes, peak_mb (the process's peak resident memory).
+again_s / again_cpu_s (the fastest of ``--repeats`` runs after the first; for cpp_standalone
+again_simulate_s and again_binary_cpu_s, its binary run again as many times; ``--binary DIR``
+does only that for a project built before),
+spikes, peak_mb (the process's peak resident memory), load (the machine's 1-minute load
+average before and after the run: other jobs share the cores).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,6 +43,7 @@ from pathlib import Path
 
 DURATION_MS = 100
 NEURONS = 100  # ball_and_stick
+REPEATS = 3  # runs after the first: the fastest is reported (again_*)
 
 
 def _models():
@@ -74,6 +83,7 @@ def run_one(simulator: str, target: str, model: str) -> dict:
         else:
             b.prefs.codegen.target = target
     b.defaultclock.dt = 0.025 * b.ms
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     objects, monitors, compartments = build(b, model)
     network = b.Network(*objects)
@@ -93,12 +103,33 @@ def run_one(simulator: str, target: str, model: str) -> dict:
     record["run_cpu_s"] = cpu_run
     if target == "cpp_standalone":
         record["simulate_s"] = float(b.device._last_run_time)
+        record["directory"] = b.device.project_dir
+        record.update(rerun_binary(b.device.project_dir, REPEATS))
     else:  # the same run again: compiled code ready, only the simulation
-        cpu_before, started = _cpu_seconds(), time.perf_counter()
-        network.run(DURATION_MS * b.ms)
-        record["second_run_s"] = time.perf_counter() - started
-        record["second_run_cpu_s"] = _cpu_seconds() - cpu_before
+        runs = []
+        for _ in range(REPEATS):
+            cpu_before, started = _cpu_seconds(), time.perf_counter()
+            network.run(DURATION_MS * b.ms)
+            runs.append((time.perf_counter() - started, _cpu_seconds() - cpu_before))
+        record["second_run_s"], record["second_run_cpu_s"] = runs[0]
+        record["again_s"], record["again_cpu_s"] = (min(r[k] for r in runs) for k in (0, 1))
+    record["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return record
+
+
+def rerun_binary(directory: str, repeats: int) -> dict:
+    """A built standalone project's binary run again ``repeats`` times: the fastest of its
+    own timer (Brian's ``last_run_info.txt``) and of its CPU seconds (start and output
+    included), so that it is measured like axonal's repeated runs, at the same load."""
+    timers, cpus = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(["./main"], cwd=directory, check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime")))
+        info = Path(directory, "results", "last_run_info.txt").read_text().split()
+        timers.append(float(info[0]))
+    return {"again_simulate_s": min(timers), "again_binary_cpu_s": min(cpus)}
 
 
 def _cpu_seconds() -> float:
@@ -107,6 +138,26 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _run(command: list[str], environment: dict, timeout: float) -> dict:
+    """One ``--one`` run in a fresh process: its record, or what went wrong."""
+    simulator, target, model = command[3:6]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout,
+            env={**os.environ, **environment},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        record = {"error": f"over {timeout:g} s"}
+    else:
+        if result.returncode != 0:
+            record = {"error": result.stderr[-1500:]}
+        else:
+            record = json.loads(result.stdout.strip().splitlines()[-1])
+    record = {"simulator": simulator, "target": target, "model": model, **record}
+    print(json.dumps(record), file=sys.stderr, flush=True)
+    return record
 
 
 def main() -> None:
@@ -120,8 +171,14 @@ def main() -> None:
     parser.add_argument("--neurons", type=int, default=NEURONS, help="ball_and_stick's count")
     parser.add_argument("--one", nargs=3, metavar=("SIMULATOR", "TARGET", "MODEL"))
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs after the first")
+    parser.add_argument("--binary", help="only run this built standalone project again")
     arguments = parser.parse_args()
     globals()["NEURONS"] = arguments.neurons
+    globals()["REPEATS"] = arguments.repeats
+    if arguments.binary:
+        print(json.dumps(rerun_binary(arguments.binary, arguments.repeats)))
+        return
     if arguments.one:
         print(json.dumps(run_one(*arguments.one)))
         return
@@ -131,21 +188,15 @@ def main() -> None:
             simulator, target = run.split(":")
             python = sys.executable if simulator == "axonal" else arguments.brian2_python
             command = [python, __file__, "--one", simulator, target, model]
-            command += ["--neurons", str(arguments.neurons)]
-            try:
-                result = subprocess.run(
-                    command, capture_output=True, text=True, timeout=arguments.timeout
-                )
-            except subprocess.TimeoutExpired:
-                records.append({"simulator": simulator, "target": target, "model": model,
-                                "error": f"over {arguments.timeout:g} s"})  # fmt: skip
+            command += ["--neurons", str(arguments.neurons), "--repeats", str(arguments.repeats)]
+            if simulator != "axonal":
+                records.append(_run(command, {}, arguments.timeout))
                 continue
-            if result.returncode != 0:
-                records.append({"simulator": simulator, "target": target, "model": model,
-                                "error": result.stderr[-1500:]})  # fmt: skip
-            else:
-                records.append(json.loads(result.stdout.strip().splitlines()[-1]))
-            print(json.dumps(records[-1]), file=sys.stderr, flush=True)
+            with tempfile.TemporaryDirectory() as cache:
+                for state in ("cold", "warm"):
+                    environment = {"AXONAL_CACHE_DIR": cache}
+                    records.append({**_run(command, environment, arguments.timeout),
+                                    "cache": state})  # fmt: skip
     text = json.dumps(records, indent=1)
     print(text)
     if arguments.output:

@@ -383,9 +383,13 @@ class LoopPrinter:
         their functions (a loop ``_o`` over the repeats of the pattern when it repeats)."""
         body: list[Node] = []
         pattern = [self.family_of[start + j] for j in range(period)]
+        batched = self._batched_positions(start, period, repeats)
         for j, (family, occurrence) in enumerate(pattern):
             every = self.items[start + j].every
             due = "" if every == 1 else f" and (step0 + _step) % {every} == 0"
+            if j in batched:
+                continue
+            self._called.add(family.name)
             if repeats == 1:
                 number, which = str(start + j), str(occurrence)
             else:  # occurrences of one family in one pattern: consecutive per repeat
@@ -405,7 +409,56 @@ class LoopPrinter:
             body.append(If(f"_first <= {number}{due}", calls))
         if repeats == 1:
             return body
-        return [For("_o", (str(repeats),), body)]
+        nodes: list[Node] = [For("_o", (str(repeats),), body)]
+        for j in batched:  # after the loop: all owners' calls in one
+            family, occurrence = pattern[j]
+            every = self.items[start + j].every
+            due = "" if every == 1 else f" and (step0 + _step) % {every} == 0"
+            per_repeat = sum(1 for other, _ in pattern if other is family)
+            pairs = [name for slot in range(len(family.slots)) for name in family.pair(slot)]
+            counts = [str(occurrence), str(per_repeat), str(repeats), self.arguments.use("dt")]
+            call = self.items[start + j].selection
+            self._batched_calls[call.batched] = call
+            printed = f"{_call_name(call, batched=True)}({', '.join([*pairs, *counts])})"
+            nodes.append(If(f"_first <= {start}{due}", [Line(printed)]))
+        return nodes
+
+    def _batched_positions(self, start: int, period: int, repeats: int) -> list[int]:
+        """Positions in a repeated pattern of CompiledCalls printed as one call for all
+        owners after the loop over them (``CompiledCall.batched``). Only trailing ones (nothing
+        of the same owner follows them), when no item of the pattern can return (so the loop
+        never resumes inside it) and the owners' items share no array (so moving an owner's
+        call after the next owners' items changes nothing)."""
+        pattern = [self.family_of[start + j] for j in range(period)]
+        if repeats == 1 or any(family.returns for family, _ in pattern):
+            return []
+        positions = []
+        for j in range(period - 1, -1, -1):
+            call = self.items[start + j].selection
+            family = pattern[j][0]
+            if not (isinstance(call, CompiledCall) and call.batched):
+                break
+            if len(set(call.arrays)) + len(call.values) != len(family.slots):
+                break  # an array passed twice: the slots are not the call's parameters
+            positions.insert(0, j)
+        if not positions or not self._owners_independent(start, period, repeats):
+            return []
+        return positions
+
+    def _owners_independent(self, start: int, period: int, repeats: int) -> bool:
+        """Whether no state array is used by the items of two repeats of a pattern."""
+        keys_of = {identifier: key for key, identifier in self.family_table.arrays.items()}
+        seen: set[str] = set()
+        for repeat in range(repeats):
+            keys: set[str] = set()
+            for number in range(start + repeat * period, start + (repeat + 1) * period):
+                family, occurrence = self.family_of[number]
+                identifiers = family.occurrences[occurrence]
+                keys.update(keys_of[i] for i in identifiers if i in keys_of)
+            if keys & seen:
+                return False
+            seen |= keys
+        return True
 
     def source(self, functions: Mapping[str, Callable] | None) -> tuple[str, tuple[ItemPlan, ...]]:
         """The module source defining ``run_loop``, and how it runs each item."""
@@ -415,6 +468,8 @@ class LoopPrinter:
             Line("_first = start_item if _step == start_step else 0"),
         ]
         threaded: list[Node] = []  # functions of the kernels split between threads
+        self._batched_calls: dict[str, CompiledCall] = {}  # printed for many owners at once
+        self._called: set[str] = set()  # families called per owner (not only batched)
         plans: list[ItemPlan | None] = [None] * len(self.items)
         keys = [None if of is None else (of[0].name, item.every)
                 for of, item in zip(self.family_of, self.items, strict=True)]  # fmt: skip
@@ -454,10 +509,14 @@ class LoopPrinter:
             module, name = function.split(":")
             header.append(f"from {module} import {name} as {_call_name(call)}")
             header.append(f"# {function}: version {version}")
+        for batched, call in sorted(self._batched_calls.items()):
+            module, name = batched.split(":")
+            header.append(f"from {module} import {name} as {_call_name(call, batched=True)}")
         if self.families:
             header.append("from axonal.codegen.loop_views import slot_value as _view")
             header.append(f"# loop views: version {VIEWS_VERSION}")
-        for function in [*threaded, *(family.function for family in self.families)]:
+        called = [family.function for family in self.families if family.name in self._called]
+        for function in [*threaded, *called]:
             header += ["", *print_nodes([function])]
         lines = [*header, "", *print_nodes([run_loop])]
         return "\n".join(lines) + "\n", tuple(plans)
@@ -473,9 +532,11 @@ def _plus(first: int, variable: str, factor: int) -> str:
     return term if first == 0 else f"{first} + {term}"
 
 
-def _call_name(call: CompiledCall) -> str:
-    """The name a compiled function is imported under in the loop's module."""
-    return "_call_" + call.function.replace(".", "_").replace(":", "__")
+def _call_name(call: CompiledCall, batched: bool = False) -> str:
+    """The name a compiled function (or its version for many owners) is imported under in
+    the loop's module."""
+    function = call.batched if batched else call.function
+    return "_call_" + function.replace(".", "_").replace(":", "__")
 
 
 _DECORATOR = "@njit(cache=True, error_model='numpy'"

@@ -170,7 +170,10 @@ class CompiledCall:
     ``function`` is ``'module:name'``; it is called with the state arrays of ``arrays``, then
     the float64 values of ``values``, then the step's ``dt``, in that order. ``version`` is a
     fingerprint of the function's source, printed into the loop's source so that a changed
-    function gives a new loop in the cache (Numba's cache does not follow callees).
+    function gives a new loop in the cache (Numba's cache does not follow callees; it covers
+    ``batched`` too). ``batched`` (optional, ``'module:name'``): the same for many owners in
+    one call (with each parameter as a ``loop_views`` witness and container, then ``first,
+    stride, count, dt``), used by the loop for identical owners (``numba_loop_printer``).
     """
 
     owner: str
@@ -178,6 +181,7 @@ class CompiledCall:
     arrays: tuple[str, ...]
     values: tuple[str, ...] = ()
     version: str = ""
+    batched: str = ""
 
 
 def spikes_of_step(bins: np.ndarray, period_bins: int, pointer: np.ndarray, timestep: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 
 from axonal.model.errors import EquationError
@@ -56,9 +57,17 @@ class _NameSubstituter(ast.NodeTransformer):
 def substitute_names(expr: Expression, replacements: Mapping[str, Expression]) -> Expression:
     """``expr`` with each name of ``replacements`` replaced by its expression (parenthesised
     where precedence needs it)."""
-    if not expr.names & replacements.keys():
+    used = expr.names & replacements.keys()
+    if not used:
         return expr
-    trees = {name: replacement.tree for name, replacement in replacements.items()}
+    return _substituted(expr, tuple(sorted((name, replacements[name]) for name in used)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _substituted(expr: Expression, replacements: tuple[tuple[str, Expression], ...]):
+    """substitute_names; kept: every run substitutes each group's subexpressions again, and
+    identical groups (100 neurons of one model) substitute the same ones."""
+    trees = {name: replacement.tree for name, replacement in replacements}
     tree = _NameSubstituter(trees).visit(ast.parse(expr.code, mode="eval"))
     return Expression(ast.unparse(tree))
 

@@ -26,7 +26,8 @@ from axonal.model.errors import EquationError
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.model.sympy_conversion import str_to_sympy, symbol, sympy_to_str
 from axonal.network.base import RunContext, _default_name, schedule_key
-from axonal.spatial.cable import SOLVER, SOLVER_VERSION, cable_tree
+from axonal.spatial.cable import BATCHED_SOLVER, SOLVER, SOLVER_VERSION, cable_tree
+from axonal.spatial.flat import FlatMorphology
 from axonal.spatial.morphology import Morphology, MorphologyError, SubMorphology
 from axonal.units import (
     DimensionMismatchError,
@@ -260,6 +261,16 @@ class SpatialNeuron(NeuronGroup):
         self.variables["Cm"].values[:] = np.asarray(Cm)
         self.variables["Ri"].values[:] = float(np.asarray(Ri))
 
+    @property
+    def flat_morphology(self) -> FlatMorphology:
+        """The morphology as flat arrays in base units (Brian 2's ``FlatMorphology``), made
+        on first use."""
+        flat = self.__dict__.get("_flat_morphology")
+        if flat is None:
+            flat = FlatMorphology(self.morphology)
+            object.__setattr__(self, "_flat_morphology", flat)
+        return flat
+
     # -- sections ---------------------------------------------------------------------------
     def __getattr__(self, name: str):
         try:
@@ -360,8 +371,9 @@ class SpatialNeuron(NeuronGroup):
             items.append((key, item))
             if item.kernel is not None and item.kernel.name == self._cable_kernel_name:
                 call = CompiledCall(
-                    self.name, SOLVER, self._cable_arrays(context), version=SOLVER_VERSION
-                )
+                    self.name, SOLVER, self._cable_arrays(context), version=SOLVER_VERSION,
+                    batched=BATCHED_SOLVER,
+                )  # fmt: skip
                 solve = recording_item(context, call, self.clock)
                 items.append((schedule_key(self, "groups", self.order), solve))
         return items

@@ -183,3 +183,37 @@ def ball_and_stick(b, neurons: int = 100) -> tuple[list, list, int]:
 
 MODELS = {"ball_and_stick_hh": ball_and_stick_hh, "bipolar_synapses": bipolar_synapses,
           "swc_passive": swc_passive}  # fmt: skip
+
+
+FLAT_FIELDS = (
+    "n", "sections", "length", "distance", "area", "volume", "diameter", "r_length_1",
+    "r_length_2", "depth", "starts", "ends", "end_distance", "morph_parent_i",
+    "morph_children_num", "morph_children", "morph_idxchild", "has_coordinates",
+    "x", "y", "z", "start_x", "start_y", "start_z", "end_x", "end_y", "end_z",
+)  # fmt: skip
+
+
+def flat_morphologies(b) -> dict:
+    """``SpatialNeuron.flat_morphology`` of three trees (a lone soma; a branched tree with a
+    tapering section and no coordinates; the SWC test file, with coordinates), as plain lists
+    and their dtypes."""
+    branched = b.Soma(diameter=20 * b.um)
+    branched.dend = b.Cylinder(diameter=1 * b.um, length=100 * b.um, n=3)
+    branched.dend.a = b.Cylinder(diameter=0.5 * b.um, length=50 * b.um, n=2)
+    branched.dend.b = b.Section(diameter=[1, 0.8, 0.6] * b.um, length=[10, 20] * b.um, n=2)
+    branched.axon = b.Cylinder(diameter=1 * b.um, length=30 * b.um, n=2)
+    trees = {"soma": b.Soma(diameter=10 * b.um), "branched": branched,
+             "swc": b.Morphology.from_file(str(SWC_FILE))}  # fmt: skip
+    results = {}
+    for name, morphology in trees.items():
+        flat = b.SpatialNeuron(morphology, "Im = 0*amp/meter**2 : amp/meter**2").flat_morphology
+        values = {field: getattr(flat, field) for field in FLAT_FIELDS}
+        results[name] = {
+            field: None if value is None else np.asarray(value).tolist()
+            for field, value in values.items()
+        }
+        results[name]["dtypes"] = {
+            field: str(value.dtype) for field, value in values.items()
+            if isinstance(value, np.ndarray)
+        }  # fmt: skip
+    return results
