@@ -13,6 +13,7 @@ import pytest
 from hypothesis import settings
 
 from axonal.codegen.targets import TARGETS, current_target, set_target
+from axonal.network.clock import defaultclock
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
@@ -39,3 +40,12 @@ def session_target(request: pytest.FixtureRequest):
     set_target(request.config.getoption("--target"))
     yield
     set_target(previous)
+
+
+@pytest.fixture(autouse=True)
+def default_clock_restored():
+    """A test that changes the default clock (PyNN's setup(timestep=...), a script's
+    defaultclock.dt) does not change it for the tests run after it in the same worker."""
+    dt, timestep = defaultclock._dt, defaultclock.timestep
+    yield
+    defaultclock._dt, defaultclock.timestep = dt, timestep
