@@ -269,19 +269,23 @@ class _SwitchTest:
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
         self.ready_cost = ready_cost
         self.first = base.timestep
-        self.started = time.perf_counter()
+        self.started, self.cpu_started = time.perf_counter(), time.thread_time()
         # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
         self.next_check = self.started + _FIRST_DECISION_SECONDS
         self.switch = self.stopped = False
         self.preparation_decided = False
 
-    def _prepare_if_it_will_switch(self, now: float) -> None:
+    def _prepare_if_it_will_switch(self) -> None:
         """While the child compiles: if NumPy would still be running when the child is done
         (the rest on NumPy longer than a whole compilation and the switch), make Numba's
-        context in this process now, so that the switch costs only loading the loop."""
+        context in this process now, so that the switch costs only loading the loop.
+
+        In CPU seconds of this thread: other load slows the NumPy steps and the child alike,
+        and the child's estimate is CPU seconds of a compilation on this machine."""
         done = self.base.timestep - self.first
-        numpy_seconds = self.base.steps_until(self.end) * (now - self.started) / max(done, 1)
-        if numpy_seconds > _COMPILE_SECONDS + _FIRST_SWITCH_SECONDS:
+        cpu_seconds = time.thread_time() - self.cpu_started
+        numpy_cpu_seconds = self.base.steps_until(self.end) * cpu_seconds / max(done, 1)
+        if numpy_cpu_seconds > _COMPILE_SECONDS + _FIRST_SWITCH_SECONDS:
             _prepare_switch()
             # Preparing paused the NumPy steps: the speed estimate restarts after it.
             self.started, self.first = time.perf_counter(), self.base.timestep
@@ -293,11 +297,10 @@ class _SwitchTest:
         if self.background is None and self.ready_cost is None:
             return False
         if self.background is not None and not self.preparation_decided:
-            now = time.perf_counter()
-            if now >= self.started + _FIRST_DECISION_SECONDS:  # decided once, at the first check
+            if time.perf_counter() >= self.started + _FIRST_DECISION_SECONDS:  # (once)
                 self.preparation_decided = True
                 if not self.background.poll():
-                    self._prepare_if_it_will_switch(now)
+                    self._prepare_if_it_will_switch()
         if _forced_step:
             if self.base.timestep < _forced_step[0]:
                 return False
