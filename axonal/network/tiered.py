@@ -12,7 +12,9 @@ serves the next run. A loop found in the cache is not loaded at once either: loa
 Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
 NumPy; the decision is taken after 20 ms of NumPy steps. On a machine without an idle core
 (load average), a child would only slow the run down: no child then, and the same decision
-is taken against compiling in this process. See ARCHITECTURE.md, "Tiered start".
+is taken against compiling in this process. A run that will outlast the child makes Numba's
+context while the child compiles (``_prepare_switch``), so that its switch only loads the loop.
+See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
