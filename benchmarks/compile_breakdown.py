@@ -1,6 +1,6 @@
 """Where a cold compilation of a benchmark model spends its time, from Numba's event API.
 
-Usage: python benchmarks/compile_breakdown.py [MODEL] [--n N] [--duration S]
+Usage: python benchmarks/compile_breakdown.py [MODEL] [--n N] [--duration S] [--context-first]
 
 Runs the model once with an empty kernel cache (a fresh ``AXONAL_CACHE_DIR``, so set it
 before importing axonal: this script does) and prints one JSON line: the run() call's wall
@@ -8,8 +8,10 @@ and CPU seconds, the seconds of each Numba compilation (``numba:compile`` events
 function), of each compiler pass summed over functions (``numba:run_pass``: type inference
 is ``nopython_type_inference``, lowering to LLVM IR plus LLVM's optimisation and machine
 code is ``native_lowering``), the size of each generated module (lines) and the Numba
-options in force. Compilation inside the event of another (a kernel calling a function)
-is counted in both, so the per-function seconds may sum to more than the total.
+options in force. With ``--context-first``, Numba's typing and target context (its first use,
+paid by any compilation or cache load) is made before run() and timed apart. Compilation
+inside the event of another (a kernel calling a function) is counted in both, so the
+per-function seconds may sum to more than the total.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ def main(argv=None) -> None:
     parser.add_argument("model", nargs="?", default="cuba")
     parser.add_argument("--n", type=int, default=None)
     parser.add_argument("--duration", type=float, default=0.01, help="simulated seconds")
+    parser.add_argument(
+        "--context-first",
+        action="store_true",
+        help="make Numba's typing and target context before run() and time it apart",
+    )
     args = parser.parse_args(argv)
 
     import numba
@@ -78,6 +85,17 @@ def main(argv=None) -> None:
     seed(1)
     built = axonal_bench.MODELS[args.model](n, p)
     network = Network(built["objects"])
+    context = {}
+    if args.context_first:  # Numba's first use, which any compilation or cache load pays
+        from numba.core.registry import cpu_target
+
+        cpu_before, start = cpu_seconds(), time.perf_counter()
+        cpu_target.typing_context.refresh()
+        cpu_target.target_context.refresh()
+        context = {
+            "numba_context_s": time.perf_counter() - start,
+            "numba_context_cpu_s": cpu_seconds() - cpu_before,
+        }
     listener, records = timed_events()
     cpu_before, start = cpu_seconds(), time.perf_counter()
     with event.install_listener("numba:compile", listener):
@@ -108,6 +126,7 @@ def main(argv=None) -> None:
             "opt": numba.config.OPT,
             "run_call_s": run_call_s,
             "run_call_cpu_s": run_call_cpu_s,
+            **context,
             "compile_total_s": sum(
                 seconds for kind, name, seconds in records if kind == "numba:compile"
             ),

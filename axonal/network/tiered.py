@@ -12,7 +12,9 @@ serves the next run. A loop found in the cache is not loaded at once either: loa
 Numba's typing and target context (about 0.5 s), so a run that NumPy finishes sooner stays on
 NumPy; the decision is taken after 20 ms of NumPy steps. On a machine without an idle core
 (load average), a child would only slow the run down: no child then, and the same decision
-is taken against compiling in this process. See ARCHITECTURE.md, "Tiered start".
+is taken against compiling in this process. A run that will outlast the child makes Numba's
+context while the child compiles (``_prepare_switch``), so that its switch only loads the loop.
+See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
@@ -53,6 +55,7 @@ _COMPILE_SECONDS = 1.1
 _FIRST_SWITCH_SECONDS = 0.5
 _SECOND_SWITCH_SECONDS = 0.05
 _switch_seconds: list[float] = []  # measured in this process, most recent last
+_prepared: list[bool] = []  # Numba's context made in this process (by _prepare_switch)
 
 _in_flight: dict[str, BackgroundCompile] = {}  # loop module -> the child compiling it
 _failed: dict[str, str] = {}  # loop module -> why its background compilation failed
@@ -268,10 +271,26 @@ class _SwitchTest:
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
         self.ready_cost = ready_cost
         self.first = base.timestep
-        self.started = time.perf_counter()
+        self.started, self.cpu_started = time.perf_counter(), time.thread_time()
         # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
         self.next_check = self.started + _FIRST_DECISION_SECONDS
         self.switch = self.stopped = False
+        self.preparation_decided = False
+
+    def _prepare_if_it_will_switch(self) -> None:
+        """While the child compiles: if NumPy would still be running when the child is done
+        (the rest on NumPy longer than a whole compilation and the switch), make Numba's
+        context in this process now, so that the switch costs only loading the loop.
+
+        In CPU seconds of this thread: other load slows the NumPy steps and the child alike,
+        and the child's estimate is CPU seconds of a compilation on this machine."""
+        done = self.base.timestep - self.first
+        cpu_seconds = time.thread_time() - self.cpu_started
+        numpy_cpu_seconds = self.base.steps_until(self.end) * cpu_seconds / max(done, 1)
+        if numpy_cpu_seconds > _COMPILE_SECONDS + _FIRST_SWITCH_SECONDS:
+            _prepare_switch()
+            # Preparing paused the NumPy steps: the speed estimate restarts after it.
+            self.started, self.first = time.perf_counter(), self.base.timestep
 
     def __call__(self) -> bool:
         if self.stopped_test():
@@ -279,6 +298,11 @@ class _SwitchTest:
             return True
         if self.background is None and self.ready_cost is None:
             return False
+        if self.background is not None and not self.preparation_decided:
+            if time.perf_counter() >= self.started + _FIRST_DECISION_SECONDS:  # (once)
+                self.preparation_decided = True
+                if not self.background.poll():
+                    self._prepare_if_it_will_switch()
         if _forced_step:
             if self.base.timestep < _forced_step[0]:
                 return False
@@ -312,7 +336,27 @@ class _SwitchTest:
 def _switch_cost() -> float:
     if _switch_seconds:
         return _switch_seconds[-1]
-    return _FIRST_SWITCH_SECONDS
+    return _SECOND_SWITCH_SECONDS if _prepared else _FIRST_SWITCH_SECONDS
+
+
+def _prepare_switch() -> None:
+    """Make Numba's typing and target context (its first use: 0.4-0.6 s) and load the
+    function seeding Numba's generator, which the switch would otherwise do.
+
+    Between two NumPy steps, not on a thread: making the context is Python code holding the
+    GIL, so a thread would only interleave with the steps on this process's core (the other
+    one compiles), and the run's own steps would take the GIL's switch interval in turns.
+    """
+    if _prepared:
+        return
+    from numba import types
+
+    from axonal.codegen.numba_functions import _seed_numba_generator
+
+    started = time.perf_counter()
+    _seed_numba_generator.compile((types.int64,))  # (from its cache: the context comes first)
+    _prepared.append(True)
+    logger.info("Numba's context made for the switch in %.2f s", time.perf_counter() - started)
 
 
 class _ClosingReportHeld:

@@ -181,3 +181,51 @@ def test_damped_rotation_matches_the_matrix_exponential(run, rotation_update, va
                      dt=dt, steps=1)  # fmt: skip
     assert final["x"][0] == pytest.approx(expected[0], rel=1e-9, abs=1e-9)
     assert final["y"][0] == pytest.approx(expected[1], rel=1e-9, abs=1e-9)
+
+
+_FED = {"v": "a * v + c * ge + d * gi + e", "ge": "f * ge", "gi": "h * gi"}
+
+
+@pytest.fixture(scope="module")
+def fed_update():
+    return _update(_FED)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(st.floats(-3, 3), min_size=6, max_size=6), st.floats(0.01, 1.0))
+def test_a_variable_fed_by_decays_matches_the_matrix_exponential(run, fed_update, values, dt):
+    """The closed form written out for synaptic variables that only decay (no SymPy
+    simplification), against exp(M dt) (diagonalisable: distinct rates; ``a = 0`` below)."""
+    a, c, d, e, f, h = values
+    assume(min(abs(a - f), abs(a - h), abs(f - h), abs(a), abs(f), abs(h)) > 0.1)
+    augmented = np.array([[a, c, d, e], [0, f, 0, 0], [0, 0, h, 0], [0, 0, 0, 0]], dtype=float)
+    start = np.array([0.3, -1.2, 0.7, 1.0])
+    expected = _matrix_exponential(augmented * dt) @ start
+    parameters = dict(a=a, c=c, d=d, e=e, f=f, h=h)
+    initial = {"v": start[0], "ge": start[1], "gi": start[2]}
+    final = run(fed_update, initial, parameters, dt=dt, steps=1)
+    for index, name in enumerate(["v", "ge", "gi"]):
+        assert final[name][0] == pytest.approx(expected[index], rel=1e-9, abs=1e-9)
+
+
+def test_a_current_integrated_without_leak(run):
+    """v' = I/C, I' = -I/tau from v=0, I=1: v = tau/C (1 - exp(-t/tau))."""
+    update = _update({"v": "I / C", "I": "-I / tau"})
+    final = run(update, {"v": 0.0, "I": 1.0}, {"C": 2.0, "tau": 0.01}, dt=1e-3, steps=30)
+    assert final["v"][0] == pytest.approx(0.01 / 2.0 * (1 - np.exp(-3.0)), rel=1e-12)
+
+
+def test_cubas_update_needs_no_simplification(monkeypatch):
+    """The membrane fed by two decaying conductances is written out: SymPy's simplify, the
+    slow part of the general route, is never called (and the result is CUBA's solution)."""
+    import sympy
+
+    from axonal.integrate import exact
+
+    def refuse(expr, *args, **kwargs):
+        raise AssertionError(f"simplify called on {expr}")
+
+    monkeypatch.setattr(exact.sympy, "simplify", refuse)
+    update = _update({"v": "(ge + gi - (v - El)) / taum", "ge": "-ge / taue", "gi": "-gi / taui"})
+    assert sum(s.expr.code.count("exp(") for s in update.statements) == 3
+    assert sympy.simplify is refuse

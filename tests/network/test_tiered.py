@@ -40,6 +40,7 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "switches", [])
     monkeypatch.setattr(tiered, "_reaped", [])
     monkeypatch.setattr(tiered, "_switch_seconds", [])  # (a switch measured by another test)
+    monkeypatch.setattr(tiered, "_prepared", [])
     monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
     # Threads other tests of the worker left behind (idle): the rule has its own test below.
     monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
@@ -126,12 +127,38 @@ def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache):
     assert_same(continued, all_compiled(80 * ms, 20 * ms))
 
 
+def test_a_run_that_will_switch_makes_numbas_context_while_the_child_compiles(
+    empty_cache, monkeypatch
+):
+    # Any run is long enough here: the decision is taken at the first step boundary.
+    monkeypatch.setattr(tiered, "_FIRST_DECISION_SECONDS", 0.0)
+    monkeypatch.setattr(tiered, "_COMPILE_SECONDS", -tiered._FIRST_SWITCH_SECONDS - 1.0)
+    prepared_before_switching = []
+    prepare = tiered._prepare_switch
+
+    def recorded() -> None:
+        prepared_before_switching.append(tiered.switches == [])
+        prepare()
+
+    monkeypatch.setattr(tiered, "_prepare_switch", recorded)
+    objects = build()
+    with tiered.switch_at_step(SWITCH_STEP):
+        objects[0].run(80 * ms)
+    assert prepared_before_switching == [True] and tiered._prepared
+    assert tiered.switches == [("tiered_net", SWITCH_STEP)]
+    (loop,) = loop_function_of(objects[0])
+    assert list(loop.function.stats.cache_hits.values()) == [1]
+    assert not loop.function.stats.cache_misses
+    assert_same(results(*objects), all_compiled(80 * ms))
+
+
 def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache):
     objects = build()
     objects[0].run(2 * ms)  # 20 NumPy steps: over long before the compilation
     assert tiered.switches == []
     (background,) = tiered._in_flight.values()
     assert background.status is None  # still compiling when run() returned
+    assert not tiered._prepared  # (a run ending on NumPy makes no Numba context)
     short = results(*objects)
     tiered.wait_for_compiles()
     assert background.compiled
