@@ -26,7 +26,6 @@ from axonal.model.errors import EquationError
 from axonal.model.ir import Expression, KernelRole, Statement
 from axonal.model.sympy_conversion import str_to_sympy, symbol, sympy_to_str
 from axonal.network.base import RunContext, _default_name, schedule_key
-from axonal.spatial.cable import BATCHED_SOLVER, SOLVER, SOLVER_VERSION, cable_tree
 from axonal.spatial.flat import FlatMorphology
 from axonal.spatial.morphology import Morphology, MorphologyError, SubMorphology
 from axonal.units import (
@@ -246,6 +245,10 @@ class SpatialNeuron(NeuronGroup):
         self.morphology = morphology
         self.user_equations = user
         self.point_currents = point_currents
+        # cable.py compiles its solver with Numba: imported when a SpatialNeuron is made, so
+        # that `from axonal import *` does not load Numba for a script on the NumPy target.
+        from axonal.spatial.cable import cable_tree
+
         self._tree = cable_tree(morphology)
         sections = morphology.sections()
         for attribute in ("length", "distance", "area", "volume", "diameter"):
@@ -365,6 +368,7 @@ class SpatialNeuron(NeuronGroup):
     def scheduled_items(self, context: RunContext):
         from axonal.codegen.schedule import CompiledCall
         from axonal.network.fused import recording_item
+        from axonal.spatial.cable import BATCHED_SOLVER, SOLVER, SOLVER_VERSION
 
         items = []
         for key, item in super().scheduled_items(context):
