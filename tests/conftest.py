@@ -7,6 +7,7 @@ In CI, property-based tests draw their examples deterministically, so that a run
 code gives the same result (a failure found by chance locally is still found by chance).
 """
 
+import gc
 import os
 
 import pytest
@@ -49,3 +50,18 @@ def default_clock_restored():
     dt, timestep = defaultclock._dt, defaultclock.timestep
     yield
     defaultclock._dt, defaultclock.timestep = dt, timestep
+
+
+@pytest.fixture
+def collect_garbage():
+    """Networks of a test die with it: default names (``neurongroup``) are free again. Used
+    by modules that build many networks (``pytestmark = pytest.mark.usefixtures(...)``)."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture(params=["numpy", "numba"])
+def both_targets(request):
+    """The test runs on each target in turn, whatever the session's target."""
+    set_target(request.param)
+    yield request.param

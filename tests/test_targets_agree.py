@@ -2,7 +2,6 @@
 statistics for random ones, and the Numba target's fused loop keeps runs, store/restore and
 network operations working."""
 
-import gc
 import logging
 import runpy
 from pathlib import Path
@@ -20,11 +19,7 @@ from tests.test_examples import SHORT_ARGUMENTS
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage():
-    """Networks of a test die with it: default names (``neurongroup``) are free again."""
-    yield
-    gc.collect()
+pytestmark = pytest.mark.usefixtures("collect_garbage")
 
 
 @pytest.fixture

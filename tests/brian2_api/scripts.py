@@ -66,3 +66,40 @@ def summed_variable(sim, split: bool = False, when: str | None = None) -> dict:
         "y": np.asarray(monitor.y_).tolist(),
         "z": np.asarray(monitor.z_).tolist(),
     }
+
+
+def queued_spike_dt_changed(sim, delay: float, first: float, new_dt: float) -> list[float]:
+    """Times (ms) of the target's spikes: one source spike at 0, delay ``delay``; ``first`` ms
+    at dt 0.1 ms, then 2 ms at ``new_dt``; the target spikes one step after an arrival."""
+    ms = sim.ms
+    sim.start_scope()
+    sim.defaultclock.dt = 0.1 * ms
+    source = sim.SpikeGeneratorGroup(1, [0], [0] * ms)
+    target = sim.NeuronGroup(1, "v : 1", threshold="v > 0.5", reset="v = 0")
+    synapses = sim.Synapses(source, target, on_pre="v_post += 1", delay=delay * ms)
+    synapses.connect()
+    spikes = sim.SpikeMonitor(target)
+    net = sim.Network(source, target, synapses, spikes)
+    net.run(first * ms)
+    sim.defaultclock.dt = new_dt * ms
+    net.run(2 * ms)
+    return [round(float(t / ms), 9) for t in spikes.t]
+
+
+def queued_spike_delay_changed(sim) -> dict:
+    """Per-synapse delays (1.3, 0.9 ms) changed to 0.4 ms after 0.5 ms: spikes at 0, 0.2 and
+    0.7 ms (the last after the change); 1 ms at dt 0.1 ms."""
+    ms = sim.ms
+    sim.start_scope()
+    sim.defaultclock.dt = 0.1 * ms
+    source = sim.SpikeGeneratorGroup(2, [0, 1, 0], [0, 0.2, 0.7] * ms)
+    target = sim.NeuronGroup(2, "v : 1", threshold="v > 0.5", reset="v = 0")
+    synapses = sim.Synapses(source, target, on_pre="v_post += 1")
+    synapses.connect(j="i")
+    synapses.delay = [1.3, 0.9] * ms
+    spikes = sim.SpikeMonitor(target)
+    net = sim.Network(source, target, synapses, spikes)
+    net.run(0.5 * ms)
+    synapses.delay = [0.4, 0.4] * ms
+    net.run(1.5 * ms)
+    return {"i": [int(i) for i in spikes.i], "t": [round(float(t / ms), 9) for t in spikes.t]}

@@ -3,28 +3,14 @@ Python evaluation (string assignment, string indexing), for a group's variables,
 subexpressions, linked variables, constants, ``N``/``i``/``dt``, subgroups of subgroups, and
 in synapses ``_pre``/``_post`` names, ``N_pre``/``N_post`` and the target's variables."""
 
-import gc
-
 import numpy as np
 import pytest
 
 import axonal
 from axonal import *
-from axonal.codegen.targets import set_target
 from axonal.model.namespace import UnknownNameError
 
-
-@pytest.fixture(autouse=True)
-def collect_garbage():
-    yield
-    gc.collect()
-
-
-@pytest.fixture(params=["numpy", "numba"])
-def target(request):
-    set_target(request.param)
-    yield request.param
-    set_target("numpy")
+pytestmark = pytest.mark.usefixtures("collect_garbage")
 
 
 NEURON_EXPRESSIONS = ["v", "w", "l", "k * v", "N + i", "dt / ms", "w - l * i"]
@@ -44,7 +30,7 @@ def _groups(threshold=None):
 
 
 @pytest.mark.parametrize("expression", NEURON_EXPRESSIONS)
-def test_a_group_reads_each_name_the_same_in_a_kernel_and_in_python(target, expression):
+def test_a_group_reads_each_name_the_same_in_a_kernel_and_in_python(both_targets, expression):
     G, H = _groups()
     k = 1.5  # noqa: F841 (read from this namespace)
     G.run_regularly(f"out = {expression}", dt=1 * ms)  # a kernel
@@ -55,7 +41,7 @@ def test_a_group_reads_each_name_the_same_in_a_kernel_and_in_python(target, expr
 
 
 @pytest.mark.parametrize("expression", NEURON_EXPRESSIONS)
-def test_a_subgroup_of_a_subgroup_is_a_range_of_the_parent_in_both(target, expression):
+def test_a_subgroup_of_a_subgroup_is_a_range_of_the_parent_in_both(both_targets, expression):
     G, H = _groups()
     k = 1.5  # noqa: F841
     part = G[2:8][1:4]  # G[3:6]
@@ -84,7 +70,7 @@ SYNAPSE_EXPRESSIONS = [
 
 
 @pytest.mark.parametrize("expression", SYNAPSE_EXPRESSIONS)
-def test_synapses_read_each_name_the_same_in_a_kernel_and_in_python(target, expression):
+def test_synapses_read_each_name_the_same_in_a_kernel_and_in_python(both_targets, expression):
     G, H = _groups(threshold="True")  # every neuron of G spikes in the first step
     k = 1.5  # noqa: F841
     S = Synapses(G, H, "weight : 1\nout : 1\nout2 : 1", on_pre=f"out = {expression}")
@@ -107,7 +93,7 @@ def test_an_unknown_name_is_named_with_its_object_and_line():
         run(0.1 * ms)
 
 
-def test_a_recorded_subexpression_is_computed_at_the_recorded_elements_only(target):
+def test_a_recorded_subexpression_is_computed_at_the_recorded_elements_only(both_targets):
     """The state monitor's kernel runs over its recorded elements (of a subgroup too), and
     reads the names there as Python evaluation does."""
     G, H = _groups()

@@ -1,7 +1,6 @@
 """The fused run (axonal/network/fused.py): one compiled loop per run, called in stretches
 (progress reports, stop signals), kept between runs; the fallbacks to the Python loop."""
 
-import gc
 import logging
 import time
 
@@ -21,12 +20,7 @@ from tests.test_targets_agree import (
     results,
 )
 
-
-@pytest.fixture(autouse=True)
-def collect_garbage():
-    """Networks of a test die with it: default names (``neurongroup``) are free again."""
-    yield
-    gc.collect()
+pytestmark = pytest.mark.usefixtures("collect_garbage")
 
 
 @pytest.fixture

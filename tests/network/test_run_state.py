@@ -1,7 +1,6 @@
 """One run state between runs (axonal/network/run_state.py): monitors read their buffers where
 the run left them, during a run and between runs; nothing is copied into or out of a run."""
 
-import gc
 import logging
 
 import numpy as np
@@ -10,21 +9,11 @@ import pytest
 import axonal
 from axonal import *
 from axonal.codegen.targets import set_target
+from tests.brian2_api.scripts import queued_spike_delay_changed, queued_spike_dt_changed
 from tests.reference import reference
 from tests.test_targets_agree import count_fused_steps
 
-
-@pytest.fixture(autouse=True)
-def collect_garbage():
-    yield
-    gc.collect()
-
-
-@pytest.fixture(params=["numpy", "numba"])
-def target(request):
-    set_target(request.param)
-    yield request.param
-    set_target("numpy")
+pytestmark = pytest.mark.usefixtures("collect_garbage")
 
 
 def _recorded(monitors) -> dict[str, np.ndarray]:
@@ -65,7 +54,7 @@ def _network(durations):
     return net, monitors
 
 
-def test_monitors_continue_across_runs_as_in_one_run(target):
+def test_monitors_continue_across_runs_as_in_one_run(both_targets):
     """Three runs record what one run records, byte for byte, on either target; the
     recordings stay in the run state's arrays (not copied out when a run ends)."""
     _, whole = _network([12 * ms])
@@ -102,7 +91,7 @@ def test_a_subgroups_rate_is_counted_in_its_range_within_the_compiled_loop(caplo
     np.testing.assert_array_equal(part_rate.rate_, counts / (5 * defaultclock.dt_))
 
 
-def test_times_and_rates_keep_the_dt_they_were_recorded_with(target):
+def test_times_and_rates_keep_the_dt_they_were_recorded_with(both_targets):
     """A run after a change of dt appends rows of the new dt; the rows before keep theirs."""
     axonal.start_scope()
     defaultclock.dt = 0.1 * ms
@@ -123,7 +112,7 @@ def test_times_and_rates_keep_the_dt_they_were_recorded_with(target):
     np.testing.assert_allclose(rate.rate_, [5000.0] * 10 + [2000.0] * 4, rtol=1e-12)
 
 
-def test_counts_only_without_record_and_a_monitor_added_between_runs(target):
+def test_counts_only_without_record_and_a_monitor_added_between_runs(both_targets):
     axonal.start_scope()
     G = NeuronGroup(3, "v : 1", threshold="i != 1")
     counter = SpikeMonitor(G, record=False)
@@ -140,7 +129,7 @@ def test_counts_only_without_record_and_a_monitor_added_between_runs(target):
     np.testing.assert_allclose(late.t_[::2], np.arange(10, 15) * 1e-4)
 
 
-def test_store_and_restore_put_the_recordings_back_in_the_run_state(target):
+def test_store_and_restore_put_the_recordings_back_in_the_run_state(both_targets):
     axonal.start_scope()
     net, (spikes, part, state, rate, part_rate) = _network([4 * ms])
     net.store()
@@ -157,7 +146,7 @@ def test_store_and_restore_put_the_recordings_back_in_the_run_state(target):
 # -- delay rings ------------------------------------------------------------------------------
 
 
-def test_queued_spikes_wait_in_the_same_ring_from_run_to_run(target):
+def test_queued_spikes_wait_in_the_same_ring_from_run_to_run(both_targets):
     """Spikes queued at the end of a run arrive in the next from the ring they were queued
     in (nothing converted between runs), for one delay and for delays per synapse."""
     axonal.start_scope()
@@ -185,40 +174,16 @@ def test_queued_spikes_wait_in_the_same_ring_from_run_to_run(target):
     assert [(float(t), int(i)) for t, i in arrivals] == expected
 
 
-def test_a_delay_changed_between_runs_applies_to_new_spikes_as_in_brian2(target):
-    axonal.start_scope()
-    source = SpikeGeneratorGroup(2, [0, 1, 0], [0, 0.2, 0.7] * ms)
-    target_group = NeuronGroup(2, "v : 1", threshold="v > 0.5", reset="v = 0")
-    synapses = Synapses(source, target_group, on_pre="v_post += 1")
-    synapses.connect(j="i")
-    synapses.delay = [1.3, 0.9] * ms
-    spikes = SpikeMonitor(target_group)
-    net = Network(source, target_group, synapses, spikes)
-    net.run(0.5 * ms)
-    synapses.delay = [0.4, 0.4] * ms
-    net.run(1.5 * ms)
+def test_a_delay_changed_between_runs_applies_to_new_spikes_as_in_brian2(both_targets):
+    spikes = queued_spike_delay_changed(axonal)
     expected = reference("queued_spikes", "delay_changed")
-    assert list(spikes.i) == expected["i"]
-    np.testing.assert_allclose(spikes.t_ * 1e3, expected["t"], atol=1e-9)
+    assert spikes["i"] == expected["i"]
+    np.testing.assert_allclose(spikes["t"], expected["t"], atol=1e-9)
 
 
 @pytest.mark.parametrize("case", range(3))
-def test_spikes_queued_before_a_change_of_dt_arrive_as_in_brian2(target, case):
+def test_spikes_queued_before_a_change_of_dt_arrive_as_in_brian2(both_targets, case):
     """At the nearest step of the new dt to the time they were due."""
     entry = reference("queued_spikes", "dt_changed")["cases"][case]
-    delay, first, new_dt = entry["case"]
-    axonal.start_scope()
-    defaultclock.dt = 0.1 * ms
-    try:
-        source = SpikeGeneratorGroup(1, [0], [0] * ms)
-        target_group = NeuronGroup(1, "v : 1", threshold="v > 0.5", reset="v = 0")
-        synapses = Synapses(source, target_group, on_pre="v_post += 1", delay=delay * ms)
-        synapses.connect()
-        spikes = SpikeMonitor(target_group)
-        net = Network(source, target_group, synapses, spikes)
-        net.run(first * ms)
-        defaultclock.dt = new_dt * ms
-        net.run(2 * ms)
-    finally:
-        defaultclock.dt = 0.1 * ms
-    np.testing.assert_allclose(spikes.t_ * 1e3, entry["t"], atol=1e-9)
+    times = queued_spike_dt_changed(axonal, *entry["case"])
+    np.testing.assert_allclose(times, entry["t"], atol=1e-9)
