@@ -327,7 +327,11 @@ class _Collecting:
                 # this sweep's runs started (announced to the scheduler) and not ended, from
                 # the batch's one request for the attempts (a rerun of a run that failed in an
                 # earlier sweep of this label counts from its first attempt)
-                pending = {run.key for run in futures.values()} - ended_keys
+                # (a future already done ran to its end on its worker, collected or not: a
+                # worker that starts its next run is not counted twice)
+                pending = {
+                    run.key for future, run in futures.items() if not future.done()
+                } - ended_keys
                 running = len(self._started & pending)
                 for run, result in results:
                     status = result.closing_fields.get("status", "failed")
