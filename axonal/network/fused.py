@@ -43,11 +43,10 @@ logger = logging.getLogger("axonal.network")
 STRETCH_SECONDS = 0.05
 _FIRST_STRETCH = 10
 # Kernels of groups at least this large are split between threads (state updates, thresholds;
-# see generate_network_loop). A split kernel costs 1 us more per step on one thread, 10-100 us
-# on two (Numba's OpenMP layer, this shared 2-core machine under load; TBB 2-4 us), where CUBA's
-# update and threshold over 4000 neurons take 5 us: two threads never paid under load, even at
-# 256k neurons. Not measured on an idle machine; threads_for_run keeps loaded ones serial.
-PARALLEL_MIN_ELEMENTS = 100_000
+# see generate_network_loop). On an idle 2-core machine two threads break even with one at
+# about 32,000 CUBA neurons and run 1.5x faster from 64,000 on (benchmarks/README.md, session
+# 7); under load they never pay, so threads_for_run keeps loaded machines serial.
+PARALLEL_MIN_ELEMENTS = 50_000
 # How long the machine's load is sampled before a run with threads (see threads_for_run), and
 # for how long the answer serves later runs (many short runs would otherwise each wait).
 _LOAD_SAMPLE_SECONDS = 0.1
