@@ -10,6 +10,9 @@ inputs per neuron: a different random network of the same size).
 Usage:
     python benchmarks/brunel_build.py [--repeats 3] [--duration 0.1] [--output FILE]
     python benchmarks/brunel_build.py --worker axonal-numba   # one run, one JSON line
+    python benchmarks/brunel_build.py --workers axonal-numba axonal-numpy \
+        --axonal-python main=/work/main/.venv/bin/python --axonal-python new=.venv/bin/python
+                                    # two axonal trees side by side (each worker under each)
 
 The driver runs each worker in a fresh process, interleaved (repeat 1 of every simulator, then
 repeat 2, ...), and prints every JSON line and a table of medians. Each line has: build_s
@@ -19,6 +22,11 @@ less), synapses, run_s (the run() call for ``duration`` simulated seconds: compi
 included on a cold cache, so look at peak memory there, not speed), spikes, rss_before_build_mb,
 build_peak_rss_mb (peak after building), peak_rss_mb (peak after the run),
 bytes_per_synapse_build: (build peak - RSS before) per synapse, load_avg_1min.
+axonal's lines also have where its memory goes: bytes_per_synapse (the Synapses' stored arrays,
+each once, as benchmarks/axonal_bench.py counts them), rss_after_build_mb (resident after
+building), numba_import_mb (numba target: importing Numba, done before the run so that it is
+counted apart), rss_in_loop_mb (the largest resident memory at run()'s progress reports, inside
+the loop, compiled code loaded), rss_after_run_mb, and peak_rss_mb (the process's peak).
 """
 
 from __future__ import annotations
@@ -101,10 +109,27 @@ def axonal_worker(target: str, duration_s: float, seed_value: int) -> dict:
     network = Network(neurons, excitatory, inhibitory, poisson, spikes)
     build_s = time.perf_counter() - start
     build_peak = peak_rss_mb()
+    after_build = resident_mb()
+    numba_import_mb = None
+    if target == "numba":
+        import numba  # noqa: F401  (the run would import it: counted apart here)
+
+        numba_import_mb = resident_mb() - after_build
+    in_loop = []
     start = time.perf_counter()
-    network.run(duration_s * second)
+    network.run(
+        duration_s * second,
+        report=lambda *_: in_loop.append(resident_mb()),
+        report_period=0.02 * second,
+    )
     run_s = time.perf_counter() - start
     n_synapses = len(excitatory) + len(inhibitory)
+    stored = {
+        id(value): value.nbytes
+        for synapses in (excitatory, inhibitory)
+        for value in synapses.state_arrays().values()
+        if hasattr(value, "nbytes")
+    }
     return {
         "simulator": f"axonal {version('axonal')}",
         "mode": target,
@@ -117,6 +142,11 @@ def axonal_worker(target: str, duration_s: float, seed_value: int) -> dict:
         "rss_before_build_mb": before,
         "build_peak_rss_mb": build_peak,
         "bytes_per_synapse_build": (build_peak - before) * 2**20 / n_synapses,
+        "bytes_per_synapse": sum(stored.values()) / n_synapses,
+        "rss_after_build_mb": after_build,
+        "numba_import_mb": numba_import_mb,
+        "rss_in_loop_mb": max(in_loop, default=None),
+        "rss_after_run_mb": resident_mb(),
     }
 
 
@@ -183,36 +213,48 @@ def run_worker(worker: str, duration_s: float, seed_value: int) -> None:
     emit(result)
 
 
-def drive(workers, repeats: int, duration_s: float, output: str | None) -> None:
+def drive(workers, repeats: int, duration_s: float, output: str | None, pythons=None) -> None:
+    """Each worker in a fresh process, interleaved; axonal's under each of ``pythons``
+    ({label: interpreter}, default: this one), so two trees compare in one run."""
+    pythons = pythons or {"": sys.executable}
+    runs = []
+    for worker in workers:
+        if worker.startswith("nest-"):
+            runs.append((worker, NEST_PYTHON))
+        else:
+            runs += [(f"{worker}@{label}" if label else worker, python)
+                     for label, python in pythons.items()]  # fmt: skip
     rows = []
     for repeat in range(repeats):
-        for worker in workers:
-            python = NEST_PYTHON if worker.startswith("nest-") else sys.executable
+        for name, python in runs:
+            worker = name.split("@")[0]
             env = dict(os.environ, AXONAL_CACHE_DIR=tempfile.mkdtemp(prefix="axonal-brunel-"))
             command = [python, __file__, "--worker", worker, "--duration", str(duration_s),
                        "--seed", str(repeat + 1)]  # fmt: skip
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
             lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
             if done.returncode or not lines:
-                print(f"{worker} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                print(f"{name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                 continue
             row = json.loads(lines[-1])
-            row["worker"] = worker
+            row["worker"] = name
             rows.append(row)
             print(lines[-1], flush=True)
+    workers = [name for name, _ in runs]
     if output:
         Path(output).write_text(json.dumps(rows, indent=1) + "\n")
-    columns = ("connect_s", "connect_cpu_s", "build_s", "run_s", "build_peak_rss_mb", "peak_rss_mb",
-               "bytes_per_synapse_build", "load_avg_1min")  # fmt: skip
+    columns = ("connect_s", "connect_cpu_s", "build_s", "run_s", "build_peak_rss_mb",
+               "rss_in_loop_mb", "peak_rss_mb", "bytes_per_synapse_build", "bytes_per_synapse",
+               "load_avg_1min")  # fmt: skip
     print("\n| worker | synapses | " + " | ".join(columns) + " | n |")
     print("| --- " * (len(columns) + 3) + "|")
     for worker in workers:
         mine = [row for row in rows if row["worker"] == worker]
         if not mine:
             continue
-        medians = [statistics.median(row[c] for row in mine) for c in columns]
+        values = [[row[c] for row in mine if row.get(c) is not None] for c in columns]
         synapses = int(statistics.median(row["synapses"] for row in mine))
-        cells = " | ".join(f"{value:.3g}" for value in medians)
+        cells = " | ".join(f"{statistics.median(v):.3g}" if v else "" for v in values)
         print(f"| {worker} | {synapses} | {cells} | {len(mine)} |")
 
 
@@ -224,11 +266,19 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=float, default=0.1, help="simulated seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output")
+    parser.add_argument(
+        "--axonal-python",
+        action="append",
+        metavar="LABEL=PYTHON",
+        help="run the axonal workers under this interpreter too (repeatable), e.g. "
+        "main=/work/main/.venv/bin/python",
+    )
     args = parser.parse_args(argv)
+    pythons = dict(item.split("=", 1) for item in args.axonal_python or [])
     if args.worker:
         run_worker(args.worker, args.duration, args.seed)
     else:
-        drive(args.workers, args.repeats, args.duration, args.output)
+        drive(args.workers, args.repeats, args.duration, args.output, pythons)
 
 
 if __name__ == "__main__":

@@ -152,7 +152,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
             self.set_values(name, slice(None), value)
         elif name.endswith("_") and name[:-1] in variables:
             self._check_writable(name[:-1])
-            self.get_raw(name[:-1])[...] = value
+            self.set_raw(name[:-1], value)
         elif self.__dict__.get("_attributes_fixed") and not _known_attribute(self, name):
             raise AttributeError(_unknown_attribute_message(self, name))
         else:
@@ -198,10 +198,20 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
         return index
 
     def get_raw(self, name: str) -> np.ndarray:
+        """The stored array of ``name`` (raw values), which the caller may write in place."""
         variable = self.variables[name]
         if variable.values is None:
             raise GroupError(f"{self.name}.{name} is a {variable.kind}; it has no stored values")
         return variable.values
+
+    def set_raw(self, name: str, value) -> None:
+        """All of ``name``'s stored values set to ``value`` (raw values, no unit check)."""
+        self.get_raw(name)[...] = value
+
+    def read_raw(self, name: str) -> np.ndarray:
+        """The stored values of ``name`` to read, not to write in place (Synapses keep a
+        delay shared by all synapses once: a read-only view)."""
+        return self.get_raw(name)
 
     def get_values(self, name: str, item=slice(None)):
         variable = self.variables[name]
@@ -300,8 +310,7 @@ class Group(GroupStates, SimulationObject, metaclass=_FixedAfterInit):
                 )
             raw = np.asarray(value)
         self.validate_values(name, raw)
-        before_write(variable.values)  # (a network_operation's write, undone if its step fails)
-        variable.values[indices] = raw
+        variable.write(indices, raw)  # (a network_operation's write, undone if its step fails)
 
     def validate_values(self, name: str, raw) -> None:
         """Refuse values a variable cannot take (e.g. negative delays) before any is written."""

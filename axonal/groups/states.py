@@ -113,7 +113,7 @@ class GroupStates:
                     get_dimensions(value),
                 )
             self._check_writable(name)
-            self.get_raw(name)[...] = value
+            self.set_raw(name, value)
 
 
 def store_to_file(filename, name: str, snapshot: dict) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from axonal.model.ir import Expression
+from axonal.network.savepoint import before_write
 from axonal.units import DIMENSIONLESS, Quantity
 
 
@@ -38,6 +39,12 @@ class Variable:
     @property
     def is_stored(self) -> bool:
         return self.kind in ("array", "shared", "index")
+
+    def write(self, indices, raw) -> None:
+        """``values[indices] = raw`` (raw values), the array first copied into the savepoint
+        of a step in progress (axonal.network.savepoint)."""
+        before_write(self.values)
+        self.values[indices] = raw
 
     def with_units(self, raw):
         """``raw`` values of this variable as a Quantity (plain values when dimensionless)."""

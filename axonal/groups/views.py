@@ -37,11 +37,11 @@ class VariableView:
         self.group.set_values(self.name, item, value)
 
     def __array__(self, dtype=None, copy=None):
-        raw = np.asarray(self.group.get_raw(self.name))
+        raw = np.asarray(self.group.read_raw(self.name))
         return raw.astype(dtype) if dtype is not None else raw
 
     def __len__(self) -> int:
-        return len(self.group.get_raw(self.name))
+        return len(self.group.read_raw(self.name))
 
     def __iter__(self):
         return iter(self[:])

@@ -41,6 +41,11 @@ def before_write(values: np.ndarray) -> None:
         savepoint.copies[id(values)] = (values, values.copy())
 
 
+def step_in_progress() -> bool:
+    """Whether a step's savepoint is open (user writes now belong to that step)."""
+    return _current[0] is not None
+
+
 def close() -> None:
     """The run is over: user writes no longer belong to a step."""
     _current[0] = None

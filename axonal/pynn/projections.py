@@ -218,11 +218,12 @@ class Projection(common.Projection):
             lo, hi = self._bounds[k], self._bounds[k + 1]
             mine = (connections >= lo) & (connections < hi)
             factor = weight_scale if scale is None else scale
-            synapses.variables[variable].values[connections[mine] - lo] = values[mine] * factor
+            # (write: a delay the same for all connections stays stored once)
+            synapses.variables[variable].write(connections[mine] - lo, values[mine] * factor)
             if name == "delay" and hasattr(self.synapse_type, "pathway_delays"):
                 for pathway, fraction in self.synapse_type.pathway_delays().items():
-                    synapses.variables[pathway].values[connections[mine] - lo] = (
-                        values[mine] * factor * fraction
+                    synapses.variables[pathway].write(
+                        connections[mine] - lo, values[mine] * factor * fraction
                     )
 
     def _attribute_values(self, name: str) -> np.ndarray:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from axonal.codegen.schedule import synapses_of
+from axonal.groups.group import GroupError
 from axonal.groups.state_updates import cached_state_update
 from axonal.model.dependencies import differential_right_hand_sides, substitute_names
 from axonal.model.dimensions import check_equations
@@ -50,6 +51,17 @@ class SynapsesRun:
     def _kernels(self, context: RunContext):
         """(kernel, functions, pathway or None) of one step: clock-driven update, pathways."""
         self._check_model(context)
+        delays = {pathway.delay_variable for pathway in self.pathways.values()}
+        for pathway in self.pathways.values():
+            # Equal delays are stored once from here on (the kernels read that storage).
+            self.variables[pathway.delay_variable].compact()
+            for statement in pathway.statements:
+                if not statement.temporary and statement.target in delays:
+                    raise GroupError(
+                        f"{self.name}: the code {pathway.code!r} writes to "
+                        f"{statement.target!r}; delays are set from Python "
+                        f"({self.name}.delay = ...), not by synaptic code"
+                    )
         kernels = []
         clock_driven = self._clock_driven_statements()
         if clock_driven:
@@ -149,8 +161,11 @@ class SynapsesRun:
 
     def _delay_steps(self, pathway: SynapticPathway) -> int | np.ndarray:
         """The delays in steps: one number when all synapses share it, else int64 each."""
-        values = self.variables[pathway.delay_variable].values
+        delay = self.variables[pathway.delay_variable]
         dt = self.clock.dt_
+        if delay.uniform and self.N:
+            return int(np.round(delay.shared_value / dt))
+        values = delay.values
         if len(values) and values.min() == values.max():
             return int(np.round(values[0] / dt))
         steps = np.empty(len(values), dtype=np.int64)

@@ -8,6 +8,7 @@ from axonal.groups.group import Group, GroupError
 from axonal.groups.linked import LinkedVariable
 from axonal.groups.names import Computed, Linked, Size, Stored
 from axonal.groups.variables import Variable
+from axonal.groups.views import VariableView
 from axonal.model.dimensions import is_boolean_expression
 from axonal.model.equations import Equations
 from axonal.model.expressions import parse_expression, parse_statements
@@ -25,6 +26,7 @@ from axonal.synapses.connect import (
     parse_generator,
 )
 from axonal.synapses.connectivity import index_counts
+from axonal.synapses.delays import DelayAccess, SharedDelay, SynapticDelay
 from axonal.synapses.running import DelayRing, SynapsesRun
 from axonal.synapses.summed import SummedUpdater
 from axonal.units import DIMENSIONLESS, get_dimensions, second
@@ -80,15 +82,16 @@ class SynapticPathway:
         return self.synapses.source if self.direction == "pre" else self.synapses.target
 
     @property
-    def delay(self):
-        return self.synapses.get_values(self.delay_variable)
+    def delay(self) -> VariableView:
+        """The pathway's delay as ``S.delay`` reads it: ``S.post.delay[:]``, ``[k] = ...``."""
+        return VariableView(self.synapses, self.delay_variable)
 
     @delay.setter
     def delay(self, value) -> None:
         self.synapses.set_values(self.delay_variable, slice(None), value)
 
 
-class Synapses(SynapsesRun, Group):
+class Synapses(SynapsesRun, DelayAccess, Group):
     """Synapses from ``source`` to ``target`` (the same group when not given).
 
     ``model`` holds synaptic variables (``w : 1``), clock-driven and ``(event-driven)``
@@ -102,8 +105,10 @@ class Synapses(SynapsesRun, Group):
     :param model: the synapses' equations and variables.
     :param on_pre: code run when a presynaptic spike arrives; or ``{'pathway': code, ...}``.
     :param on_post: code run when the postsynaptic neuron spikes; or a dict of pathways.
-    :param delay: the presynaptic delay, one value or per pathway ``{'pathway': delay}``;
-        ``S.delay = ...`` sets it per synapse later.
+    :param delay: the presynaptic delay, one value for all synapses (read and set as one, as
+        in Brian 2), or per pathway ``{'pathway': delay}``; without it each synapse has its
+        own delay (0), set with ``S.delay = ...`` after ``connect()``. A delay all synapses
+        share is stored once.
     :param on_event: the event of the source that triggers ``on_pre`` (default ``'spike'``).
     :param multisynaptic_index: a variable name numbering the synapses of one pair (``n > 1``).
     :param method: the integration method of clock-driven equations.
@@ -189,17 +194,25 @@ class Synapses(SynapsesRun, Group):
                 event = events.get(pathway_name, default_event)
                 pathway = SynapticPathway(self, pathway_name, pathway_code, direction, event)
                 self.pathways[pathway_name] = pathway
-                self.add_variable(pathway.delay_variable, dimensions=_SECOND)
-        self._default_delays = {}
-        if delay is not None:
-            delays = delay if isinstance(delay, dict) else {"pre": delay}
-            for pathway_name, value in delays.items():
-                if pathway_name not in self.pathways:
-                    raise GroupError(
-                        f"{self.name}: a delay for {pathway_name!r}, which has no code"
-                    )
-                self._check_delay(value, pathway_name)
-                self._default_delays[pathway_name] = value
+        delays = {} if delay is None else delay if isinstance(delay, dict) else {"pre": delay}
+        for pathway_name in delays:
+            if pathway_name not in self.pathways:
+                raise GroupError(
+                    f"{self.name}: a delay for {pathway_name!r}, which has no code "
+                    f"(pathways: {', '.join(self.pathways) or 'none'})"
+                )
+        for pathway in self.pathways.values():
+            value = delays.get(pathway.name)
+            if value is not None:
+                self._check_delay(value, pathway.name)
+            one_value = value is not None and not isinstance(value, str)
+            self.variables[pathway.delay_variable] = SynapticDelay(
+                self,
+                pathway.delay_variable,
+                one_value=one_value,
+                new_value=float(np.asarray(value)) if one_value else 0.0,
+                code=value if isinstance(value, str) else None,
+            )
 
     # -- model variables ---------------------------------------------------------------------
     def _add_model_variable(self, equation) -> None:
@@ -296,6 +309,9 @@ class Synapses(SynapsesRun, Group):
         if name in ("N_pre", "N_post"):
             size = len(self.source) if name == "N_pre" else len(self.target)
             return Size(f"{self.name}.{name}", size)
+        variable = self.variables.get(name)
+        if isinstance(variable, SynapticDelay) and variable.uniform:
+            return SharedDelay(variable)  # code reads the one value
         return super().name_entry(name)
 
     # -- connecting ------------------------------------------------------------------------
@@ -403,7 +419,9 @@ class Synapses(SynapsesRun, Group):
         """What each new synapse costs (its stored arrays), for connect()'s memory check."""
         derived = {"_pre_idx", "_post_idx", "N_incoming", "N_outgoing"}
         stored = sum(
-            np.dtype(variable.values.dtype).itemsize
+            variable.bytes_per_new_synapse()
+            if isinstance(variable, SynapticDelay)
+            else np.dtype(variable.values.dtype).itemsize
             for name, variable in self.variables.items()
             if variable.kind in ("array", "index") and name not in derived
         )
@@ -505,6 +523,9 @@ class Synapses(SynapsesRun, Group):
         for name, variable in v.items():
             if variable.kind not in ("array", "index") or name in derived:
                 continue
+            if isinstance(variable, SynapticDelay):
+                variable.grow(old, new)
+                continue
             if name in ("i", "j"):
                 appended = np.asarray(pre if name == "i" else post, dtype=variable.values.dtype)
                 variable.values = (
@@ -522,13 +543,11 @@ class Synapses(SynapsesRun, Group):
             else:
                 numbers = np.arange(added) - np.repeat(np.cumsum(copies) - copies, copies)
             v[self.multisynaptic_index].values[old:] = numbers
-        for pathway_name, value in self._default_delays.items():
-            variable = self.variables[self.pathways[pathway_name].delay_variable]
-            variable.values[old:] = float(np.asarray(value)) if not isinstance(value, str) else 0
-            if isinstance(value, str):
-                self.set_values(variable.name, np.arange(old, new), value)
         self._N = new
         v["N_incoming"].values = v["N_outgoing"].values = None  # counted again when read
+        for variable in list(v.values()):  # delays given as code: evaluated for the new ones
+            if isinstance(variable, SynapticDelay) and variable.code is not None:
+                self.set_values(variable.name, np.arange(old, new), variable.code)
 
     def _share_storage_indices(self, compute: bool = False) -> None:
         """Storage positions equal the indices unless the group is a subgroup: one array.
@@ -567,6 +586,13 @@ class Synapses(SynapsesRun, Group):
             raise GroupError(
                 f"{self.name}: the delay of {pathway_name!r} must be a time, not {value!r}"
             )
+        if np.size(value) != 1:
+            setter = "delay" if pathway_name == "pre" else f"{pathway_name}.delay"
+            raise GroupError(
+                f"{self.name}: Synapses(delay=...) takes one time for {pathway_name!r} (the "
+                f"same for all synapses), not {np.size(value)} values; for a delay per synapse "
+                f"set {self.name}.{setter} = ... after connect()"
+            )
         if np.any(np.asarray(value) < 0):
             raise GroupError(f"{self.name}: the delay of {pathway_name!r} must not be negative")
 
@@ -577,7 +603,7 @@ class Synapses(SynapsesRun, Group):
 
     def state_arrays(self) -> dict[str, object]:
         arrays = {  # N_incoming and N_outgoing are not read (that would count them)
-            name: variable.values
+            name: variable.stored if isinstance(variable, SynapticDelay) else variable.values
             for name, variable in self.variables.items()
             if variable.is_stored and not isinstance(variable, SynapseCounts)
         }

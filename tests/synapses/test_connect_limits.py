@@ -62,11 +62,16 @@ def test_memory_check_counts_the_synapses_variables_and_n(monkeypatch):
     assert (
         rich._connect_budget(1).bytes_per_synapse == plain._connect_budget(1).bytes_per_synapse + 24
     )
-    # 10 000 pairs x 3 copies x (16 stored + 8 + 16 temporary) bytes = 1.2 MB > 1 MiB
+    # A delay the same for all synapses is stored once; one from code, per synapse.
+    drawn = Synapses(source, target, on_pre="v += 1*mV", delay="rand()*ms")
+    assert (
+        drawn._connect_budget(1).bytes_per_synapse == plain._connect_budget(1).bytes_per_synapse + 8
+    )
+    # 10 000 pairs x 4 copies x (8 stored + 8 + 16 temporary) bytes = 1.3 MB > 1 MiB
     monkeypatch.setattr(connect, "available_memory", lambda: 1 << 20)
-    plain.connect(p=1.0)  # 10 000 x 40 bytes fits
+    plain.connect(p=1.0)  # 10 000 x 32 bytes fits
     with pytest.raises(SynapseMemoryError):
-        Synapses(source, target, on_pre="v += 1*mV").connect(p=1.0, n=3)
+        Synapses(source, target, on_pre="v += 1*mV").connect(p=1.0, n=4)
 
 
 @pytest.mark.parametrize(
