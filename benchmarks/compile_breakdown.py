@@ -61,6 +61,60 @@ def timed_events():
     return Listener(), records
 
 
+# Numba's own methods timed for the finer phases (Numba 0.68; names absent elsewhere are
+# skipped): its Python building the LLVM IR of the function body and of its two wrappers, and
+# LLVM's three parts (per-function passes, whole-module passes, machine code).
+PHASES = {
+    "python_lowering_body": ("numba.core.lowering", "Lower", "lower_function_body"),
+    "python_lowering_cpython_wrapper": ("numba.core.lowering", "Lower", "create_cpython_wrapper"),
+    "python_lowering_cfunc_wrapper": ("numba.core.lowering", "Lower", "create_cfunc_wrapper"),
+    "llvm_ir_to_module": ("numba.core.codegen", "CPUCodeLibrary", "add_ir_module"),
+    "llvm_function_passes": ("numba.core.codegen", "CPUCodeLibrary", "_optimize_functions"),
+    "llvm_module_passes": ("numba.core.codegen", "CPUCodeLibrary", "_optimize_final_module"),
+    "llvm_machine_code": ("numba.core.codegen", "CPUCodeLibrary", "_finalize_final_module"),
+}
+
+
+def timed_phases() -> dict[str, float]:
+    """Wrap the methods of PHASES so that their seconds add up in the returned dict (nested
+    calls of one phase are counted once). ``llvm_ir_to_module`` includes the function passes."""
+    import importlib
+
+    seconds: dict[str, float] = defaultdict(float)
+    for phase, (module_name, class_name, method) in PHASES.items():
+        owner = getattr(importlib.import_module(module_name), class_name)
+        original = getattr(owner, method, None)
+        if original is None:
+            continue
+        depth = [0]
+
+        def timed(*args, _original=original, _phase=phase, _depth=depth, **kwargs):
+            start = time.perf_counter()
+            _depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                _depth[0] -= 1
+                if not _depth[0]:
+                    seconds[_phase] += time.perf_counter() - start
+
+        setattr(owner, method, timed)
+    return seconds
+
+
+def scipy_blas_import_seconds() -> tuple[float, float] | None:
+    """Wall and CPU seconds of importing SciPy's BLAS module, which Numba's context imports
+    (numba.np.arraymath checks for BLAS) when SciPy is installed; None without SciPy."""
+    import importlib.util
+
+    if importlib.util.find_spec("scipy") is None:
+        return None
+    cpu_before, start = cpu_seconds(), time.perf_counter()
+    import scipy.linalg.cython_blas  # noqa: F401
+
+    return time.perf_counter() - start, cpu_seconds() - cpu_before
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", default="cuba")
@@ -70,6 +124,13 @@ def main(argv=None) -> None:
         "--context-first",
         action="store_true",
         help="make Numba's typing and target context before run() and time it apart",
+    )
+    parser.add_argument("--threads", type=int, default=None, help="Numba threads (axonal_bench)")
+    parser.add_argument(
+        "--parallel-min",
+        type=int,
+        default=None,
+        help="split kernels of groups at least this large between threads (threaded loops)",
     )
     args = parser.parse_args(argv)
 
@@ -81,6 +142,7 @@ def main(argv=None) -> None:
     n = args.n or models.default_size(args.model)
     p = models.default_p(args.model, n)
     set_target("numba")
+    threads = axonal_bench.fix_threads(args.threads, args.parallel_min)
     defaultclock.dt = axonal_bench.DT
     seed(1)
     built = axonal_bench.MODELS[args.model](n, p)
@@ -89,13 +151,15 @@ def main(argv=None) -> None:
     if args.context_first:  # Numba's first use, which any compilation or cache load pays
         from numba.core.registry import cpu_target
 
+        scipy_import = scipy_blas_import_seconds()  # (the first part of the context, apart)
+        if scipy_import is not None:
+            context["scipy_blas_import_s"], context["scipy_blas_import_cpu_s"] = scipy_import
         cpu_before, start = cpu_seconds(), time.perf_counter()
         cpu_target.typing_context.refresh()
         cpu_target.target_context.refresh()
-        context = {
-            "numba_context_s": time.perf_counter() - start,
-            "numba_context_cpu_s": cpu_seconds() - cpu_before,
-        }
+        context["numba_context_s"] = time.perf_counter() - start
+        context["numba_context_cpu_s"] = cpu_seconds() - cpu_before
+    phases = timed_phases()
     listener, records = timed_events()
     cpu_before, start = cpu_seconds(), time.perf_counter()
     with event.install_listener("numba:compile", listener):
@@ -138,8 +202,10 @@ def main(argv=None) -> None:
                 if seconds >= 0.005
             },
             "llvm_lock_s": llvm_lock,
+            "phases_s": dict(phases),
             "module_lines": modules,
             "spikes": int(built["spikes"].num_spikes),
+            **threads,
         }
     )
 

@@ -152,7 +152,8 @@ class KernelCode(KernelAnalysis):
                     body.append(Line(f"{index_locals[ref.index]} = {index_array}[_e]"))
             else:
                 forms[name] = self._local(name)
-                body.append(Line(f"{forms[name]} = {self._load_code(name)}"))
+                if not self._assigned_before_read(name):
+                    body.append(Line(f"{forms[name]} = {self._load_code(name)}"))
         stored: list[str] = []
         for statement in self.statements:
             writes, _ = self._statement_nodes(statement, forms, index_locals)
@@ -165,6 +166,20 @@ class KernelCode(KernelAnalysis):
         if events is not None:
             body += self._event_nodes(self.condition, forms, events)
         return nodes
+
+    def _assigned_before_read(self, name: str) -> bool:
+        """Whether the statements' first use of ``name`` is an unconditional ``=`` to it that
+        does not read it: its stored value is never read, and loading it costs compile time
+        (a reset's ``v = Vr``)."""
+        for statement in self.statements:
+            reads = statement.expr.names
+            if statement.condition is not None:
+                reads = reads | statement.condition.names
+            if name in reads:
+                return False
+            if statement.target == name:
+                return statement.op == "=" and statement.condition is None
+        return False
 
     def _statement_nodes(
         self, statement: Statement, forms: Mapping[str, str], index_locals
@@ -316,7 +331,7 @@ class KernelCode(KernelAnalysis):
             If(f"{p}hit", self._fused_nodes(elements, events)),
         ]
         return [
-            Line(f"{whole} = {start} + ({stop} - {start}) // {block} * {block}"),
+            Line(f"{whole} = {_whole_blocks(start, stop, block)}"),
             For(f"{p}block", (start, whole, str(block)), blocks),
             *self._fused_nodes(FlatSelection(stop, start=whole), events),
         ]
@@ -335,3 +350,10 @@ class KernelCode(KernelAnalysis):
             )
         writes, regather = self._statement_nodes(statement, forms, {})
         return [*writes, *regather]
+
+
+def _whole_blocks(start: str, stop: str, block: int) -> str:
+    """Code for the end of the whole blocks from ``start`` to ``stop`` (shorter from 0)."""
+    if start == "0":
+        return f"{stop} // {block} * {block}"
+    return f"{start} + ({stop} - {start}) // {block} * {block}"
