@@ -296,12 +296,14 @@ class KernelCode(KernelAnalysis):
             nodes += self._block_scan_nodes("0", size, (array, "_count"))
             return [*nodes, Line(f"{count_array}[0] = _count")]
         p, chunk = self.prefix, THRESHOLD_CHUNK
+        # (the chunk's end as a conditional, not min(): Numba compiles its min() for the
+        # first loop that uses it, 0.05-0.08 s)
+        end = f"{p}start + {chunk}"
         scan = [
             Line(f"{p}start = {p}chunk * {chunk}"),
             Line(f"{p}count = {p}start"),  # the chunk's events go to its own elements' places
-            *self._block_scan_nodes(
-                f"{p}start", f"min({p}start + {chunk}, {size})", (array, f"{p}count")
-            ),
+            Line(f"{p}stop = {size} if {end} > {size} else {end}"),
+            *self._block_scan_nodes(f"{p}start", f"{p}stop", (array, f"{p}count")),
             Line(f"{p}found[{p}chunk] = {p}count - {p}start"),
         ]
         # Joined in chunk order; each part moves down (or stays), never over one unread.
