@@ -1,6 +1,7 @@
 """Where a cold compilation of a benchmark model spends its time, from Numba's event API.
 
 Usage: python benchmarks/compile_breakdown.py [MODEL] [--n N] [--duration S] [--context-first]
+       [--threads T --parallel-min M] [--against PYTHON --repeats R --output FILE]
 
 Runs the model once with an empty kernel cache (a fresh ``AXONAL_CACHE_DIR``, so set it
 before importing axonal: this script does) and prints one JSON line: the run() call's wall
@@ -11,13 +12,21 @@ code is ``native_lowering``), the size of each generated module (lines) and the 
 options in force. With ``--context-first``, Numba's typing and target context (its first use,
 paid by any compilation or cache load) is made before run() and timed apart. Compilation
 inside the event of another (a kernel calling a function) is counted in both, so the
-per-function seconds may sum to more than the total.
+per-function seconds may sum to more than the total. ``phases_s`` splits the compilations
+finer (Numba's Python building LLVM IR for the body and its wrappers; LLVM's per-function
+passes, whole-module passes and machine code), wall seconds.
+
+With ``--against PYTHON`` (another checkout's interpreter, which imports its own axonal), the
+same measurement runs ``--repeats`` times under each interpreter in turn, each a fresh
+process, and a table of both is printed (and the JSON lines written to ``--output``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -115,6 +124,51 @@ def scipy_blas_import_seconds() -> tuple[float, float] | None:
     return time.perf_counter() - start, cpu_seconds() - cpu_before
 
 
+def side_by_side(argv: list[str], other_python: str, repeats: int, output: str | None) -> None:
+    """This measurement under this interpreter and ``other_python`` in turn (see the module)."""
+    pythons = {"this": sys.executable, "other": other_python}
+    results = []
+    for repeat in range(repeats):
+        order = list(pythons.items())
+        for label, python in order if repeat % 2 == 0 else reversed(order):
+            env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+            command = [python, str(Path(__file__).resolve()), *argv]
+            completed = subprocess.run(command, capture_output=True, text=True, env=env)
+            lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+            if completed.returncode or not lines:
+                raise RuntimeError(f"{label} failed:\n{completed.stderr[-2000:]}")
+            result = {"tree": label, "python": python, "repeat": repeat, **json.loads(lines[-1])}
+            results.append(result)
+            print(json.dumps(result), file=sys.stderr)
+    if output:
+        Path(output).write_text(json.dumps(results, indent=1))
+    columns = [
+        ("run() s", lambda r: r["run_call_s"]),
+        ("run() CPU s", lambda r: r["run_call_cpu_s"]),
+        ("context CPU s", lambda r: r.get("numba_context_cpu_s")),
+        ("SciPy BLAS import CPU s", lambda r: r.get("scipy_blas_import_cpu_s")),
+        ("compile s", lambda r: r["compile_total_s"]),
+        ("native lowering s", lambda r: _pass_seconds(r, "native_lowering")),
+        ("type inference s", lambda r: _pass_seconds(r, "nopython_type_inference")),
+        ("LLVM s", lambda r: r["llvm_lock_s"]),
+        ("load", lambda r: r["load_avg_1min"]),
+    ]
+    print("| tree | " + " | ".join(name for name, _ in columns) + " |")
+    print("|" + " --- |" * (len(columns) + 1))
+    for label in pythons:
+        cells = []
+        for _, value in columns:
+            figures = [value(r) for r in results if r["tree"] == label]
+            figures = [f"{x:.2f}" for x in figures if x is not None]
+            cells.append(" / ".join(figures) or "-")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def _pass_seconds(result: dict, name: str) -> float:
+    """A compiler pass's seconds summed over the functions compiled."""
+    return sum(s for key, s in result["passes_s"].items() if key.split(" [")[0] == name)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", default="cuba")
@@ -132,7 +186,17 @@ def main(argv=None) -> None:
         default=None,
         help="split kernels of groups at least this large between threads (threaded loops)",
     )
+    parser.add_argument("--against", help="another checkout's Python: both side by side")
+    parser.add_argument("--repeats", type=int, default=3, help="with --against")
+    parser.add_argument("--output", help="with --against: the JSON of every run")
     args = parser.parse_args(argv)
+    if args.against:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        for option in ("--against", "--repeats", "--output"):
+            if option in argv:
+                del argv[argv.index(option) : argv.index(option) + 2]
+        side_by_side(argv, args.against, args.repeats, args.output)
+        return
 
     import numba
 
