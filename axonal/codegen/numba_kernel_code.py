@@ -45,6 +45,13 @@ THRESHOLD_BLOCK = 64
 THRESHOLD_CHUNK = 64 * THRESHOLD_BLOCK
 
 
+def chunk_counts_key(owner: str, event: str) -> str:
+    """State key of the events each chunk of a threaded threshold found (int64, one per
+    chunk): allocated with the loop's other buffers, not in the loop, because Numba compiles
+    its ``np.empty`` for the first loop that calls it (0.15-0.3 s)."""
+    return f"{owner}._chunk_counts_{event}"
+
+
 class KernelCode(KernelAnalysis):
     """Prints one kernel as loop code over a selection; ``prefix`` keeps its locals apart
     from other kernels' in the same function."""
@@ -296,6 +303,7 @@ class KernelCode(KernelAnalysis):
             nodes += self._block_scan_nodes("0", size, (array, "_count"))
             return [*nodes, Line(f"{count_array}[0] = _count")]
         p, chunk = self.prefix, THRESHOLD_CHUNK
+        found = self.arguments.array(chunk_counts_key(self.kernel.owner, self.kernel.event))
         # (the chunk's end as a conditional, not min(): Numba compiles its min() for the
         # first loop that uses it, 0.05-0.08 s)
         end = f"{p}start + {chunk}"
@@ -304,15 +312,14 @@ class KernelCode(KernelAnalysis):
             Line(f"{p}count = {p}start"),  # the chunk's events go to its own elements' places
             Line(f"{p}stop = {size} if {end} > {size} else {end}"),
             *self._block_scan_nodes(f"{p}start", f"{p}stop", (array, f"{p}count")),
-            Line(f"{p}found[{p}chunk] = {p}count - {p}start"),
+            Line(f"{found}[{p}chunk] = {p}count - {p}start"),
         ]
         # Joined in chunk order; each part moves down (or stays), never over one unread.
         moved = Line(f"{array}[_count + _q] = {array}[{p}chunk * {chunk} + _q]")
-        join = [For("_q", (f"{p}found[{p}chunk]",), [moved]), Line(f"_count += {p}found[{p}chunk]")]
+        join = [For("_q", (f"{found}[{p}chunk]",), [moved]), Line(f"_count += {found}[{p}chunk]")]
         return [
             *nodes,
             Line(f"{p}n_chunks = ({size} + {chunk - 1}) // {chunk}"),
-            Line(f"{p}found = np.empty({p}n_chunks, np.int64)"),
             For(f"{p}chunk", (f"{p}n_chunks",), scan, parallel=True),
             Line("_count = 0"),
             For(f"{p}chunk", (f"{p}n_chunks",), join),
