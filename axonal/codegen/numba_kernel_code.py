@@ -45,6 +45,13 @@ THRESHOLD_BLOCK = 64
 THRESHOLD_CHUNK = 64 * THRESHOLD_BLOCK
 
 
+def chunk_counts_key(owner: str, event: str) -> str:
+    """State key of the events each chunk of a threaded threshold found (int64, one per
+    chunk): allocated with the loop's other buffers, not in the loop, because Numba compiles
+    its ``np.empty`` for the first loop that calls it (0.15-0.3 s)."""
+    return f"{owner}._chunk_counts_{event}"
+
+
 class KernelCode(KernelAnalysis):
     """Prints one kernel as loop code over a selection; ``prefix`` keeps its locals apart
     from other kernels' in the same function."""
@@ -152,7 +159,8 @@ class KernelCode(KernelAnalysis):
                     body.append(Line(f"{index_locals[ref.index]} = {index_array}[_e]"))
             else:
                 forms[name] = self._local(name)
-                body.append(Line(f"{forms[name]} = {self._load_code(name)}"))
+                if not self._assigned_before_read(name):
+                    body.append(Line(f"{forms[name]} = {self._load_code(name)}"))
         stored: list[str] = []
         for statement in self.statements:
             writes, _ = self._statement_nodes(statement, forms, index_locals)
@@ -165,6 +173,20 @@ class KernelCode(KernelAnalysis):
         if events is not None:
             body += self._event_nodes(self.condition, forms, events)
         return nodes
+
+    def _assigned_before_read(self, name: str) -> bool:
+        """Whether the statements' first use of ``name`` is an unconditional ``=`` to it that
+        does not read it: its stored value is never read, and loading it costs compile time
+        (a reset's ``v = Vr``)."""
+        for statement in self.statements:
+            reads = statement.expr.names
+            if statement.condition is not None:
+                reads = reads | statement.condition.names
+            if name in reads:
+                return False
+            if statement.target == name:
+                return statement.op == "=" and statement.condition is None
+        return False
 
     def _statement_nodes(
         self, statement: Statement, forms: Mapping[str, str], index_locals
@@ -281,21 +303,23 @@ class KernelCode(KernelAnalysis):
             nodes += self._block_scan_nodes("0", size, (array, "_count"))
             return [*nodes, Line(f"{count_array}[0] = _count")]
         p, chunk = self.prefix, THRESHOLD_CHUNK
+        found = self.arguments.array(chunk_counts_key(self.kernel.owner, self.kernel.event))
+        # (the chunk's end as a conditional, not min(): Numba compiles its min() for the
+        # first loop that uses it, 0.05-0.08 s)
+        end = f"{p}start + {chunk}"
         scan = [
             Line(f"{p}start = {p}chunk * {chunk}"),
             Line(f"{p}count = {p}start"),  # the chunk's events go to its own elements' places
-            *self._block_scan_nodes(
-                f"{p}start", f"min({p}start + {chunk}, {size})", (array, f"{p}count")
-            ),
-            Line(f"{p}found[{p}chunk] = {p}count - {p}start"),
+            Line(f"{p}stop = {size} if {end} > {size} else {end}"),
+            *self._block_scan_nodes(f"{p}start", f"{p}stop", (array, f"{p}count")),
+            Line(f"{found}[{p}chunk] = {p}count - {p}start"),
         ]
         # Joined in chunk order; each part moves down (or stays), never over one unread.
         moved = Line(f"{array}[_count + _q] = {array}[{p}chunk * {chunk} + _q]")
-        join = [For("_q", (f"{p}found[{p}chunk]",), [moved]), Line(f"_count += {p}found[{p}chunk]")]
+        join = [For("_q", (f"{found}[{p}chunk]",), [moved]), Line(f"_count += {found}[{p}chunk]")]
         return [
             *nodes,
             Line(f"{p}n_chunks = ({size} + {chunk - 1}) // {chunk}"),
-            Line(f"{p}found = np.empty({p}n_chunks, np.int64)"),
             For(f"{p}chunk", (f"{p}n_chunks",), scan, parallel=True),
             Line("_count = 0"),
             For(f"{p}chunk", (f"{p}n_chunks",), join),
@@ -316,7 +340,7 @@ class KernelCode(KernelAnalysis):
             If(f"{p}hit", self._fused_nodes(elements, events)),
         ]
         return [
-            Line(f"{whole} = {start} + ({stop} - {start}) // {block} * {block}"),
+            Line(f"{whole} = {_whole_blocks(start, stop, block)}"),
             For(f"{p}block", (start, whole, str(block)), blocks),
             *self._fused_nodes(FlatSelection(stop, start=whole), events),
         ]
@@ -335,3 +359,10 @@ class KernelCode(KernelAnalysis):
             )
         writes, regather = self._statement_nodes(statement, forms, {})
         return [*writes, *regather]
+
+
+def _whole_blocks(start: str, stop: str, block: int) -> str:
+    """Code for the end of the whole blocks from ``start`` to ``stop`` (shorter from 0)."""
+    if start == "0":
+        return f"{stop} // {block} * {block}"
+    return f"{start} + ({stop} - {start}) // {block} * {block}"

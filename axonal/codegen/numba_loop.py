@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from axonal.codegen import kernel_cache
+from axonal.codegen import kernel_cache, numba_kernel_code
 from axonal.codegen.loop_buffers import (
     grow_monitor,
     grow_queue,
@@ -69,7 +69,8 @@ class NetworkLoop:
             if key not in state:  # (setdefault would allocate the zeros every time)
                 state[key] = np.zeros(shape, dtype)
 
-        for item in self.items:
+        plans = self.plans or (None,) * len(self.items)
+        for item, plan in zip(self.items, plans, strict=True):
             selection = item.selection
             detected = detected_events(item)
             if detected is not None:
@@ -80,6 +81,10 @@ class NetworkLoop:
                     allocate(f"{selection.owner}._generator_next", 1)
                 allocate(events, size)
                 allocate(count, 1)
+                if plan is not None and plan.threaded and plan.scan == "blocks":
+                    # (the chunk size read now: the printer reads it when printing)
+                    chunks = -(-size // numba_kernel_code.THRESHOLD_CHUNK)
+                    allocate(numba_kernel_code.chunk_counts_key(*detected), chunks)
             elif isinstance(selection, RECORDINGS):
                 for key, shape, dtype in recording_buffers(state, selection, monitor_capacity):
                     allocate(key, shape, dtype)

@@ -271,6 +271,27 @@ def test_threshold_with_refractoriness_and_reset_on_events():
     assert np.all(numba_state["g.lastspike"][events] == 0.1)
 
 
+def test_a_stored_value_overwritten_before_any_read_is_not_loaded():
+    # Loading a value whose first use is an unconditional '=' to it would only cost compile
+    # time; one read first (u, x), or kept where a condition fails (w), is loaded.
+    names = "vuwxy"
+    kernel = Kernel(
+        name="g.reset", owner="g", role=KernelRole.RESET,
+        statements=_statements(
+            "v = Vr", "u = u + v", "w = Vr if u > 0", "x = x * 2", "y = 2 * v", "y = y + x",
+        ),
+        variables={**{n: _array(n, f"g.{n}") for n in names}, "Vr": _constant("Vr")},
+    )  # fmt: skip
+    source, _ = numba_kernel_source(kernel)
+    assert {name for name in names if f"k_{name} = a_" in source} == {"u", "w", "x"}
+    rng = np.random.default_rng(4)
+    state = {f"g.{n}": rng.normal(size=20) for n in names}
+    state.update({"g.N": 20, "Vr": -0.5})
+    numba_state, _ = _assert_agree(kernel, state, np.arange(0, 20, 3))
+    assert np.all(numba_state["g.w"][[1, 2]] == state["g.w"][[1, 2]])  # not selected
+    assert np.any(numba_state["g.w"][::3] != -0.5) and np.any(numba_state["g.w"][::3] == -0.5)
+
+
 def test_exponential_euler_hh_update_agrees_to_rounding():
     # Traub-Miles sodium activation gate and membrane update with exprel, as in COBAHH.
     variables = {

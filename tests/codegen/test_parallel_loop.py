@@ -214,8 +214,18 @@ def test_the_parallel_loop_gives_the_numpy_targets_spikes(threads, monkeypatch):
     items = cuba.cuba_kernels()
     state = cuba.cuba_state(n=1000, p=0.08, seed=4)
     threads(2)
-    loop, _, recorded = _assert_same_run(items, state, n_steps=400, dt=cuba.DT, parallel=True)
+    loop, numba_state, recorded = _assert_same_run(
+        items, state, n_steps=400, dt=cuba.DT, parallel=True
+    )
     assert len(recorded["spikes"][0]) > 100 and loop.threaded
+    # The chunks' event counts live in a buffer of the loop (one per chunk of 128 elements)
+    # and add up to the last step's events: run again up to the step with the most spikes.
+    busiest = np.bincount(np.round(np.asarray(recorded["spikes"][1]) / cuba.DT).astype(int))
+    _, numba_state, _ = _assert_same_run(
+        items, state, n_steps=busiest.argmax() + 1, dt=cuba.DT, parallel=True
+    )
+    counts = numba_state["P._chunk_counts_spike"]
+    assert len(counts) == 8 and counts.sum() == numba_state["P._n_events_spike"][0] > 1
 
 
 # -- the fused run's choice ----------------------------------------------------------------------
