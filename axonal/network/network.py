@@ -233,7 +233,9 @@ class Network:
             if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
                 self.t_ = end
             fused = not isinstance(runner, SteppedRun)
-            _run_summaries.append(self._summary(active, start, context, fused))
+            summary = self._summary(active, start, context, fused)
+            summary.update(getattr(runner, "summary", dict)())  # (a tiered start: what ran)
+            _run_summaries.append(summary)
         held.deliver()  # the steps that ran are committed: now Ctrl-C may raise
         checks.after_run(self.t_)
 

@@ -1,6 +1,7 @@
 """Tiered start: a compiled run begins on the NumPy target while another process compiles its loop.
 
-With ``prefs.codegen.tiered_start = True``, a run on the compiled target whose fused loop is
+With ``prefs.codegen.tiered_start`` on (the default; False runs compiled from the first step),
+a run on the compiled target whose fused loop is
 compiled neither in this process nor in Numba's cache on disk forks a process that compiles
 the loop (writing Numba's cache next to the generated module) and meanwhile runs on the NumPy
 target. At the first step boundary after the child exits, if what remains would take longer
@@ -14,6 +15,13 @@ NumPy; the decision is taken after 20 ms of NumPy steps. On a machine without an
 (load average), a child would only slow the run down: no child then, and the same decision
 is taken against compiling in this process. A run that will outlast the child makes Numba's
 context while the child compiles (``_prepare_switch``), so that its switch only loads the loop.
+Many short runs of one loop are not left on NumPy for ever: once the NumPy parts of its runs
+in this process have taken longer than having the loop costs, the next run loads (or compiles) it.
+
+A child left compiling when its process ends finishes on its own (the next process finds the
+loop in the cache), never longer than ``_CHILD_SECONDS_LIMIT``, and holds none of the process's
+standard streams (nobody reading them waits for it); a stop signal for the run ends it; a
+process forked from this one (a sweep's interpreter, multiprocessing) does not inherit it.
 See ARCHITECTURE.md, "Tiered start".
 
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
@@ -31,7 +39,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from axonal.codegen.preferences import tiered_start
 from axonal.network.base import RunContext
@@ -54,6 +62,9 @@ _COMPILE_SECONDS = 1.1
 # use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
 _FIRST_SWITCH_SECONDS = 0.5
 _SECOND_SWITCH_SECONDS = 0.05
+# The longest a child may take, in wall seconds: a compilation takes 1-3 s (30 s at load 20 on
+# two cores); a child is never left running without bound, even if its process has ended.
+_CHILD_SECONDS_LIMIT = 300
 _switch_seconds: list[float] = []  # measured in this process, most recent last
 _prepared: list[bool] = []  # Numba's context made in this process (by _prepare_switch)
 
@@ -62,6 +73,7 @@ _failed: dict[str, str] = {}  # loop module -> why its background compilation fa
 _warned: set[str] = set()  # the modules whose failure was reported (once)
 _reaped: list[BackgroundCompile] = []  # finished children, for their CPU time
 _forced_step: list[int] = []  # switch_at_step(k)
+_numpy_seconds: dict[str, float] = {}  # loop module -> wall seconds its runs spent on NumPy here
 switches: list[tuple[str, int]] = []  # (network, step) of each switch, for tests and benchmarks
 
 
@@ -76,18 +88,24 @@ class BackgroundCompile:
     module: str
     pid: int
     messages: int  # the read end of a pipe: the child's error, if it fails
+    cached: Callable[[], bool] = field(default=lambda: False, repr=False)  # in Numba's cache?
     status: int | None = None  # the exit status once reaped (0: compiled)
     error: str = ""
     cpu_seconds: float = 0.0  # the child's user + system CPU time, once reaped
+    # Two runs in two threads may poll one child: one of them reaps it.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def poll(self, block: bool = False) -> bool:
         """Whether the child has exited (reaping it and reading its message if so)."""
-        if self.status is not None:
-            return True
+        with self.lock:
+            return self.status is not None or self._reap(block)
+
+    def _reap(self, block: bool) -> bool:
         try:
             pid, status, usage = os.wait4(self.pid, 0 if block else os.WNOHANG)
-        except ChildProcessError:  # reaped by someone else: its cache is all that is left
-            pid, status, usage = self.pid, 1 << 8, None
+        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored, a reaper of
+            # every child): the cache says whether it compiled
+            pid, status, usage = self.pid, (0 if self.cached() else 1 << 8), None
         if pid == 0:
             return False
         self.status = os.waitstatus_to_exitcode(status)
@@ -99,7 +117,7 @@ class BackgroundCompile:
         if _in_flight.get(self.module) is self:
             del _in_flight[self.module]
         if self.status != 0:
-            _failed[self.module] = self.error or f"the compiling process exited with {self.status}"
+            _failed[self.module] = self.error or _exit_reason(self.status, usage is not None)
         return True
 
     @property
@@ -115,6 +133,41 @@ class BackgroundCompile:
                 pass
             self.poll(block=True)
             _failed.pop(self.module, None)  # not the loop's fault: the next run tries again
+
+
+def _exit_reason(status: int, reaped_here: bool) -> str:
+    if not reaped_here:
+        return "another part of the program reaped the compiling process"
+    if status == -signal.SIGALRM:
+        return f"the compiling process took longer than {_CHILD_SECONDS_LIMIT} s"
+    if status < 0:
+        return f"the compiling process was ended by {signal.Signals(-status).name}"
+    return f"the compiling process exited with {status}"
+
+
+def _forget_inherited_children() -> None:
+    """In a process forked from this one: its parent's children are not its own."""
+    for background in _in_flight.values():
+        try:
+            os.close(background.messages)
+        except OSError:
+            pass
+    _in_flight.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_inherited_children)
+
+
+def _detach_from_the_callers_output() -> None:
+    """In the child: standard input and output on /dev/null. A caller that reads the process's
+    output until it closes (``subprocess.run(capture_output=True)``, a recorder, a pipe in a
+    shell) must not wait for a child that outlives the process (failures go through the
+    child's own pipe)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(null, descriptor)
+    os.close(null)
 
 
 def _can_fork() -> bool:
@@ -154,10 +207,16 @@ def plan_compiled_run(network, objects, clocks, context: RunContext, end: float)
         _register_seed_hook()  # compiled in this process: nothing to wait for, nothing to load
         return fused
     ready_cost = None  # the loop comes from a child (or never: its compilation failed)
-    if module not in _failed and fused.loop.is_compiled():
-        ready_cost = 0.0  # in Numba's cache on disk: only loading it (the switch) costs
-    elif module not in _failed and not (_idle_core() and _forking_is_safe(fused)):
-        ready_cost = _COMPILE_SECONDS  # no child (no idle core, or unsafe): compile here
+    if module not in _failed and (background is None or background.status is not None):
+        if fused.loop.is_compiled():
+            ready_cost = 0.0  # in Numba's cache on disk: only loading it (the switch) costs
+        elif not (_idle_core() and _forking_is_safe(fused)):
+            ready_cost = _COMPILE_SECONDS  # no child (no idle core, or unsafe): compile here
+    if ready_cost is not None and _numpy_seconds.get(module, 0.0) >= ready_cost + _switch_cost():
+        # Earlier runs of this loop spent longer on NumPy than having it costs: many short
+        # runs (a loop of run() calls) would otherwise each stay on NumPy.
+        _register_seed_hook()
+        return fused
     return TieredRun(network, fused, objects, clocks, context.namespace, ready_cost)
 
 
@@ -179,10 +238,12 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
     if pid == 0:  # the child: compile, report a failure through the pipe, exit
         status = 1
         try:
-            os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to act on
-            for number in (signal.SIGTERM, signal.SIGHUP):
+            for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
                 signal.signal(number, signal.SIG_DFL)
+            signal.alarm(_CHILD_SECONDS_LIMIT)  # (SIGALRM's default action ends it)
+            _detach_from_the_callers_output()
+            os.close(read_end)
             fused.loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
             status = 0
         except BaseException as error:  # noqa: BLE001 (any failure goes to the parent)
@@ -193,7 +254,7 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
         finally:
             os._exit(status)  # no atexit handlers, no flush of the parent's buffers
     os.close(write_end)
-    background = BackgroundCompile(_module_of(fused), pid, read_end)
+    background = BackgroundCompile(_module_of(fused), pid, read_end, fused.loop.is_compiled)
     _in_flight[background.module] = background
     logger.info("compiling %s in process %d; the run starts on NumPy", background.module, pid)
     return background
@@ -212,6 +273,15 @@ class TieredRun:
         # they go back before the NumPy part (no step ran; the state keeps its arrays, whose
         # types are all the background compilation needs).
         fused._bring_back(fused.base.timestep)
+        self.first_step, self.compiled_from = fused.base.timestep, None
+
+    def summary(self) -> dict:
+        """For the run's summary: one compiled loop only if it ran from the first step."""
+        compiled_from = self.compiled_from
+        return {
+            "fused": compiled_from == self.first_step,
+            "tiered_start": {"first_step": self.first_step, "compiled_from_step": compiled_from},
+        }
 
     def run(self, end: float, reporter, report_every: float, stopped=lambda: False) -> None:
         """Like ``FusedRun.run``: NumPy first, compiled from the step the child is ready."""
@@ -223,11 +293,14 @@ class TieredRun:
         context = RunContext(self.namespace, "numpy", state={})
         context.end = end
         stepped = SteppedRun(self.network, self.objects, self.clocks, context)
-        test = _SwitchTest(background, self.ready_cost, base, end, stopped)
+        spent = _numpy_seconds.get(module, 0.0)
+        test = _SwitchTest(background, self.ready_cost, base, end, stopped, spent)
         reports = _ClosingReportHeld(reporter, end)
+        started = time.perf_counter()
         try:
             stepped.run(end, reports, report_every, test)
         finally:
+            _numpy_seconds[module] = spent + time.perf_counter() - started
             if not test.switch:  # Network.run hands Numba's generator back to NumPy: in sync
                 with numpy_stream_in_compiled_code():
                     pass
@@ -251,6 +324,7 @@ class TieredRun:
                 "the run could not be planned again at the switch"
             )
         switches.append((self.network.name, fused.base.timestep))
+        self.compiled_from = fused.base.timestep
         logger.info(
             "%s continues in the compiled loop from step %d", self.network.name,
             fused.base.timestep,
@@ -267,9 +341,12 @@ class _SwitchTest:
     loop can be had (the child exited, or at ``ready_cost`` seconds now) and what remains would
     take longer on NumPy than switching."""
 
-    def __init__(self, background: BackgroundCompile | None, ready_cost, base, end, stopped):
+    def __init__(
+        self, background: BackgroundCompile | None, ready_cost, base, end, stopped, spent=0.0
+    ):
         self.background, self.base, self.end, self.stopped_test = background, base, end, stopped
         self.ready_cost = ready_cost
+        self.spent = spent  # seconds earlier runs of this loop spent on NumPy in this process
         self.first = base.timestep
         self.started, self.cpu_started = time.perf_counter(), time.thread_time()
         # The first decision waits for some NumPy steps: its estimate of NumPy's speed.
@@ -327,7 +404,8 @@ class _SwitchTest:
         done = self.base.timestep - self.first
         remaining = self.base.steps_until(self.end)
         numpy_seconds = remaining * (now - self.started) / max(done, 1)
-        self.switch = compiled and numpy_seconds > _switch_cost() + extra
+        spent = self.spent + now - self.started  # (ski rental: a loop of short runs switches)
+        self.switch = compiled and max(numpy_seconds, spent) > _switch_cost() + extra
         if compiled and not self.switch:
             logger.info("the compiled loop is ready; the %d steps left stay on NumPy", remaining)
         return self.switch
