@@ -24,6 +24,10 @@ standard streams (nobody reading them waits for it); a stop signal for the run e
 process forked from this one (a sweep's interpreter, multiprocessing) does not inherit it.
 See ARCHITECTURE.md, "Tiered start".
 
+A process that has not imported Numba yet plans only the loop's schedule and lets the child
+make the loop and import Numba (``_plan_without_numba``): a run that ends on NumPy then costs
+what the NumPy target costs.
+
 A forked child, not a thread: Numba's compilation holds the GIL. Not a fresh interpreter:
 importing Numba and the model would cost more than the compilation (0.5-1 s); fork costs 5 ms.
 """
@@ -42,8 +46,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from axonal.codegen.preferences import tiered_start
+from axonal.codegen.schedule import ScheduledItemError
 from axonal.network.base import RunContext
-from axonal.network.fused import FusedRun, _register_seed_hook, plan_fused_run
+from axonal.network.fused import (
+    FusedRun,
+    FusedScheduleError,
+    _register_seed_hook,
+    plan_fused_run,
+    schedule_of,
+)
 from axonal.network.random import numpy_stream_in_compiled_code
 from axonal.network.stepped import SteppedRun
 
@@ -61,6 +72,9 @@ _COMPILE_SECONDS = 1.1
 # What a switch costs before one was measured here: Numba's typing and target context on first
 # use (0.4-0.6 s on the project's machine), loading the loop from the cache (~0.02 s).
 _FIRST_SWITCH_SECONDS = 0.5
+# Importing Numba (its import, not yet its context), which a run planned without it pays at
+# the switch, and its child before compiling.
+_NUMBA_IMPORT_SECONDS = 0.3
 _SECOND_SWITCH_SECONDS = 0.05
 # The longest a child may take, in wall seconds: a compilation takes 1-3 s (30 s at load 20 on
 # two cores); a child is never left running without bound, even if its process has ended.
@@ -73,7 +87,12 @@ _failed: dict[str, str] = {}  # loop module -> why its background compilation fa
 _warned: set[str] = set()  # the modules whose failure was reported (once)
 _reaped: list[BackgroundCompile] = []  # finished children, for their CPU time
 _forced_step: list[int] = []  # switch_at_step(k)
-_numpy_seconds: dict[str, float] = {}  # loop module -> wall seconds its runs spent on NumPy here
+_numpy_seconds: dict[str | tuple, float] = {}  # loop -> wall seconds its runs spent on NumPy here
+# Loops planned without Numba (keyed by their schedule): compiled by a child into the cache, or
+# not fusable after all (a user function without Numba code: the usual path says so).
+_compiled_schedules: set[tuple] = set()
+_cannot_fuse: set[tuple] = set()
+_CANNOT_FUSE = 3  # the child's exit status for the latter
 switches: list[tuple[str, int]] = []  # (network, step) of each switch, for tests and benchmarks
 
 
@@ -85,7 +104,7 @@ class TieredStartWarning(UserWarning):
 class BackgroundCompile:
     """A forked process compiling one loop; ``poll()`` says whether it has exited."""
 
-    module: str
+    module: str | tuple  # the loop's module, or its schedule when planned without Numba
     pid: int
     messages: int  # the read end of a pipe: the child's error, if it fails
     cached: Callable[[], bool] = field(default=lambda: False, repr=False)  # in Numba's cache?
@@ -116,8 +135,12 @@ class BackgroundCompile:
             self.error = stream.read().decode(errors="replace").strip()
         if _in_flight.get(self.module) is self:
             del _in_flight[self.module]
-        if self.status != 0:
+        if self.status == _CANNOT_FUSE:  # (found by the child: the usual path says why)
+            _cannot_fuse.add(self.module)
+        elif self.status != 0:
             _failed[self.module] = self.error or _exit_reason(self.status, usage is not None)
+        elif not isinstance(self.module, str):
+            _compiled_schedules.add(self.module)
         return True
 
     @property
@@ -176,11 +199,14 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-def _forking_is_safe(fused: FusedRun) -> bool:
+def _forking_is_safe(fused: FusedRun | None) -> bool:
     """fork() copies one thread: not with other Python threads (one may hold a lock the child
-    needs), nor for a threaded loop once Numba's thread pool has started."""
+    needs), nor for a threaded loop once Numba's thread pool has started (None: no loop yet,
+    Numba not imported, so no pool)."""
     if threading.active_count() > 1:
         return False
+    if fused is None:
+        return True
     parallel = sys.modules.get("numba.np.ufunc.parallel")
     return not (fused.loop.threaded and getattr(parallel, "_is_initialized", False))
 
@@ -189,11 +215,21 @@ def _module_of(fused: FusedRun) -> str:
     return fused.loop.function.py_func.__module__
 
 
+def _numba_in_use() -> bool:
+    """Whether this process has imported Numba (0.3 s, 60 MB): then planning the loop with it
+    costs little more, and the loop may be compiled here already."""
+    return "numba" in sys.modules
+
+
 def plan_compiled_run(network, objects, clocks, context: RunContext, end: float):
     """What ``Network.run`` runs on the compiled target: a TieredRun when the loop must be
     compiled and tiered start is on, else ``plan_fused_run``'s FusedRun (or None)."""
     if not tiered_start() or not _can_fork():
         return plan_fused_run(network, objects, clocks, context, end)
+    if not _numba_in_use():
+        planned = _plan_without_numba(network, objects, clocks, context, end)
+        if planned is not None:
+            return planned[0]
     fused = plan_fused_run(network, objects, clocks, context, end, seed=False)
     if fused is None:
         return None
@@ -220,6 +256,34 @@ def plan_compiled_run(network, objects, clocks, context: RunContext, end: float)
     return TieredRun(network, fused, objects, clocks, context.namespace, ready_cost)
 
 
+def _plan_without_numba(network, objects, clocks, context: RunContext, end: float):
+    """A process that has not imported Numba plans the loop's schedule only, and the child
+    makes the loop from it and compiles it: a run that ends on NumPy never imports Numba
+    (0.3 s and 60 MB that the NumPy target does not pay). ``(TieredRun or None,)``, or None
+    where the usual path applies (no child possible, zero steps, not fusable after all)."""
+    if not (clocks and _idle_core() and _forking_is_safe(None)):
+        return None  # (without a child the run may compile here: the usual path)
+    if min(clocks, key=lambda clock: clock.dt_).steps_until(end) == 0:
+        return None
+    context.end = end
+    try:
+        items, parallel = schedule_of(objects, clocks, context)
+    except (FusedScheduleError, ScheduledItemError) as reason:
+        logger.info("%s runs in the Python loop: %s", network.name, reason)
+        return (None,)
+    key = (items, parallel, tuple(sorted(context.functions)))
+    if key in _cannot_fuse:
+        return None
+    background = _in_flight.get(key)
+    if background is not None:
+        background.poll()
+    ready_cost = 0.0 if key in _compiled_schedules else None
+    if ready_cost is not None and _numpy_seconds.get(key, 0.0) >= ready_cost + _switch_cost():
+        return None  # (long enough on NumPy: the usual path loads the loop)
+    fused = FusedRun(objects, clocks, context, items, None)
+    return (TieredRun(network, fused, objects, clocks, context.namespace, ready_cost, key),)
+
+
 def _idle_core() -> bool:
     """Whether a core is left for the compiling child (the one-minute load average, this
     process included, below the number of cores minus one half)."""
@@ -229,8 +293,9 @@ def _idle_core() -> bool:
         return True
 
 
-def _fork_compile(fused: FusedRun) -> BackgroundCompile:
-    """Fork a process that compiles ``fused``'s loop for its arguments' types and exits."""
+def _fork_compile(fused: FusedRun, key, network) -> BackgroundCompile:
+    """Fork a process that compiles ``fused``'s loop for its arguments' types and exits (and
+    first makes the loop, when the run was planned without Numba)."""
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():  # (Python 3.12 warns about fork() in general)
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -244,8 +309,12 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
             signal.alarm(_CHILD_SECONDS_LIMIT)  # (SIGALRM's default action ends it)
             _detach_from_the_callers_output()
             os.close(read_end)
-            fused.loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
-            status = 0
+            loop = fused.loop or _loop_in_child(fused, key, network)
+            if loop is None:
+                status = _CANNOT_FUSE
+            else:
+                loop.compile_only(fused.context.state, fused.dt, fused.base.timestep)
+                status = 0
         except BaseException as error:  # noqa: BLE001 (any failure goes to the parent)
             try:
                 os.write(write_end, f"{type(error).__name__}: {error}".encode()[:4000])
@@ -254,17 +323,37 @@ def _fork_compile(fused: FusedRun) -> BackgroundCompile:
         finally:
             os._exit(status)  # no atexit handlers, no flush of the parent's buffers
     os.close(write_end)
-    background = BackgroundCompile(_module_of(fused), pid, read_end, fused.loop.is_compiled)
-    _in_flight[background.module] = background
-    logger.info("compiling %s in process %d; the run starts on NumPy", background.module, pid)
+    cached = fused.loop.is_compiled if fused.loop is not None else (lambda: False)
+    background = BackgroundCompile(key, pid, read_end, cached)
+    _in_flight[key] = background
+    logger.info(
+        "compiling the loop of %s in process %d; the run starts on NumPy", network.name, pid
+    )
     return background
+
+
+def _loop_in_child(fused: FusedRun, key, network):
+    """In the child of a run planned without Numba: the loop of ``fused``'s items (printed,
+    written to the kernel cache, loaded with Numba), or None if it cannot be made."""
+    from axonal.network.fused import _compiled_loop, _numba_target
+
+    try:
+        return _compiled_loop(network, fused.items, fused.context.functions,
+                              _numba_target(seed=False), key[1])  # fmt: skip
+    except FusedScheduleError:
+        return None
 
 
 class TieredRun:
     """A compiled run that starts on the NumPy target (see the module's docstring)."""
 
-    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, ready_cost):
+    # Network.run leaves NumPy's random stream to it: its compiled part (after a switch) draws
+    # from it through numpy_stream_in_compiled_code, its NumPy part from NumPy itself.
+    keeps_numpy_stream = True
+
+    def __init__(self, network, fused: FusedRun, objects, clocks, namespace, ready_cost, key=None):
         self.network, self.fused = network, fused
+        self.key = key if key is not None else _module_of(fused)  # (the loop's, in the registries)
         self.objects, self.clocks, self.namespace = objects, clocks, namespace
         # None: a child compiles the loop; else what having it costs beyond the switch (0 for
         # a loop in the cache, a compilation in this process on a machine without idle core).
@@ -285,10 +374,10 @@ class TieredRun:
 
     def run(self, end: float, reporter, report_every: float, stopped=lambda: False) -> None:
         """Like ``FusedRun.run``: NumPy first, compiled from the step the child is ready."""
-        module = _module_of(self.fused)
+        module = self.key
         background = None
         if module not in _failed and self.ready_cost is None:
-            background = _in_flight.get(module) or _fork_compile(self.fused)
+            background = _in_flight.get(module) or _fork_compile(self.fused, module, self.network)
         base = self.fused.base
         context = RunContext(self.namespace, "numpy", state={})
         context.end = end
@@ -301,9 +390,6 @@ class TieredRun:
             stepped.run(end, reports, report_every, test)
         finally:
             _numpy_seconds[module] = spent + time.perf_counter() - started
-            if not test.switch:  # Network.run hands Numba's generator back to NumPy: in sync
-                with numpy_stream_in_compiled_code():
-                    pass
         if background is not None and test.stopped and not self.network._stopped():
             background.cancel()  # a stop signal (Ctrl-C, SIGTERM), not stop(): end the child
         if module in _failed:
@@ -364,7 +450,9 @@ class _SwitchTest:
         done = self.base.timestep - self.first
         cpu_seconds = time.thread_time() - self.cpu_started
         numpy_cpu_seconds = self.base.steps_until(self.end) * cpu_seconds / max(done, 1)
-        if numpy_cpu_seconds > _COMPILE_SECONDS + _FIRST_SWITCH_SECONDS:
+        # (without Numba here, the child imports it first, and so does the preparation)
+        importing = 0.0 if _numba_in_use() else 2 * _NUMBA_IMPORT_SECONDS
+        if numpy_cpu_seconds > _COMPILE_SECONDS + _FIRST_SWITCH_SECONDS + importing:
             _prepare_switch()
             # Preparing paused the NumPy steps: the speed estimate restarts after it.
             self.started, self.first = time.perf_counter(), self.base.timestep
@@ -414,7 +502,9 @@ class _SwitchTest:
 def _switch_cost() -> float:
     if _switch_seconds:
         return _switch_seconds[-1]
-    return _SECOND_SWITCH_SECONDS if _prepared else _FIRST_SWITCH_SECONDS
+    if _prepared:
+        return _SECOND_SWITCH_SECONDS
+    return _FIRST_SWITCH_SECONDS + (0.0 if _numba_in_use() else _NUMBA_IMPORT_SECONDS)
 
 
 def _prepare_switch() -> None:

@@ -43,6 +43,8 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "_switch_seconds", [])  # (a switch measured by another test)
     monkeypatch.setattr(tiered, "_prepared", [])
     monkeypatch.setattr(tiered, "_numpy_seconds", {})
+    monkeypatch.setattr(tiered, "_compiled_schedules", set())
+    monkeypatch.setattr(tiered, "_cannot_fuse", set())
     monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
     # Threads other tests of the worker left behind (idle): the rule has its own test below.
     monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
@@ -110,7 +112,16 @@ def all_compiled(*durations) -> dict:
     return results(*objects)
 
 
-def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache):
+@pytest.fixture(params=["with Numba", "without Numba"])
+def planning(request, monkeypatch):
+    """A process that has imported Numba plans the whole loop; one that has not (a script's
+    first run: this test process always has) plans its schedule, and the child makes it."""
+    if request.param == "without Numba":
+        monkeypatch.setattr(tiered, "_numba_in_use", lambda: False)
+    return request.param
+
+
+def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache, planning):
     objects = build()
     with tiered.switch_at_step(SWITCH_STEP):
         objects[0].run(80 * ms)
@@ -157,7 +168,7 @@ def test_a_run_that_will_switch_makes_numbas_context_while_the_child_compiles(
     assert_same(results(*objects), all_compiled(80 * ms))
 
 
-def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache):
+def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache, planning):
     objects = build()
     objects[0].run(2 * ms)  # 20 NumPy steps: over long before the compilation
     assert tiered.switches == []
