@@ -30,9 +30,16 @@ SWITCH_STEP = 337  # of 800 (80 ms at dt = 0.1 ms)
 FORKING_IS_SAFE = tiered._forking_is_safe  # (the fixture replaces it)
 
 
+def only_in_the_compiled_session(request) -> None:
+    """Tiered start is the compiled target's: its tests run once in CI, with --target numba."""
+    if request.config.getoption("--target") != "numba":
+        pytest.skip("tiered start is the compiled target's: run with --target numba")
+
+
 @pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
+def empty_cache(tmp_path, monkeypatch, request):
     """A kernel cache with nothing compiled, tiered start on, the Numba target."""
+    only_in_the_compiled_session(request)
     monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(kernel_cache, "_loaded", {})
     for name in ("_in_flight", "_failed"):

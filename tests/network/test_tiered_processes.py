@@ -16,12 +16,21 @@ import pytest
 from axonal import *
 from axonal.codegen.preferences import TIERED_START_VARIABLE
 from axonal.network import tiered
-from tests.network.test_tiered import empty_cache  # noqa: F401 (a fixture)
+from tests.network.test_tiered import (  # noqa: F401 (a fixture)
+    empty_cache,
+    only_in_the_compiled_session,
+)
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="tiered start forks (Linux only)"
 )
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def compiled_session(request):
+    only_in_the_compiled_session(request)
+
 
 # A short run whose process ends while its child still compiles (slowed down by 4 s here).
 LEAVES_A_CHILD = textwrap.dedent(
