@@ -1,7 +1,7 @@
-"""Tiered start (on by default) among processes: its compiling child never outlives the process
-that forked it, a sweep's kept interpreter starts tiered runs and resets the preference between
-runs, and the README's first command (the flagship) and PyNN scripts give the results of runs
-compiled from the first step."""
+"""Tiered start (on by default) among processes: a child left compiling when its process ends
+finishes on its own holding none of the process's output, a sweep's kept interpreter starts
+tiered runs and resets the preference between runs, and the README's first command (the
+flagship) and PyNN scripts give the results of runs compiled from the first step."""
 
 import os
 import subprocess
