@@ -121,6 +121,7 @@ def benchmark(
 ) -> dict:
     """Build and run one model; the result dict (without the process-level fields)."""
     set_target(target)
+    axonal.prefs.codegen.tiered_start = False  # (compiled from the first step)
     defaultclock.dt = DT
     seed(seed_value)
     duration = steps * DT if model == "overhead" else duration_s * second

@@ -71,12 +71,14 @@ def axonal_worker(target: str, duration_s: float, seed_value: int) -> dict:
         defaultclock,
         ms,
         mV,
+        prefs,
         second,
         seed,
         set_target,
     )
 
     set_target(target)
+    prefs.codegen.tiered_start = False  # (compiled from the first step)
     seed(seed_value)
     defaultclock.dt = 0.1 * ms
     namespace = {"tau": 20 * ms, "theta": 20 * mV, "V_r": 10 * mV, "J": 0.1 * mV, "g": G}

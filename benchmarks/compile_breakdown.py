@@ -200,13 +200,14 @@ def main(argv=None) -> None:
 
     import numba
 
-    from axonal import Network, defaultclock, second, seed, set_target
+    from axonal import Network, defaultclock, prefs, second, seed, set_target
     from axonal.codegen import kernel_cache
 
     n = args.n or models.default_size(args.model)
     p = models.default_p(args.model, n)
     set_target("numba")
     threads = axonal_bench.fix_threads(args.threads, args.parallel_min)
+    prefs.codegen.tiered_start = False  # (compiled from the first step)
     defaultclock.dt = axonal_bench.DT
     seed(1)
     built = axonal_bench.MODELS[args.model](n, p)

@@ -70,6 +70,7 @@ def run_one(model: str, count: int, mode: str) -> dict:
     if mode == "inline":
         loop_printer.FAMILY_MIN_OCCURRENCES = 10**9
     b.set_target("numba")
+    b.prefs.codegen.tiered_start = False  # (compiled from the first step)
     b.defaultclock.dt = 0.025 * b.ms
     network = b.Network(*MODELS[model](b, count))
     cpu, wall = cpu_seconds(), time.perf_counter()

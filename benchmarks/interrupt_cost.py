@@ -145,6 +145,9 @@ def main() -> None:
     from axonal.codegen.targets import set_target
 
     set_target("numba")
+    from axonal import prefs
+
+    prefs.codegen.tiered_start = False  # (compiled from the first step)
     if options.child:
         child(options.n)
         return

@@ -96,6 +96,7 @@ def main(argv=None) -> None:
     parser.add_argument("--fps", type=float, default=10.0)
     arguments = parser.parse_args(argv)
     set_target(arguments.target)
+    axonal.prefs.codegen.tiered_start = False  # (compiled from the first step)
     run_once("live", arguments.n, min(arguments.duration, 0.05), arguments.fps)  # compile
     runs = {mode: [] for mode in MODES}
     for _ in range(arguments.repeats):

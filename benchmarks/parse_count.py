@@ -25,6 +25,7 @@ MODELS = {
 
 def main() -> None:
     set_target("numba")
+    axonal.prefs.codegen.tiered_start = False  # (compiled from the first step)
     calls = [0]
     parse = ast.parse
 

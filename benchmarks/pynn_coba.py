@@ -74,11 +74,13 @@ def run_axonal_api(n: int, duration: float, target: str) -> dict:
         mV,
         nS,
         pF,
+        prefs,
         second,
         set_target,
     )
 
     set_target(target)
+    prefs.codegen.tiered_start = False  # (compiled from the first step)
     defaultclock.dt = 0.1 * ms
     np.random.seed(42)
     started, cpu = time.perf_counter(), time.process_time()

@@ -72,6 +72,7 @@ def run_one(simulator: str, target: str, model: str) -> dict:
         import axonal as b
 
         b.set_target(target)
+        b.prefs.codegen.tiered_start = False  # (compiled from the first step)
     else:
         import brian2 as b
 

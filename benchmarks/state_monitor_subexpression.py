@@ -14,6 +14,7 @@ from axonal.codegen.targets import set_target
 
 target = sys.argv[1]
 set_target(target)
+prefs.codegen.tiered_start = False  # (compiled from the first step)
 eqs = "dv/dt = (1 - v)/(10*ms) : 1\nI = 2*v*exp(-v) + 0.5 : 1"
 G = NeuronGroup(100_000, eqs, method="exact")
 M = StateMonitor(G, "I", record=[0, 99_999])

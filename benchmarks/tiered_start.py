@@ -9,8 +9,10 @@ start, imports, building the model, code generation, compilation and the run, un
 spikes are read. The modes, interleaved within each repeat:
 
 - numpy: axonal's NumPy target.
-- compiled-cold: axonal's compiled (Numba) target, tiered start off, empty cache.
-- tiered-cold: the compiled target with ``prefs.codegen.tiered_start = True``, empty cache.
+- compiled-cold: axonal's compiled (Numba) target compiled from the first step
+  (``prefs.codegen.tiered_start = False``), empty cache.
+- tiered-cold: the compiled target as it starts by default (tiered start on, set explicitly
+  so that ``$AXONAL_TIERED_START`` does not change it), empty cache.
 - compiled-cached, tiered-cached: the same, a second process on the cache the first filled.
 - brian2-cython-cold: Brian 2.9.0's cython runtime in /work/refenv, an empty cython cache.
 - tiered-fork-cold (only when asked for): tiered-cold with the compiling child forked whatever
@@ -82,6 +84,7 @@ def run_axonal(mode: str, model: str, duration: float) -> dict:
     from axonal.network import tiered
 
     set_target("numpy" if mode == "numpy" else "numba")
+    # Every mode says what it measures, whatever the default and $AXONAL_TIERED_START.
     prefs.codegen.tiered_start = mode.startswith("tiered")
     if mode == "tiered-fork-cold":
         tiered._idle_core = lambda: True  # the child, whatever the load average says

@@ -17,6 +17,7 @@ from axonal.codegen.targets import set_target
 
 target, N, T = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 set_target(target)
+prefs.codegen.tiered_start = False  # (compiled from the first step)
 np.random.seed(1)
 td, tr, tm, tref = 20 * ms, 2 * ms, 10 * ms, 2 * ms
 vreset, vpeak = -65, -40

@@ -13,6 +13,7 @@ import os
 import pytest
 from hypothesis import settings
 
+from axonal.codegen.preferences import TIERED_START_VARIABLE, prefs
 from axonal.codegen.targets import TARGETS, current_target, set_target
 from axonal.network.clock import defaultclock
 
@@ -41,6 +42,17 @@ def session_target(request: pytest.FixtureRequest):
     set_target(request.config.getoption("--target"))
     yield
     set_target(previous)
+
+
+@pytest.fixture(autouse=True)
+def compiled_from_the_first_step(monkeypatch):
+    """Tiered start (on by default) is off, here and in the processes a test starts: a short
+    run on the Numba target tests the compiled loop, not NumPy. Its own tests turn it on."""
+    previous = prefs.codegen.tiered_start
+    prefs.codegen.tiered_start = False
+    monkeypatch.setenv(TIERED_START_VARIABLE, "0")
+    yield
+    prefs.codegen.tiered_start = previous
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import pytest
 
 import axonal
 from axonal import *
+from axonal.codegen import preferences
 from axonal.codegen.numba_target import NetworkLoop
 from axonal.codegen.targets import current_target, set_target
 from axonal.monitors.export import MonitorExport
@@ -31,9 +32,10 @@ def on_target():
 
 def count_fused_steps(monkeypatch) -> list[int]:
     """A list that gets the number of steps of each fused run (one compiled loop, called in
-    stretches) from now on."""
+    stretches) from now on. Tiered start is off: every step is the compiled loop's."""
     from axonal.network.fused import FusedRun
 
+    monkeypatch.setattr(preferences, "_TIERED_START", [False])
     runs: list[int] = []
     original_run, original_call = FusedRun._run, NetworkLoop.run
 

@@ -1,7 +1,8 @@
 """Brian 2's ``prefs`` as far as axonal has them: ``prefs.codegen.target`` chooses the target,
 ``prefs.core.default_float_dtype`` (float64 or float32) the dtype of the floating-point
-variables of groups created after it, ``prefs.codegen.tiered_start`` (axonal's own) whether a
-compiled run starts on NumPy while its loop compiles in another process.
+variables of groups created after it, ``prefs.codegen.tiered_start`` (axonal's own; on unless
+``$AXONAL_TIERED_START`` is 0) whether a compiled run whose loop is not compiled yet starts on
+NumPy while another process compiles it (False: compiled from the first step).
 
 Brian 2 scripts often begin with ``prefs.codegen.target = 'numpy'`` (or ``'cython'``). Here
 'numpy' is the NumPy target and Brian's compiled runtime targets ('cython', 'weave') and
@@ -13,6 +14,7 @@ one that Brian 2 does not have either is an error.
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 
@@ -61,8 +63,21 @@ def _set_float_dtype(value) -> None:
 
 
 # Whether a compiled run whose loop is not compiled yet starts on NumPy while another process
-# compiles it (axonal/network/tiered.py).
-_TIERED_START = [False]
+# compiles it (axonal/network/tiered.py). On by default; AXONAL_TIERED_START=0 turns it off
+# for every script on a machine (a CI job or a benchmark that measures the compiled loop).
+TIERED_START_VARIABLE = "AXONAL_TIERED_START"
+
+
+def _default_tiered_start() -> bool:
+    value = os.environ.get(TIERED_START_VARIABLE, "1").strip().lower()
+    if value in ("1", "true", "yes", "on", ""):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{TIERED_START_VARIABLE}={value!r}: choose 1 (tiered start) or 0 (off)")
+
+
+_TIERED_START = [_default_tiered_start()]
 
 
 def _set_tiered_start(value) -> None:

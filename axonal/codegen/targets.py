@@ -39,6 +39,10 @@ def set_target(name: str) -> None:
     the whole network's time loop into one function (needs Numba, installed with axonal).
     ``$AXONAL_TARGET`` sets the default for every script on a machine.
 
+    ``'numba'``, chosen here or by default, starts tiered: a run whose loop is not compiled yet
+    begins on NumPy while another process compiles it, with the same results
+    (``prefs.codegen.tiered_start``; set it to False to run compiled from the first step).
+
     Example::
 
         >>> set_target('numpy')

@@ -295,9 +295,17 @@ def plan_fused_run(
 
 
 def _plan(network, objects, clocks, context, seed: bool = True) -> FusedRun:
+    target = _numba_target(seed)
+    items, parallel = schedule_of(objects, clocks, context)
+    loop = _compiled_loop(network, items, context.functions, target, parallel)
+    return FusedRun(objects, clocks, context, items, loop)
+
+
+def schedule_of(objects, clocks, context) -> tuple[tuple[ScheduledItem, ...], frozenset[str]]:
+    """The loop's items and the owners whose kernels may use threads: what its source is made
+    of (no Numba needed). Raises FusedScheduleError when the objects cannot be fused."""
     if not clocks:
         raise FusedScheduleError("there is nothing to simulate")
-    target = _numba_target(seed)
     context.loop_dt = min(clock.dt_ for clock in clocks)
     base_step = min(clocks, key=lambda clock: clock.dt_).timestep
     for clock in clocks:
@@ -324,8 +332,7 @@ def _plan(network, objects, clocks, context, seed: bool = True) -> FusedRun:
         and item.selection == "all"
         and context.state[f"{item.kernel.owner}.N"] >= PARALLEL_MIN_ELEMENTS
     )
-    loop = _compiled_loop(network, items, context.functions, target, parallel)
-    return FusedRun(objects, clocks, context, items, loop)
+    return items, parallel
 
 
 def _compiled_loop(network, items, functions: dict, target, parallel: frozenset[str]):

@@ -220,6 +220,9 @@ class Network:
             # from NumPy itself) runs between the kernels: then Numba's generator is its own.
             stepped = isinstance(runner, SteppedRun)
             own_stream = target != "numba" or (stepped and runner.user_code)
+            # (a tiered start hands NumPy's stream to its compiled part itself: a run that
+            # ends on NumPy never imports Numba)
+            own_stream = own_stream or getattr(runner, "keeps_numpy_stream", False)
             with held, nullcontext() if own_stream else numpy_stream_in_compiled_code():
                 # The step boundary where a run may change runners (see ARCHITECTURE.md):
                 # run() returns with the steps that ran committed to the objects.
@@ -233,7 +236,9 @@ class Network:
             if clocks and all(clock.steps_until(end) == 0 for clock in clocks):
                 self.t_ = end
             fused = not isinstance(runner, SteppedRun)
-            _run_summaries.append(self._summary(active, start, context, fused))
+            summary = self._summary(active, start, context, fused)
+            summary.update(getattr(runner, "summary", dict)())  # (a tiered start: what ran)
+            _run_summaries.append(summary)
         held.deliver()  # the steps that ran are committed: now Ctrl-C may raise
         checks.after_run(self.t_)
 

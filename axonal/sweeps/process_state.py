@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from axonal.codegen import targets
+from axonal.codegen import preferences, targets
 from axonal.codegen.cache_folder import cache_directory
 from axonal.records import figures, parameter_sets
 
@@ -100,6 +100,7 @@ class Baseline:
     clock_count: int
     ignored_prefs: dict[str, Any]
     package_folders: tuple[str, ...]
+    tiered_start: bool  # prefs.codegen.tiered_start
     names_in_use: set[str] = field(default_factory=set)
     runs: int = 0
 
@@ -144,6 +145,7 @@ class Baseline:
             clock_count=clock_module.Clock._count,
             ignored_prefs=dict(_ignored_prefs()),
             package_folders=_package_folders(),
+            tiered_start=preferences.tiered_start(),
             names_in_use=set(network_base._names_in_use),
         )
 
@@ -184,6 +186,7 @@ class Baseline:
         clock_module.Clock._count = self.clock_count
         _ignored_prefs().clear()
         _ignored_prefs().update(self.ignored_prefs)
+        preferences.prefs.codegen.tiered_start = self.tiered_start
         if devices.active_device is not self.device or devices._previous:
             devices._previous.clear()
             devices.active_device = self.device

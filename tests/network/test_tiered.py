@@ -10,15 +10,16 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
 
 import numpy as np
 import pytest
 
 from axonal import *
-from axonal.codegen import kernel_cache
+from axonal.codegen import kernel_cache, preferences
 from axonal.codegen.numba_loop import NetworkLoop
-from axonal.network import tiered
+from axonal.network import run_summaries, tiered
 from axonal.network.fused import loop_function_of
 
 pytestmark = pytest.mark.skipif(
@@ -29,9 +30,16 @@ SWITCH_STEP = 337  # of 800 (80 ms at dt = 0.1 ms)
 FORKING_IS_SAFE = tiered._forking_is_safe  # (the fixture replaces it)
 
 
+def only_in_the_compiled_session(request) -> None:
+    """Tiered start is the compiled target's: its tests run once in CI, with --target numba."""
+    if request.config.getoption("--target") != "numba":
+        pytest.skip("tiered start is the compiled target's: run with --target numba")
+
+
 @pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
+def empty_cache(tmp_path, monkeypatch, request):
     """A kernel cache with nothing compiled, tiered start on, the Numba target."""
+    only_in_the_compiled_session(request)
     monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(kernel_cache, "_loaded", {})
     for name in ("_in_flight", "_failed"):
@@ -41,6 +49,9 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(tiered, "_reaped", [])
     monkeypatch.setattr(tiered, "_switch_seconds", [])  # (a switch measured by another test)
     monkeypatch.setattr(tiered, "_prepared", [])
+    monkeypatch.setattr(tiered, "_numpy_seconds", {})
+    monkeypatch.setattr(tiered, "_compiled_schedules", set())
+    monkeypatch.setattr(tiered, "_cannot_fuse", set())
     monkeypatch.setattr(tiered, "_idle_core", lambda: True)  # (the test machine is loaded)
     # Threads other tests of the worker left behind (idle): the rule has its own test below.
     monkeypatch.setattr(tiered, "_forking_is_safe", lambda fused: True)
@@ -108,11 +119,23 @@ def all_compiled(*durations) -> dict:
     return results(*objects)
 
 
-def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache):
+@pytest.fixture(params=["with Numba", "without Numba"])
+def planning(request, monkeypatch):
+    """A process that has imported Numba plans the whole loop; one that has not (a script's
+    first run: this test process always has) plans its schedule, and the child makes it."""
+    if request.param == "without Numba":
+        monkeypatch.setattr(tiered, "_numba_in_use", lambda: False)
+    return request.param
+
+
+def test_a_run_switched_mid_run_is_the_all_compiled_run(empty_cache, planning):
     objects = build()
     with tiered.switch_at_step(SWITCH_STEP):
         objects[0].run(80 * ms)
     assert tiered.switches == [("tiered_net", SWITCH_STEP)]
+    summary = run_summaries()[-1]  # (what a run's record says: not one loop from the start)
+    assert summary["tiered_start"] == {"first_step": 0, "compiled_from_step": SWITCH_STEP}
+    assert summary["fused"] is False and summary["target"] == "numba"
     (loop,) = loop_function_of(objects[0])
     # This process loaded the machine code the forked one wrote: it compiled nothing.
     assert list(loop.function.stats.cache_hits.values()) == [1]
@@ -152,13 +175,14 @@ def test_a_run_that_will_switch_makes_numbas_context_while_the_child_compiles(
     assert_same(results(*objects), all_compiled(80 * ms))
 
 
-def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache):
+def test_a_short_run_ends_on_numpy_at_once_and_leaves_the_loop_cached(empty_cache, planning):
     objects = build()
     objects[0].run(2 * ms)  # 20 NumPy steps: over long before the compilation
     assert tiered.switches == []
     (background,) = tiered._in_flight.values()
     assert background.status is None  # still compiling when run() returned
     assert not tiered._prepared  # (a run ending on NumPy makes no Numba context)
+    assert run_summaries()[-1]["tiered_start"]["compiled_from_step"] is None
     short = results(*objects)
     tiered.wait_for_compiles()
     assert background.compiled
@@ -218,10 +242,18 @@ def test_ctrl_c_during_the_numpy_part_ends_the_background_process(empty_cache):
     assert_same(results(*objects), all_compiled(200 * ms))
 
 
-def test_the_preference_takes_booleans_only():
+def test_tiered_start_is_on_by_default_and_the_preference_takes_booleans_only(monkeypatch):
+    monkeypatch.delenv(preferences.TIERED_START_VARIABLE, raising=False)
+    assert preferences._default_tiered_start() is True  # (what a new process starts with)
+    monkeypatch.setenv(preferences.TIERED_START_VARIABLE, "0")
+    assert preferences._default_tiered_start() is False
+    monkeypatch.setenv(preferences.TIERED_START_VARIABLE, "sometimes")
+    with pytest.raises(ValueError, match="AXONAL_TIERED_START='sometimes'"):
+        preferences._default_tiered_start()
     with pytest.raises(ValueError, match="tiered_start"):
         prefs.codegen.tiered_start = "yes"
-    assert prefs.codegen.tiered_start is False
+    prefs.codegen.tiered_start = True
+    assert prefs.codegen.tiered_start is True and prefs["codegen.tiered_start"] is True
 
 
 @pytest.mark.parametrize("reason", ["no idle core", "another thread"])
@@ -246,3 +278,205 @@ def test_without_a_child_process_the_run_stays_on_numpy_or_compiles_itself(
     (loop,) = loop_function_of(objects[0])
     assert list(loop.function.stats.cache_misses.values()) == [1]  # compiled here
     assert_same(results(*objects), all_compiled(2 * ms, 6 * ms))
+
+
+def test_a_loop_of_short_runs_loads_the_loop_once_numpy_has_cost_more_than_loading(
+    empty_cache, monkeypatch
+):
+    objects = build()
+    objects[0].run(2 * ms)  # NumPy; the child compiles
+    tiered.wait_for_compiles()
+    objects[0].run(2 * ms)  # in the cache now, but loading would cost more than 20 steps
+    assert tiered.switches == []
+    assert not loop_function_of(objects[0])[0].function.signatures
+    # What the NumPy parts took so far now outweighs loading: the next run is compiled from
+    # its first step (no switch: no NumPy step at all).
+    (loop,) = loop_function_of(objects[0])
+    spent = tiered._numpy_seconds[loop.function.py_func.__module__]
+    monkeypatch.setattr(tiered, "_FIRST_SWITCH_SECONDS", spent * 0.9)
+    objects[0].run(2 * ms)
+    assert tiered.switches == []
+    (loop,) = loop_function_of(objects[0])
+    assert list(loop.function.stats.cache_hits.values()) == [1]  # loaded from the cache
+    assert not loop.function.stats.cache_misses
+    assert_same(results(*objects), all_compiled(2 * ms, 2 * ms, 2 * ms))
+
+
+def test_store_restore_and_further_runs_around_a_tiered_start(empty_cache):
+    def sequence():
+        net, *rest = objects = build()
+        net.run(2 * ms)  # (tiered: NumPy, a child compiles)
+        net.store("early")
+        with tiered.switch_at_step(40):
+            net.run(6 * ms)  # (tiered: switches at step 40)
+        first = results(*objects)
+        net.restore("early")
+        net.run(6 * ms)  # (compiled in this process now)
+        return first, results(*objects)
+
+    first, again = sequence()
+    assert tiered.switches == [("tiered_net", 40)]
+    prefs.codegen.tiered_start = False
+    expected_first, expected_again = sequence()
+    assert_same(first, expected_first)
+    assert_same(again, expected_again)
+
+
+def test_stop_during_the_numpy_part_leaves_the_child_compiling_for_the_next_run(empty_cache):
+    objects = build()
+
+    def stop_once(elapsed, fraction, start, duration):
+        if fraction > 0:
+            objects[0].stop()
+
+    objects[0].run(50 * ms, report=stop_once, report_period=1 * ms)
+    assert 0 < objects[0].t_ < 0.05
+    (background,) = tiered._in_flight.values() or tiered._reaped
+    assert background.status in (None, 0)  # not ended: stop() is no signal
+    with tiered.switch_at_step(round(objects[0].t_ / 1e-4) + 5):
+        objects[0].run(50 * ms - objects[0].t)
+    assert len(tiered._reaped) == 1 and not tiered._in_flight  # the same child, reaped
+    assert tiered._reaped[0].compiled and len(tiered.switches) == 1
+    assert_same(results(*objects), all_compiled(50 * ms))
+
+
+def test_a_run_that_raises_during_the_numpy_part_keeps_its_steps_and_its_child(empty_cache):
+    objects = build()
+
+    def fails(elapsed, fraction, start, duration):
+        if fraction > 0:
+            raise ValueError("the report failed")
+
+    with pytest.raises(ValueError, match="the report failed"):
+        objects[0].run(50 * ms, report=fails, report_period=1 * ms)
+    assert 0 < objects[0].t_ < 0.05
+    assert not tiered._failed and tiered.switches == []
+    (background,) = tiered._in_flight.values() or tiered._reaped
+    assert background.status in (None, 0)  # the loop is still good: left compiling
+    with tiered.switch_at_step(round(objects[0].t_ / 1e-4) + 5):
+        objects[0].run(50 * ms - objects[0].t)
+    assert len(tiered.switches) == 1 and len(tiered._reaped) == 1
+    assert_same(results(*objects), all_compiled(50 * ms))
+
+
+def test_ctrl_c_of_a_terminal_reaches_the_child_which_goes_on_compiling(empty_cache):
+    # A terminal's Ctrl-C goes to the whole process group: the run holds it (tested above),
+    # the child ignores it.
+    objects = build()
+    objects[0].run(1 * ms)
+    (background,) = tiered._in_flight.values()
+    os.kill(background.pid, signal.SIGINT)
+    tiered.wait_for_compiles()
+    assert background.compiled and not tiered._failed
+
+
+def test_a_network_operation_runs_as_before_without_a_child(empty_cache):
+    def network(tiered_start: bool) -> dict:
+        prefs.codegen.tiered_start = tiered_start
+        net, G, *rest = objects = build()
+        kicks = []
+
+        @network_operation(dt=1 * ms, name="kick")
+        def kick(t):
+            kicks.append(float(t))
+            G.v[:10] = G.v[:10] + 0.1
+
+        net.add(kick)
+        net.run(5 * ms)
+        return {**results(*objects), "kicks": np.array(kicks)}
+
+    with_tiered_start = network(True)
+    assert not tiered._in_flight and not tiered._reaped and tiered.switches == []
+    assert run_summaries()[-1]["fused"] is False  # the step loop, compiled kernels
+    assert_same(with_tiered_start, network(False))
+
+
+def test_a_forked_process_does_not_inherit_the_compiling_child(empty_cache):
+    objects = build()
+    objects[0].run(1 * ms)
+    (background,) = tiered._in_flight.values()
+    pid = os.fork()
+    if pid == 0:  # (as multiprocessing's fork, or a sweep forking its interpreter)
+        os._exit(0 if not tiered._in_flight else 1)  # (its parent's child is not its own)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    tiered.wait_for_compiles()
+    assert background.compiled
+
+
+def lif_network(name: str):
+    """A deterministic network (no random numbers), on a clock of its own: two of them may run
+    at once in two threads. "second" has synaptic currents: a loop of its own."""
+    clock = Clock(0.1 * ms, name=f"{name}_clock")
+    current = name == "second"
+    equations = "dv/dt = (drive + I - v) / (10*ms) : 1\ndrive : 1\n"
+    equations += "dI/dt = -I / (5*ms) : 1" if current else "I : 1"
+    G = NeuronGroup(100, equations, threshold="v > 1", reset="v = 0", method="exact",
+                    clock=clock, name=f"{name}_cells")  # fmt: skip
+    G.drive = "1.05 + 0.5 * i / N"
+    on_pre = "I += 0.05" if current else "v += 0.02"
+    S = Synapses(G, G, on_pre=on_pre, clock=clock, name=f"{name}_synapses")
+    S.connect(condition="(i + 2 * j) % 9 == 0")
+    S.delay = "(i % 5) * 0.3*ms"
+    spikes = SpikeMonitor(G, name=f"{name}_spikes")
+    return Network(G, S, spikes, name=name), G, spikes
+
+
+@pytest.mark.parametrize("concurrently", [False, True], ids=["one after the other", "threads"])
+def test_two_networks_each_get_their_own_childs_loop(empty_cache, monkeypatch, concurrently):
+    networks = {name: lif_network(name) for name in ("first", "second")}
+    for net, _, _ in networks.values():
+        net.run(1 * ms)  # NumPy; a child each
+    children = {b.module: b for b in tiered._in_flight.values()}
+    assert len(children) == 2
+    monkeypatch.setattr(tiered, "_forking_is_safe", FORKING_IS_SAFE)  # (threads: no new fork)
+    errors = []
+
+    def go_on(net) -> None:
+        try:
+            net.run(9 * ms)
+        except BaseException as error:  # noqa: BLE001 (reported by the test's thread)
+            errors.append(error)
+
+    with tiered.switch_at_step(40):
+        if concurrently:
+            threads = [threading.Thread(target=go_on, args=(n,)) for n, _, _ in networks.values()]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+            for net, _, _ in reversed(networks.values()):
+                go_on(net)
+    assert not errors
+    assert sorted(tiered.switches) == [("first", 40), ("second", 40)]
+    assert not tiered._in_flight and all(b.compiled for b in children.values())
+    found = {
+        name: (spikes.i[:].copy(), G.v_[:].copy()) for name, (_, G, spikes) in networks.items()
+    }
+    for net, _, _ in networks.values():
+        (loop,) = loop_function_of(net)  # each loaded its own loop, compiled by its own child
+        assert list(loop.function.stats.cache_hits.values()) == [1]
+        assert not loop.function.stats.cache_misses
+    assert {
+        loop_function_of(n)[0].function.py_func.__module__ for n, _, _ in networks.values()
+    } == set(children)
+    prefs.codegen.tiered_start = False
+    for name in networks:
+        net, G, spikes = lif_network(name)
+        net.run(10 * ms)
+        np.testing.assert_array_equal(found[name][0], spikes.i[:])
+        np.testing.assert_array_equal(found[name][1], G.v_[:])
+
+
+def test_a_child_never_runs_longer_than_its_limit(empty_cache, monkeypatch):
+    monkeypatch.setattr(NetworkLoop, "compile_only", lambda self, *arguments: time.sleep(60))
+    monkeypatch.setattr(tiered, "_CHILD_SECONDS_LIMIT", 1)
+    objects = build()
+    objects[0].run(1 * ms)
+    (background,) = tiered._in_flight.values()
+    started = time.monotonic()
+    tiered.wait_for_compiles()
+    assert background.status == -signal.SIGALRM and time.monotonic() - started < 30
+    with pytest.warns(tiered.TieredStartWarning, match="took longer than 1 s"):
+        objects[0].run(1 * ms)  # on NumPy; this loop's later runs too
+    assert_same(results(*objects), all_compiled(1 * ms, 1 * ms))
