@@ -54,7 +54,7 @@ class Collecting:
     futures: dict[Any, list[Run]] = field(default_factory=dict)  # the tasks not yet ended
     _unsubmitted: deque[Run] = field(default_factory=deque)
     _runs: dict[str, Run] = field(default_factory=dict)
-    _recorded: set[str] = field(default_factory=set)
+    _recorded: set[str] = field(default_factory=set)  # runs by `_name`
     _attempts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _batch_workers: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
     _slots: dict[tuple[Any, ...], str] = field(default_factory=dict)  # worker thread -> run
@@ -69,7 +69,7 @@ class Collecting:
         transaction, unless the workers write them), and report progress per run."""
         from axonal.records.store import RecordStore
 
-        self._runs = {run.key: run for run in runs}
+        self._runs = {self._name(run): run for run in runs}
         self._unsubmitted = deque(runs)
         inbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         listening = [
@@ -88,9 +88,8 @@ class Collecting:
                     if kind == "attempt":
                         self._attempt(item)
                     elif kind == "result":
-                        facts = pickle.loads(item["facts"])
-                        if facts.key not in self._recorded:
-                            ended.setdefault(facts.key, facts)
+                        if item.get("run") not in self._recorded:
+                            ended.setdefault(item.get("run"), pickle.loads(item["facts"]))
                     else:
                         self._task_ended(item, ended)
                 self._record(store, list(ended.values()), report, clock)
@@ -99,6 +98,11 @@ class Collecting:
             store.close()
             for topic, listener in listening:
                 _stop_listening(self.client, topic, self.label, listener)
+
+    def _name(self, run: Run) -> str:
+        """The run's record label as wanted: what names it in the workers' messages (two
+        runs of one sweep may share a point, and so a key)."""
+        return f"{self.label}-r{run.index:03d}"
 
     def _submit_more(self, inbox: queue.SimpleQueue) -> None:
         """Hand Dask the next batches, up to `TASKS_PER_THREAD` tasks per worker thread."""
@@ -111,7 +115,7 @@ class Collecting:
             specs = [
                 (
                     [*self.arguments, *run.overrides()],
-                    f"{self.label}-r{run.index:03d}",
+                    self._name(run),
                     run.key,
                     self.details(run),
                 )
@@ -137,47 +141,48 @@ class Collecting:
 
     def _attempt(self, message: dict[str, Any]) -> None:
         """A worker announced a run's start: the run is running there (and nothing else is)."""
-        key = message.get("key")
-        if key not in self._runs:
+        name = message.get("run")
+        if name not in self._runs:
             return
-        self._attempts.setdefault(key, []).append(message)
+        self._attempts.setdefault(name, []).append(message)
         where = (message.get("worker"), message.get("pid"))
         workers = self._batch_workers.setdefault(message.get("batch"), [])
         if where not in workers:
             workers.append(where)
         for slot, running in list(self._slots.items()):
-            if running == key:
+            if running == name:
                 del self._slots[slot]
-        self._slots[(*where, message.get("thread"))] = key
+        self._slots[(*where, message.get("thread"))] = name
 
     def _task_ended(self, future: Any, ended: dict[str, RunFacts]) -> None:
         """A batch ended: the facts of its runs not already in (a facts document too big for
         an event), or, when Dask gave the task up, the resubmission or record of the rest."""
         batch = self.futures.pop(future, None) or []
-        missing = [run for run in batch if run.key not in self._recorded and run.key not in ended]
+        missing = [run for run in batch if self._name(run) not in self._recorded | ended.keys()]
         if not missing:
             return  # every run's facts came as it ended: the task's result is not fetched
         try:
             for facts in future.result():
-                if facts.key not in self._recorded:
-                    ended.setdefault(facts.key, facts)
+                if facts.extra.get("run") not in self._recorded:
+                    ended.setdefault(facts.extra.get("run"), facts)
             error: BaseException | None = None
         except KeyboardInterrupt:
             raise
         except BaseException as failure:  # noqa: BLE001 - its workers died, Dask failed, or
             error = failure  # someone cancelled the task (a CancelledError)
         for run in missing:
-            if run.key in ended:
+            name = self._name(run)
+            if name in ended:
                 continue
-            attempts = self._attempts.get(run.key, [])
+            attempts = self._attempts.get(name, [])
             never_started = not attempts and (
                 error is None or type(error).__name__ == "KilledWorker"
             )
-            if never_started and self._resubmitted.get(run.key, 0) < RESUBMISSIONS:
-                self._resubmitted[run.key] = self._resubmitted.get(run.key, 0) + 1
+            if never_started and self._resubmitted.get(name, 0) < RESUBMISSIONS:
+                self._resubmitted[name] = self._resubmitted.get(name, 0) + 1
                 self._unsubmitted.appendleft(run)
                 continue
-            ended[run.key] = self._lost(run, error, attempts)
+            ended[name] = self._lost(run, error, attempts)
 
     def _lost(self, run: Run, error: BaseException | None, attempts: list[dict]) -> RunFacts:
         """The record of a run no worker could finish (each one it ran on died, or Dask
@@ -195,11 +200,12 @@ class Collecting:
                 f"Every worker that had it died, and Dask gave it up (KilledWorker: {error}). "
                 f"It had started on {len(attempts)} of them: {started_on}.\n{failure}"
             )
-        return failed_facts(
-            self.project, self.script, [*self.arguments, *run.overrides()],
-            f"{self.label}-r{run.index:03d}", run.key, self.details(run), failure,
-            status="killed" if killed else "failed",
+        facts = failed_facts(
+            self.project, self.script, [*self.arguments, *run.overrides()], self._name(run),
+            run.key, self.details(run), failure, status="killed" if killed else "failed",
         )  # fmt: skip
+        facts.extra["run"] = self._name(run)
+        return facts
 
     def _record(
         self,
@@ -213,7 +219,8 @@ class Collecting:
             return
         for result in ended:
             sweep = result.details["sweep"]
-            attempts = self._attempts.get(result.key, [])
+            name = result.extra["run"]
+            attempts = self._attempts.get(name, [])
             sweep["attempts"] = attempts
             batch = sweep.get("batch")
             moved = False
@@ -224,8 +231,8 @@ class Collecting:
                 # its batch had started on a worker that died before this run's turn came
                 moved = bool(workers) and here is not None and here != workers[0]
             sweep["retried"] = len(attempts) > 1 or moved
-            if self._resubmitted.get(result.key):
-                sweep["resubmitted"] = self._resubmitted[result.key]
+            if self._resubmitted.get(name):
+                sweep["resubmitted"] = self._resubmitted[name]
             interpreter = sweep.get("interpreter") or {}
             self.sizes.observe(
                 result.extra.get("seconds"), interpreter.get("run_in_interpreter") == 1
@@ -234,8 +241,8 @@ class Collecting:
         for result in ended:
             if result.written_by_worker:
                 store.update(result.label, None, {"sweep": result.details["sweep"]})
-        self._recorded.update(result.key for result in ended)
-        running = sum(1 for key in self._slots.values() if key not in self._recorded)
+        self._recorded.update(result.extra["run"] for result in ended)
+        running = sum(1 for name in self._slots.values() if name not in self._recorded)
         total = len(self._runs)
         for result in ended:
             status = result.closing_fields.get("status", "failed")

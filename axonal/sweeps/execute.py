@@ -74,11 +74,12 @@ class RunFacts:
 
 
 def _announce_attempt(
-    sweep_label: str, key: str, batch: dict[str, Any] | None = None
+    sweep_label: str, key: str, batch: dict[str, Any] | None = None, run: str | None = None
 ) -> dict[str, Any]:
     attempt = {
         "sweep": sweep_label,
         "key": key,
+        "run": run,  # the record's label as wanted: one per run (two runs may share a point)
         "batch": (batch or {}).get("id"),
         "session": (batch or {}).get("session"),  # which call of the sweep
         "host": os.uname().nodename,
@@ -123,7 +124,7 @@ def run_one(
     process as `axonal run` starts one. `context`: the facts shared with the other runs of the
     batch (`records.runner.script_context`), made here when not given."""
     began = time.perf_counter()
-    attempt = _announce_attempt(sweep_label, key, sweep_details.get("batch"))
+    attempt = _announce_attempt(sweep_label, key, sweep_details.get("batch"), label)
     if write_here:
         written = _written_already(store_url, label, key)
         if written is not None:

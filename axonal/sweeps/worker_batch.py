@@ -7,9 +7,9 @@ Messages (the scheduler's event log, `Client.subscribe_topic` on the client):
 - `ATTEMPT_TOPIC`: each run's start, taken by the scheduler before the script starts.
 - `RESULT_TOPIC`: each run's facts (pickled), sent when it ends (a facts document above
   `MAX_EVENT_BYTES` comes with the task's result only).
-- `ended_topic(session)`: the keys of the runs of this sweep (this call of `axonal.sweep`)
-  that ended, which a batch run again after its worker died skips (their facts reached the
-  scheduler, and the client with it).
+- `ended_topic(session)`: the runs (their records' labels as wanted) of this sweep (this call
+  of `axonal.sweep`) that ended, which a batch run again after its worker died skips (their
+  facts reached the scheduler, and the client with it).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def run_batch(
     context = script_context(project, Path(script), code_versions)
     results = []
     for position, (arguments, label, key, details) in enumerate(runs):
-        if key in ended:
+        if label in ended:
             continue
         if _cancelled():
             break
@@ -71,6 +71,7 @@ def run_batch(
                 project, Path(script), arguments, label, key, {**details, "batch": batch},
                 "The sweep failed to run or record this run:\n" + traceback.format_exc(),
             )  # fmt: skip
+        result.extra["run"] = label  # (the record's label may get a suffix when written)
         _send_result(sweep_label, session, result)
         results.append(result)
     return results
@@ -86,7 +87,7 @@ def _worker() -> Any:
 
 
 def _ended_before(session: str) -> set[str]:
-    """The keys of the sweep's runs whose end the scheduler has seen (one request)."""
+    """The runs (labels) of the sweep whose end the scheduler has seen (one request)."""
     worker = _worker()
     if worker is None:
         return set()
@@ -96,7 +97,7 @@ def _ended_before(session: str) -> set[str]:
         events = sync(worker.loop, worker.scheduler.events, topic=ended_topic(session))
     except Exception:  # noqa: BLE001 - a scheduler without the event log: nothing skipped
         return set()
-    return {message.get("key") for _time, message in events if isinstance(message, dict)}
+    return {message.get("run") for _time, message in events if isinstance(message, dict)}
 
 
 def _cancelled() -> bool:
@@ -122,6 +123,7 @@ def _send_result(sweep_label: str, session: str, result: RunFacts) -> None:
     facts = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     if len(facts) <= MAX_EVENT_BYTES:
         # (the end first: once the client has the facts, the scheduler has the end)
-        worker.log_event(ended_topic(session), {"key": result.key})
-        message = {"sweep": sweep_label, "session": session, "key": result.key, "facts": facts}
+        run = result.extra["run"]
+        worker.log_event(ended_topic(session), {"run": run})
+        message = {"sweep": sweep_label, "session": session, "run": run, "facts": facts}
         worker.log_event(RESULT_TOPIC, message)

@@ -146,3 +146,15 @@ def test_a_worker_killed_mid_batch_loses_only_the_run_it_was_running(
     assert sweep_of[waiting]["retried"]
     assert sweep_of[waiting]["batch"]["workers"][0] == killed[0]
     assert int(table["retried"].sum()) == 2
+
+
+def test_a_point_given_twice_is_run_and_recorded_twice(sweep_project, monkeypatch):
+    monkeypatch.chdir(sweep_project)
+
+    def square(x, seed):
+        return {"square": x * x}
+
+    table = sweep(square, {"x": [2, 2, 3]}, seeds=[0], workers=1, batch=2, label="twice")
+    assert table["square"].tolist() == [4, 4, 9] and set(table["status"]) == {"finished"}
+    records = sweep_records(load_project(sweep_project).resolved_store_url, "twice")
+    assert sorted(r["label"] for r in records) == ["twice-r000", "twice-r001", "twice-r002"]
