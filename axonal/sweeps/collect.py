@@ -60,6 +60,7 @@ class Collecting:
     _slots: dict[tuple[Any, ...], str] = field(default_factory=dict)  # worker thread -> run
     _resubmitted: dict[str, int] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
+    _ended_tasks: list[Any] = field(default_factory=list)
     _batches: int = 0
     _threads: int = 1
     _threads_asked: float = float("-inf")
@@ -158,6 +159,15 @@ class Collecting:
         """A batch ended: the facts of its runs not already in (a facts document too big for
         an event), or, when Dask gave the task up, the resubmission or record of the rest."""
         batch = self.futures.pop(future, None) or []
+        # Kept, and released here once read: a future's `__del__` releases it otherwise, and
+        # a Ctrl-C that lands in a `__del__` is ignored (the sweep went on to its end).
+        self._ended_tasks.append(future)
+        try:
+            self._take_ended(future, batch, ended)
+        finally:
+            future.release()
+
+    def _take_ended(self, future: Any, batch: list[Run], ended: dict[str, RunFacts]) -> None:
         missing = [run for run in batch if self._name(run) not in self._recorded | ended.keys()]
         if not missing:
             return  # every run's facts came as it ended: the task's result is not fetched

@@ -14,6 +14,7 @@ import pytest
 from axonal.records.project import load_project
 from axonal.sweeps import sweep
 from axonal.sweeps.table import sweep_records
+from tests.sweep.conftest import interrupted_sweep
 
 pytestmark = pytest.mark.slow
 
@@ -158,3 +159,20 @@ def test_a_point_given_twice_is_run_and_recorded_twice(sweep_project, monkeypatc
     assert table["square"].tolist() == [4, 4, 9] and set(table["status"]) == {"finished"}
     records = sweep_records(load_project(sweep_project).resolved_store_url, "twice")
     assert sorted(r["label"] for r in records) == ["twice-r000", "twice-r001", "twice-r002"]
+
+
+def test_ctrl_c_stops_a_running_batch_after_the_run_in_progress(batch_project, dask_processes):
+    dask_processes.start_scheduler()
+    dask_processes.start_worker("a")
+    dask_processes.start_worker("b")
+    dask_processes.wait_for_workers(2)
+    arguments = ["batch.py", "x=1:10:1", "sleep=1.0", "--batch", "3",
+                 "--scheduler", dask_processes.address, "--label", "cut3"]  # fmt: skip
+    returncode, output = interrupted_sweep(arguments, batch_project, after="[1/9]")
+    assert returncode == 130, output
+    recorded = sweep_records(load_project(batch_project).resolved_store_url, "cut3")
+    time.sleep(3.5)  # longer than a run: each worker's run in progress has ended by now
+    # Each worker ends the run it had started and starts no other of its cancelled batch
+    # (two batches of three were running: without the stop, six runs would have ended).
+    ended = _ran(batch_project)
+    assert len(ended) <= len(recorded) + 2 and len(ended) < 6, (ended, recorded)
