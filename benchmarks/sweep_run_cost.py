@@ -1,14 +1,20 @@
 """What one sweep run of CUBA costs where it runs: the same runs of benchmarks/sweep_cuba.py in a
 plain loop (one process, runpy), in a plain loop started with the environment Dask's nanny gives
 its workers (MALLOC_TRIM_THRESHOLD_), and in a sweep's kept interpreter (`axonal.sweeps`'s, as
-a worker runs it, without Dask): alone, with Dask's variable, and two interpreters at once; one
-JSON document.
+a worker runs it, without Dask): alone, with Dask's variable, and two interpreters at once; and
+the worker's own CPU per run around it (the run's record facts: `worker_batch.run_batch` as a
+Dask task calls it, without Dask), one run per task against batches of `--batch` runs whose
+shared facts are made once; one JSON document.
 
-Usage: python benchmarks/sweep_run_cost.py [--runs 30] [--duration-ms 200] [--output FILE.json]
+Usage: python benchmarks/sweep_run_cost.py [--runs 30] [--duration-ms 200] [--batch 8]
+                                           [--cases NAME,...] [--output FILE.json]
 
 Per case, medians over the runs after the first 3: the run's own simulation seconds (wall and
 CPU, from after its imports to the end of run(), as it reports them), its build and run parts,
-and the minor page faults of the process per run (memory taken from the system anew).
+and the minor page faults of the process per run (memory taken from the system anew). For
+the worker-side cases: CPU milliseconds per run of the worker's process (what a run costs
+beyond its script: the interpreter's request, the record's facts) and of the interpreter
+(the script, launch and the reset), means over the runs after the first 3.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().with_name("sweep_cuba.py")
@@ -64,11 +71,32 @@ def plain_loop(runs: int, duration_ms: float) -> dict[str, float]:
     return _medians(rows[SKIPPED:])
 
 
-def _loop_in_process(runs: int, duration_ms: float, environment: dict[str, str]) -> dict:
+def _loop_in_process(
+    runs: int, duration_ms: float, environment: dict[str, str], cpu: int | None = None
+) -> dict:
+    """`plain_loop` in a process of its own, with `environment`, on core `cpu` only if given
+    (as `taskset -c CPU`)."""
+    return _loops_at_once(runs, duration_ms, environment, [cpu])[0]
+
+
+def _loops_at_once(
+    runs: int, duration_ms: float, environment: dict[str, str], cpus: list[int | None]
+) -> list[dict]:
+    """One `plain_loop` process per entry of `cpus`, all at once (each on its core if given):
+    whether two simulations at once on two cores slow each other (memory, shared cache)."""
     command = [sys.executable, __file__, "--case", "plain_loop", "--runs", str(runs),
                "--duration-ms", str(duration_ms)]  # fmt: skip
-    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.splitlines()[-1])
+
+    def pinned(cpu: int | None):
+        return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+
+    processes = [
+        subprocess.Popen(
+            command, env=environment, stdout=subprocess.PIPE, text=True, preexec_fn=pinned(cpu)
+        )  # fmt: skip
+        for cpu in cpus
+    ]
+    return [json.loads(process.communicate()[0].splitlines()[-1]) for process in processes]
 
 
 def kept_interpreters(
@@ -110,10 +138,60 @@ def kept_interpreters(
     return _medians(kept)
 
 
+def _process_cpu(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_side(runs: int, duration_ms: float, batch: int) -> dict[str, float]:
+    """`runs` runs as a sweep's worker runs them (`run_batch`, no Dask), `batch` to a task, in
+    a project of its own (git, SQLite; the facts returned, as to the client)."""
+    from axonal.records.project import load_project
+    from axonal.sweeps import interpreters
+    from axonal.sweeps.worker_batch import run_batch
+
+    folder = Path(tempfile.mkdtemp(prefix="axonal-run-cost-project-"))
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    subprocess.run([sys.executable, "-m", "axonal.cli", "init"], cwd=folder, check=True,
+                   capture_output=True)  # fmt: skip
+    project = load_project(folder)
+    specs = [
+        (_arguments(index, duration_ms), f"cost-r{index:03d}", f"k{index}", {"label": "cost"})
+        for index in range(runs + SKIPPED)
+    ]
+
+    def tasks(chosen: list, size: int) -> None:
+        for start in range(0, len(chosen), size):
+            batch = chosen[start : start + size]
+            run_batch(project, project.resolved_store_url, str(SCRIPT), batch, "cost", False,
+                      [], False, "cost-session", f"b{start}")  # fmt: skip
+
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        tasks(specs[:SKIPPED], 1)  # the interpreter starts, the kernels load
+        (interpreter,) = interpreters._idle
+        pid = interpreter.process.pid
+        cpu, interpreter_cpu = time.process_time(), _process_cpu(pid)
+        tasks(specs[SKIPPED:], batch)
+        cpu, interpreter_cpu = time.process_time() - cpu, _process_cpu(pid) - interpreter_cpu
+    finally:
+        os.chdir(cwd)
+        interpreters.close_all()
+    return {
+        "batch": batch,
+        "worker_cpu_ms_per_run": round(1000 * cpu / runs, 2),
+        "interpreter_cpu_ms_per_run": round(1000 * interpreter_cpu / runs, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration-ms", type=float, default=200.0)
+    parser.add_argument("--batch", type=int, default=8, help="runs per task, worker-side case")
+    parser.add_argument("--cases", help="only these cases (comma-separated names)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document to this file")
     options = parser.parse_args()
@@ -125,19 +203,32 @@ def main() -> None:
     subprocess.run([sys.executable, str(SCRIPT)], check=True, capture_output=True)  # compiles
     load_before = os.getloadavg()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    cases = {
-        "plain_loop": _loop_in_process(options.runs, options.duration_ms, clean),
-        "plain_loop_dask_worker_environment": _loop_in_process(
-            options.runs, options.duration_ms, {**clean, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    runs, duration = options.runs, options.duration_ms
+    every_case = {
+        "plain_loop": lambda: _loop_in_process(runs, duration, clean),
+        "plain_loop_dask_worker_environment": lambda: _loop_in_process(
+            runs, duration, {**clean, "MALLOC_TRIM_THRESHOLD_": "65536"}
         ),
-        "kept_interpreter": kept_interpreters(options.runs, options.duration_ms, 1),
+        "plain_loop_on_core_0": lambda: _loop_in_process(runs, duration, clean, 0),
+        "two_plain_loops_at_once_on_cores_0_and_1": lambda: _loops_at_once(
+            runs, duration, clean, [0, 1]
+        ),
+        "two_plain_loops_at_once": lambda: _loops_at_once(runs, duration, clean, [None, None]),
+        "kept_interpreter": lambda: kept_interpreters(runs, duration, 1),
         # as a worker's interpreter was before session 6: Dask's variable inherited (which
         # also leaves glibc's thresholds as they are: a user's malloc setting is kept)
-        "kept_interpreter_dask_worker_environment": kept_interpreters(
-            options.runs, options.duration_ms, 1, {"MALLOC_TRIM_THRESHOLD_": "65536"}
+        "kept_interpreter_dask_worker_environment": lambda: kept_interpreters(
+            runs, duration, 1, {"MALLOC_TRIM_THRESHOLD_": "65536"}
         ),
-        "two_kept_interpreters_at_once": kept_interpreters(options.runs, options.duration_ms, 2),
+        "two_kept_interpreters_at_once": lambda: kept_interpreters(runs, duration, 2),
+        "worker_side_one_run_per_task": lambda: worker_side(runs, duration, 1),
+        "worker_side_batches": lambda: worker_side(runs, duration, options.batch),
     }
+    chosen = options.cases.split(",") if options.cases else list(every_case)
+    unknown = sorted(set(chosen) - set(every_case))
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(every_case)}")
+    cases = {name: every_case[name]() for name in chosen}
     document = {
         "benchmark": "sweep_run_cost",
         "model": "CUBA 4000 (benchmarks/sweep_cuba.py)",

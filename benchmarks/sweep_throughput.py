@@ -3,7 +3,7 @@
 
 Usage: python benchmarks/sweep_throughput.py [--runs 48] [--workers 2] [--duration-ms 200]
                                              [--n 4000] [--target numba|numpy] [--modes ...]
-                                             [--output FILE.json]
+                                             [--batch N] [--output FILE.json]
 
 Each run is benchmarks/sweep_cuba.py at one excitatory weight and seed (runs/4 weights x 4
 seeds), which reports its own build and run seconds (`simulation_s`, from after its imports to
@@ -26,6 +26,9 @@ the interpreters), for the sweeps cluster_ready_s (when the sweep's own LocalClu
 first_result_s and last_result_s (when the first and last run's record was written; the rest
 to total_s is closing the cluster and writing the table), simulation_sum_s (the runs'
 own simulation seconds; simulation_cpu_sum_s their CPU seconds) and simulation_median_s,
+tasks (how many Dask tasks the sweep's runs went in: the distinct `details.sweep.batch` ids
+of its records; null for code without batches), axonal_version (the git commit of the axonal
+that ran: the script runs unchanged against an older tree),
 overhead_per_run_s ((total - simulation_sum / parallel) / runs, parallel = W for the sweeps,
 else 1); and MODE_goal_ratio = total_s / (the mode's simulation_sum_s / W) (the goal: at most
 1.2), MODE_goal_ratio_vs_loop = total_s / (the loop's simulation_sum_s / W) (the pure
@@ -180,7 +183,15 @@ def run_axonal_run(points, duration_ms, n, project: Path, environment: dict) -> 
 
 
 def run_sweep(
-    weights, seeds, duration_ms, n, workers, project: Path, fresh: bool, warm: bool = False
+    weights,
+    seeds,
+    duration_ms,
+    n,
+    workers,
+    project: Path,
+    fresh: bool,
+    warm: bool = False,
+    batch: int | None = None,
 ) -> dict:
     import axonal
     from axonal.records.project import load_project
@@ -217,6 +228,8 @@ def run_sweep(
         phases["last_result_s"] = time.perf_counter() - clock
 
     sweep_module._client = timed_client
+    options = {} if batch is None else {"batch": batch}  # (code before batches has no option)
+    label = "throughput-" + ("fresh" if fresh else "warm" if warm else "cold")
     cpu = ProcessTreeCPU().start()
     clock = time.perf_counter()
     try:
@@ -226,10 +239,11 @@ def run_sweep(
             seeds=seeds,
             client=client,
             workers=workers,
-            label="throughput-" + ("fresh" if fresh else "warm" if warm else "cold"),
+            label=label,
             project=load_project(project),
             fresh_process=fresh,
             progress=progress,
+            **options,
         )
     finally:
         sweep_module._client = start_client
@@ -249,7 +263,28 @@ def run_sweep(
         "simulation_median_s": float(table["simulation_s"].median()),
         "finished": int((table["status"] == "finished").sum()),
         "run_duration_sum_s": float(table["duration"].sum()),
+        "tasks": _tasks(project, label),
     }
+
+
+def _tasks(project: Path, label: str) -> int | None:
+    """How many Dask tasks the sweep's runs went in (None: code without batches)."""
+    from axonal.records.project import load_project
+    from axonal.sweeps.table import sweep_records
+
+    records = sweep_records(load_project(project).resolved_store_url, label)
+    ids = {(r["details"]["sweep"].get("batch") or {}).get("id") for r in records}
+    return None if None in ids else len(ids)
+
+
+def _axonal_version() -> str | None:
+    import axonal
+
+    folder = Path(axonal.__file__).resolve().parent
+    done = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or None
 
 
 def main() -> None:
@@ -260,6 +295,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--target", default="numba")
     parser.add_argument("--modes", default="loop,axonal_run,sweep,sweep_fresh,sweep_warm")
+    parser.add_argument("--batch", type=int, help="runs per Dask task (default: the sweep's)")
     parser.add_argument("--output", help="also write the JSON document to this file")
     options = parser.parse_args()
     output = Path(options.output).resolve() if options.output else None  # before the chdir
@@ -300,6 +336,7 @@ def main() -> None:
                     project,
                     fresh=mode == "sweep_fresh",
                     warm=mode == "sweep_warm",
+                    batch=options.batch,
                 )
             else:
                 parser.error(f"unknown mode {mode!r} in --modes")
@@ -327,6 +364,11 @@ def main() -> None:
         "duration_ms": options.duration_ms,
         "workers": options.workers,
         "target": options.target,
+        "axonal_version": _axonal_version(),
+        "axonal_folder": str(Path(sys.modules["axonal"].__file__).resolve().parent)
+        if "axonal" in sys.modules
+        else None,
+        "batch": options.batch,
         "cold_first_run_s": warm_s,
         "results": results,
         "cpu_count": os.cpu_count(),

@@ -307,6 +307,46 @@ def _exit_code(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
+@dataclass
+class ScriptContext:
+    """The opening facts every run of one script shares while its code does not change: the
+    code version under the project's policy (with the script's hash), the platform, the user,
+    and the parameter files described (by path). `axonal run` makes one per run; a sweep's
+    worker one per batch of runs (`script_context`)."""
+
+    code: dict[str, Any]
+    platform: dict[str, Any]
+    user: str
+    parameter_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def describe_file(self, file: str, root: Path) -> dict[str, Any]:
+        if file not in self.parameter_files:
+            self.parameter_files[file] = {
+                "path": _relative_to(Path(file), root),
+                "sha256": sha256_file(file),
+                "text": Path(file).read_text(encoding="utf-8", errors="replace"),
+            }
+        return dict(self.parameter_files[file])
+
+
+def script_context(project: Project, script_path: Path, code_versions: Any = None) -> ScriptContext:
+    """The facts of `script_path` shared by its runs from now on; `code_versions` (a
+    `code_watch.CodeVersions`) reuses the code version of earlier calls in this process while
+    no file git looks at changed."""
+    # Imported here, after the script has started: they cost it no time.
+    from axonal.records.code_version import code_version
+    from axonal.records.environment import platform_facts, user_name
+
+    if code_versions is None:
+        version = code_version(script_path)
+    else:
+        version, reused = code_versions.get(script_path)
+        version["reused_unchanged"] = reused  # no watched file changed since git was asked
+    code = apply_policy(project.on_changed, version)
+    code["script_sha256"] = sha256_file(script_path)
+    return ScriptContext(code, platform_facts(), user_name())
+
+
 def _opening_facts(
     project: Project,
     script_path: Path,
@@ -315,27 +355,19 @@ def _opening_facts(
     output_dir: Path,
     started: datetime,
     code_versions: Any = None,
+    context: ScriptContext | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The record's facts known before the script's end; `code_versions` (a
-    `code_watch.CodeVersions`) reuses the code version of earlier runs of the same process."""
-    # Imported here, after the script has started: they cost it no time.
-    from axonal.records.code_version import code_version
-    from axonal.records.environment import platform_facts, user_name
-
-    platform = platform_facts()
-    if code_versions is None:
-        version = code_version(script_path)
-    else:
-        version, reused = code_versions.get(script_path)
-        version["reused_unchanged"] = reused  # no watched file changed since git was asked
-    code = apply_policy(project.on_changed, version)
-    code["script_sha256"] = sha256_file(script_path)
+    """The record's facts known before the script's end; `context` (`script_context`) the
+    ones shared with other runs of the script, made here when not given."""
+    if context is None:
+        context = script_context(project, script_path, code_versions)
+    code, platform = dict(context.code), dict(context.platform)
     parameter_files, overrides, _ = split_command_line(arguments)
     fields: dict[str, Any] = {
         "project": project.name,
         "status": "running",
         "started_at": started,
-        "user": user_name(),
+        "user": context.user,
         "hostname": platform["hostname"],
         "script": _relative_to(script_path, project.root),
         "commit": code.get("commit"),
@@ -348,14 +380,7 @@ def _opening_facts(
         "working_directory": os.getcwd(),
         "output_dir": str(output_dir),
         "parameter_sources": {
-            "files": [
-                {
-                    "path": _relative_to(Path(file), project.root),
-                    "sha256": sha256_file(file),
-                    "text": Path(file).read_text(encoding="utf-8", errors="replace"),
-                }
-                for file in parameter_files
-            ],
+            "files": [context.describe_file(file, project.root) for file in parameter_files],
             "overrides": overrides,
         },
         "code": code,

@@ -36,6 +36,12 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="run only what has no finished record"
     )
+    parser.add_argument(
+        "--batch",
+        type=_batch,
+        metavar="N",
+        help="runs per Dask task (default: auto, about a second of work per task)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument(
         "--fresh-process",
@@ -53,6 +59,17 @@ def _seeds(text: str) -> Any:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"--seeds {text!r}: expected a count (4) or a list of integers (1,5,9)"
+        ) from None
+
+
+def _batch(text: str) -> Any:
+    from axonal.sweeps.batch_size import check_batch
+
+    try:
+        return check_batch(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--batch {text!r}: expected a whole number of runs per Dask task (1 or more) or 'auto'"
         ) from None
 
 
@@ -111,6 +128,7 @@ def _command_sweep(arguments: argparse.Namespace, project: Any, store_url: str) 
             store_url=store_url,
             progress=None if arguments.quiet else print_progress,
             fresh_process=arguments.fresh_process,
+            batch=arguments.batch,
         )
     except SweepInterrupted as interrupted:
         table = interrupted.table

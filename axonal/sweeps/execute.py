@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,7 +20,7 @@ from axonal.records.code_watch import CodeVersions
 from axonal.records.files import snapshot
 from axonal.records.parameter_sets import read_command_line
 from axonal.records.project import Project
-from axonal.records.runner import _closing_facts, _opening_facts, _read_facts
+from axonal.records.runner import ScriptContext, _closing_facts, _opening_facts, _read_facts
 from axonal.sweeps.interpreters import run_in_interpreter
 
 if TYPE_CHECKING:  # the database library loads when a record is written
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the database library loads when a record is written
 ATTEMPT_TOPIC = "axonal-sweep-attempts"
 
 # This worker's code versions: git is asked again only when a watched file changed.
-_code_versions = CodeVersions()
+code_versions = CodeVersions()
 
 # What Dask's nanny puts in its worker processes' environment for the worker's own memory
 # (`distributed.nanny.pre-spawn-environ`) and a run's process must not inherit: glibc given any
@@ -72,12 +73,18 @@ class RunFacts:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _announce_attempt(sweep_label: str, key: str) -> dict[str, Any]:
+def _announce_attempt(
+    sweep_label: str, key: str, batch: dict[str, Any] | None = None, run: str | None = None
+) -> dict[str, Any]:
     attempt = {
         "sweep": sweep_label,
         "key": key,
+        "run": run,  # the record's label as wanted: one per run (two runs may share a point)
+        "batch": (batch or {}).get("id"),
+        "session": (batch or {}).get("session"),  # which call of the sweep
         "host": os.uname().nodename,
         "pid": os.getpid(),
+        "thread": threading.get_ident(),  # (a worker of several threads runs several at once)
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     try:
@@ -110,11 +117,14 @@ def run_one(
     tags: list[str],
     sweep_details: dict[str, Any],
     fresh_process: bool = False,
+    context: ScriptContext | None = None,
 ) -> RunFacts:
     """Run `script arguments` under a record labelled `label` (a suffix is added when taken):
     in this worker's kept interpreter (`interpreters`), or with `fresh_process` in a new Python
-    process as `axonal run` starts one."""
-    attempt = _announce_attempt(sweep_label, key)
+    process as `axonal run` starts one. `context`: the facts shared with the other runs of the
+    batch (`records.runner.script_context`), made here when not given."""
+    began = time.perf_counter()
+    attempt = _announce_attempt(sweep_label, key, sweep_details.get("batch"), label)
     if write_here:
         written = _written_already(store_url, label, key)
         if written is not None:
@@ -157,7 +167,8 @@ def run_one(
         command_line_parameters,
         output_dir,
         started,
-        _code_versions,
+        code_versions,
+        context,
     )
     fields.update(label=label, pid=None, reason=f"sweep {sweep_label}")
     details["sweep"] = {
@@ -174,10 +185,38 @@ def run_one(
         stderr=stderr.decode(errors="replace"),
     )
     result = RunFacts(label, key, fields, details, closing_fields, closing)
+    result.extra["seconds"] = time.perf_counter() - began  # the worker's time for this run
     if write_here:
         write_record(store_url, result, tags)
         result.written_by_worker = True
     return result
+
+
+def failed_facts(
+    project: Project,
+    script: Path,
+    arguments: list[str],
+    label: str,
+    key: str,
+    sweep_details: dict[str, Any],
+    failure: str,
+    status: str = "failed",
+) -> RunFacts:
+    """The record of a run that no script's end describes: its worker died each time (Dask
+    gave it up, `status` "killed"), or axonal failed around it; `failure` says what happened."""
+    all_arguments = list(arguments)
+    fields, details = _opening_facts(
+        project,
+        script,
+        all_arguments,
+        read_command_line(all_arguments),
+        project.output_dir,
+        datetime.now(timezone.utc).replace(tzinfo=None),
+    )
+    fields.update(label=label, pid=None, reason=f"sweep {sweep_details.get('label')}")
+    details["sweep"] = dict(sweep_details)
+    closing_fields = {"status": status, "duration": None}
+    return RunFacts(label, key, fields, details, closing_fields, {"failure": failure})
 
 
 def _written_already(store_url: str, label: str, key: str) -> RunFacts | None:

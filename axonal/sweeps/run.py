@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from axonal.records.errors import RecordsError, ScriptNotFoundError
 from axonal.records.project import Project, find_project
-from axonal.sweeps.execute import ATTEMPT_TOPIC, RunFacts, run_one, write_records
+from axonal.sweeps.batch_size import BatchSizes, check_batch
+from axonal.sweeps.collect import Collecting
 from axonal.sweeps.grid import Run, expand
 from axonal.sweeps.table import SWEEP_TAG_PREFIX, sweep_table, write_table
 
@@ -55,6 +55,7 @@ def sweep(
     store_url: str | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
     fresh_process: bool = False,
+    batch: int | str | None = None,
 ) -> Any:
     """Run `function_or_script` at every point of `grid` (times each seed) on Dask; return the
     sweep's pandas table (a row per run: parameters, seed, status, duration, figures).
@@ -71,12 +72,17 @@ def sweep(
     putting axonal's and the process's state back before every run, and replacing it after a
     run that failed or left threads or objects behind; `fresh_process=True` starts every run in
     a new process instead, as `axonal run` does.
+
+    Short runs go to Dask several to a task (`batch_size`): about a second of work per task,
+    from the runs' durations as the sweep measures them, smaller tasks near the end; each
+    run's record and progress still come as it ends. `batch=N` puts N runs in each task.
     """
     project = project or find_project()
     store_url = store_url or project.resolved_store_url
     started = datetime.now(timezone.utc)
     label = label or "sweep-" + started.strftime("%Y%m%d-%H%M%S")
     _check_label(label)
+    batch = check_batch(batch)
     runs = expand(grid, seeds, zip_values=zip)
     script, arguments, target = _what_to_run(function_or_script, project, label)
     arguments = [*[str(Path(f).resolve()) for f in parameter_files], *arguments]
@@ -100,41 +106,25 @@ def sweep(
             starting.abandon()
         raise
     to_run = [run for run in runs if run.key not in done_keys]
-    write_here = not store_url.startswith("sqlite")
-    tags = [sweep_tag(label)]
-    report = progress or (lambda _state: None)
-    results_seen: dict[str, str] = {}
-
-    def submit(run: Run) -> Any:
-        return client.submit(
-            run_one,
-            project,
-            store_url,
-            str(script),
-            [*arguments, *run.overrides()],
-            f"{label}-r{run.index:03d}",
-            run.key,
-            label,
-            write_here,
-            tags,
-            _sweep_details(label, run, target, len(runs)),
-            fresh_process,
-            key=f"axonal-sweep-{label}-{run.index}-{time.time_ns()}",
-            pure=False,
-            retries=1,
-        )
-
-    futures: dict[Any, Run] = {}
+    collecting = Collecting(
+        client=client,
+        project=project,
+        store_url=store_url,
+        label=label,
+        session=f"{label}:{uuid.uuid4().hex}",
+        script=script,
+        arguments=arguments,
+        tags=[sweep_tag(label)],
+        write_here=not store_url.startswith("sqlite"),
+        fresh_process=fresh_process,
+        details=lambda run: _sweep_details(label, run, target, len(runs)),
+        sizes=BatchSizes(batch),
+    )
     closing = None
     try:
-        futures.update((submit(run), run) for run in to_run)
-        collecting = _Collecting(
-            client, submit, store_url, label, tags, project, script, arguments, len(to_run)
-        )
-        collecting.collect(futures, report, results_seen)
+        collecting.collect(to_run, progress or (lambda _state: None))
     except KeyboardInterrupt:
-        pending = [future for future in futures if not future.done()]
-        client.cancel(pending)
+        client.cancel([future for future in collecting.futures if not future.done()])
         if own_client:
             closing = _close_in_background(client, own_cluster)
         table = _finish(project, store_url, label, runs)
@@ -281,186 +271,6 @@ def _close_in_background(client: Any, cluster: Any) -> Any:
 def _join(closing: Any) -> None:
     if closing is not None:
         closing.join()
-
-
-# A run Dask gave up (KilledWorker) without it ever starting (it was only queued on workers
-# that died) is submitted again, at most this many times.
-RESUBMISSIONS = 3
-
-
-@dataclass
-class _Collecting:
-    """The client's side of a running sweep: records written as runs end, progress reported."""
-
-    client: Any
-    submit: Callable[[Run], Any]
-    store_url: str
-    label: str
-    tags: list[str]
-    project: Project
-    script: Path
-    arguments: list[str]
-    total: int
-    _started: set[str] = field(default_factory=set)  # runs whose start the workers announced
-
-    def collect(
-        self,
-        futures: dict[Any, Run],
-        report: Callable[[dict[str, Any]], None],
-        results_seen: dict[str, str],
-    ) -> None:
-        """Write the records of the runs as they end (unless their workers did), all that
-        ended since the last write in one transaction, and report progress."""
-        from distributed import as_completed
-
-        from axonal.records.store import RecordStore
-
-        counts = {"finished": 0, "failed": 0, "killed": 0}
-        resubmitted: dict[str, int] = {}
-        clock = time.monotonic()
-        store = RecordStore(self.store_url)
-        ended = as_completed(list(futures))
-        try:
-            for batch in ended.batches():
-                results = self._record_batch(store, batch, futures, resubmitted, ended)
-                ended_keys = set(results_seen) | {run.key for run, _result in results}
-                # this sweep's runs started (announced to the scheduler) and not ended, from
-                # the batch's one request for the attempts (a rerun of a run that failed in an
-                # earlier sweep of this label counts from its first attempt)
-                # (a future already done ran to its end on its worker, collected or not: a
-                # worker that starts its next run is not counted twice)
-                pending = {
-                    run.key for future, run in futures.items() if not future.done()
-                } - ended_keys
-                running = len(self._started & pending)
-                for run, result in results:
-                    status = result.closing_fields.get("status", "failed")
-                    counts[status] = counts.get(status, 0) + 1
-                    results_seen[run.key] = status
-                    done = sum(counts.values())
-                    elapsed = time.monotonic() - clock
-                    report(
-                        {
-                            "done": done,
-                            "total": self.total,
-                            "finished": counts["finished"],
-                            "failed": counts["failed"] + counts["killed"],
-                            "running": running,
-                            "elapsed": elapsed,
-                            "eta": elapsed / done * (self.total - done),
-                            "label": result.label,
-                            "status": status,
-                            "retried": result.details["sweep"]["retried"],
-                        }
-                    )
-        finally:
-            store.close()
-
-    def _record_batch(
-        self,
-        store: Any,
-        batch: list[Any],
-        futures: dict[Any, Run],
-        resubmitted: dict[str, int],
-        ended: Any,
-    ) -> list[tuple[Run, RunFacts]]:
-        """The facts of the ended `batch` of futures with the attempts the scheduler saw (asked
-        once, after the results came: getting one may have taken a rerun), written to `store`
-        in one transaction (those a worker wrote get their attempts added). A run given up
-        before it ever started is submitted again instead."""
-        outcomes = []
-        for future in batch:
-            try:
-                outcomes.append((futures[future], future.result()))
-            except Exception as error:  # noqa: BLE001 - its workers died, or Dask failed
-                outcomes.append((futures[future], error))
-        events = _attempt_events(self.client, self.label)
-        self._started = {message["key"] for message in events}
-        results = []
-        for run, outcome in outcomes:
-            attempts = [message for message in events if message["key"] == run.key]
-            if isinstance(outcome, RunFacts):
-                result = outcome
-            elif _never_started(outcome, attempts) and resubmitted.get(run.key, 0) < RESUBMISSIONS:
-                resubmitted[run.key] = resubmitted.get(run.key, 0) + 1
-                future = self.submit(run)
-                futures[future] = run
-                ended.add(future)
-                continue
-            else:
-                result = _lost_run(
-                    self.project, self.script, self.arguments, self.label, run, outcome,
-                    self.total, attempts,
-                )  # fmt: skip
-            result.details["sweep"]["attempts"] = attempts
-            result.details["sweep"]["retried"] = len(attempts) > 1
-            if resubmitted.get(run.key):
-                result.details["sweep"]["resubmitted"] = resubmitted[run.key]
-            results.append((run, result))
-        write_records(
-            store, [result for _run, result in results if not result.written_by_worker], self.tags
-        )
-        for _run, result in results:
-            if result.written_by_worker:
-                store.update(result.label, None, {"sweep": result.details["sweep"]})
-        return results
-
-
-def _never_started(error: BaseException, attempts: list[dict[str, Any]]) -> bool:
-    """Dask gave the run up (KilledWorker) though no worker ever started it: each announces a
-    start to the scheduler, and waits for it to be taken, before the script starts."""
-    return type(error).__name__ == "KilledWorker" and not attempts
-
-
-def _attempt_events(client: Any, label: str) -> list[dict[str, Any]]:
-    """Every start of a run of this sweep the workers announced (two for one run: its first
-    worker died)."""
-    try:
-        events = client.get_events(ATTEMPT_TOPIC)
-    except Exception:  # noqa: BLE001 - a scheduler without the event log
-        return []
-    return [
-        message
-        for _time, message in events
-        if isinstance(message, dict) and message.get("sweep") == label
-    ]
-
-
-def _lost_run(
-    project: Project,
-    script: Path,
-    arguments: list[str],
-    label: str,
-    run: Run,
-    error: BaseException,
-    total: int,
-    attempts: list[dict[str, Any]],
-) -> RunFacts:
-    """The record of a run no worker could finish (each one it ran on died, or Dask failed)."""
-    from axonal.records.parameter_sets import read_command_line
-    from axonal.records.runner import _opening_facts
-
-    all_arguments = [*arguments, *run.overrides()]
-    fields, details = _opening_facts(
-        project,
-        script,
-        all_arguments,
-        read_command_line(all_arguments),
-        project.output_dir,
-        datetime.now(timezone.utc).replace(tzinfo=None),
-    )
-    fields.update(label=f"{label}-r{run.index:03d}", pid=None, reason=f"sweep {label}")
-    details["sweep"] = _sweep_details(label, run, str(script), total)
-    killed = type(error).__name__ == "KilledWorker"
-    failure = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    if killed:
-        started_on = ", ".join(f"{a['worker']} (pid {a['pid']})" for a in attempts) or "none"
-        failure = (
-            f"Every worker that had it died, and Dask gave it up (KilledWorker: {error}). "
-            f"It had started on {len(attempts)} of them: {started_on}.\n{failure}"
-        )
-    closing_fields = {"status": "killed" if killed else "failed", "duration": None}
-    return RunFacts(fields["label"], run.key, fields, details, closing_fields, {"failure": failure})
 
 
 def _finished_keys(store_url: str, label: str) -> set[str]:

@@ -118,3 +118,13 @@ def test_parameters_in_a_script_checks_the_kind_of_an_override():
     with pytest.raises(ParameterFileError, match="so a number was expected"):
         parameters({"tau": 0.01}, argv=["tau=abc"])
     assert parameters({"tau": 0.01, "N": 2}, argv=["tau=1", "N=none"]) == {"tau": 1.0, "N": None}
+
+
+def test_stated_defaults_are_read_once_and_again_when_the_script_changes(tmp_path):
+    script = tmp_path / "model.py"
+    script.write_text('p = parameters({"rate": 1.0})\n')
+    first = script_defaults(script)
+    first["rate"] = 99.0  # the caller's copy: the one kept for the next call is untouched
+    assert script_defaults(script) == {"rate": 1.0}
+    script.write_text('p = parameters({"rate": 1.0, "tau": 2})\n')
+    assert script_defaults(script) == {"rate": 1.0, "tau": 2}
