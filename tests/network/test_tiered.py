@@ -480,3 +480,47 @@ def test_a_child_never_runs_longer_than_its_limit(empty_cache, monkeypatch):
     with pytest.warns(tiered.TieredStartWarning, match="took longer than 1 s"):
         objects[0].run(1 * ms)  # on NumPy; this loop's later runs too
     assert_same(results(*objects), all_compiled(1 * ms, 1 * ms))
+
+
+def unnamed_model():
+    """A model whose objects take the names axonal gives them (as most scripts do): each
+    new network of it is another schedule, but the same loop source."""
+    start_scope()
+    seed(3)
+    G = NeuronGroup(300, "dv/dt = (1.2 - v) / (10*ms) : 1", threshold="v > 1", reset="v = 0",
+                    method="exact")  # fmt: skip
+    G.v = "rand()"
+    S = Synapses(G, G, on_pre="v += 0.01")
+    S.connect(p=0.05)
+    spikes = SpikeMonitor(G)
+    return Network(G, S, spikes), G, spikes
+
+
+def test_new_networks_of_one_model_in_turn_fork_one_child_and_then_run_compiled(
+    empty_cache, monkeypatch
+):
+    """A loop of run() over new networks of one model (a parameter scan in one script): only
+    the first run is planned without Numba; later ones find the loop by its source, which
+    every such network shares, so no second child compiles it again."""
+    monkeypatch.setattr(tiered, "_numba_in_use", lambda: False)
+    forked = []
+    fork_compile = tiered._fork_compile
+    monkeypatch.setattr(tiered, "_fork_compile", lambda *a: forked.append(a) or fork_compile(*a))
+    net, G, spikes = unnamed_model()
+    net.run(2 * ms)  # NumPy; the child compiles
+    tiered.wait_for_compiles()
+    monkeypatch.setattr(tiered, "_FIRST_SWITCH_SECONDS", 0.0)  # (loading pays at once)
+    monkeypatch.setattr(tiered, "_NUMBA_IMPORT_SECONDS", 0.0)
+    for _ in range(2):
+        net, G, spikes = unnamed_model()
+        net.run(2 * ms)
+    assert len(forked) == 1
+    (loop,) = loop_function_of(net)
+    assert loop.function.signatures  # the last network ran compiled
+    compiled_spikes = spikes.i[:].copy(), spikes.t_[:].copy()
+    prefs.codegen.tiered_start = False
+    net, G, spikes = unnamed_model()
+    net.run(2 * ms)
+    prefs.codegen.tiered_start = True
+    np.testing.assert_array_equal(compiled_spikes[0], spikes.i[:])
+    np.testing.assert_array_equal(compiled_spikes[1], spikes.t_[:])
