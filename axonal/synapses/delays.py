@@ -177,15 +177,18 @@ class SharedDelay:
 
     def to_kernel(self, owner, name: str, names) -> None:
         variable = self.variable
+        # A key of its own: ``variable.key`` is the array of one value per synapse, which a
+        # StateMonitor recording the delay puts in the same run state.
+        key = f"{variable.key}._once"
         names.refs[name] = VariableRef(
             name,
             VariableKind.SHARED,
             dtype=variable.dtype,
-            array=variable.key,
+            array=key,
             read_only=True,
             dimensions=variable.dimensions,
         )
-        names.bindings[variable.key] = variable.shared_array
+        names.bindings[key] = variable.shared_array
 
     def value(self, owner, name: str, positions: np.ndarray, namespace):
         return self.variable.shared_value

@@ -157,6 +157,26 @@ def test_equal_delays_set_per_synapse_are_stored_once_from_the_next_run(both_tar
     assert list(target.a[:] / ms) == pytest.approx([1, 1, 1])
 
 
+def test_a_monitor_built_first_records_a_delay_the_code_reads(both_targets):
+    """The code reads the one value stored (a state key of its own), the StateMonitor one
+    value per synapse: neither replaces the other, whichever object is built first."""
+    start_scope()
+    source = SpikeGeneratorGroup(3, [0, 1, 2], [0, 0, 0] * ms)
+    target = NeuronGroup(3, "x : 1")
+    given = Synapses(source, target, on_pre="x_post += delay/ms", delay=1 * ms)
+    given.connect(j="i")
+    equal = Synapses(source, target, on_pre="x_post += 10*delay/ms")
+    equal.connect(j="i")
+    equal.delay[0] = 0.5 * ms
+    equal.delay[1:] = 0.5 * ms  # per synapse, all equal: stored once when the run starts
+    given_monitor = StateMonitor(given, "delay", record=True)
+    equal_monitor = StateMonitor(equal, "delay", record=True)
+    Network(given_monitor, equal_monitor, source, target, given, equal).run(1.5 * ms)
+    assert np.all(given_monitor.delay / ms == 1) and given_monitor.delay.shape == (3, 15)
+    assert np.all(equal_monitor.delay / ms == 0.5) and equal_monitor.delay.shape == (3, 15)
+    assert list(target.x[:]) == pytest.approx([6, 6, 6])
+
+
 def test_raw_access_writes_in_place_and_reads_without_copies():
     start_scope()
     G = NeuronGroup(4, "v : 1", threshold="v > 1")
