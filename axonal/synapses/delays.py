@@ -95,11 +95,28 @@ class SynapticDelay(Variable):
         """The one value as a 1-element array (a kernel reads it as a shared variable)."""
         return self._shared.reshape(1)
 
+    @property
+    def attribute(self) -> str:
+        """How users name it: ``S.delay`` (the pre pathway) or ``S.<pathway>.delay``."""
+        if self.name == "delay":
+            return f"{self.owner}.delay"
+        return f"{self.owner}.{self.name.removeprefix('_delay_')}.delay"
+
     # -- writing --------------------------------------------------------------------------
     def per_synapse(self) -> np.ndarray:
         """The delays as an array of their own per synapse (made now if stored once), which
-        the caller may write in place."""
+        the caller may write in place.
+
+        Not during a run's step (a network_operation): the run's kernels and monitors were
+        given the one value stored when it started and would not see an array made now.
+        """
         if self._each is None:
+            if step_in_progress():
+                raise GroupError(
+                    f"{self.attribute} is stored once for this run (all synapses had the same "
+                    f"delay when it started); set per-synapse delays between runs. (Spikes "
+                    "would not see them either: a run's delays in steps are fixed at its start.)"
+                )
             self._each = np.full(self._synapses.N, self.shared_value)
         return self._each
 

@@ -199,16 +199,47 @@ def test_a_failed_step_undoes_the_delays_written_in_it():
     one.connect(j="i")
     each = Synapses(G, G, on_pre="v += 1")
     each.connect(j="i")
+    each.delay = "i * ms"
 
     @network_operation
     def change():
         one.delay = 3 * ms
-        each.delay = "i * ms"
+        each.delay = "2 * i * ms"
         raise RuntimeError("after the writes")
 
     with pytest.raises(RuntimeError, match="after the writes"):
         Network(G, one, each, change).run(defaultclock.dt)
-    assert one.delay == 1 * ms and list(each.delay[:]) == [0, 0, 0]
+    assert one.delay == 1 * ms and list(each.delay[:] / ms) == [0, 1, 2]
+
+
+def test_delays_stored_once_for_a_run_are_not_made_per_synapse_during_it(both_targets):
+    """The run's kernels read the one value stored when it started: a network_operation may
+    change that value (code reads the new one), but not give synapses different delays,
+    which the kernels would not see; between runs it may."""
+    start_scope()
+    source = SpikeGeneratorGroup(2, [0, 1, 0, 1], [0.5, 0.5, 1.5, 1.5] * ms)
+    target = NeuronGroup(2, "x : 1")
+    S = Synapses(source, target, on_pre="x_post = delay/ms", name="stored_once")
+    S.connect(j="i")
+    S.delay = 0.2 * ms
+    refused = "stored_once.delay is stored once for this run.*set per-synapse delays between"
+
+    @network_operation(when="start")
+    def change(t):
+        if abs(t / ms - 1) < 1e-9:
+            S.delay = 0.4 * ms  # one value for all: the code reads it
+            with pytest.raises(GroupError, match=refused):
+                S.delay = "(i + 1) * ms"
+            with pytest.raises(GroupError, match=refused):
+                S.delay[0] = 1 * ms
+            with pytest.raises(GroupError, match=refused):
+                S.delay_  # noqa: B018  (the in-place handle would be an array per synapse)
+
+    Network(source, target, S, change).run(2 * ms)
+    assert list(target.x[:]) == pytest.approx([0.4, 0.4])
+    assert S.variables["delay"].uniform and S.delay[:] / ms == pytest.approx([0.4, 0.4])
+    S.delay = "(i + 1) * ms"  # between runs
+    assert list(S.delay[:] / ms) == pytest.approx([1, 2])
 
 
 def test_a_pynn_projection_stores_a_delay_shared_by_its_connections_once():
