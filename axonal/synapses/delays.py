@@ -232,11 +232,8 @@ class DelayAccess:
             self._check_whole(variable, item, "set")
             if isinstance(value, str):
                 value = self._one_value_of_code(variable, value)
-            elif np.size(value) != 1:
-                raise GroupError(
-                    f"{self._delay_text(variable)} takes one value for all synapses, not "
-                    f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
-                )
+            else:
+                self._check_one_value(variable, value)
         super().set_values(name, item, value)
 
     def get_raw(self, name: str) -> np.ndarray:
@@ -250,11 +247,8 @@ class DelayAccess:
     def set_raw(self, name: str, value) -> None:
         variable = self.variables.get(name)
         if isinstance(variable, SynapticDelay):
-            if variable.one_value and np.size(value) != 1:
-                raise GroupError(
-                    f"{self._delay_text(variable)} takes one value for all synapses, not "
-                    f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
-                )
+            if variable.one_value:
+                self._check_one_value(variable, value)
             self.validate_values(name, value)
             variable.write(slice(None), value)  # (one value for all: still stored once)
             return
@@ -267,27 +261,35 @@ class DelayAccess:
         return super().read_raw(name)
 
     # -- a delay given as one value --------------------------------------------------------
+    @staticmethod
+    def _given(variable: SynapticDelay) -> str:
+        """How the constructor was given the delay: ``delay=`` or ``delay={'post': ...}``."""
+        if variable.name == "delay":
+            return "delay="
+        return f"delay={{{variable.name.removeprefix('_delay_')!r}: ...}}"
+
     def _delay_text(self, variable: SynapticDelay) -> str:
-        pathway = "pre" if variable.name == "delay" else variable.name.removeprefix("_delay_")
-        given = "delay=" if pathway == "pre" else f"delay={{{pathway!r}: ...}}"
-        return (
-            f"{self.name}.{'delay' if pathway == 'pre' else pathway + '.delay'}, given as one "
-            f"value to Synapses({given}),"
-        )
+        return f"{variable.attribute}, given as one value to Synapses({self._given(variable)}),"
 
     def _per_synapse_hint(self, variable: SynapticDelay) -> str:
         return (
-            "for a delay per synapse create the Synapses without delay= and set "
-            f"{self.name}.{'delay' if variable.name == 'delay' else 'pathway.delay'} = ... "
-            "after connect()"
+            f"for a delay per synapse create the Synapses without {self._given(variable)} and "
+            f"set {variable.attribute} = ... after connect()"
         )
 
     def _check_whole(self, variable: SynapticDelay, item, doing: str) -> None:
         if not (isinstance(item, slice) and item == slice(None)):
             raise IndexError(
                 f"{self._delay_text(variable)} is one value for all synapses: {doing} it "
-                f"without an index ({self.name}.delay or [:], not [{item!r}]); "
+                f"without an index ({variable.attribute} or [:], not [{item!r}]); "
                 f"{self._per_synapse_hint(variable)}"
+            )
+
+    def _check_one_value(self, variable: SynapticDelay, value) -> None:
+        if np.size(value) != 1:
+            raise GroupError(
+                f"{self._delay_text(variable)} takes one value for all synapses, not "
+                f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
             )
 
     def _one_value_of_code(self, variable: SynapticDelay, code: str):

@@ -89,6 +89,22 @@ def test_refused_accesses_name_the_synapses_and_what_is_expected():
         Network(G, writes).run(defaultclock.dt)
 
 
+def test_refusals_of_a_pathways_delay_name_that_pathway():
+    start_scope()
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v += w", on_post="w += 1", delay={"post": 2 * ms})
+    S.connect()
+    name = f"{S.name}.post.delay"
+    hint = rf"without delay=\{{'post': \.\.\.\}} and set {name} = \.\.\. after connect"
+    unindexed = rf"\({name} or \[:\], not \[0\]\)"
+    with pytest.raises(IndexError, match=rf"^{name}, given.*{unindexed}.*{hint}"):
+        S.post.delay[0]
+    with pytest.raises(GroupError, match=rf"^{name}, given.*not 9 values.*{hint}"):
+        S.post.delay = np.arange(9) * ms
+    with pytest.raises(GroupError, match=rf"^{name}, given.*not 9 values.*{hint}"):
+        S.set_states({"_delay_post": np.arange(9) * 1e-3}, units=False)
+
+
 def test_get_states_and_set_states_give_and_take_the_delay_as_read():
     start_scope()
     G = NeuronGroup(3, "v : 1", threshold="v > 1")
