@@ -71,6 +71,8 @@ def test_refused_accesses_name_the_synapses_and_what_is_expected():
     hint = "create the Synapses without delay= and set fixed.delay = ... after connect"
     with pytest.raises(IndexError, match=f"fixed.delay, given as one value.*{hint}"):
         S.delay[0]
+    with pytest.raises(TypeError, match=r"len\(\) of fixed.delay: it is one value for all"):
+        len(S.delay)
     with pytest.raises(GroupError, match=r"fixed.delay.*one value for all synapses, not 4"):
         S.delay = [1, 2, 3, 4] * ms
     with pytest.raises(GroupError, match=r"fixed.delay.*the code 'j\*ms' reads j"):
