@@ -238,7 +238,13 @@ class DelayAccess:
 
     def get_raw(self, name: str) -> np.ndarray:
         """The stored array, which the caller may write in place: a delay stored once gets an
-        array per synapse first, unless it was given as one value (then its 1-element array)."""
+        array per synapse first, unless it was given as one value (then its 1-element array).
+
+        That costs 8 bytes a synapse even when the caller only reads, but ``S.delay_`` is the
+        storage itself, as in Brian 2 (``S.delay_[0] = 0.003`` writes in place; the brian1
+        layer writes its delays through it): read with ``read_raw`` (``np.asarray(S.delay)``),
+        write with ``set_raw``, to keep a delay all synapses share stored once.
+        """
         variable = self.variables.get(name)
         if isinstance(variable, SynapticDelay):
             return variable.shared_array if variable.one_value else variable.per_synapse()

@@ -208,6 +208,21 @@ def test_raw_access_writes_in_place_and_reads_without_copies():
     assert list(S.delay[:] / ms) == [2, 3, 2, 2]
 
 
+def test_brian1_stdp_keeps_a_connections_one_delay_stored_once():
+    """ExponentialSTDP copies its Connection's delay by reading and setting it, not through
+    the in-place handle, which would lay it out per synapse on both."""
+    brian1 = pytest.importorskip("axonal.brian1")
+    start_scope()
+    volt, still = brian1.volt, "dv/dt = 0*volt/second : volt\ndge/dt = 0*volt/second : volt"
+    pre = brian1.NeuronGroup(20, still, threshold=1 * volt)
+    post = brian1.NeuronGroup(20, still, threshold=1 * volt)
+    C = brian1.Connection(pre, post, "ge", weight=0.5 * mV, sparseness=0.5, delay=2 * ms)
+    brian1.ExponentialSTDP(C, 10 * ms, 10 * ms, 0.1 * mV, -0.1 * mV, wmax=1 * mV)
+    stdp = C._brian1_stdp
+    assert len(stdp) == len(C) > 0 and np.all(np.asarray(stdp.delay) == 2e-3)
+    assert C.variables["delay"].uniform and stdp.variables["delay"].uniform
+
+
 def test_a_failed_step_undoes_the_delays_written_in_it():
     """A network_operation's writes are undone when its step raises (the step's savepoint),
     a delay stored once as one laid out per synapse by the write."""
