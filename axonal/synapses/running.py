@@ -160,14 +160,15 @@ class SynapsesRun:
         return csr(by_neuron.values, rows)
 
     def _delay_steps(self, pathway: SynapticPathway) -> int | np.ndarray:
-        """The delays in steps: one number when all synapses share it, else int64 each."""
+        """The delays in steps: one number when all synapses share it, else int64 each.
+
+        (Called after ``_kernels`` stored equal delays once: delays per synapse differ here.)
+        """
         delay = self.variables[pathway.delay_variable]
         dt = self.clock.dt_
         if delay.uniform and self.N:
             return int(np.round(delay.shared_value / dt))
         values = delay.values
-        if len(values) and values.min() == values.max():
-            return int(np.round(values[0] / dt))
         steps = np.empty(len(values), dtype=np.int64)
         for first in range(0, len(values), PIECE):
             steps[first : first + PIECE] = np.round(values[first : first + PIECE] / dt)
