@@ -48,13 +48,17 @@ class SynapsesRun:
             return []
         return list(cached_state_update(driven, self.method, self.name, frozenset()).statements)
 
+    def before_build(self) -> None:
+        """Equal delays are stored once from here on: before any object of the run reads
+        them (a StateMonitor built before these synapses records what their kernels read)."""
+        for pathway in self.pathways.values():
+            self.variables[pathway.delay_variable].compact()
+
     def _kernels(self, context: RunContext):
         """(kernel, functions, pathway or None) of one step: clock-driven update, pathways."""
         self._check_model(context)
         delays = {pathway.delay_variable for pathway in self.pathways.values()}
         for pathway in self.pathways.values():
-            # Equal delays are stored once from here on (the kernels read that storage).
-            self.variables[pathway.delay_variable].compact()
             for statement in pathway.statements:
                 if not statement.temporary and statement.target in delays:
                     raise GroupError(
@@ -160,10 +164,8 @@ class SynapsesRun:
         return csr(by_neuron.values, rows)
 
     def _delay_steps(self, pathway: SynapticPathway) -> int | np.ndarray:
-        """The delays in steps: one number when all synapses share it, else int64 each.
-
-        (Called after ``_kernels`` stored equal delays once: delays per synapse differ here.)
-        """
+        """The delays in steps: one number when all synapses share it (also when different
+        delays round to the same step), else int64 each."""
         delay = self.variables[pathway.delay_variable]
         dt = self.clock.dt_
         if delay.uniform and self.N:

@@ -189,9 +189,17 @@ def test_a_monitor_built_first_records_a_delay_the_code_reads(both_targets):
     equal.delay[1:] = 0.5 * ms  # per synapse, all equal: stored once when the run starts
     given_monitor = StateMonitor(given, "delay", record=True)
     equal_monitor = StateMonitor(equal, "delay", record=True)
-    Network(given_monitor, equal_monitor, source, target, given, equal).run(1.5 * ms)
+
+    @network_operation(when="start")
+    def change(t):
+        if abs(t / ms - 1) < 1e-9:
+            equal.delay = 0.7 * ms  # the one value stored, which the monitor reads too
+
+    Network(given_monitor, equal_monitor, source, target, given, equal, change).run(1.5 * ms)
     assert np.all(given_monitor.delay / ms == 1) and given_monitor.delay.shape == (3, 15)
-    assert np.all(equal_monitor.delay / ms == 0.5) and equal_monitor.delay.shape == (3, 15)
+    assert equal_monitor.delay.shape == (3, 15)
+    assert np.all(equal_monitor.delay[:, :10] / ms == 0.5)
+    assert np.all(equal_monitor.delay[:, 11:] / ms == 0.7)
     assert list(target.x[:]) == pytest.approx([6, 6, 6])
 
 
