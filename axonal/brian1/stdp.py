@@ -98,7 +98,8 @@ class ExponentialSTDP(Synapses):
         if len(C):
             Synapses.connect(self, i=C.i[:], j=C.j[:])
             self.get_raw("w")[:] = C.get_raw("w")
-            self.get_raw("delay")[:] = np.broadcast_to(C.get_raw("delay"), (len(C),))
+            # (read and set, not the in-place handles: a delay all share stays stored once)
+            self.set_raw("delay", np.broadcast_to(C.read_raw("delay"), (len(C),)))
         C.active = False
         object.__setattr__(C, "W", WeightMatrix(self))
         C.contained_objects.append(self)

@@ -82,9 +82,13 @@ class NetworkLoop:
                 allocate(events, size)
                 allocate(count, 1)
                 if plan is not None and plan.threaded and plan.scan == "blocks":
-                    # (the chunk size read now: the printer reads it when printing)
-                    chunks = -(-size // numba_kernel_code.THRESHOLD_CHUNK)
-                    allocate(numba_kernel_code.chunk_counts_key(*detected), chunks)
+                    # One count per chunk of the chunk size this loop was printed with: the
+                    # loop writes them unchecked, and a buffer the run state kept from a loop
+                    # printed with another THRESHOLD_CHUNK (patched since) has another length.
+                    chunks = -(-size // plan.chunk)
+                    key = numba_kernel_code.chunk_counts_key(*detected)
+                    if key not in state or len(state[key]) != chunks:
+                        state[key] = np.zeros(chunks, np.int64)
             elif isinstance(selection, RECORDINGS):
                 for key, shape, dtype in recording_buffers(state, selection, monitor_capacity):
                     allocate(key, shape, dtype)

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from axonal.codegen import numba_kernel_code
 from axonal.codegen.kernel_analysis import NumbaTargetError
 from axonal.codegen.loop_families import (
     FAMILY_MIN_OCCURRENCES,
@@ -61,13 +62,15 @@ class ItemPlan:
     ``threaded``: the item is a function of its own compiled with ``parallel=True``, its
     elements split between threads. ``scan`` (thresholds only): ``'each'`` tests every element
     once in order, ``'blocks'`` tests blocks of THRESHOLD_BLOCK branch-free first (in chunks
-    on threads when ``threaded``). ``code``: the item's printed code, for reading.
+    on threads when ``threaded``), ``chunk`` elements each (THRESHOLD_CHUNK when printed).
+    ``code``: the item's printed code, for reading.
     """
 
     name: str
     role: str | None
     threaded: bool = False
     scan: str | None = None
+    chunk: int = 0
     code: str = ""
 
 
@@ -177,7 +180,8 @@ class LoopPrinter:
             return ItemPlan(name, role.value, threaded=on_threads and code.parallelisable())
         if not code.scans_in_blocks():  # (random draws, user functions: once, in order)
             return ItemPlan(name, role.value, scan="each")
-        return ItemPlan(name, role.value, threaded=on_threads, scan="blocks")
+        chunk = numba_kernel_code.THRESHOLD_CHUNK if on_threads else 0  # (as threshold_nodes)
+        return ItemPlan(name, role.value, threaded=on_threads, scan="blocks", chunk=chunk)
 
     def item_nodes(self, number: int, plan: ItemPlan) -> list[Node]:
         item, code = self.items[number], self.codes[number]

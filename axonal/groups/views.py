@@ -41,7 +41,14 @@ class VariableView:
         return raw.astype(dtype) if dtype is not None else raw
 
     def __len__(self) -> int:
-        return len(self.group.read_raw(self.name))
+        raw = self.group.read_raw(self.name)
+        if np.ndim(raw) == 0:  # (a synaptic delay given as one value: Synapses(delay=2*ms))
+            shown = getattr(self.variable, "attribute", f"{self.group.name}.{self.name}")
+            raise TypeError(
+                f"len() of {shown}: it is one value for all synapses, not one per synapse "
+                f"(len({self.group.name}) is the number of synapses)"
+            )
+        return len(raw)
 
     def __iter__(self):
         return iter(self[:])

@@ -157,6 +157,11 @@ class SimulationObject:
         ``owner``, ``clock``, ``when``, ``sort_key()`` and ``zeroes`` (axonal.synapses.summed)."""
         return []
 
+    def before_build(self) -> None:
+        """Called on each object of a run before any object builds its work for it: storage
+        changed here (Synapses store equal delays once) is what every object's items read,
+        a monitor's built first too."""
+
     def after_run(self) -> None:
         """Called once a run ends (normally or not)."""
 

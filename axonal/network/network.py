@@ -189,6 +189,8 @@ class Network:
         self._check_unique_names()
         active = [obj for obj in self.objects if obj.active]
         _combine_summed_targets(active)
+        for obj in active:
+            obj.before_build()
         start, end = self.t_, self.t_ + duration_s
         clocks = list({id(obj.clock): obj.clock for obj in active}.values())
         for clock in clocks:

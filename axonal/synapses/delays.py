@@ -95,11 +95,28 @@ class SynapticDelay(Variable):
         """The one value as a 1-element array (a kernel reads it as a shared variable)."""
         return self._shared.reshape(1)
 
+    @property
+    def attribute(self) -> str:
+        """How users name it: ``S.delay`` (the pre pathway) or ``S.<pathway>.delay``."""
+        if self.name == "delay":
+            return f"{self.owner}.delay"
+        return f"{self.owner}.{self.name.removeprefix('_delay_')}.delay"
+
     # -- writing --------------------------------------------------------------------------
     def per_synapse(self) -> np.ndarray:
         """The delays as an array of their own per synapse (made now if stored once), which
-        the caller may write in place."""
+        the caller may write in place.
+
+        Not during a run's step (a network_operation): the run's kernels and monitors were
+        given the one value stored when it started and would not see an array made now.
+        """
         if self._each is None:
+            if step_in_progress():
+                raise GroupError(
+                    f"{self.attribute} is stored once for this run (all synapses had the same "
+                    f"delay when it started); set per-synapse delays between runs. (Spikes "
+                    "would not see them either: a run's delays in steps are fixed at its start.)"
+                )
             self._each = np.full(self._synapses.N, self.shared_value)
         return self._each
 
@@ -177,15 +194,18 @@ class SharedDelay:
 
     def to_kernel(self, owner, name: str, names) -> None:
         variable = self.variable
+        # A key of its own: ``variable.key`` is the array of one value per synapse, which a
+        # StateMonitor recording the delay puts in the same run state.
+        key = f"{variable.key}._once"
         names.refs[name] = VariableRef(
             name,
             VariableKind.SHARED,
             dtype=variable.dtype,
-            array=variable.key,
+            array=key,
             read_only=True,
             dimensions=variable.dimensions,
         )
-        names.bindings[variable.key] = variable.shared_array
+        names.bindings[key] = variable.shared_array
 
     def value(self, owner, name: str, positions: np.ndarray, namespace):
         return self.variable.shared_value
@@ -212,16 +232,19 @@ class DelayAccess:
             self._check_whole(variable, item, "set")
             if isinstance(value, str):
                 value = self._one_value_of_code(variable, value)
-            elif np.size(value) != 1:
-                raise GroupError(
-                    f"{self._delay_text(variable)} takes one value for all synapses, not "
-                    f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
-                )
+            else:
+                self._check_one_value(variable, value)
         super().set_values(name, item, value)
 
     def get_raw(self, name: str) -> np.ndarray:
         """The stored array, which the caller may write in place: a delay stored once gets an
-        array per synapse first, unless it was given as one value (then its 1-element array)."""
+        array per synapse first, unless it was given as one value (then its 1-element array).
+
+        That costs 8 bytes a synapse even when the caller only reads, but ``S.delay_`` is the
+        storage itself, as in Brian 2 (``S.delay_[0] = 0.003`` writes in place; the brian1
+        layer writes its delays through it): read with ``read_raw`` (``np.asarray(S.delay)``),
+        write with ``set_raw``, to keep a delay all synapses share stored once.
+        """
         variable = self.variables.get(name)
         if isinstance(variable, SynapticDelay):
             return variable.shared_array if variable.one_value else variable.per_synapse()
@@ -230,11 +253,8 @@ class DelayAccess:
     def set_raw(self, name: str, value) -> None:
         variable = self.variables.get(name)
         if isinstance(variable, SynapticDelay):
-            if variable.one_value and np.size(value) != 1:
-                raise GroupError(
-                    f"{self._delay_text(variable)} takes one value for all synapses, not "
-                    f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
-                )
+            if variable.one_value:
+                self._check_one_value(variable, value)
             self.validate_values(name, value)
             variable.write(slice(None), value)  # (one value for all: still stored once)
             return
@@ -247,27 +267,35 @@ class DelayAccess:
         return super().read_raw(name)
 
     # -- a delay given as one value --------------------------------------------------------
+    @staticmethod
+    def _given(variable: SynapticDelay) -> str:
+        """How the constructor was given the delay: ``delay=`` or ``delay={'post': ...}``."""
+        if variable.name == "delay":
+            return "delay="
+        return f"delay={{{variable.name.removeprefix('_delay_')!r}: ...}}"
+
     def _delay_text(self, variable: SynapticDelay) -> str:
-        pathway = "pre" if variable.name == "delay" else variable.name.removeprefix("_delay_")
-        given = "delay=" if pathway == "pre" else f"delay={{{pathway!r}: ...}}"
-        return (
-            f"{self.name}.{'delay' if pathway == 'pre' else pathway + '.delay'}, given as one "
-            f"value to Synapses({given}),"
-        )
+        return f"{variable.attribute}, given as one value to Synapses({self._given(variable)}),"
 
     def _per_synapse_hint(self, variable: SynapticDelay) -> str:
         return (
-            "for a delay per synapse create the Synapses without delay= and set "
-            f"{self.name}.{'delay' if variable.name == 'delay' else 'pathway.delay'} = ... "
-            "after connect()"
+            f"for a delay per synapse create the Synapses without {self._given(variable)} and "
+            f"set {variable.attribute} = ... after connect()"
         )
 
     def _check_whole(self, variable: SynapticDelay, item, doing: str) -> None:
         if not (isinstance(item, slice) and item == slice(None)):
             raise IndexError(
                 f"{self._delay_text(variable)} is one value for all synapses: {doing} it "
-                f"without an index ({self.name}.delay or [:], not [{item!r}]); "
+                f"without an index ({variable.attribute} or [:], not [{item!r}]); "
                 f"{self._per_synapse_hint(variable)}"
+            )
+
+    def _check_one_value(self, variable: SynapticDelay, value) -> None:
+        if np.size(value) != 1:
+            raise GroupError(
+                f"{self._delay_text(variable)} takes one value for all synapses, not "
+                f"{np.size(value)} values; {self._per_synapse_hint(variable)}"
             )
 
     def _one_value_of_code(self, variable: SynapticDelay, code: str):

@@ -48,13 +48,17 @@ class SynapsesRun:
             return []
         return list(cached_state_update(driven, self.method, self.name, frozenset()).statements)
 
+    def before_build(self) -> None:
+        """Equal delays are stored once from here on: before any object of the run reads
+        them (a StateMonitor built before these synapses records what their kernels read)."""
+        for pathway in self.pathways.values():
+            self.variables[pathway.delay_variable].compact()
+
     def _kernels(self, context: RunContext):
         """(kernel, functions, pathway or None) of one step: clock-driven update, pathways."""
         self._check_model(context)
         delays = {pathway.delay_variable for pathway in self.pathways.values()}
         for pathway in self.pathways.values():
-            # Equal delays are stored once from here on (the kernels read that storage).
-            self.variables[pathway.delay_variable].compact()
             for statement in pathway.statements:
                 if not statement.temporary and statement.target in delays:
                     raise GroupError(
@@ -160,14 +164,13 @@ class SynapsesRun:
         return csr(by_neuron.values, rows)
 
     def _delay_steps(self, pathway: SynapticPathway) -> int | np.ndarray:
-        """The delays in steps: one number when all synapses share it, else int64 each."""
+        """The delays in steps: one number when all synapses share it (also when different
+        delays round to the same step), else int64 each."""
         delay = self.variables[pathway.delay_variable]
         dt = self.clock.dt_
         if delay.uniform and self.N:
             return int(np.round(delay.shared_value / dt))
         values = delay.values
-        if len(values) and values.min() == values.max():
-            return int(np.round(values[0] / dt))
         steps = np.empty(len(values), dtype=np.int64)
         for first in range(0, len(values), PIECE):
             steps[first : first + PIECE] = np.round(values[first : first + PIECE] / dt)

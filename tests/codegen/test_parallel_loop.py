@@ -228,6 +228,24 @@ def test_the_parallel_loop_gives_the_numpy_targets_spikes(threads, monkeypatch):
     assert len(counts) == 8 and counts.sum() == numba_state["P._n_events_spike"][0] > 1
 
 
+def test_the_chunk_count_buffer_fits_the_chunks_the_loop_was_printed_with(monkeypatch):
+    """A run state kept from a loop printed with another THRESHOLD_CHUNK holds a buffer of
+    another length, which the loop would write past (unchecked): prepare() makes it anew."""
+    cuba = _cuba_module()
+    items = cuba.cuba_kernels()
+    state = cuba.cuba_state(n=1000, p=0.01, seed=4)
+    key = "P._chunk_counts_spike"
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 8 * THRESHOLD_BLOCK)
+    generate_network_loop(items, parallel=True).prepare(state)
+    assert len(state[key]) == -(-1000 // (8 * THRESHOLD_BLOCK))
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 2 * THRESHOLD_BLOCK)
+    loop = generate_network_loop(items, parallel=True)
+    monkeypatch.setattr(numba_kernel_code, "THRESHOLD_CHUNK", 4 * THRESHOLD_BLOCK)  # (since)
+    loop.prepare(state)
+    assert len(state[key]) == -(-1000 // (2 * THRESHOLD_BLOCK))
+    assert f"* {2 * THRESHOLD_BLOCK}" in loop.source  # the chunk size printed
+
+
 # -- the fused run's choice ----------------------------------------------------------------------
 
 

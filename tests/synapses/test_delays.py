@@ -71,6 +71,8 @@ def test_refused_accesses_name_the_synapses_and_what_is_expected():
     hint = "create the Synapses without delay= and set fixed.delay = ... after connect"
     with pytest.raises(IndexError, match=f"fixed.delay, given as one value.*{hint}"):
         S.delay[0]
+    with pytest.raises(TypeError, match=r"len\(\) of fixed.delay: it is one value for all"):
+        len(S.delay)
     with pytest.raises(GroupError, match=r"fixed.delay.*one value for all synapses, not 4"):
         S.delay = [1, 2, 3, 4] * ms
     with pytest.raises(GroupError, match=r"fixed.delay.*the code 'j\*ms' reads j"):
@@ -87,6 +89,22 @@ def test_refused_accesses_name_the_synapses_and_what_is_expected():
     writes.connect()
     with pytest.raises(GroupError, match="writes: the code 'delay = 1\\*ms' writes to 'delay'"):
         Network(G, writes).run(defaultclock.dt)
+
+
+def test_refusals_of_a_pathways_delay_name_that_pathway():
+    start_scope()
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v += w", on_post="w += 1", delay={"post": 2 * ms})
+    S.connect()
+    name = f"{S.name}.post.delay"
+    hint = rf"without delay=\{{'post': \.\.\.\}} and set {name} = \.\.\. after connect"
+    unindexed = rf"\({name} or \[:\], not \[0\]\)"
+    with pytest.raises(IndexError, match=rf"^{name}, given.*{unindexed}.*{hint}"):
+        S.post.delay[0]
+    with pytest.raises(GroupError, match=rf"^{name}, given.*not 9 values.*{hint}"):
+        S.post.delay = np.arange(9) * ms
+    with pytest.raises(GroupError, match=rf"^{name}, given.*not 9 values.*{hint}"):
+        S.set_states({"_delay_post": np.arange(9) * 1e-3}, units=False)
 
 
 def test_get_states_and_set_states_give_and_take_the_delay_as_read():
@@ -157,6 +175,34 @@ def test_equal_delays_set_per_synapse_are_stored_once_from_the_next_run(both_tar
     assert list(target.a[:] / ms) == pytest.approx([1, 1, 1])
 
 
+def test_a_monitor_built_first_records_a_delay_the_code_reads(both_targets):
+    """The code reads the one value stored (a state key of its own), the StateMonitor one
+    value per synapse: neither replaces the other, whichever object is built first."""
+    start_scope()
+    source = SpikeGeneratorGroup(3, [0, 1, 2], [0, 0, 0] * ms)
+    target = NeuronGroup(3, "x : 1")
+    given = Synapses(source, target, on_pre="x_post += delay/ms", delay=1 * ms)
+    given.connect(j="i")
+    equal = Synapses(source, target, on_pre="x_post += 10*delay/ms")
+    equal.connect(j="i")
+    equal.delay[0] = 0.5 * ms
+    equal.delay[1:] = 0.5 * ms  # per synapse, all equal: stored once when the run starts
+    given_monitor = StateMonitor(given, "delay", record=True)
+    equal_monitor = StateMonitor(equal, "delay", record=True)
+
+    @network_operation(when="start")
+    def change(t):
+        if abs(t / ms - 1) < 1e-9:
+            equal.delay = 0.7 * ms  # the one value stored, which the monitor reads too
+
+    Network(given_monitor, equal_monitor, source, target, given, equal, change).run(1.5 * ms)
+    assert np.all(given_monitor.delay / ms == 1) and given_monitor.delay.shape == (3, 15)
+    assert equal_monitor.delay.shape == (3, 15)
+    assert np.all(equal_monitor.delay[:, :10] / ms == 0.5)
+    assert np.all(equal_monitor.delay[:, 11:] / ms == 0.7)
+    assert list(target.x[:]) == pytest.approx([6, 6, 6])
+
+
 def test_raw_access_writes_in_place_and_reads_without_copies():
     start_scope()
     G = NeuronGroup(4, "v : 1", threshold="v > 1")
@@ -170,6 +216,21 @@ def test_raw_access_writes_in_place_and_reads_without_copies():
     assert list(S.delay[:] / ms) == [2, 3, 2, 2]
 
 
+def test_brian1_stdp_keeps_a_connections_one_delay_stored_once():
+    """ExponentialSTDP copies its Connection's delay by reading and setting it, not through
+    the in-place handle, which would lay it out per synapse on both."""
+    brian1 = pytest.importorskip("axonal.brian1")
+    start_scope()
+    volt, still = brian1.volt, "dv/dt = 0*volt/second : volt\ndge/dt = 0*volt/second : volt"
+    pre = brian1.NeuronGroup(20, still, threshold=1 * volt)
+    post = brian1.NeuronGroup(20, still, threshold=1 * volt)
+    C = brian1.Connection(pre, post, "ge", weight=0.5 * mV, sparseness=0.5, delay=2 * ms)
+    brian1.ExponentialSTDP(C, 10 * ms, 10 * ms, 0.1 * mV, -0.1 * mV, wmax=1 * mV)
+    stdp = C._brian1_stdp
+    assert len(stdp) == len(C) > 0 and np.all(np.asarray(stdp.delay) == 2e-3)
+    assert C.variables["delay"].uniform and stdp.variables["delay"].uniform
+
+
 def test_a_failed_step_undoes_the_delays_written_in_it():
     """A network_operation's writes are undone when its step raises (the step's savepoint),
     a delay stored once as one laid out per synapse by the write."""
@@ -179,16 +240,47 @@ def test_a_failed_step_undoes_the_delays_written_in_it():
     one.connect(j="i")
     each = Synapses(G, G, on_pre="v += 1")
     each.connect(j="i")
+    each.delay = "i * ms"
 
     @network_operation
     def change():
         one.delay = 3 * ms
-        each.delay = "i * ms"
+        each.delay = "2 * i * ms"
         raise RuntimeError("after the writes")
 
     with pytest.raises(RuntimeError, match="after the writes"):
         Network(G, one, each, change).run(defaultclock.dt)
-    assert one.delay == 1 * ms and list(each.delay[:]) == [0, 0, 0]
+    assert one.delay == 1 * ms and list(each.delay[:] / ms) == [0, 1, 2]
+
+
+def test_delays_stored_once_for_a_run_are_not_made_per_synapse_during_it(both_targets):
+    """The run's kernels read the one value stored when it started: a network_operation may
+    change that value (code reads the new one), but not give synapses different delays,
+    which the kernels would not see; between runs it may."""
+    start_scope()
+    source = SpikeGeneratorGroup(2, [0, 1, 0, 1], [0.5, 0.5, 1.5, 1.5] * ms)
+    target = NeuronGroup(2, "x : 1")
+    S = Synapses(source, target, on_pre="x_post = delay/ms", name="stored_once")
+    S.connect(j="i")
+    S.delay = 0.2 * ms
+    refused = "stored_once.delay is stored once for this run.*set per-synapse delays between"
+
+    @network_operation(when="start")
+    def change(t):
+        if abs(t / ms - 1) < 1e-9:
+            S.delay = 0.4 * ms  # one value for all: the code reads it
+            with pytest.raises(GroupError, match=refused):
+                S.delay = "(i + 1) * ms"
+            with pytest.raises(GroupError, match=refused):
+                S.delay[0] = 1 * ms
+            with pytest.raises(GroupError, match=refused):
+                S.delay_  # noqa: B018  (the in-place handle would be an array per synapse)
+
+    Network(source, target, S, change).run(2 * ms)
+    assert list(target.x[:]) == pytest.approx([0.4, 0.4])
+    assert S.variables["delay"].uniform and S.delay[:] / ms == pytest.approx([0.4, 0.4])
+    S.delay = "(i + 1) * ms"  # between runs
+    assert list(S.delay[:] / ms) == pytest.approx([1, 2])
 
 
 def test_a_pynn_projection_stores_a_delay_shared_by_its_connections_once():
