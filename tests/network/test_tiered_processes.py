@@ -1,6 +1,7 @@
 """Tiered start (on by default) among processes: a child left compiling when its process ends
 finishes on its own holding none of the process's output, a sweep's kept interpreter starts
-tiered runs and resets the preference between runs, and the README's first command (the
+tiered runs when $AXONAL_TIERED_START asks (else compiled) and resets the preference between
+runs, and the README's first command (the
 flagship) and PyNN scripts give the results of runs compiled from the first step."""
 
 import os
@@ -130,7 +131,12 @@ SWEPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_kept_sweep_interpreter_starts_tiered_and_ends_its_children(tmp_path, monkeypatch):
+@pytest.mark.parametrize("variable", ["1", None])
+def test_a_kept_sweep_interpreter_starts_tiered_when_asked_and_ends_its_children(
+    tmp_path, monkeypatch, variable
+):
+    """$AXONAL_TIERED_START=1: the runs start tiered and the preference is reset between
+    runs; without it a kept interpreter starts its runs compiled (it keeps their loops)."""
     pytest.importorskip("distributed")
     from axonal.records.project import load_project
     from axonal.sweeps import interpreters
@@ -140,7 +146,10 @@ def test_a_kept_sweep_interpreter_starts_tiered_and_ends_its_children(tmp_path, 
     root = make_project(tmp_path / "study")
     (root / "swept.py").write_text(SWEPT)
     monkeypatch.chdir(root)
-    monkeypatch.delenv(TIERED_START_VARIABLE)  # the default: tiered start on
+    if variable is None:
+        monkeypatch.delenv(TIERED_START_VARIABLE)
+    else:
+        monkeypatch.setenv(TIERED_START_VARIABLE, variable)
     monkeypatch.setenv("AXONAL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("AXONAL_TARGET", "numba")
     project = load_project(root)
@@ -159,8 +168,12 @@ def test_a_kept_sweep_interpreter_starts_tiered_and_ends_its_children(tmp_path, 
     finally:
         interpreters.close_all()  # the interpreter exits
     assert len({each["pid"] for each in runs}) == 1, [e.get("replaced_because") for e in runs]
-    assert [each["tiered"] for each in runs] == [1, 1, 1]  # reset after the run that set it off
-    assert runs[0]["children"]  # the first run forked its child from the interpreter
+    if variable is None:  # compiled from the first step, no child
+        assert [each["tiered"] for each in runs] == [0, 0, 0]
+        assert [each["children"] for each in runs] == ["", "", ""]
+    else:
+        assert [each["tiered"] for each in runs] == [1, 1, 1]  # reset after the run off
+        assert runs[0]["children"]  # the first run forked its child from the interpreter
     assert len({(each["spikes"], each["v_sum"]) for each in runs}) == 1
     for pid in {int(pid) for each in runs for pid in each["children"].split(",") if pid}:
         assert ended_soon(pid)
