@@ -319,7 +319,9 @@ class Subgroup(Group):
     add_to_magic_network = False
 
     def __init__(self, parent: NeuronGroup, start: int, stop: int):
-        super().__init__(stop - start, clock=parent.clock)
+        # Named as Brian 2 names it: objects of one slot run in the order of their names.
+        name = _default_name(f"{parent.name}_subgroup")
+        super().__init__(stop - start, clock=parent.clock, name=name)
         self.parent, self.start, self.stop = parent, start, stop
         for name, variable in parent.variables.items():
             self.variables[name] = variable
@@ -425,14 +427,14 @@ def _subgroup_range(group, item) -> tuple[int, int]:
 
 
 class RegularOperation(SimulationObject):
-    """``G.run_regularly(code, dt)``: statements over all neurons (of a group or a subgroup)
-    at their own interval."""
+    """``G.run_regularly(code, dt)``: statements over all elements of a group (neurons of a
+    group or a subgroup, Poisson sources, synapses) at their own interval."""
 
     default_when = "start"
     add_to_magic_network = False
 
     def __init__(
-        self, group: NeuronGroup | Subgroup, code: str, dt=None, when="start", order=0, name=None
+        self, group: Group, code: str, dt=None, when="start", order=0, name=None
     ):
         super().__init__(
             name=name or _default_name(f"{group.name}_run_regularly"),

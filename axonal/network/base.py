@@ -47,8 +47,9 @@ class Operation:
 
 
 def schedule_key(owner: SimulationObject, when: str, order: int) -> tuple:
-    """Where work of ``owner`` runs in a time step: slot, then order, then creation."""
-    return (schedule_position(when), order, owner.creation_index)
+    """Where work of ``owner`` runs in a time step: slot, then order, then name (as Brian 2
+    sorts objects of one slot and order), then creation."""
+    return (schedule_position(when), order, owner.name, owner.creation_index)
 
 
 class _Scope:

@@ -623,6 +623,16 @@ class Synapses(SynapsesRun, DelayAccess, Group):
         for name, snapshot in state["_queues"].items():
             self.pathways[name].ring.restore(snapshot)
 
+    def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0, name=None):
+        """Run ``code`` (e.g. ``'w = clip(w, 0, wmax)'``) on every synapse every ``dt``
+        (default: every step of the synapses), as NeuronGroup.run_regularly; the code may read
+        pre- and postsynaptic variables (``v_post``) and write the synapses' own."""
+        from axonal.groups.neurongroup import RegularOperation
+
+        operation = RegularOperation(self, code, dt=dt, when=when, order=order, name=name)
+        self.contained_objects.append(operation)
+        return operation
+
     def summary(self) -> dict:
         return {
             **super().summary(),
