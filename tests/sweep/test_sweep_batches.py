@@ -173,6 +173,8 @@ def test_ctrl_c_stops_a_running_batch_after_the_run_in_progress(batch_project, d
     recorded = sweep_records(load_project(batch_project).resolved_store_url, "cut3")
     time.sleep(3.5)  # longer than a run: each worker's run in progress has ended by now
     # Each worker ends the run it had started and starts no other of its cancelled batch
-    # (two batches of three were running: without the stop, six runs would have ended).
+    # (two batches of three were running: without the stop, six runs would have ended). At
+    # the Ctrl-C each worker had ended at most its first run (one result had reached the
+    # client; the other worker's first may have been on its way) and was in its second.
     ended = _ran(batch_project)
-    assert len(ended) <= len(recorded) + 2 and len(ended) < 6, (ended, recorded)
+    assert recorded and len(ended) <= 4, (ended, recorded)
