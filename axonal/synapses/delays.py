@@ -152,9 +152,9 @@ class SynapticDelay(Variable):
 
     def compact(self) -> None:
         """Store the delay once if every synapse has the same (at the start of a run)."""
-        each = self._each
-        if each is not None and len(each) and each.min() == each.max():
-            self._shared, self._each = np.array(each[0]), None
+        one = None if self._each is None else _one_value(self._each)
+        if one is not None:
+            self._shared, self._each = np.array(one), None
 
     def bytes_per_new_synapse(self) -> int:
         """What one more synapse costs this delay (for connect()'s memory check): nothing

@@ -7,26 +7,14 @@ writes tests/synapses/reference/brian2_run_regularly.json: what Brian 2.9.0 (Num
 for the scripts of run_regularly_scripts.py. Nothing here imports axonal.
 """
 
-import json
 import sys
 from pathlib import Path
 
-import brian2
-
 sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository: tests.synapses
+from tests.synapses.brian2_reference import write_reference  # noqa: E402
 from tests.synapses.run_regularly_scripts import SCRIPTS  # noqa: E402
 
 OUTPUT = Path(__file__).parent / "reference" / "brian2_run_regularly.json"
 
-
-def main() -> None:
-    brian2.prefs.codegen.target = "numpy"
-    found = {name: script(brian2) for name, script in SCRIPTS.items()}
-    found["brian2_version"] = brian2.__version__
-    OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {OUTPUT}")
-
-
 if __name__ == "__main__":
-    main()
+    write_reference(SCRIPTS, OUTPUT)

@@ -107,14 +107,20 @@ def test_refusals_of_a_pathways_delay_name_that_pathway():
         S.set_states({"_delay_post": np.arange(9) * 1e-3}, units=False)
 
 
-def test_get_states_and_set_states_give_and_take_the_delay_as_read():
+def one_delay_and_one_each(delay):
+    """Synapses given one ``delay``, and synapses whose delays differ (``i`` ms), on 3 cells."""
     start_scope()
     G = NeuronGroup(3, "v : 1", threshold="v > 1")
-    one = Synapses(G, G, on_pre="v += 1", delay=2 * ms)
+    one = Synapses(G, G, on_pre="v += 1", delay=delay)
     one.connect(j="i")
     each = Synapses(G, G, on_pre="v += 1")
     each.connect(j="i")
     each.delay = "i * ms"
+    return G, one, each
+
+
+def test_get_states_and_set_states_give_and_take_the_delay_as_read():
+    G, one, each = one_delay_and_one_each(2 * ms)
     assert one.get_states(["delay"])["delay"] == 2 * ms
     assert list(each.get_states(["delay"], units=False)["delay"]) == [0, 1e-3, 2e-3]
     one.set_states({"delay": 4 * ms})
@@ -234,13 +240,7 @@ def test_brian1_stdp_keeps_a_connections_one_delay_stored_once():
 def test_a_failed_step_undoes_the_delays_written_in_it():
     """A network_operation's writes are undone when its step raises (the step's savepoint),
     a delay stored once as one laid out per synapse by the write."""
-    start_scope()
-    G = NeuronGroup(3, "v : 1", threshold="v > 1")
-    one = Synapses(G, G, on_pre="v += 1", delay=1 * ms)
-    one.connect(j="i")
-    each = Synapses(G, G, on_pre="v += 1")
-    each.connect(j="i")
-    each.delay = "i * ms"
+    G, one, each = one_delay_and_one_each(1 * ms)
 
     @network_operation
     def change():
